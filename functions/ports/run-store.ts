@@ -1,0 +1,52 @@
+import type { Progress, Run, RunCounts, RunStatus, TriggerSource } from "../schemas/run.ts";
+
+export type RunFilter = {
+  job_name?: string;
+  statuses?: RunStatus[];
+  /** inclusive bounds on started_at, UTC ISO */
+  started_after?: string;
+  started_before?: string;
+  data_source?: string;
+  trigger_source?: TriggerSource;
+};
+
+/** Position after the last item returned: enough to resume a newest-first walk. */
+export type RunPosition = { execution_uuid: string; started_at: string; job_name: string };
+
+export type RunPage = { runs: Run[]; next: RunPosition | null };
+
+export type FinishUpdate = {
+  status: RunStatus;
+  finished_at: string;
+  duration_seconds: number;
+  error_summary: string | null;
+  next_scheduled_for: string | null;
+  counts?: RunCounts;
+  progress?: Progress | null;
+  /** epoch seconds for DynamoDB TTL, null = keep forever */
+  expires_at: number | null;
+};
+
+export type ProgressUpdate = { progress: Progress; counts: RunCounts; attempt: number };
+
+export interface RunStore {
+  /** Creates the run; false if a run with this execution_uuid exists already. */
+  create(run: Run): Promise<boolean>;
+  get(executionUuid: string): Promise<Run | null>;
+  /** Newest first. `limit` results at most after filtering. */
+  list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage>;
+  /** Runs whose status is RUNNING or QUEUED (optionally of one job). */
+  listActive(jobName?: string): Promise<Run[]>;
+  /**
+   * Moves the run to a finished status if it is currently in one of `from`.
+   * Returns the updated run, or null if the run was not in `from` (e.g. already finished).
+   */
+  finish(executionUuid: string, from: RunStatus[], update: FinishUpdate): Promise<Run | null>;
+  /** Writes progress and counters while RUNNING; returns false if the run is no longer RUNNING. */
+  writeProgress(executionUuid: string, update: ProgressUpdate): Promise<boolean>;
+  /** Sets fields while the run is active (e.g. attempt, execution arn). Returns false if not active. */
+  patchActive(
+    executionUuid: string,
+    patch: Partial<Pick<Run, "attempt" | "workflow_execution_arn" | "console_url" | "logs_url" | "status">>,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,52 @@
+// Request schemas of the HTTP API (spec/api.md). Query values arrive as strings.
+import * as z from "zod/mini";
+import { InstantSchema, JobNameSchema } from "./common.ts";
+import { RUN_STATUSES, TriggerSourceSchema } from "./run.ts";
+
+const statusList = z.string().check(
+  z.maxLength(200),
+  z.refine((s) => s.split(",").every((x) => (RUN_STATUSES as readonly string[]).includes(x.trim())), {
+    message: `each status must be one of ${RUN_STATUSES.join(", ")}`,
+  }),
+);
+
+const limitParam = z.string().check(
+  z.refine((s) => /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100, {
+    message: "must be an integer from 1 to 100",
+  }),
+);
+
+export const ListRunsQuerySchema = z.strictObject({
+  job_name: z.optional(JobNameSchema),
+  status: z.optional(statusList),
+  started_after: z.optional(InstantSchema),
+  started_before: z.optional(InstantSchema),
+  data_source: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  trigger_source: z.optional(TriggerSourceSchema),
+  limit: z.optional(limitParam),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
+
+export const TriggerRequestSchema = z.strictObject({
+  job_name: JobNameSchema,
+  options: z.optional(z.record(z.string(), z.unknown())),
+});
+export type TriggerRequest = z.infer<typeof TriggerRequestSchema>;
+
+export const IdempotencyKeySchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(128),
+  z.regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
+);
+
+export const SetEnabledRequestSchema = z.strictObject({ enabled: z.boolean() });
+export type SetEnabledRequest = z.infer<typeof SetEnabledRequestSchema>;
+
+export const LocalTokenRequestSchema = z.strictObject({
+  sub: z.string().check(z.minLength(1), z.maxLength(128)),
+  email: z.optional(z.string().check(z.maxLength(256))),
+  groups: z.array(z.enum(["admin", "viewer"])).check(z.maxLength(2)),
+  expires_in_seconds: z.optional(z.number().check(z.int(), z.minimum(-3600), z.maximum(86400))),
+});
+export type LocalTokenRequest = z.infer<typeof LocalTokenRequestSchema>;

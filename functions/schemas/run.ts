@@ -1,0 +1,107 @@
+import * as z from "zod/mini";
+import { JobNameSchema, UuidSchema } from "./common.ts";
+
+export const RUN_STATUSES = ["QUEUED", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED", "TIMED_OUT", "SKIPPED"] as const;
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const FINISHED_STATUSES: readonly RunStatus[] = ["SUCCESS", "FAILURE", "CANCELLED", "TIMED_OUT", "SKIPPED"];
+export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
+
+export const TRIGGER_SOURCES = ["schedule", "manual", "api", "rerun"] as const;
+export const TriggerSourceSchema = z.enum(TRIGGER_SOURCES);
+export type TriggerSource = z.infer<typeof TriggerSourceSchema>;
+
+export const STAGE_STATUSES = ["pending", "running", "done", "failed", "skipped"] as const;
+export const StageStatusSchema = z.enum(STAGE_STATUSES);
+export type StageStatus = z.infer<typeof StageStatusSchema>;
+
+export const StageSchema = z.object({
+  name: z.string(),
+  status: StageStatusSchema,
+  started_at: z.nullable(z.string()),
+  finished_at: z.nullable(z.string()),
+});
+export type Stage = z.infer<typeof StageSchema>;
+
+export const ProgressItemSchema = z.object({
+  name: z.string(),
+  status: StageStatusSchema,
+  current: z.number(),
+  total: z.nullable(z.number()),
+});
+export type ProgressItem = z.infer<typeof ProgressItemSchema>;
+
+export const ProgressSchema = z.object({
+  stage: z.nullable(z.string()),
+  stages: z.array(StageSchema),
+  current: z.nullable(z.number()),
+  total: z.nullable(z.number()),
+  message: z.nullable(z.string()),
+  items: z.array(ProgressItemSchema),
+  updated_at: z.string(),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+const Count = z.number().check(z.int(), z.minimum(0));
+
+/** One execution of a job: every field of spec/model.md. Times are ISO strings (UTC in store, display offset in API). */
+export const RunSchema = z.object({
+  execution_uuid: UuidSchema,
+  job_name: JobNameSchema,
+  schedule_id: z.nullable(z.string()),
+  schedule_name: z.nullable(z.string()),
+  trigger_source: TriggerSourceSchema,
+  triggered_by: z.nullable(z.string()),
+  data_source: z.array(z.string()),
+  params: z.record(z.string(), z.unknown()),
+  status: RunStatusSchema,
+  started_at: z.string(),
+  finished_at: z.nullable(z.string()),
+  duration_seconds: z.nullable(z.number()),
+  input_count: Count,
+  inserted_count: Count,
+  updated_count: Count,
+  skipped_count: Count,
+  error_count: Count,
+  skip_breakdown: z.nullable(z.record(z.string(), Count)),
+  error_summary: z.nullable(z.string().check(z.maxLength(512))),
+  progress: z.nullable(ProgressSchema),
+  attempt: z.number().check(z.int(), z.minimum(1)),
+  next_scheduled_for: z.nullable(z.string()),
+  workflow_execution_arn: z.nullable(z.string()),
+  console_url: z.nullable(z.string()),
+  logs_url: z.nullable(z.string()),
+  concurrency_key: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Run = z.infer<typeof RunSchema>;
+
+export const RunCountsSchema = z.object({
+  input_count: Count,
+  inserted_count: Count,
+  updated_count: Count,
+  skipped_count: Count,
+  error_count: Count,
+  skip_breakdown: z.nullable(z.record(z.string(), Count)),
+});
+export type RunCounts = z.infer<typeof RunCountsSchema>;
+
+/** The short form used inside job answers (last_run, active_runs). */
+export type RunSummary = Pick<
+  Run,
+  | "execution_uuid"
+  | "job_name"
+  | "status"
+  | "trigger_source"
+  | "started_at"
+  | "finished_at"
+  | "duration_seconds"
+  | "input_count"
+  | "inserted_count"
+  | "skipped_count"
+  | "error_count"
+  | "error_summary"
+  | "progress"
+>;
