@@ -5,7 +5,10 @@ import type { ConcurrencyMode, RetryPolicy } from "../schemas/job.ts";
 
 export type { JobContext, JobDefinition } from "../domain/job.ts";
 
-type JobSpec<S extends AnyParamsSchema> = Omit<JobDefinition<S>, "concurrency" | "retry" | "timeout_seconds"> & {
+type JobSpec<S extends AnyParamsSchema> = Omit<
+  JobDefinition<S>,
+  "concurrency" | "retry" | "timeout_seconds"
+> & {
   concurrency?: ConcurrencyMode;
   timeout_seconds?: number;
   retry?: Partial<RetryPolicy>;

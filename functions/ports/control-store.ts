@@ -5,8 +5,8 @@ export type SlotHolder = { execution_uuid: string; job_name: string; acquired_at
 export type AcquireResult = { acquired: true } | { acquired: false; holder: SlotHolder | null };
 
 export type IdempotencyRecord =
-  | { state: "in_progress"; expires_at: number }
-  | { state: "completed"; expires_at: number; status: number; body: unknown };
+  | { state: "in_progress"; expires_at: number; fingerprint: string }
+  | { state: "completed"; expires_at: number; fingerprint: string; status: number; body: unknown };
 
 /** Jobs' enabled flags, concurrency slots and idempotency keys (the control table). */
 export interface ControlStore {
@@ -26,7 +26,17 @@ export interface ControlStore {
   listSlots(): Promise<Array<SlotHolder & { key: string }>>;
 
   /** Claims an idempotency key; returns the existing record if someone claimed it first. */
-  claimIdempotencyKey(key: string, ttlSeconds: number): Promise<IdempotencyRecord | null>;
-  completeIdempotencyKey(key: string, status: number, body: unknown, ttlSeconds: number): Promise<void>;
+  claimIdempotencyKey(
+    key: string,
+    fingerprint: string,
+    ttlSeconds: number,
+  ): Promise<IdempotencyRecord | null>;
+  completeIdempotencyKey(
+    key: string,
+    fingerprint: string,
+    status: number,
+    body: unknown,
+    ttlSeconds: number,
+  ): Promise<void>;
   releaseIdempotencyKey(key: string): Promise<void>;
 }

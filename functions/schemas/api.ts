@@ -34,11 +34,13 @@ export const TriggerRequestSchema = z.strictObject({
 });
 export type TriggerRequest = z.infer<typeof TriggerRequestSchema>;
 
-export const IdempotencyKeySchema = z.string().check(
-  z.minLength(1),
-  z.maxLength(128),
-  z.regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
-);
+export const IdempotencyKeySchema = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
+  );
 
 export const SetEnabledRequestSchema = z.strictObject({ enabled: z.boolean() });
 export type SetEnabledRequest = z.infer<typeof SetEnabledRequestSchema>;

@@ -6,9 +6,11 @@ export const JOB_NAME_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
 export const JobNameSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(JOB_NAME_PATTERN));
 
-export const UuidSchema = z.string().check(
-  z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, "must be a UUID v4"),
-);
+export const UuidSchema = z
+  .string()
+  .check(
+    z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, "must be a UUID v4"),
+  );
 
 /** An instant, accepted with any offset or `Z` (spec/api.md "Times"). */
 export const InstantSchema = z.string().check(

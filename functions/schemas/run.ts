@@ -1,11 +1,25 @@
 import * as z from "zod/mini";
 import { JobNameSchema, UuidSchema } from "./common.ts";
 
-export const RUN_STATUSES = ["QUEUED", "RUNNING", "SUCCESS", "FAILURE", "CANCELLED", "TIMED_OUT", "SKIPPED"] as const;
+export const RUN_STATUSES = [
+  "QUEUED",
+  "RUNNING",
+  "SUCCESS",
+  "FAILURE",
+  "CANCELLED",
+  "TIMED_OUT",
+  "SKIPPED",
+] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-export const FINISHED_STATUSES: readonly RunStatus[] = ["SUCCESS", "FAILURE", "CANCELLED", "TIMED_OUT", "SKIPPED"];
+export const FINISHED_STATUSES: readonly RunStatus[] = [
+  "SUCCESS",
+  "FAILURE",
+  "CANCELLED",
+  "TIMED_OUT",
+  "SKIPPED",
+];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 
 export const TRIGGER_SOURCES = ["schedule", "manual", "api", "rerun"] as const;

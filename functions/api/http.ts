@@ -1,0 +1,224 @@
+// The HTTP conventions of spec/api.md in one place: auth groups, JSON bodies (64 KiB, 415, 400),
+// ETag / 304, error shape. Handlers only declare routes and call the domain.
+import { createHash } from "node:crypto";
+import middy from "@middy/core";
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
+import type * as z from "zod/mini";
+import { DomainError, issuesToFields, ValidationError } from "../domain/errors.ts";
+import type { JobLogger } from "../domain/job.ts";
+import { toDisplayTime } from "../domain/time.ts";
+import { ROUTES, type Role, routeKey } from "./routes.ts";
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type Identity = { sub: string; email: string | null; groups: Role[] };
+
+export type ApiRequest = {
+  event: ApiEvent;
+  identity: Identity | null;
+  body: unknown;
+  query: Record<string, string>;
+  params: Record<string, string>;
+  header(name: string): string | undefined;
+};
+
+export type RouteHandler = (req: ApiRequest) => Promise<ApiResult>;
+
+export class HttpError extends DomainError {}
+
+const SECURITY_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "x-content-type-options": "nosniff",
+  "cache-control": "no-cache",
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { ...SECURITY_HEADERS, ...headers },
+    body: body === undefined ? "" : JSON.stringify(body),
+  };
+}
+
+export function errorResult(status: number, code: string, message: string, details?: unknown): ApiResult {
+  return json(status, { error: { code, message, ...(details === undefined ? {} : { details }) } });
+}
+
+/**
+ * API Gateway passes JWT claims as strings; an array claim such as `cognito:groups` arrives as
+ * "[admin viewer]". Accept that form and real arrays (the local server sends the same strings).
+ */
+export function parseGroups(raw: unknown): Role[] {
+  let list: string[] = [];
+  if (Array.isArray(raw)) list = raw.map(String);
+  else if (typeof raw === "string")
+    list = raw
+      .replace(/^\[|\]$/g, "")
+      .split(/[\s,]+/)
+      .filter(Boolean);
+  return list.filter((g): g is Role => g === "admin" || g === "viewer");
+}
+
+export function identityFrom(event: ApiEvent): Identity | null {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  if (!claims || typeof claims.sub !== "string" || !claims.sub) return null;
+  return {
+    sub: claims.sub,
+    email: typeof claims.email === "string" ? claims.email : null,
+    groups: parseGroups(claims["cognito:groups"] ?? claims.groups),
+  };
+}
+
+export function actorOf(identity: Identity | null): string {
+  return identity?.email ?? identity?.sub ?? "unknown";
+}
+
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** JSON.parse that refuses prototype-pollution keys anywhere in the document. */
+export function parseJsonStrict(text: string): unknown {
+  return JSON.parse(text, (key, value) => {
+    if (FORBIDDEN_KEYS.has(key))
+      throw new ValidationError("forbidden key in body", [{ field: key, message: "is not allowed" }]);
+    return value;
+  });
+}
+
+function lowerHeaders(event: ApiEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function readBody(event: ApiEvent, headers: Record<string, string>): unknown {
+  const raw = event.body;
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  const buf = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+  if (buf.length > MAX_BODY_BYTES) {
+    throw new DomainError(
+      413,
+      "payload_too_large",
+      `request body is ${buf.length} bytes; the limit is ${MAX_BODY_BYTES}`,
+    );
+  }
+  const type = (headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new DomainError(
+      415,
+      "unsupported_media_type",
+      "send the body as JSON with Content-Type: application/json",
+    );
+  }
+  try {
+    return parseJsonStrict(buf.toString("utf8"));
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    throw new ValidationError("body is not valid JSON", [{ field: "(body)", message: (e as Error).message }]);
+  }
+}
+
+/** Parses with a zod schema or throws a 400 naming each bad field. */
+export function parseWith<S extends z.ZodMiniType>(
+  schema: S,
+  value: unknown,
+  what: string,
+  prefix = "",
+): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(`invalid ${what}`, issuesToFields(r.error.issues, prefix));
+  return r.data as z.output<S>;
+}
+
+const TIME_KEY = /(_at|_for)$|^at$/;
+const OPAQUE_KEYS = new Set(["params", "parameter_schema", "options"]);
+
+/** Renders stored UTC instants with the display time zone's offset (spec/api.md "Times"). */
+export function presentTimes(value: unknown, timeZone: string, key = ""): unknown {
+  if (typeof value === "string") return TIME_KEY.test(key) ? toDisplayTime(value, timeZone) : value;
+  if (Array.isArray(value)) {
+    return key === "next_fire_times"
+      ? value.map((v) => (typeof v === "string" ? toDisplayTime(v, timeZone) : v))
+      : value.map((v) => presentTimes(v, timeZone));
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value))
+      out[k] = OPAQUE_KEYS.has(k) ? v : presentTimes(v, timeZone, k);
+    return out;
+  }
+  return value;
+}
+
+export function etagOf(body: string): string {
+  return `W/"${createHash("sha1").update(body).digest("base64url")}"`;
+}
+
+const ROLE_OF = new Map(ROUTES.map((r) => [routeKey(r), r.role]));
+
+export type ApiHandlerOptions = { logger: JobLogger };
+
+/**
+ * Builds a Lambda handler serving `routes` (keyed by API Gateway route key, e.g. "GET /v1/runs").
+ * Auth: admin may do everything, viewer only GET (spec/api.md); the route table says which.
+ */
+export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandlerOptions) {
+  const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
+    const key = event.routeKey;
+    const handler = routes[key];
+    if (!handler) return errorResult(404, "not_found", `no route ${key}`);
+    const role = ROLE_OF.get(key) ?? "admin";
+    const identity = identityFrom(event);
+    if (role !== null) {
+      if (!identity) return errorResult(401, "unauthorized", "a valid bearer token is required");
+      const ok =
+        identity.groups.includes("admin") || (role === "viewer" && identity.groups.includes("viewer"));
+      if (!ok) return errorResult(403, "forbidden", `this action needs the ${role} group`);
+    }
+    const headers = lowerHeaders(event);
+    const body = readBody(event, headers);
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+    return handler({
+      event,
+      identity,
+      body,
+      query,
+      params: (event.pathParameters ?? {}) as Record<string, string>,
+      header: (name) => headers[name.toLowerCase()],
+    });
+  };
+
+  return middy(core)
+    .after((request) => {
+      // ETag on every successful GET; a matching If-None-Match costs the client no body.
+      const res = request.response;
+      if (!res || request.event.requestContext?.http?.method !== "GET" || res.statusCode !== 200) return;
+      const tag = etagOf(String(res.body ?? ""));
+      const inm = Object.entries(request.event.headers ?? {}).find(
+        ([k]) => k.toLowerCase() === "if-none-match",
+      )?.[1];
+      res.headers = { ...res.headers, etag: tag };
+      if (inm?.split(",").some((t) => t.trim() === tag || t.trim() === "*")) {
+        request.response = { statusCode: 304, headers: { etag: tag, "cache-control": "no-cache" }, body: "" };
+      }
+    })
+    .onError((request) => {
+      const err = request.error;
+      if (err instanceof DomainError) {
+        request.response = errorResult(err.status, err.code, err.message, err.details);
+        return;
+      }
+      opts.logger.error("unhandled error", {
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      });
+      // Never leak internals: the stack stays in the log.
+      request.response = errorResult(500, "internal_error", "internal error; the request was logged");
+    });
+}

@@ -1,0 +1,68 @@
+// Every HTTP route, which Lambda serves it and who may call it. The CDK api construct and the local
+// HTTP server both build from this list, so a route cannot exist in one mode only.
+
+export type ApiLambda = "runs" | "trigger" | "jobs" | "meta";
+export type Role = "admin" | "viewer";
+
+export type RouteDef = {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  lambda: ApiLambda;
+  /** minimum group; null = no auth (healthz only) */
+  role: Role | null;
+  summary: string;
+};
+
+export const ROUTES: readonly RouteDef[] = [
+  { method: "GET", path: "/healthz", lambda: "meta", role: null, summary: "Liveness" },
+  {
+    method: "GET",
+    path: "/v1/openapi.json",
+    lambda: "meta",
+    role: "viewer",
+    summary: "OpenAPI 3.1 document",
+  },
+  { method: "GET", path: "/v1/runs", lambda: "runs", role: "viewer", summary: "Run history, newest first" },
+  { method: "GET", path: "/v1/runs/{execution_uuid}", lambda: "runs", role: "viewer", summary: "One run" },
+  { method: "POST", path: "/v1/trigger", lambda: "trigger", role: "admin", summary: "Run a job now" },
+  { method: "GET", path: "/v1/jobs", lambda: "jobs", role: "viewer", summary: "Registered jobs" },
+  { method: "GET", path: "/v1/jobs/{job_name}", lambda: "jobs", role: "viewer", summary: "One job" },
+  {
+    method: "PUT",
+    path: "/v1/jobs/{job_name}/enabled",
+    lambda: "jobs",
+    role: "admin",
+    summary: "Enable or disable a job",
+  },
+];
+
+export const routeKey = (r: Pick<RouteDef, "method" | "path">) => `${r.method} ${r.path}`;
+
+/** Matches a concrete path against the route templates (API Gateway does this in AWS). */
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: RouteDef; pathParameters: Record<string, string> } | { allowed: string[] } | null {
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const names: string[] = [];
+    const pattern = route.path
+      .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+      .replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a, b) => {
+        names.push(a ?? b);
+        return "([^/]+)";
+      });
+    const m = new RegExp(`^${pattern}$`).exec(path);
+    if (!m) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
+    const pathParameters: Record<string, string> = {};
+    names.forEach((n, i) => {
+      pathParameters[n] = decodeURIComponent(m[i + 1] ?? "");
+    });
+    return { route, pathParameters };
+  }
+  return allowed.length ? { allowed } : null;
+}

@@ -1,0 +1,22 @@
+import { ListRunsQuerySchema } from "../schemas/api.ts";
+import { UuidSchema } from "../schemas/common.ts";
+import type { ApiApp } from "./app.ts";
+import { apiHandler, json, parseWith, presentTimes } from "./http.ts";
+
+export function createRunsApi(app: ApiApp) {
+  const tz = app.deps.settings.displayTimeZone;
+  return apiHandler(
+    {
+      "GET /v1/runs": async (req) => {
+        const q = parseWith(ListRunsQuerySchema, req.query, "query");
+        const page = await app.runs.list({ ...q, limit: q.limit ? Number(q.limit) : undefined });
+        return json(200, presentTimes(page, tz));
+      },
+      "GET /v1/runs/{execution_uuid}": async (req) => {
+        const id = parseWith(UuidSchema, req.params.execution_uuid, "execution_uuid", "execution_uuid");
+        return json(200, presentTimes(await app.runs.get(id), tz));
+      },
+    },
+    { logger: app.deps.logger },
+  );
+}

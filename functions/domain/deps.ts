@@ -1,0 +1,30 @@
+import type { Clock, NextFireLookup } from "../ports/clock.ts";
+import type { ControlStore } from "../ports/control-store.ts";
+import type { RunStore } from "../ports/run-store.ts";
+import type { WorkflowStarter } from "../ports/workflow-starter.ts";
+import type { JobLogger } from "./job.ts";
+import type { JobRegistry } from "./registry.ts";
+
+export type Settings = {
+  /** IANA zone used to render times in answers (default Asia/Tokyo). */
+  displayTimeZone: string;
+  /** Finished runs expire after this many days; 0 keeps them forever. */
+  retentionDays: number;
+};
+
+/** Everything the domain services need; hosts (Lambda, local stack) build it from their adapters. */
+export type CoreDeps = {
+  registry: JobRegistry;
+  runs: RunStore;
+  control: ControlStore;
+  workflow: WorkflowStarter;
+  clock: Clock;
+  nextFire: NextFireLookup;
+  settings: Settings;
+  logger: JobLogger;
+};
+
+export function expiresAt(finishedAt: Date, retentionDays: number): number | null {
+  if (retentionDays <= 0) return null;
+  return Math.floor(finishedAt.getTime() / 1000) + retentionDays * 86400;
+}

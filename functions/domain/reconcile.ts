@@ -1,0 +1,65 @@
+// "A run never stays RUNNING after its workflow execution has ended" (spec/model.md).
+// Called when an execution ends (Step Functions status-change rule in AWS, the interpreter's end
+// locally) and when the local stack starts after a crash.
+import type { RunStatus } from "../schemas/run.ts";
+import type { CoreDeps } from "./deps.ts";
+import { runUuidForExecution } from "./execution-identity.ts";
+import { WorkflowSteps } from "./workflow-steps.ts";
+
+export type ExecutionEndStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+const OUTCOME: Record<ExecutionEndStatus, { status: RunStatus; summary: string }> = {
+  ABORTED: { status: "CANCELLED", summary: "the workflow execution was stopped" },
+  TIMED_OUT: { status: "TIMED_OUT", summary: "the workflow execution timed out" },
+  FAILED: {
+    status: "FAILURE",
+    summary: "the workflow execution failed before the run was recorded as ended",
+  },
+  SUCCEEDED: { status: "FAILURE", summary: "the workflow execution ended without recording the run's end" },
+};
+
+export class Reconciler {
+  private readonly steps: WorkflowSteps;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.steps = new WorkflowSteps(deps);
+  }
+
+  /** Ends the run of a finished execution if it is still active, and frees its slot. Idempotent. */
+  async executionEnded(e: { name: string; arn: string; status: ExecutionEndStatus; cause?: string }) {
+    const uuid = runUuidForExecution(e.name, e.arn);
+    const run = await this.deps.runs.get(uuid);
+    if (!run) return null;
+    if (run.status !== "RUNNING" && run.status !== "QUEUED") {
+      // Finished already; make sure a crash between "finish" and "release" left no slot behind.
+      await this.deps.control.releaseSlot(run.concurrency_key, run.execution_uuid);
+      return null;
+    }
+    const outcome = OUTCOME[e.status];
+    const summary = e.cause ? `${outcome.summary}: ${e.cause}` : outcome.summary;
+    this.deps.logger.warn("reconciling run of an ended execution", {
+      execution_uuid: uuid,
+      execution_status: e.status,
+      run_status: outcome.status,
+    });
+    return this.steps.finish(run, ["RUNNING", "QUEUED"], outcome.status, summary);
+  }
+
+  /**
+   * After the local stack restarts, nothing is running: every active run is ended as FAILURE and
+   * every slot is freed.
+   */
+  async afterRestart(reason: string): Promise<number> {
+    const active = await this.deps.runs.listActive();
+    for (const run of active) {
+      await this.steps.finish(run, ["RUNNING", "QUEUED"], "FAILURE", reason);
+    }
+    for (const slot of await this.deps.control.listSlots()) {
+      const holder = await this.deps.runs.get(slot.execution_uuid);
+      if (!holder || (holder.status !== "RUNNING" && holder.status !== "QUEUED")) {
+        await this.deps.control.releaseSlot(slot.key, slot.execution_uuid);
+      }
+    }
+    return active.length;
+  }
+}

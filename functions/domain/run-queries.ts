@@ -1,0 +1,111 @@
+// Read side of runs: the history list with its opaque cursor, one run, job summaries.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { RunFilter, RunPosition } from "../ports/run-store.ts";
+import type { Run, RunStatus, TriggerSource } from "../schemas/run.ts";
+import { canonicalJson } from "./concurrency.ts";
+import type { CoreDeps } from "./deps.ts";
+import { NotFoundError, ValidationError } from "./errors.ts";
+import { toUtcIso } from "./time.ts";
+
+export type ListRunsParams = {
+  job_name?: string;
+  status?: string;
+  started_after?: string;
+  started_before?: string;
+  data_source?: string;
+  trigger_source?: TriggerSource;
+  limit?: number;
+  cursor?: string;
+};
+
+export type RunsPage = {
+  next_scheduled_for: string | null;
+  count: number;
+  results: Run[];
+  next_cursor: string | null;
+};
+
+/**
+ * Cursors are HMAC-signed and bound to the filter they were made for, so a tampered cursor or one
+ * from another query is refused (400) instead of reading somewhere unexpected.
+ */
+export class CursorCodec {
+  constructor(private readonly secret: string) {}
+
+  encode(position: RunPosition, filterFingerprint: string): string {
+    const body = Buffer.from(JSON.stringify({ p: position, f: filterFingerprint })).toString("base64url");
+    return `${body}.${this.sign(body)}`;
+  }
+
+  decode(cursor: string, filterFingerprint: string): RunPosition {
+    const bad = () =>
+      new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
+    const [body, sig, extra] = cursor.split(".");
+    if (!body || !sig || extra !== undefined) throw bad();
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad();
+    let parsed: { p?: RunPosition; f?: string };
+    try {
+      parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
+    } catch {
+      throw bad();
+    }
+    const p = parsed.p;
+    if (
+      parsed.f !== filterFingerprint ||
+      !p ||
+      typeof p.execution_uuid !== "string" ||
+      typeof p.started_at !== "string" ||
+      typeof p.job_name !== "string"
+    ) {
+      throw bad();
+    }
+    return p;
+  }
+
+  private sign(body: string): string {
+    return createHmac("sha256", this.secret).update(body).digest("base64url").slice(0, 32);
+  }
+}
+
+export class RunQueries {
+  constructor(
+    private readonly deps: CoreDeps,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async list(q: ListRunsParams): Promise<RunsPage> {
+    const filter: RunFilter = {
+      job_name: q.job_name,
+      statuses: q.status
+        ? ([...new Set(q.status.split(",").map((s) => s.trim()))] as RunStatus[])
+        : undefined,
+      started_after: q.started_after ? toUtcIso(q.started_after) : undefined,
+      started_before: q.started_before ? toUtcIso(q.started_before) : undefined,
+      data_source: q.data_source,
+      trigger_source: q.trigger_source,
+    };
+    if (filter.started_after && filter.started_before && filter.started_after > filter.started_before) {
+      throw new ValidationError("invalid period", [
+        { field: "started_after", message: "must not be later than started_before" },
+      ]);
+    }
+    const fingerprint = canonicalJson(filter);
+    const after = q.cursor ? this.cursors.decode(q.cursor, fingerprint) : null;
+    const limit = q.limit ?? 100;
+    const page = await this.deps.runs.list(filter, limit, after);
+    return {
+      next_scheduled_for: await this.deps.nextFire.nextFor(q.job_name),
+      count: page.runs.length,
+      results: page.runs,
+      next_cursor: page.next ? this.cursors.encode(page.next, fingerprint) : null,
+    };
+  }
+
+  async get(executionUuid: string): Promise<Run> {
+    const run = await this.deps.runs.get(executionUuid.toLowerCase());
+    if (!run) throw new NotFoundError("run", executionUuid);
+    return run;
+  }
+}

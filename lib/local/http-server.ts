@@ -1,0 +1,320 @@
+// Stands in for API Gateway (HTTP API + JWT authorizer) and CloudFront: verifies the bearer token,
+// builds the same API Gateway v2 event and calls the same Lambda handler in process.
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize, resolve } from "node:path";
+import type { Context } from "aws-lambda";
+import { type ApiEvent, type ApiResult, errorResult } from "../../functions/api/http.ts";
+import { type ApiLambda, matchRoute } from "../../functions/api/routes.ts";
+import { LocalTokenRequestSchema } from "../../functions/schemas/api.ts";
+import type { LocalTokens } from "./tokens.ts";
+
+export type LocalHandler = (event: ApiEvent, context: Context) => Promise<ApiResult | undefined>;
+
+/** Reads at most this much of a body; the handlers enforce the API's own 64 KiB limit. */
+const HARD_BODY_LIMIT = 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+
+const PAGE_SECURITY_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+};
+
+export type LocalHttpOptions = {
+  host: string;
+  port: number;
+  handlers: Record<ApiLambda, LocalHandler>;
+  tokens: LocalTokens;
+  /** Built admin page folder (web/dist); a placeholder page is served when it does not exist. */
+  staticDir: string | null;
+  /** config.json for the admin page (same document CDK writes next to it in S3). */
+  webConfig: Record<string, unknown>;
+};
+
+const isLoopback = (addr: string | undefined) =>
+  !!addr && (addr === "::1" || addr.startsWith("127.") || addr.startsWith("::ffff:127."));
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > HARD_BODY_LIMIT) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, result: ApiResult) {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  res.writeHead(result.statusCode ?? 200, headers);
+  const body = result.body ?? "";
+  res.end(result.isBase64Encoded ? Buffer.from(body, "base64") : body);
+}
+
+function lambdaContext(name: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `jobdeck-local-${name}`,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:jobdeck-local-${name}`,
+    memoryLimitInMB: "512",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/jobdeck-local-${name}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+/** API Gateway passes every claim as a string; arrays look like "[admin viewer]". */
+function claimsAsApiGateway(
+  claims: Record<string, unknown>,
+): Record<string, string | number | boolean | string[]> {
+  const out: Record<string, string | number | boolean | string[]> = {};
+  for (const [k, v] of Object.entries(claims)) {
+    if (Array.isArray(v)) out[k] = `[${v.join(" ")}]`;
+    else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+    else if (typeof v === "string") out[k] = v;
+    else out[k] = JSON.stringify(v);
+  }
+  return out;
+}
+
+export function buildEvent(input: {
+  req: IncomingMessage;
+  url: URL;
+  routeKey: string;
+  pathParameters: Record<string, string>;
+  body: Buffer;
+  claims: Record<string, unknown> | null;
+}): ApiEvent {
+  const { req, url } = input;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const contentType = (headers["content-type"] ?? "").toLowerCase();
+  const textual = contentType === "" || /json|text|xml|x-www-form-urlencoded/.test(contentType);
+  const now = new Date();
+  return {
+    version: "2.0",
+    routeKey: input.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ""),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(input.pathParameters).length ? input.pathParameters : undefined,
+    body: input.body.length
+      ? textual
+        ? input.body.toString("utf8")
+        : input.body.toString("base64")
+      : undefined,
+    isBase64Encoded: input.body.length > 0 && !textual,
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: headers.host ?? "127.0.0.1",
+      domainPrefix: "local",
+      http: {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey: input.routeKey,
+      stage: "$default",
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: {
+        principalId: "",
+        integrationLatency: 0,
+        jwt: { claims: input.claims ? claimsAsApiGateway(input.claims) : {}, scopes: [] },
+      },
+    },
+  } as ApiEvent;
+}
+
+export class LocalHttpServer {
+  private server: Server | null = null;
+
+  constructor(private readonly opts: LocalHttpOptions) {}
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        console.error("[jobdeck] request failed", e);
+        if (!res.headersSent)
+          send(res, errorResult(500, "internal_error", "internal error; the request was logged"));
+        else res.end();
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((r, j) => {
+      this.server!.once("error", j);
+      this.server!.listen(this.opts.port, this.opts.host, () => r());
+    });
+    const addr = this.server.address() as AddressInfo;
+    const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections?.();
+    await new Promise<void>((r) => this.server!.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://local");
+    const method = (req.method ?? "GET").toUpperCase();
+
+    if (url.pathname === "/local/token") return this.issueToken(req, res, method);
+    if (url.pathname === "/config.json" && method === "GET") {
+      return send(res, {
+        statusCode: 200,
+        headers: { "content-type": "application/json", "cache-control": "no-cache" },
+        body: JSON.stringify(this.opts.webConfig),
+      });
+    }
+    const match = matchRoute(method, url.pathname);
+    if (!match) {
+      if (url.pathname.startsWith("/v1/") || url.pathname === "/v1") {
+        return send(res, errorResult(404, "not_found", `no route ${method} ${url.pathname}`));
+      }
+      return this.serveStatic(url.pathname, method, res);
+    }
+    if ("allowed" in match) {
+      const r = errorResult(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`, {
+        allowed: match.allowed,
+      });
+      return send(res, { ...r, headers: { ...r.headers, allow: match.allowed.join(", ") } });
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        res.setHeader("connection", "close");
+        return send(res, errorResult(413, "payload_too_large", "request body is over the 64 KiB limit"));
+      }
+      throw e;
+    }
+    let claims: Record<string, unknown> | null = null;
+    if (match.route.role !== null) {
+      // The JWT authorizer's job: no valid token, no handler call.
+      const auth = req.headers.authorization ?? "";
+      const m = /^Bearer\s+(\S+)$/i.exec(auth);
+      claims = m?.[1] ? await this.opts.tokens.verify(m[1]) : null;
+      if (!claims) return send(res, errorResult(401, "unauthorized", "a valid bearer token is required"));
+    }
+    const routeKey = `${match.route.method} ${match.route.path}`;
+    const event = buildEvent({ req, url, routeKey, pathParameters: match.pathParameters, body, claims });
+    const handler = this.opts.handlers[match.route.lambda];
+    const result = (await handler(event, lambdaContext(match.route.lambda))) ?? { statusCode: 204 };
+    send(res, result);
+  }
+
+  private async issueToken(req: IncomingMessage, res: ServerResponse, method: string) {
+    if (!isLoopback(req.socket.remoteAddress)) {
+      return send(res, errorResult(404, "not_found", "no route"));
+    }
+    if (method !== "POST") return send(res, errorResult(405, "method_not_allowed", "use POST"));
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return send(res, errorResult(413, "payload_too_large", "request body too large"));
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw.toString("utf8") || "{}");
+    } catch {
+      return send(res, errorResult(400, "invalid_request", "body is not valid JSON"));
+    }
+    const r = LocalTokenRequestSchema.safeParse(parsed);
+    if (!r.success) {
+      return send(
+        res,
+        errorResult(
+          400,
+          "invalid_request",
+          "expected {sub, groups: [admin|viewer], email?}",
+          r.error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message })),
+        ),
+      );
+    }
+    const out = await this.opts.tokens.issue({
+      sub: r.data.sub,
+      email: r.data.email,
+      groups: r.data.groups,
+      expiresInSeconds: r.data.expires_in_seconds,
+    });
+    send(res, {
+      statusCode: 200,
+      headers: { "content-type": "application/json", "cache-control": "no-store" },
+      body: JSON.stringify(out),
+    });
+  }
+
+  private serveStatic(pathname: string, method: string, res: ServerResponse) {
+    if (method !== "GET" && method !== "HEAD")
+      return send(res, errorResult(405, "method_not_allowed", "static files are GET only"));
+    const dir = this.opts.staticDir;
+    if (dir && existsSync(join(dir, "index.html"))) {
+      const root = resolve(dir);
+      const target = resolve(root, `.${normalize(decodeURIComponent(pathname))}`);
+      const inside = target === root || target.startsWith(`${root}/`);
+      let file =
+        inside && existsSync(target) && statSync(target).isFile() ? target : join(root, "index.html");
+      if (!extname(file)) file = join(root, "index.html"); // client-side routes (/history, /jobs …)
+      res.writeHead(200, {
+        "content-type": MIME[extname(file)] ?? "application/octet-stream",
+        ...PAGE_SECURITY_HEADERS,
+      });
+      return res.end(method === "HEAD" ? undefined : readFileSync(file));
+    }
+    res.writeHead(pathname === "/" ? 200 : 404, {
+      "content-type": "text/html; charset=utf-8",
+      ...PAGE_SECURITY_HEADERS,
+    });
+    res.end(PLACEHOLDER_PAGE);
+  }
+}
+
+const PLACEHOLDER_PAGE = `<!doctype html>
+<html lang="ja"><head><meta charset="utf-8"><title>jobdeck</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; line-height: 1.6">
+<h1>jobdeck (local stack)</h1>
+<p>The admin page is not built yet. The API is served at <code>/v1</code>:</p>
+<ol>
+<li><code>curl -s -XPOST localhost:3000/local/token -H 'content-type: application/json' -d '{"sub":"dev","groups":["admin"]}'</code></li>
+<li><code>curl -s localhost:3000/v1/jobs -H "authorization: Bearer $TOKEN"</code></li>
+</ol>
+<p>OpenAPI document: <code>/v1/openapi.json</code> · health: <a href="/healthz">/healthz</a></p>
+</body></html>`;

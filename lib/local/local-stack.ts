@@ -1,0 +1,222 @@
+// The local host: wires the same handlers, job modules and ASL file as AWS to local stand-ins
+// (DynamoDB Local, the ASL interpreter, an HTTP server in place of API Gateway + Cognito).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoCompanyStore } from "../../functions/adapters/dynamo-company-store.ts";
+import { DynamoControlStore } from "../../functions/adapters/dynamo-control-store.ts";
+import { DynamoRecapStore } from "../../functions/adapters/dynamo-recap-store.ts";
+import { DynamoRunStore } from "../../functions/adapters/dynamo-run-store.ts";
+import { type TableNames, tableNames } from "../../functions/adapters/table-definitions.ts";
+import { createApiApp } from "../../functions/api/app.ts";
+import { createJobsApi } from "../../functions/api/jobs-api.ts";
+import { createMetaApi } from "../../functions/api/meta-api.ts";
+import { createRunsApi } from "../../functions/api/runs-api.ts";
+import { createTriggerApi } from "../../functions/api/trigger-api.ts";
+import type { CoreDeps } from "../../functions/domain/deps.ts";
+import type { JobDefinition, JobLogger } from "../../functions/domain/job.ts";
+import { Reconciler } from "../../functions/domain/reconcile.ts";
+import { JobRegistry } from "../../functions/domain/registry.ts";
+import { JOBS } from "../../functions/jobs/registry.ts";
+import { type Clock, noSchedules, systemClock } from "../../functions/ports/clock.ts";
+import type { WorkflowStarter } from "../../functions/ports/workflow-starter.ts";
+import { createRunWorker } from "../../functions/workflow/run-worker.ts";
+import { createStepsHandler } from "../../functions/workflow/steps.ts";
+import { LocalAslWorkflow } from "./asl-workflow.ts";
+import { type DynamoDbLocal, ensureTables, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { LocalHttpServer } from "./http-server.ts";
+import { createLocalLogger } from "./local-logger.ts";
+import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const RUN_JOB_ASL = join(PROJECT_ROOT, "statemachines", "run-job.asl.json");
+
+/** The worker Task uses the direct Lambda ARN form; locally this ARN names the in-process worker. */
+export const LOCAL_WORKER_ARN = "arn:aws:lambda:local:000000000000:function:jobdeck-local-worker";
+
+export const LOCAL_STOP_SUMMARY =
+  "the local stack stopped during the run (it was restarted; the run did not finish)";
+
+export type LocalStackOptions = {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  /** keep DynamoDB in memory (tests); default: on disk under dataDir */
+  inMemory?: boolean;
+  /** An already running DynamoDB Local to use instead of starting one (tests share one). */
+  dynamoEndpoint?: string;
+  tablePrefix?: string;
+  displayTimeZone?: string;
+  retentionDays?: number;
+  jobs?: readonly JobDefinition[];
+  logger?: JobLogger;
+  clock?: Clock;
+  /** Progress write spacing; the spec's 1 s unless a test needs it faster. */
+  minProgressWriteMs?: number;
+  /** Called with one human line per run start / finish. */
+  print?: (line: string) => void;
+  staticDir?: string | null;
+};
+
+export type LocalStack = {
+  url: string;
+  deps: CoreDeps;
+  tables: TableNames;
+  doc: DynamoDBDocumentClient;
+  workflow: LocalAslWorkflow;
+  tokens: LocalTokens;
+  reconciledAtStart: number;
+  stop(opts?: { graceMs?: number }): Promise<void>;
+};
+
+function loadOrCreateText(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const v = make();
+  writeFileSync(file, v, { mode: 0o600 });
+  return v;
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(opts.dataDir ?? process.env.JOBDECK_DATA_DIR ?? join(PROJECT_ROOT, ".jobdeck"));
+  mkdirSync(dataDir, { recursive: true });
+  const logger = opts.logger ?? createLocalLogger();
+  const print = opts.print ?? (() => {});
+  const clock = opts.clock ?? systemClock;
+
+  let dynamo: DynamoDbLocal | null = null;
+  let endpoint = opts.dynamoEndpoint;
+  if (!endpoint) {
+    dynamo = await startDynamoDbLocal({ dataDir: opts.inMemory ? null : join(dataDir, "dynamodb") });
+    endpoint = dynamo.endpoint;
+  }
+  const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+  const client = dynamo?.client ?? new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const tables = tableNames(opts.tablePrefix ?? "jobdeck");
+  await ensureTables(client, tables);
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+  const registry = new JobRegistry(opts.jobs ?? JOBS);
+  const runs = new DynamoRunStore(doc, tables.runs, () => clock.now());
+  const control = new DynamoControlStore(doc, { control: tables.control, runs: tables.runs }, () =>
+    clock.now(),
+  );
+  const deps: CoreDeps = {
+    registry,
+    runs,
+    control,
+    // set below: the workflow's handlers need deps, and deps needs the workflow
+    workflow: null as unknown as WorkflowStarter,
+    clock,
+    nextFire: noSchedules,
+    settings: {
+      displayTimeZone: opts.displayTimeZone ?? process.env.JOBDECK_TIMEZONE ?? "Asia/Tokyo",
+      retentionDays: opts.retentionDays ?? Number(process.env.JOBDECK_RETENTION_DAYS ?? 90),
+    },
+    logger,
+  };
+  const services = {
+    companies: new DynamoCompanyStore(doc, tables.companies),
+    recaps: new DynamoRecapStore(doc, tables.recaps),
+  };
+  const steps = createStepsHandler(deps);
+  const worker = createRunWorker({ ...deps, services, minWriteIntervalMs: opts.minProgressWriteMs });
+  const reconciler = new Reconciler(deps);
+  // Lambda would log an unhandled error before Step Functions sees it; do the same here.
+  const logFailure = async <T>(fn: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (e) {
+      logger.warn(`${fn} handler failed`, { error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  };
+
+  const workflow = new LocalAslWorkflow({
+    definitionFile: RUN_JOB_ASL,
+    substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
+    handlers: {
+      "local:steps": (payload) => logFailure("steps", () => steps(payload as Parameters<typeof steps>[0])),
+      [LOCAL_WORKER_ARN]: (payload, signal) =>
+        logFailure("worker", () => worker(payload as Parameters<typeof worker>[0], signal)),
+    },
+    onEnd: async (end) => {
+      // The interpreter's end stands in for the Step Functions status-change rule.
+      if (end.status !== "SUCCEEDED") {
+        await reconciler.executionEnded({
+          name: end.name,
+          arn: end.arn,
+          status: end.status,
+          cause: undefined,
+        });
+      }
+      const run = await runs.get(end.name).catch(() => null);
+      if (run) {
+        const counts = `in=${run.input_count} ins=${run.inserted_count} upd=${run.updated_count} skip=${run.skipped_count} err=${run.error_count}`;
+        print(
+          `[run] ${run.status.padEnd(9)} ${run.job_name} ${run.execution_uuid} ${run.duration_seconds ?? "-"}s ${counts}${run.error_summary ? ` — ${run.error_summary}` : ""}`,
+        );
+      }
+    },
+  });
+  deps.workflow = {
+    start: async (jobName, name, input) => {
+      const started = await workflow.start(jobName, name, input);
+      print(
+        `[run] STARTED   ${jobName} ${name} (${input.trigger_source}${input.triggered_by ? ` by ${input.triggered_by}` : ""})`,
+      );
+      return started;
+    },
+    stop: (arn, cause) => workflow.stop(arn, cause),
+    describe: (arn) => workflow.describe(arn),
+    links: (arn, uuid) => workflow.links(arn, uuid),
+  };
+
+  // Nothing survives a restart: runs left RUNNING/QUEUED end as FAILURE and free their slots.
+  const reconciledAtStart = await reconciler.afterRestart(LOCAL_STOP_SUMMARY);
+
+  const tokens = new LocalTokens(loadOrCreateSecret(join(dataDir, "token-secret")));
+  const cursorSecret = loadOrCreateText(join(dataDir, "cursor-secret"), () =>
+    randomBytes(32).toString("base64"),
+  );
+  const app = createApiApp(deps, { cursorSecret });
+  const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
+  const server = new LocalHttpServer({
+    host,
+    port: opts.port ?? Number(process.env.PORT ?? 3000),
+    handlers: {
+      runs: createRunsApi(app),
+      trigger: createTriggerApi(app),
+      jobs: createJobsApi(app),
+      meta: createMetaApi(app),
+    },
+    tokens,
+    staticDir: opts.staticDir === undefined ? join(PROJECT_ROOT, "web", "dist") : opts.staticDir,
+    webConfig: {
+      mode: "local",
+      api_url: "",
+      display_time_zone: deps.settings.displayTimeZone,
+      token_url: "/local/token",
+    },
+  });
+  const url = await server.listen();
+
+  return {
+    url,
+    deps,
+    tables,
+    doc,
+    workflow,
+    tokens,
+    reconciledAtStart,
+    async stop({ graceMs = 5000 } = {}) {
+      await server.close();
+      // Let running executions end by themselves; what is still running after the grace is
+      // aborted, and the reconciler ends its run as CANCELLED (a later start would do the same).
+      await workflow.drain(graceMs);
+      if (dynamo) await dynamo.stop();
+      else client.destroy();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+// A recording JobContext for unit tests of job modules, plus in-memory job-data stores.
+// It keeps every call (stages, items, progress, counters, log lines) so tests can assert on them.
+import type { JobContext, JobLogger, JobServices } from "../../functions/domain/job.ts";
+import type { CompanyRecord, CompanyStore, RecapDigest, RecapStore } from "../../functions/ports/job-data.ts";
+import type { StageStatus } from "../../functions/schemas/run.ts";
+
+export type ItemCall = {
+  name: string;
+  current?: number;
+  total?: number | null;
+  status?: StageStatus;
+  stage: string | null;
+};
+export type ProgressCall = {
+  current?: number | null;
+  total?: number | null;
+  message?: string | null;
+  stage: string | null;
+};
+export type LogLine = {
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  extra?: Record<string, unknown>;
+};
+
+export type RecordedCounts = {
+  input: number;
+  inserted: number;
+  updated: number;
+  skipped: number;
+  errors: number;
+  skipBreakdown: Record<string, number>;
+};
+
+export class InMemoryCompanyStore implements CompanyStore {
+  readonly records = new Map<string, CompanyRecord>();
+  /** Sizes of each putMany call, in order. */
+  readonly putCalls: number[] = [];
+
+  constructor(initial: CompanyRecord[] = []) {
+    for (const r of initial) this.records.set(r.code, { ...r });
+  }
+
+  async scanAll(): Promise<CompanyRecord[]> {
+    return [...this.records.values()].map((r) => ({ ...r }));
+  }
+
+  async putMany(records: CompanyRecord[], onProgress?: (written: number) => void): Promise<void> {
+    this.putCalls.push(records.length);
+    let written = 0;
+    for (let i = 0; i < records.length; i += 25) {
+      for (const r of records.slice(i, i + 25)) this.records.set(r.code, { ...r });
+      written = Math.min(records.length, i + 25);
+      onProgress?.(written);
+    }
+  }
+}
+
+export class InMemoryRecapStore implements RecapStore {
+  readonly digests = new Map<string, RecapDigest>();
+  readonly putCalls: RecapDigest[][] = [];
+
+  async putDigests(digests: RecapDigest[]): Promise<void> {
+    this.putCalls.push(digests);
+    for (const d of digests) this.digests.set(`${d.digest_date}#${d.genre}`, structuredClone(d));
+  }
+}
+
+export class FakeJobContext<P> implements JobContext<P> {
+  readonly executionUuid: string;
+  readonly attempt: number;
+  readonly services: JobServices;
+  readonly controller = new AbortController();
+  readonly signal: AbortSignal = this.controller.signal;
+
+  /** Stage names in the order `stage()` was called. */
+  readonly stages: string[] = [];
+  readonly items: ItemCall[] = [];
+  readonly progressCalls: ProgressCall[] = [];
+  readonly logs: LogLine[] = [];
+  readonly counts: RecordedCounts = {
+    input: 0,
+    inserted: 0,
+    updated: 0,
+    skipped: 0,
+    errors: 0,
+    skipBreakdown: {},
+  };
+
+  readonly logger: JobLogger;
+  readonly count: JobContext<P>["count"];
+
+  constructor(
+    readonly params: P,
+    opts: { services?: Partial<JobServices>; executionUuid?: string; attempt?: number } = {},
+  ) {
+    this.executionUuid = opts.executionUuid ?? "00000000-0000-4000-8000-000000000001";
+    this.attempt = opts.attempt ?? 1;
+    this.services = {
+      companies: opts.services?.companies ?? new InMemoryCompanyStore(),
+      recaps: opts.services?.recaps ?? new InMemoryRecapStore(),
+    };
+    const log =
+      (level: LogLine["level"]) =>
+      (message: string, extra?: Record<string, unknown>): void => {
+        this.logs.push({ level, message, extra });
+      };
+    this.logger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+    const c = this.counts;
+    this.count = {
+      input: (n = 1) => {
+        c.input += n;
+      },
+      inserted: (n = 1) => {
+        c.inserted += n;
+      },
+      updated: (n = 1) => {
+        c.updated += n;
+      },
+      skipped: (reason: string, n = 1) => {
+        c.skipped += n;
+        c.skipBreakdown[reason] = (c.skipBreakdown[reason] ?? 0) + n;
+      },
+      errors: (n = 1) => {
+        c.errors += n;
+      },
+    };
+  }
+
+  get currentStage(): string | null {
+    return this.stages.at(-1) ?? null;
+  }
+
+  progress(p: { current?: number | null; total?: number | null; message?: string | null }): void {
+    this.progressCalls.push({ ...p, stage: this.currentStage });
+  }
+
+  stage(name: string): void {
+    this.stages.push(name);
+  }
+
+  item(name: string, p: { current?: number; total?: number | null; status?: StageStatus }): void {
+    this.items.push({ name, ...p, stage: this.currentStage });
+  }
+
+  throwIfCancelled(): void {
+    if (this.signal.aborted) {
+      const e = new Error(String(this.signal.reason ?? "cancelled"));
+      e.name = "AbortError";
+      throw e;
+    }
+  }
+
+  /** Cancels the run, as a timeout or a stop request would. */
+  cancel(reason = "cancelled"): void {
+    this.controller.abort(reason);
+  }
+
+  /** Item calls made while `stage` was running. */
+  itemsIn(stage: string): ItemCall[] {
+    return this.items.filter((i) => i.stage === stage);
+  }
+
+  /** The last item call per item name. */
+  lastItems(): Map<string, ItemCall> {
+    const out = new Map<string, ItemCall>();
+    for (const i of this.items) out.set(i.name, i);
+    return out;
+  }
+
+  messages(): string[] {
+    return this.progressCalls.flatMap((p) => (p.message ? [p.message] : []));
+  }
+}
