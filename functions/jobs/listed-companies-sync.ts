@@ -177,7 +177,7 @@ export const listedCompaniesSync = defineJob({
     "Daily full sync of the listed-company master; companies missing from the source are deactivated.",
   category: "master_data",
   data_sources: ["jquants_listed_info"],
-  parameters: z.object({
+  parameters: z.strictObject({
     /** Where the records come from. Only the bundled fixture exists offline. */
     source: z._default(z.enum(["fixture"]), "fixture"),
     /** Compare and count, write nothing. */

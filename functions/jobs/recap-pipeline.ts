@@ -236,7 +236,7 @@ export async function loadArticles(): Promise<RecapArticle[]> {
 type Prepared = RecapArticle & { key: string; grams: Set<string>; sentences: string[]; at: number };
 type Classified = Prepared & { genre: RecapGenre; relevance: number };
 
-const parameters = z.object({
+const parameters = z.strictObject({
   /** Genres to build digests for; all when omitted. */
   genres: z.optional(z.array(z.enum(RECAP_GENRES)).check(z.minLength(1))),
   /** Articles kept per genre. */

@@ -1,0 +1,29 @@
+import { defineConfig } from "vitest/config";
+
+// globalSetup runs in this process, not in the workers that get `env` below.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", JOBDECK_LOG_LEVEL: "error" };
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], env },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          env,
+          // One DynamoDB Local for every file (each file uses its own table prefix).
+          globalSetup: ["test/helpers/global-dynamodb.ts"],
+          // Two cores: run integration files one at a time so timings stay honest.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
