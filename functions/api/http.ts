@@ -173,7 +173,8 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
     const key = event.routeKey;
     const handler = routes[key];
     if (!handler) return errorResult(404, "not_found", `no route ${key}`);
-    const role = ROLE_OF.get(key) ?? "admin";
+    // Routes missing from the table default to admin; `null` (healthz) means no auth at all.
+    const role = ROLE_OF.has(key) ? (ROLE_OF.get(key) as Role | null) : "admin";
     const identity = identityFrom(event);
     if (role !== null) {
       if (!identity) return errorResult(401, "unauthorized", "a valid bearer token is required");

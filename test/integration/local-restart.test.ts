@@ -1,0 +1,106 @@
+// `npm start`, kill -9 during a run, `npm start` again: nothing is left RUNNING and nothing
+// finished before the kill is lost (spec/local.md "Stops cleanly…").
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Run } from "../../functions/schemas/run.ts";
+import { type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "jobdeck-restart-"));
+const children: ChildStack[] = [];
+
+afterAll(async () => {
+  for (const c of children)
+    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function client(url: string) {
+  const tok = await (
+    await fetch(`${url}/local/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sub: "ops", groups: ["admin"] }),
+    })
+  ).json();
+  const headers = { authorization: `Bearer ${tok.token}`, "content-type": "application/json" };
+  return {
+    trigger: async (job_name: string, options?: object) =>
+      (
+        await fetch(`${url}/v1/trigger`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ job_name, options }),
+        })
+      ).json(),
+    triggerStatus: async (job_name: string, options?: object) =>
+      (
+        await fetch(`${url}/v1/trigger`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ job_name, options }),
+        })
+      ).status,
+    run: async (id: string) => (await (await fetch(`${url}/v1/runs/${id}`, { headers })).json()) as Run,
+    runs: async () => (await (await fetch(`${url}/v1/runs`, { headers })).json()).results as Run[],
+  };
+}
+
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await f();
+  while (!ok(v)) {
+    if (Date.now() > end) throw new Error(`condition not met; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 150));
+    v = await f();
+  }
+  return v;
+}
+
+describe("local stack restart after kill -9", () => {
+  it("serves /healthz within 30 s, and after kill -9 during a run the next start ends that run as FAILURE", async () => {
+    const first = await startChildStack(dataDir);
+    children.push(first);
+    expect(first.startupMs).toBeLessThan(30_000);
+    const api = await client(first.url);
+
+    // a finished run that must survive unchanged
+    const done = await api.trigger("listed_companies.sync");
+    const finished = await until(
+      () => api.run(done.execution_uuid),
+      (r) => r.status === "SUCCESS",
+    );
+
+    // a long run, killed while it is RUNNING
+    const long = await api.trigger("recap.pipeline", { stage_delay_ms: 4000 });
+    await until(
+      () => api.run(long.execution_uuid),
+      (r) => r.status === "RUNNING" && r.progress !== null,
+    );
+    first.proc.kill("SIGKILL");
+    await waitExit(first.proc);
+
+    const second = await startChildStack(dataDir);
+    children.push(second);
+    const api2 = await client(second.url);
+    const killed = await api2.run(long.execution_uuid);
+    expect(killed.status).toBe("FAILURE");
+    expect(killed.error_summary).toMatch(/local stack stopped/);
+    expect(killed.finished_at).not.toBeNull();
+    expect(await api2.run(finished.execution_uuid)).toEqual(finished);
+    const all = await api2.runs();
+    expect(all.filter((r) => r.status === "RUNNING" || r.status === "QUEUED")).toEqual([]);
+    expect(all.map((r) => r.execution_uuid).sort()).toEqual(
+      [done.execution_uuid, long.execution_uuid].sort(),
+    );
+    expect(second.output()).toMatch(/reconciled\s+1 run/);
+
+    // its slot was freed: the job can run again
+    expect(await api2.triggerStatus("recap.pipeline", { stage_delay_ms: 0 })).toBe(202);
+
+    // SIGTERM stops cleanly
+    second.proc.kill("SIGTERM");
+    expect(await waitExit(second.proc, 15_000)).toBe(0);
+  });
+});
