@@ -7,6 +7,7 @@ const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", JOBDECK_
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
     projects: [
       {
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], env },

@@ -106,6 +106,10 @@ export class DynamoRunStore implements RunStore {
     return true;
   }
 
+  async noteCreated(run: Run): Promise<void> {
+    await this.noteBucket(feedBucket(run.started_at));
+  }
+
   /** Lowers the feed's earliest-bucket marker when needed (once per bucket per process). */
   async noteBucket(bucket: string): Promise<void> {
     if (this.knownEarliestBucket !== null && this.knownEarliestBucket <= bucket) return;

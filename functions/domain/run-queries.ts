@@ -51,7 +51,7 @@ export class CursorCodec {
     } catch {
       throw bad();
     }
-    const p = parsed.p;
+    const p = parsed && typeof parsed === "object" ? parsed.p : undefined;
     if (
       parsed.f !== filterFingerprint ||
       !p ||

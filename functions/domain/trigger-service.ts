@@ -51,7 +51,9 @@ export class TriggerService {
     if (!claim.acquired && claim.holder && (await this.releaseIfStale(key, claim.holder.execution_uuid))) {
       claim = await control.acquireSlot(key, holder, run);
     }
-    if (!claim.acquired) {
+    if (claim.acquired) {
+      await runs.noteCreated(run);
+    } else {
       throw new ConflictError("already_running", `a run of ${job.name} is already running`, {
         job_name: job.name,
         execution_uuid: claim.holder?.execution_uuid ?? null,

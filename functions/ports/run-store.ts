@@ -32,6 +32,11 @@ export type ProgressUpdate = { progress: Progress; counts: RunCounts; attempt: n
 export interface RunStore {
   /** Creates the run; false if a run with this execution_uuid exists already. */
   create(run: Run): Promise<boolean>;
+  /**
+   * Bookkeeping for a run written elsewhere (in one transaction with its slot, see
+   * ControlStore.acquireSlot): keeps the all-jobs feed aware of the run's month.
+   */
+  noteCreated(run: Run): Promise<void>;
   get(executionUuid: string): Promise<Run | null>;
   /** Newest first. `limit` results at most after filtering. */
   list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage>;

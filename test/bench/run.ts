@@ -1,0 +1,102 @@
+// `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
+// with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+process.env.JOBDECK_LOG_LEVEL ??= "error";
+
+// Imported after the environment is set (static imports would be evaluated before it).
+const { availableParallelism } = await import("node:os");
+const { openBenchEnv } = await import("./bench-env.ts");
+const { runHistoryBench } = await import("./history-bench.ts");
+const { runSyncBench } = await import("./sync-bench.ts");
+const { formatTable, goal } = await import("./report.ts");
+const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
+type Row = import("./report.ts").Row;
+
+const HISTORY_RATIO_GOAL = 1.3;
+const SYNC_SECONDS_GOAL = 5;
+const SYNC_RATIO_GOAL = 1.5;
+
+const started = performance.now();
+const log = (line: string) => {
+  const t = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`[${t} s] ${line}`);
+};
+
+const env = await openBenchEnv(log);
+let interrupted = false;
+const onSignal = (signal: string) => {
+  if (interrupted) return;
+  interrupted = true;
+  console.error(`\n${signal}: cleaning up…`);
+  void env.close().finally(() => process.exit(130));
+};
+process.on("SIGINT", () => onSignal("SIGINT"));
+process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+let exitCode = 0;
+try {
+  const rows: Row[] = [];
+
+  const h = await runHistoryBench(env, { log });
+  const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+  const [s, l] = [k(h.sizes.small), k(h.sizes.large)];
+  const labels = {
+    first: "GET /v1/runs first page",
+    filtered: "GET /v1/runs?job_name= (one job)",
+    cursor: "GET /v1/runs page 3 (cursor)",
+  } as const;
+  for (const kind of ["first", "filtered", "cursor"] as const) {
+    const p = h.pages[kind];
+    rows.push({
+      section: "history",
+      what: labels[kind],
+      figures:
+        `${s} p50 ${fmtMs(p.small.p50).padStart(8)} p95 ${fmtMs(p.small.p95).padStart(8)}   ` +
+        `${l} p50 ${fmtMs(p.large.p50).padStart(8)} p95 ${fmtMs(p.large.p95).padStart(8)}   ` +
+        `ratio ${fmtRatio(p.ratio)}`,
+      goal: kind === "first" ? goal(p.ratio, HISTORY_RATIO_GOAL, `ratio ≤ ${HISTORY_RATIO_GOAL}`) : undefined,
+    });
+  }
+  rows.push({
+    section: "history",
+    what: `fill runs tables (BatchWrite ×16)`,
+    figures: `${s} ${fmtS(h.fill.small)}   ${l} ${fmtS(h.fill.large)}   (n=${h.requests} timed requests per size and page)`,
+  });
+
+  const y = await runSyncBench(env, { log });
+  const what = `listed_companies.sync ${fmtInt(y.records)} records`;
+  rows.push({
+    section: "sync",
+    what,
+    figures: `median ${fmtS(y.sync)}  [${y.syncMs.map(fmtS).join(", ")}]`,
+    goal: goal(y.sync / 1000, SYNC_SECONDS_GOAL, `≤ ${SYNC_SECONDS_GOAL} s`),
+  });
+  rows.push({
+    section: "sync",
+    what: `  vs raw BatchWrite, same items, ×8`,
+    figures: `raw ${fmtS(y.raw)}  [${y.rawMs.map(fmtS).join(", ")}]   ratio ${fmtRatio(y.ratio)}`,
+    goal: goal(y.ratio, SYNC_RATIO_GOAL, `ratio ≤ ${SYNC_RATIO_GOAL}`),
+  });
+  if (y.e2e) {
+    rows.push({
+      section: "sync",
+      what: "  end to end over HTTP (workflow incl.)",
+      figures: `duration_seconds ${y.e2e.durationSeconds.toFixed(2)} s   trigger → SUCCESS seen ${fmtS(y.e2e.wallMs)}`,
+    });
+  }
+
+  const cores = availableParallelism();
+  console.log("");
+  console.log(
+    formatTable(
+      `jobdeck bench (node ${process.version}, ${cores} core${cores === 1 ? "" : "s"}, ${fmtS(performance.now() - started)} total)`,
+      rows,
+    ),
+  );
+} catch (e) {
+  console.error("bench crashed:", e instanceof Error ? (e.stack ?? e.message) : e);
+  exitCode = 1;
+} finally {
+  if (!interrupted) await env.close();
+}
+process.exit(exitCode);

@@ -1,0 +1,199 @@
+// Full sync of the listed-company fixture into an empty companies table: the job's own work
+// (executeJob in process, real progress writes to a RUNNING run) against a raw BatchWrite loop
+// of exactly the same items, plus the end-to-end duration of a run triggered over HTTP.
+import { randomUUID } from "node:crypto";
+import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BATCH_SIZE, DynamoCompanyStore } from "../../functions/adapters/dynamo-company-store.ts";
+import { DynamoRunStore } from "../../functions/adapters/dynamo-run-store.ts";
+import { CompaniesTable, RunsTable } from "../../functions/adapters/table-definitions.ts";
+import { executeJob } from "../../functions/domain/job-runner.ts";
+import { newRun } from "../../functions/domain/run-lifecycle.ts";
+import {
+  listedCompaniesSync,
+  loadListedInfo,
+  planSync,
+  toSourceCompany,
+} from "../../functions/jobs/listed-companies-sync.ts";
+import type { CompanyRecord, RecapStore } from "../../functions/ports/job-data.ts";
+import type { Run } from "../../functions/schemas/run.ts";
+import { createLocalLogger } from "../../lib/local/local-logger.ts";
+import { type BenchEnv, httpClient } from "./bench-env.ts";
+import { fmtInt, fmtRatio, fmtS, median } from "./stats.ts";
+
+/** The store's default batches in flight; the raw loop uses the same. */
+export const SYNC_CONCURRENCY = 8;
+
+/** Plain BatchWrite loop: chunks of 25, `concurrency` in flight, unprocessed items sent again. */
+export async function rawBatchWrite(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Record<string, unknown>[],
+  concurrency: number,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next * BATCH_SIZE < items.length) {
+      const start = next++ * BATCH_SIZE;
+      let requests = items.slice(start, start + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length) {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  const batches = Math.ceil(items.length / BATCH_SIZE);
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches) }, worker));
+}
+
+const noRecaps: RecapStore = {
+  async putDigests() {
+    throw new Error("listed_companies.sync does not write recaps");
+  },
+};
+
+export type SyncResult = {
+  records: number;
+  syncMs: number[];
+  rawMs: number[];
+  sync: number;
+  raw: number;
+  ratio: number;
+  progressWrites: number;
+  e2e: { durationSeconds: number; wallMs: number; status: string } | null;
+};
+
+export async function runSyncBench(
+  env: BenchEnv,
+  opts: { repetitions?: number; e2e?: boolean; log: (line: string) => void },
+): Promise<SyncResult> {
+  const reps = opts.repetitions ?? 3;
+  const log = opts.log;
+  const logger = createLocalLogger();
+  const runsTable = "benchsync-runs";
+  await env.createTable(RunsTable, runsTable);
+  const runs = new DynamoRunStore(env.doc, runsTable);
+
+  // The exact items the job writes into an empty table (same mapping, same order).
+  const records = await loadListedInfo();
+  const items: CompanyRecord[] = planSync(records.map(toSourceCompany), [], randomUUID(), new Date()).toWrite;
+  log(`sync: fixture has ${fmtInt(records.length)} records → ${fmtInt(items.length)} items to write`);
+
+  let seq = 0;
+  let progressWrites = 0;
+  const syncOnce = async (): Promise<number> => {
+    const table = `benchsync-${++seq}-companies`;
+    await env.createTable(CompaniesTable, table);
+    const run = newRun({
+      execution_uuid: randomUUID(),
+      job_name: listedCompaniesSync.name,
+      params: { source: "fixture", dry_run: false },
+      data_source: listedCompaniesSync.data_sources,
+      concurrency_key: listedCompaniesSync.name,
+      trigger_source: "manual",
+      triggered_by: "bench@example.test",
+      status: "RUNNING",
+      now: new Date(),
+    });
+    if (!(await runs.create(run))) throw new Error("could not create the RUNNING run");
+    const t0 = performance.now();
+    const result = await executeJob(
+      {
+        job: listedCompaniesSync,
+        executionUuid: run.execution_uuid,
+        attempt: 1,
+        params: run.params,
+        timeoutSeconds: listedCompaniesSync.timeout_seconds,
+      },
+      {
+        sink: {
+          write: (snap) => {
+            progressWrites++;
+            return runs.writeProgress(run.execution_uuid, snap);
+          },
+        },
+        services: { companies: new DynamoCompanyStore(env.doc, table), recaps: noRecaps },
+        logger,
+      },
+    );
+    const ms = performance.now() - t0;
+    if (result.counts.inserted_count !== items.length) {
+      throw new Error(`sync inserted ${result.counts.inserted_count}, expected ${items.length}`);
+    }
+    const stored = await env.countItems(table);
+    if (stored !== items.length) throw new Error(`sync left ${stored} items, expected ${items.length}`);
+    await env.deleteTable(table);
+    return ms;
+  };
+  const rawOnce = async (): Promise<number> => {
+    const table = `benchsync-${++seq}-companies`;
+    await env.createTable(CompaniesTable, table);
+    const t0 = performance.now();
+    await rawBatchWrite(env.doc, table, items, SYNC_CONCURRENCY);
+    const ms = performance.now() - t0;
+    const stored = await env.countItems(table);
+    if (stored !== items.length) throw new Error(`raw write left ${stored} items, expected ${items.length}`);
+    await env.deleteTable(table);
+    return ms;
+  };
+
+  const warmSync = await syncOnce();
+  const warmRaw = await rawOnce();
+  log(`sync: warm-up sync ${fmtS(warmSync)}, raw ${fmtS(warmRaw)}`);
+  const syncMs: number[] = [];
+  const rawMs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    syncMs.push(await syncOnce());
+    rawMs.push(await rawOnce());
+    log(`sync: rep ${i + 1}: sync ${fmtS(syncMs[i]!)}, raw ${fmtS(rawMs[i]!)}`);
+  }
+  const sync = median(syncMs);
+  const raw = median(rawMs);
+  log(`sync: median sync ${fmtS(sync)}, raw ${fmtS(raw)}, ratio ${fmtRatio(sync / raw)}`);
+  await env.deleteTable(runsTable);
+
+  let e2e: SyncResult["e2e"] = null;
+  if (opts.e2e !== false) e2e = await runEndToEnd(env, log);
+  return {
+    records: items.length,
+    syncMs,
+    rawMs,
+    sync,
+    raw,
+    ratio: sync / raw,
+    progressWrites: progressWrites / (reps + 1),
+    e2e,
+  };
+}
+
+/** Trigger over HTTP on a fresh stack and wait for the run to finish; its duration includes the workflow. */
+async function runEndToEnd(
+  env: BenchEnv,
+  log: (line: string) => void,
+): Promise<{ durationSeconds: number; wallMs: number; status: string }> {
+  const stack = await env.startStack("benche2e");
+  try {
+    const http = await httpClient(stack.url);
+    const t0 = performance.now();
+    const res = await http.post("/v1/trigger", { job_name: listedCompaniesSync.name });
+    if (res.status !== 202) throw new Error(`POST /v1/trigger → ${res.status} ${JSON.stringify(res.body)}`);
+    const id: string = res.body.execution_uuid;
+    const deadline = Date.now() + 120_000;
+    let run: Run | null = null;
+    while (Date.now() < deadline) {
+      run = (await http.get(`/v1/runs/${id}`)).body as Run;
+      if (run.status !== "RUNNING" && run.status !== "QUEUED") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const wallMs = performance.now() - t0;
+    if (run?.status !== "SUCCESS") {
+      throw new Error(`end-to-end run did not succeed: ${run?.status} ${run?.error_summary ?? ""}`);
+    }
+    log(
+      `sync: end-to-end run ${run.status} duration_seconds ${run.duration_seconds} ` +
+        `(trigger → observed SUCCESS ${fmtS(wallMs)}, inserted ${fmtInt(run.inserted_count)})`,
+    );
+    return { durationSeconds: run.duration_seconds ?? Number.NaN, wallMs, status: run.status };
+  } finally {
+    await stack.stop({ graceMs: 2000 });
+  }
+}
