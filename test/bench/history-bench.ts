@@ -215,7 +215,7 @@ export type PageKind = "first" | "filtered" | "cursor";
 export type HistoryResult = {
   sizes: { small: number; large: number };
   fill: { small: number; large: number };
-  pages: Record<PageKind, { small: Summary; large: Summary; ratio: number; path: string }>;
+  pages: Record<PageKind, { small: Summary; large: Summary; ratio: number }>;
   requests: number;
 };
 
@@ -286,12 +286,7 @@ export async function runHistoryBench(env: BenchEnv, opts: HistoryOptions): Prom
       }
       const s = summarize(samples.small);
       const l = summarize(samples.large);
-      pages[kind] = {
-        small: s,
-        large: l,
-        ratio: l.p50 / s.p50,
-        path: paths[kind].small.split("&cursor=")[0]!,
-      };
+      pages[kind] = { small: s, large: l, ratio: l.p50 / s.p50 };
       log(
         `history: ${kind.padEnd(8)} ${fmtInt(small)} p50 ${fmtMs(s.p50)} p95 ${fmtMs(s.p95)} | ` +
           `${fmtInt(large)} p50 ${fmtMs(l.p50)} p95 ${fmtMs(l.p95)} | ratio ${fmtRatio(l.p50 / s.p50)}`,

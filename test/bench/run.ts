@@ -10,6 +10,7 @@ const { runHistoryBench } = await import("./history-bench.ts");
 const { runSyncBench } = await import("./sync-bench.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
+const { eatmydataLibrary } = await import("../../lib/local/dynamodb-local.ts");
 type Row = import("./report.ts").Row;
 
 const HISTORY_RATIO_GOAL = 1.3;
@@ -34,8 +35,23 @@ process.on("SIGINT", () => onSignal("SIGINT"));
 process.on("SIGTERM", () => onSignal("SIGTERM"));
 
 let exitCode = 0;
+// A stray rejection (e.g. a worker still writing when another one failed) must not cut the
+// cleanup short; it still makes the bench exit non-zero.
+process.on("unhandledRejection", (reason) => {
+  console.error("bench: unhandled rejection:", reason);
+  exitCode = 1;
+});
 try {
   const rows: Row[] = [];
+  // What the figures were measured on: npm start's DynamoDB Local on disk, with or without fsync.
+  const fsyncOff = eatmydataLibrary() !== null && process.env.JOBDECK_DYNAMODB_FSYNC !== "on";
+  rows.push({
+    section: "env",
+    what: "DynamoDB Local storage",
+    figures: fsyncOff
+      ? "on disk, fsync off (eatmydata, as npm start uses it when installed)"
+      : "on disk, fsync on (eatmydata not installed or JOBDECK_DYNAMODB_FSYNC=on)",
+  });
 
   const h = await runHistoryBench(env, { log });
   const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
@@ -74,8 +90,17 @@ try {
   rows.push({
     section: "sync",
     what: `  vs raw BatchWrite, same items, ×8`,
-    figures: `raw ${fmtS(y.raw)}  [${y.rawMs.map(fmtS).join(", ")}]   ratio ${fmtRatio(y.ratio)}`,
+    figures:
+      `raw ${fmtS(y.raw)}  [${y.rawMs.map(fmtS).join(", ")}]  ` +
+      `${fmtInt(Math.round(y.records / (y.raw / 1000)))} items/s   ratio ${fmtRatio(y.ratio)}`,
     goal: goal(y.ratio, SYNC_RATIO_GOAL, `ratio ≤ ${SYNC_RATIO_GOAL}`),
+  });
+  rows.push({
+    section: "sync",
+    what: "  time split of the job (medians)",
+    figures:
+      `putMany ${fmtS(y.split.putMs)}   scanAll ${fmtMs(y.split.scanMs)}   ` +
+      `rest ${fmtMs(y.split.totalMs - y.split.putMs - y.split.scanMs)}   ${y.split.progressWrites} progress writes`,
   });
   if (y.e2e) {
     rows.push({

@@ -14,11 +14,11 @@ import {
   planSync,
   toSourceCompany,
 } from "../../functions/jobs/listed-companies-sync.ts";
-import type { CompanyRecord, RecapStore } from "../../functions/ports/job-data.ts";
+import type { CompanyRecord, CompanyStore, RecapStore } from "../../functions/ports/job-data.ts";
 import type { Run } from "../../functions/schemas/run.ts";
 import { createLocalLogger } from "../../lib/local/local-logger.ts";
 import { type BenchEnv, httpClient } from "./bench-env.ts";
-import { fmtInt, fmtRatio, fmtS, median } from "./stats.ts";
+import { fmtInt, fmtMs, fmtRatio, fmtS, median } from "./stats.ts";
 
 /** The store's default batches in flight; the raw loop uses the same. */
 export const SYNC_CONCURRENCY = 8;
@@ -51,6 +51,31 @@ const noRecaps: RecapStore = {
   },
 };
 
+/** Where one sync's time went: the store's calls, progress writes, and the rest (parse, plan). */
+export type SyncSplit = { totalMs: number; scanMs: number; putMs: number; progressWrites: number };
+
+/** Wraps a CompanyStore to time its calls (the wrapper itself adds nothing measurable). */
+function timedStore(store: CompanyStore, split: SyncSplit): CompanyStore {
+  return {
+    async scanAll() {
+      const t0 = performance.now();
+      try {
+        return await store.scanAll();
+      } finally {
+        split.scanMs += performance.now() - t0;
+      }
+    },
+    async putMany(records, onProgress) {
+      const t0 = performance.now();
+      try {
+        await store.putMany(records, onProgress);
+      } finally {
+        split.putMs += performance.now() - t0;
+      }
+    },
+  };
+}
+
 export type SyncResult = {
   records: number;
   syncMs: number[];
@@ -58,7 +83,8 @@ export type SyncResult = {
   sync: number;
   raw: number;
   ratio: number;
-  progressWrites: number;
+  /** Medians over the timed repetitions. */
+  split: SyncSplit;
   e2e: { durationSeconds: number; wallMs: number; status: string } | null;
 };
 
@@ -79,7 +105,7 @@ export async function runSyncBench(
   log(`sync: fixture has ${fmtInt(records.length)} records → ${fmtInt(items.length)} items to write`);
 
   let seq = 0;
-  let progressWrites = 0;
+  const splits: SyncSplit[] = [];
   const syncOnce = async (): Promise<number> => {
     const table = `benchsync-${++seq}-companies`;
     await env.createTable(CompaniesTable, table);
@@ -95,6 +121,8 @@ export async function runSyncBench(
       now: new Date(),
     });
     if (!(await runs.create(run))) throw new Error("could not create the RUNNING run");
+    const split: SyncSplit = { totalMs: 0, scanMs: 0, putMs: 0, progressWrites: 0 };
+    const companies = timedStore(new DynamoCompanyStore(env.doc, table), split);
     const t0 = performance.now();
     const result = await executeJob(
       {
@@ -107,15 +135,17 @@ export async function runSyncBench(
       {
         sink: {
           write: (snap) => {
-            progressWrites++;
+            split.progressWrites++;
             return runs.writeProgress(run.execution_uuid, snap);
           },
         },
-        services: { companies: new DynamoCompanyStore(env.doc, table), recaps: noRecaps },
+        services: { companies, recaps: noRecaps },
         logger,
       },
     );
     const ms = performance.now() - t0;
+    split.totalMs = ms;
+    splits.push(split);
     if (result.counts.inserted_count !== items.length) {
       throw new Error(`sync inserted ${result.counts.inserted_count}, expected ${items.length}`);
     }
@@ -144,11 +174,24 @@ export async function runSyncBench(
   for (let i = 0; i < reps; i++) {
     syncMs.push(await syncOnce());
     rawMs.push(await rawOnce());
-    log(`sync: rep ${i + 1}: sync ${fmtS(syncMs[i]!)}, raw ${fmtS(rawMs[i]!)}`);
+    log(
+      `sync: rep ${i + 1}: sync ${fmtS(syncMs[i]!)} (putMany ${fmtS(splits.at(-1)!.putMs)}), raw ${fmtS(rawMs[i]!)}`,
+    );
   }
+  const timedSplits = splits.slice(1); // not the warm-up
+  const split: SyncSplit = {
+    totalMs: median(timedSplits.map((x) => x.totalMs)),
+    scanMs: median(timedSplits.map((x) => x.scanMs)),
+    putMs: median(timedSplits.map((x) => x.putMs)),
+    progressWrites: median(timedSplits.map((x) => x.progressWrites)),
+  };
   const sync = median(syncMs);
   const raw = median(rawMs);
   log(`sync: median sync ${fmtS(sync)}, raw ${fmtS(raw)}, ratio ${fmtRatio(sync / raw)}`);
+  log(
+    `sync: split (medians) putMany ${fmtS(split.putMs)}, scanAll ${fmtMs(split.scanMs)}, ` +
+      `rest ${fmtMs(split.totalMs - split.putMs - split.scanMs)}, ${split.progressWrites} progress writes`,
+  );
   await env.deleteTable(runsTable);
 
   let e2e: SyncResult["e2e"] = null;
@@ -160,7 +203,7 @@ export async function runSyncBench(
     sync,
     raw,
     ratio: sync / raw,
-    progressWrites: progressWrites / (reps + 1),
+    split,
     e2e,
   };
 }
