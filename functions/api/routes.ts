@@ -1,7 +1,7 @@
 // Every HTTP route, which Lambda serves it and who may call it. The CDK api construct and the local
 // HTTP server both build from this list, so a route cannot exist in one mode only.
 
-export type ApiLambda = "runs" | "trigger" | "jobs" | "meta";
+export type ApiLambda = "runs" | "trigger" | "jobs" | "schedules" | "scheduler" | "meta";
 export type Role = "admin" | "viewer";
 
 export type RouteDef = {

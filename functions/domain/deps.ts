@@ -1,6 +1,8 @@
 import type { Clock, NextFireLookup } from "../ports/clock.ts";
 import type { ControlStore } from "../ports/control-store.ts";
 import type { RunStore } from "../ports/run-store.ts";
+import type { ScheduleBackend } from "../ports/schedule-backend.ts";
+import type { SchedulerStateStore, ScheduleStore } from "../ports/schedule-store.ts";
 import type { WorkflowStarter } from "../ports/workflow-starter.ts";
 import type { JobLogger } from "./job.ts";
 import type { JobRegistry } from "./registry.ts";
@@ -20,6 +22,10 @@ export type CoreDeps = {
   workflow: WorkflowStarter;
   clock: Clock;
   nextFire: NextFireLookup;
+  schedules: ScheduleStore;
+  schedulerState: SchedulerStateStore;
+  /** The executor of schedules (EventBridge Scheduler, or the local scheduler). */
+  scheduleBackend: ScheduleBackend;
   settings: Settings;
   logger: JobLogger;
 };

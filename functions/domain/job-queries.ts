@@ -1,8 +1,10 @@
 // GET /v1/jobs and /v1/jobs/{name}; PUT /v1/jobs/{name}/enabled.
 import * as z from "zod/mini";
 import { FINISHED_STATUSES, type Run, type RunStatus, type RunSummary } from "../schemas/run.ts";
+import type { Schedule } from "../schemas/schedule.ts";
 import type { CoreDeps } from "./deps.ts";
 import type { JobDefinition } from "./job.ts";
+import { ScheduleService } from "./schedule-service.ts";
 import { computeStats, type RunStats } from "./stats.ts";
 
 export type JobView = {
@@ -16,11 +18,23 @@ export type JobView = {
   timeout_seconds: number;
   retry: JobDefinition["retry"];
   stages: string[];
-  schedules: unknown[];
+  schedules: ScheduleSummary[];
   next_scheduled_for: string | null;
   last_run: RunSummary | null;
   active_runs: RunSummary[];
   stats_24h: RunStats;
+};
+
+export type ScheduleSummary = {
+  id: string;
+  name: string;
+  schedule_expression: string;
+  timezone: string;
+  enabled: boolean;
+  execution_policy: string;
+  params: Record<string, unknown>;
+  description: { ja: string; en: string };
+  next_fire_at: string | null;
 };
 
 export function summarize(run: Run): RunSummary {
@@ -57,23 +71,46 @@ export function parameterSchema(job: JobDefinition): unknown {
 const STATS_SCAN_LIMIT = 1000;
 
 export class JobQueries {
-  constructor(private readonly deps: CoreDeps) {}
+  private readonly scheduleService: ScheduleService;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.scheduleService = new ScheduleService(deps);
+  }
+
+  private scheduleSummary(s: Schedule): ScheduleSummary {
+    const v = this.scheduleService.view(s);
+    return {
+      id: s.id,
+      name: s.name,
+      schedule_expression: v.normalized_expression,
+      timezone: s.timezone,
+      enabled: s.enabled,
+      execution_policy: s.execution_policy,
+      params: s.params,
+      description: v.expression_description,
+      next_fire_at: s.enabled ? (v.next_fire_times[0] ?? null) : null,
+    };
+  }
 
   async list(): Promise<JobView[]> {
-    const flags = await this.deps.control.listJobEnabled();
-    const active = await this.deps.runs.listActive();
+    const [flags, active, schedules] = await Promise.all([
+      this.deps.control.listJobEnabled(),
+      this.deps.runs.listActive(),
+      this.deps.schedules.list(),
+    ]);
     return Promise.all(
-      this.deps.registry.list().map((job) => this.view(job, flags.get(job.name) ?? true, active)),
+      this.deps.registry.list().map((job) => this.view(job, flags.get(job.name) ?? true, active, schedules)),
     );
   }
 
   async get(name: string): Promise<JobView> {
     const job = this.deps.registry.get(name);
-    const [enabled, active] = await Promise.all([
+    const [enabled, active, schedules] = await Promise.all([
       this.deps.control.getJobEnabled(name),
       this.deps.runs.listActive(name),
+      this.deps.schedules.list({ job_name: name }),
     ]);
-    return this.view(job, enabled, active);
+    return this.view(job, enabled, active, schedules);
   }
 
   async setEnabled(name: string, enabled: boolean, actor: string): Promise<JobView> {
@@ -98,7 +135,12 @@ export class JobQueries {
     return computeStats(runs);
   }
 
-  private async view(job: JobDefinition, enabled: boolean, active: Run[]): Promise<JobView> {
+  private async view(
+    job: JobDefinition,
+    enabled: boolean,
+    active: Run[],
+    schedules: Schedule[],
+  ): Promise<JobView> {
     const since = new Date(this.deps.clock.now().getTime() - 24 * 3600 * 1000);
     const [last, stats, next] = await Promise.all([
       this.deps.runs.list({ job_name: job.name, statuses: [...FINISHED_STATUSES] as RunStatus[] }, 1, null),
@@ -117,7 +159,7 @@ export class JobQueries {
       timeout_seconds: job.timeout_seconds,
       retry: job.retry,
       stages: job.stages ?? [],
-      schedules: [],
+      schedules: schedules.filter((s) => s.job_name === job.name).map((s) => this.scheduleSummary(s)),
       next_scheduled_for: next,
       last_run: lastRun ? summarize(lastRun) : null,
       active_runs: active.filter((r) => r.job_name === job.name).map(summarize),

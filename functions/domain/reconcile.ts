@@ -1,9 +1,11 @@
 // "A run never stays RUNNING after its workflow execution has ended" (spec/model.md).
 // Called when an execution ends (Step Functions status-change rule in AWS, the interpreter's end
 // locally) and when the local stack starts after a crash.
+
+import type { WorkflowInput } from "../ports/workflow-starter.ts";
 import type { RunStatus } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
-import { runUuidForExecution } from "./execution-identity.ts";
+import { runUuidFor } from "./execution-identity.ts";
 import { WorkflowSteps } from "./workflow-steps.ts";
 
 export type ExecutionEndStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -26,10 +28,17 @@ export class Reconciler {
   }
 
   /** Ends the run of a finished execution if it is still active, and frees its slot. Idempotent. */
-  async executionEnded(e: { name: string; arn: string; status: ExecutionEndStatus; cause?: string }) {
-    const uuid = runUuidForExecution(e.name, e.arn);
+  async executionEnded(e: {
+    name: string;
+    arn: string;
+    status: ExecutionEndStatus;
+    cause?: string;
+    input?: Partial<WorkflowInput>;
+  }) {
+    const uuid = runUuidFor(e.input, e.name, e.arn);
     const run = await this.deps.runs.get(uuid);
-    if (!run) return null;
+    // A run owned by another execution (a duplicate delivery that ended) is not this one's to end.
+    if (!run || (run.workflow_execution_arn && run.workflow_execution_arn !== e.arn)) return null;
     if (run.status !== "RUNNING" && run.status !== "QUEUED") {
       // Finished already; make sure a crash between "finish" and "release" left no slot behind.
       await this.deps.control.releaseSlot(run.concurrency_key, run.execution_uuid);

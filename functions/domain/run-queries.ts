@@ -64,6 +64,32 @@ export class CursorCodec {
     return p;
   }
 
+  /** Any small JSON value, signed and bound to `scope` (e.g. the schedules list's filter). */
+  encodeValue(value: unknown, scope: string): string {
+    const body = Buffer.from(JSON.stringify({ v: value, f: scope })).toString("base64url");
+    return `${body}.${this.sign(body)}`;
+  }
+
+  decodeValue(cursor: string, scope: string): unknown {
+    const bad = () =>
+      new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
+    const [body, sig, extra] = cursor.split(".");
+    if (!body || !sig || extra !== undefined) throw bad();
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad();
+    try {
+      const parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
+        v?: unknown;
+        f?: string;
+      } | null;
+      if (!parsed || parsed.f !== scope) throw bad();
+      return parsed.v;
+    } catch {
+      throw bad();
+    }
+  }
+
   private sign(body: string): string {
     return createHmac("sha256", this.secret).update(body).digest("base64url").slice(0, 32);
   }

@@ -2,10 +2,11 @@
 // execution's state and returns the next state, and is safe to repeat (Step Functions retries).
 import type { WorkflowInput } from "../ports/workflow-starter.ts";
 import type { Progress, RunCounts, RunStatus } from "../schemas/run.ts";
+import type { ExecutionPolicy } from "../schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency.ts";
 import { type CoreDeps, expiresAt } from "./deps.ts";
 import { issuesToFields } from "./errors.ts";
-import { runUuidForExecution } from "./execution-identity.ts";
+import { runUuidFor } from "./execution-identity.ts";
 import { durationSeconds, newRun, summarizeError } from "./run-lifecycle.ts";
 
 /** What the workflow carries about its run between states. */
@@ -19,6 +20,11 @@ export type RunContext = {
   timeout_seconds: number;
   /** false: nothing to do (e.g. a redelivered start of a run that already ended) */
   proceed: boolean;
+  /** What to do when another run holds the concurrency key (schedules; manual starts pre-claim). */
+  execution_policy: ExecutionPolicy;
+  queue_timeout_seconds: number;
+  /** When the run began waiting for its slot. */
+  queued_at: string;
 };
 
 export type StepError = { Error: string; Cause?: unknown };
@@ -63,42 +69,77 @@ export function describeStepError(err: StepError | undefined): string {
 export class WorkflowSteps {
   constructor(private readonly deps: CoreDeps) {}
 
-  /** Ensures the run record exists and is RUNNING; API-started runs already have one. */
+  /** Ensures the run record exists; API-started runs already have one (RUNNING, slot held). */
   async startRun(state: WorkflowState, execution: ExecutionRef): Promise<WorkflowState> {
-    const { registry, runs, clock, workflow } = this.deps;
+    const { registry, runs, clock, workflow, logger } = this.deps;
     const input = state.input;
     const job = registry.get(input.job_name);
-    const executionUuid = input.execution_uuid ?? runUuidForExecution(execution.name, execution.arn);
+    const executionUuid = runUuidFor(input, execution.name, execution.arn);
+    const stop = (why: string): WorkflowState => {
+      logger.info("schedule fire ends without a run", {
+        execution_uuid: executionUuid,
+        reason: why,
+        schedule_id: input.schedule_id,
+      });
+      return { ...state, run: { ...idleContext(job.name, executionUuid), proceed: false } };
+    };
+    let params = (input.params ?? {}) as Record<string, unknown>;
+    let policy: ExecutionPolicy = "skip";
+    let queueTimeout = 3600;
+    let scheduleName = input.schedule_name ?? null;
+    if (input.trigger_source === "schedule" && input.schedule_id) {
+      // The table is the source of truth: a fire of a schedule that was since deleted, disabled,
+      // or paused (EventBridge may lag behind) starts nothing.
+      const schedule = await this.deps.schedules.get(input.schedule_id);
+      if (!schedule) return stop("schedule no longer exists");
+      if (!schedule.enabled) return stop("schedule is disabled");
+      if ((await this.deps.schedulerState.getSettings()).paused) return stop("scheduler is paused");
+      if (!(await this.deps.control.getJobEnabled(job.name))) return stop("job is disabled");
+      params = schedule.params;
+      policy = schedule.execution_policy;
+      queueTimeout = schedule.queue_timeout_seconds;
+      scheduleName = schedule.name;
+    }
     let run = await runs.get(executionUuid);
     if (!run) {
-      const parsed = job.parameters.safeParse(input.params ?? {});
-      const params = (parsed.success ? parsed.data : (input.params ?? {})) as Record<string, unknown>;
-      run = newRun({
+      const parsed = job.parameters.safeParse(params);
+      const valid = (parsed.success ? parsed.data : params) as Record<string, unknown>;
+      const fresh = newRun({
         execution_uuid: executionUuid,
         job_name: job.name,
-        params,
+        params: valid,
         data_source: job.data_sources,
-        concurrency_key: concurrencyKey(job.name, job.concurrency, params),
+        concurrency_key: concurrencyKey(job.name, job.concurrency, valid),
         trigger_source: (input.trigger_source as "schedule") ?? "schedule",
         triggered_by: input.triggered_by ?? null,
         schedule_id: input.schedule_id ?? null,
-        schedule_name: input.schedule_name ?? null,
+        schedule_name: scheduleName,
         // Waits for its slot as QUEUED; take_slot makes it RUNNING (API starts pre-claim and write RUNNING).
         status: "QUEUED",
         now: clock.now(),
         workflow_execution_arn: execution.arn,
       });
-      await runs.create(run);
-      if (!parsed.success) {
-        // Saved params that no longer fit the job's schema: record why instead of running blind.
-        const fields = issuesToFields(parsed.error.issues, "params");
-        throw Object.assign(
-          new Error(`invalid params: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`),
-          {
-            name: "InvalidParams",
-          },
-        );
+      if (await runs.create(fresh)) {
+        await runs.noteCreated(fresh);
+        run = fresh;
+        if (!parsed.success) {
+          // Saved params that no longer fit the job's schema: record why instead of running blind.
+          const fields = issuesToFields(parsed.error.issues, "params");
+          throw Object.assign(
+            new Error(`invalid params: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`),
+            {
+              name: "InvalidParams",
+            },
+          );
+        }
+      } else {
+        run = await runs.get(executionUuid);
+        if (!run) throw new Error(`run ${executionUuid} vanished while starting`);
       }
+    }
+    // Another execution already owns this run: a redelivered fire. It must not run twice.
+    if (run.workflow_execution_arn && run.workflow_execution_arn !== execution.arn) {
+      return stop(`duplicate delivery; the run belongs to ${run.workflow_execution_arn}`);
     }
     const active = run.status === "RUNNING" || run.status === "QUEUED";
     if (active) {
@@ -116,31 +157,58 @@ export class WorkflowSteps {
         max_attempts: job.retry.attempts,
         timeout_seconds: job.timeout_seconds,
         proceed: active,
+        execution_policy: policy,
+        queue_timeout_seconds: queueTimeout,
+        queued_at: run.started_at,
       },
     };
   }
 
-  /** Takes the run's concurrency slot (already held when the API pre-claimed it). */
+  /**
+   * Takes the run's concurrency slot (already held when the API pre-claimed it). When another run
+   * holds the key, the execution policy decides: skip → SKIPPED; queue → wait as QUEUED (the state
+   * machine loops back here) until queue_timeout_seconds, then SKIPPED queue_timeout; allow → run.
+   */
   async takeSlot(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
+    const now = this.deps.clock.now();
     const result = await this.deps.control.acquireSlot(run.concurrency_key, {
       execution_uuid: run.execution_uuid,
       job_name: run.job_name,
-      acquired_at: this.deps.clock.now().toISOString(),
+      acquired_at: now.toISOString(),
     });
-    if (result.acquired) {
+    if (result.acquired || run.execution_policy === "allow") {
+      // allow without the slot: runs beside the holder and never releases someone else's slot.
       await this.deps.runs.patchActive(run.execution_uuid, { status: "RUNNING" });
       return { ...state, slot: { outcome: "acquired" } };
     }
-    // Another run holds the key: the default policy is to skip (schedules add allow/queue).
     const holder = result.holder?.execution_uuid ?? "?";
+    if (run.execution_policy === "queue") {
+      const waited = (now.getTime() - Date.parse(run.queued_at)) / 1000;
+      const remaining = run.queue_timeout_seconds - waited;
+      if (remaining > 0) {
+        // Poll often at first, then less (each loop is a few state transitions in AWS).
+        const wait = Math.max(
+          1,
+          Math.min(Math.ceil(remaining), Math.min(30, Math.max(2, Math.round(waited / 4)))),
+        );
+        return { ...state, slot: { outcome: "wait", wait_seconds: wait, holder } };
+      }
+      await this.finish(
+        run,
+        ["QUEUED"],
+        "SKIPPED",
+        `queue_timeout: run ${holder} of ${run.job_name} still active after ${run.queue_timeout_seconds} s`,
+      );
+      return { ...state, slot: { outcome: "skipped", holder } };
+    }
     await this.finish(
       run,
       ["QUEUED"],
       "SKIPPED",
-      `skipped: run ${holder} of ${run.job_name} is still active`,
+      `already_running: run ${holder} of ${run.job_name} is still active`,
     );
-    return { ...state, slot: { outcome: "skipped", holder: result.holder?.execution_uuid ?? null } };
+    return { ...state, slot: { outcome: "skipped", holder } };
   }
 
   /** After a failed attempt: count it and decide whether the job's retry policy allows another. */
@@ -238,6 +306,22 @@ export class WorkflowSteps {
     }
     return updated;
   }
+}
+
+function idleContext(jobName: string, executionUuid: string): RunContext {
+  return {
+    execution_uuid: executionUuid,
+    job_name: jobName,
+    concurrency_key: jobName,
+    params: {},
+    attempt: 1,
+    max_attempts: 1,
+    timeout_seconds: 1,
+    proceed: false,
+    execution_policy: "skip",
+    queue_timeout_seconds: 0,
+    queued_at: new Date(0).toISOString(),
+  };
 }
 
 function requireRun(state: WorkflowState): RunContext {

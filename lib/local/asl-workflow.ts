@@ -20,6 +20,7 @@ export type ExecutionEnd = {
   jobName: string;
   name: string;
   arn: string;
+  input: WorkflowInput;
   status: Exclude<ExecutionStatus, "RUNNING" | "UNKNOWN">;
   error?: string;
 };
@@ -29,6 +30,7 @@ type Execution = {
   name: string;
   jobName: string;
   input: string;
+  parsedInput: WorkflowInput;
   status: ExecutionStatus;
   controller: AbortController;
   abort: () => void;
@@ -129,6 +131,7 @@ export class LocalAslWorkflow implements WorkflowStarter {
       name,
       jobName,
       input: inputText,
+      parsedInput: input,
       status: "RUNNING",
       controller,
       abort: () => {
@@ -157,7 +160,14 @@ export class LocalAslWorkflow implements WorkflowStarter {
   private async ended(record: Execution, status: ExecutionEnd["status"], error?: string) {
     record.status = status;
     try {
-      await this.opts.onEnd?.({ jobName: record.jobName, name: record.name, arn: record.arn, status, error });
+      await this.opts.onEnd?.({
+        jobName: record.jobName,
+        name: record.name,
+        arn: record.arn,
+        input: record.parsedInput,
+        status,
+        error,
+      });
     } catch (e) {
       console.error(`[jobdeck] after-execution hook failed for ${record.name}:`, e);
     }

@@ -9,16 +9,25 @@ import { DynamoCompanyStore } from "../../functions/adapters/dynamo-company-stor
 import { DynamoControlStore } from "../../functions/adapters/dynamo-control-store.ts";
 import { DynamoRecapStore } from "../../functions/adapters/dynamo-recap-store.ts";
 import { DynamoRunStore } from "../../functions/adapters/dynamo-run-store.ts";
+import {
+  DynamoSchedulerStateStore,
+  DynamoScheduleStore,
+} from "../../functions/adapters/dynamo-schedule-store.ts";
 import { type TableNames, tableNames } from "../../functions/adapters/table-definitions.ts";
 import { createApiApp } from "../../functions/api/app.ts";
 import { createJobsApi } from "../../functions/api/jobs-api.ts";
 import { createMetaApi } from "../../functions/api/meta-api.ts";
 import { createRunsApi } from "../../functions/api/runs-api.ts";
+import { createSchedulerApi } from "../../functions/api/scheduler-api.ts";
+import { createSchedulesApi } from "../../functions/api/schedules-api.ts";
 import { createTriggerApi } from "../../functions/api/trigger-api.ts";
 import type { CoreDeps } from "../../functions/domain/deps.ts";
+import { runUuidFor } from "../../functions/domain/execution-identity.ts";
 import type { JobDefinition, JobLogger } from "../../functions/domain/job.ts";
 import { Reconciler } from "../../functions/domain/reconcile.ts";
 import { JobRegistry } from "../../functions/domain/registry.ts";
+import { ScheduleService } from "../../functions/domain/schedule-service.ts";
+import { SchedulerService } from "../../functions/domain/scheduler-service.ts";
 import { JOBS } from "../../functions/jobs/registry.ts";
 import { type Clock, noSchedules, systemClock } from "../../functions/ports/clock.ts";
 import type { WorkflowStarter } from "../../functions/ports/workflow-starter.ts";
@@ -28,6 +37,7 @@ import { LocalAslWorkflow } from "./asl-workflow.ts";
 import { type DynamoDbLocal, ensureTables, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { LocalHttpServer } from "./http-server.ts";
 import { createLocalLogger } from "./local-logger.ts";
+import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
 import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -58,6 +68,10 @@ export type LocalStackOptions = {
   /** Called with one human line per run start / finish. */
   print?: (line: string) => void;
   staticDir?: string | null;
+  /** Fire schedules in real time (env JOBDECK_SCHEDULER, default on). */
+  scheduler?: boolean;
+  /** Create each job's default schedules at the first start (default true). */
+  defaultSchedules?: boolean;
 };
 
 export type LocalStack = {
@@ -67,6 +81,7 @@ export type LocalStack = {
   doc: DynamoDBDocumentClient;
   workflow: LocalAslWorkflow;
   tokens: LocalTokens;
+  scheduler: LocalScheduler;
   reconciledAtStart: number;
   stop(opts?: { graceMs?: number }): Promise<void>;
 };
@@ -102,6 +117,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const control = new DynamoControlStore(doc, { control: tables.control, runs: tables.runs }, () =>
     clock.now(),
   );
+  let scheduler: LocalScheduler | null = null;
   const deps: CoreDeps = {
     registry,
     runs,
@@ -110,6 +126,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     workflow: null as unknown as WorkflowStarter,
     clock,
     nextFire: noSchedules,
+    schedules: new DynamoScheduleStore(doc, tables.control),
+    schedulerState: new DynamoSchedulerStateStore(doc, tables.control, () => clock.now()),
+    scheduleBackend: localScheduleBackend(() => scheduler),
     settings: {
       displayTimeZone: opts.displayTimeZone ?? process.env.JOBDECK_TIMEZONE ?? "Asia/Tokyo",
       retentionDays: opts.retentionDays ?? Number(process.env.JOBDECK_RETENTION_DAYS ?? 90),
@@ -120,6 +139,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     companies: new DynamoCompanyStore(doc, tables.companies),
     recaps: new DynamoRecapStore(doc, tables.recaps),
   };
+  deps.nextFire = new SchedulerService(deps);
   const steps = createStepsHandler(deps);
   const worker = createRunWorker({ ...deps, services, minWriteIntervalMs: opts.minProgressWriteMs });
   const reconciler = new Reconciler(deps);
@@ -176,6 +196,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // Nothing survives a restart: runs left RUNNING/QUEUED end as FAILURE and free their slots.
   const reconciledAtStart = await reconciler.afterRestart(LOCAL_STOP_SUMMARY);
 
+  const scheduleService = new ScheduleService(deps);
+  if (opts.defaultSchedules ?? true) await scheduleService.ensureDefaults(registry.list());
+  scheduler = new LocalScheduler(
+    deps,
+    scheduleService,
+    (jobName, name, input) => deps.workflow.start(jobName, name, input),
+    print,
+  );
+  if (opts.scheduler ?? process.env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
+
   const tokens = new LocalTokens(loadOrCreateSecret(join(dataDir, "token-secret")));
   const cursorSecret = loadOrCreateText(join(dataDir, "cursor-secret"), () =>
     randomBytes(32).toString("base64"),
@@ -189,6 +219,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       runs: createRunsApi(app),
       trigger: createTriggerApi(app),
       jobs: createJobsApi(app),
+      schedules: createSchedulesApi(app),
+      scheduler: createSchedulerApi(app),
       meta: createMetaApi(app),
     },
     tokens,
@@ -209,8 +241,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     doc,
     workflow,
     tokens,
+    scheduler,
     reconciledAtStart,
     async stop({ graceMs = 5000 } = {}) {
+      scheduler?.stop();
       await server.close();
       // Let running executions end by themselves; what is still running after the grace is
       // aborted, and the reconciler ends its run as CANCELLED (a later start would do the same).

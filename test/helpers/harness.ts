@@ -33,6 +33,9 @@ export async function startHarness(opts: Partial<LocalStackOptions> = {}): Promi
     tablePrefix: `t${randomBytes(4).toString("hex")}`,
     jobs: ALL_TEST_REGISTRY,
     staticDir: null,
+    // Tests fire schedules on purpose (scheduler.tick() or their own stack), never by accident.
+    scheduler: false,
+    defaultSchedules: false,
     ...opts,
   });
   const url = stack.url;

@@ -1,0 +1,100 @@
+// Scheduler-wide state: pause-all, status (next fire, running / stale / long runs, missed fires)
+// and `next_scheduled_for` (spec/api.md "Scheduler").
+import type { NextFireLookup } from "../ports/clock.ts";
+import type { MissedFire } from "../ports/schedule-store.ts";
+import type { RunSummary } from "../schemas/run.ts";
+import type { Schedule } from "../schemas/schedule.ts";
+import type { CoreDeps } from "./deps.ts";
+import { summarize } from "./job-queries.ts";
+import { ScheduleService } from "./schedule-service.ts";
+
+/** A run RUNNING longer than its job's timeout plus this is stale (spec/model.md). */
+export const STALE_GRACE_SECONDS = 300;
+/** The seed's "> 1 h" warning. */
+export const LONG_RUNNING_SECONDS = 3600;
+
+export type NextFire = { schedule_id: string; schedule_name: string; job_name: string; at: string };
+
+export type SchedulerStatus = {
+  paused: boolean;
+  paused_by: string | null;
+  paused_at: string | null;
+  schedules_total: number;
+  schedules_enabled: number;
+  next_fire: NextFire | null;
+  running_runs: RunSummary[];
+  stale_runs: RunSummary[];
+  long_running_runs: RunSummary[];
+  missed_fires: MissedFire[];
+};
+
+export class SchedulerService implements NextFireLookup {
+  private readonly scheduleService: ScheduleService;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.scheduleService = new ScheduleService(deps);
+  }
+
+  /** Soonest fire among schedules that can fire: enabled, of an enabled job, scheduler not paused. */
+  async nextFire(jobName?: string): Promise<NextFire | null> {
+    const [settings, schedules, flags] = await Promise.all([
+      this.deps.schedulerState.getSettings(),
+      this.deps.schedules.list({ job_name: jobName, enabled: true }),
+      this.deps.control.listJobEnabled(),
+    ]);
+    if (settings.paused) return null;
+    return this.soonest(
+      schedules.filter((s) => flags.get(s.job_name) !== false && this.deps.registry.find(s.job_name)),
+    );
+  }
+
+  private soonest(schedules: Schedule[]): NextFire | null {
+    const now = this.deps.clock.now();
+    let best: NextFire | null = null;
+    for (const s of schedules) {
+      const at = this.scheduleService.fireTimes(s, now, 1)[0];
+      if (at && (!best || at.toISOString() < best.at)) {
+        best = { schedule_id: s.id, schedule_name: s.name, job_name: s.job_name, at: at.toISOString() };
+      }
+    }
+    return best;
+  }
+
+  async nextFor(jobName?: string): Promise<string | null> {
+    return (await this.nextFire(jobName))?.at ?? null;
+  }
+
+  async status(): Promise<SchedulerStatus> {
+    const [settings, schedules, active, missed, next] = await Promise.all([
+      this.deps.schedulerState.getSettings(),
+      this.deps.schedules.list(),
+      this.deps.runs.listActive(),
+      this.deps.schedulerState.listMissed(20),
+      this.nextFire(),
+    ]);
+    const now = this.deps.clock.now().getTime();
+    const age = (startedAt: string) => (now - Date.parse(startedAt)) / 1000;
+    const running = active.filter((r) => r.status === "RUNNING");
+    return {
+      ...settings,
+      schedules_total: schedules.length,
+      schedules_enabled: schedules.filter((s) => s.enabled).length,
+      next_fire: next,
+      running_runs: active.map(summarize),
+      stale_runs: running
+        .filter((r) => {
+          const timeout = this.deps.registry.find(r.job_name)?.timeout_seconds ?? 900;
+          return age(r.started_at) > timeout + STALE_GRACE_SECONDS;
+        })
+        .map(summarize),
+      long_running_runs: running.filter((r) => age(r.started_at) > LONG_RUNNING_SECONDS).map(summarize),
+      missed_fires: missed,
+    };
+  }
+
+  async setPaused(paused: boolean, actor: string): Promise<SchedulerStatus> {
+    await this.deps.schedulerState.setPaused(paused, actor);
+    this.deps.logger.info(paused ? "scheduler paused" : "scheduler resumed", { actor });
+    return this.status();
+  }
+}
