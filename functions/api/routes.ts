@@ -34,6 +34,57 @@ export const ROUTES: readonly RouteDef[] = [
     role: "admin",
     summary: "Enable or disable a job",
   },
+  {
+    method: "GET",
+    path: "/v1/schedules",
+    lambda: "schedules",
+    role: "viewer",
+    summary: "Schedules (filters job_name, category, tag, enabled)",
+  },
+  { method: "POST", path: "/v1/schedules", lambda: "schedules", role: "admin", summary: "Create a schedule" },
+  {
+    method: "POST",
+    path: "/v1/schedules/preview",
+    lambda: "schedules",
+    role: "viewer",
+    summary: "Validate an expression and list its next fire times",
+  },
+  { method: "GET", path: "/v1/schedules/{id}", lambda: "schedules", role: "viewer", summary: "One schedule" },
+  {
+    method: "PUT",
+    path: "/v1/schedules/{id}",
+    lambda: "schedules",
+    role: "admin",
+    summary: "Replace a schedule",
+  },
+  {
+    method: "PATCH",
+    path: "/v1/schedules/{id}",
+    lambda: "schedules",
+    role: "admin",
+    summary: "Change some fields of a schedule",
+  },
+  {
+    method: "DELETE",
+    path: "/v1/schedules/{id}",
+    lambda: "schedules",
+    role: "admin",
+    summary: "Delete a schedule",
+  },
+  {
+    method: "GET",
+    path: "/v1/scheduler/status",
+    lambda: "scheduler",
+    role: "viewer",
+    summary: "Scheduler status",
+  },
+  {
+    method: "PUT",
+    path: "/v1/scheduler/paused",
+    lambda: "scheduler",
+    role: "admin",
+    summary: "Pause or resume every schedule",
+  },
 ];
 
 export const routeKey = (r: Pick<RouteDef, "method" | "path">) => `${r.method} ${r.path}`;

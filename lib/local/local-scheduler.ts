@@ -8,8 +8,11 @@ import type { ScheduleBackend, ScheduleFireInput } from "../../functions/ports/s
 import type { Schedule } from "../../functions/schemas/schedule.ts";
 
 const CHECKED_MARKER = "local_scheduler_checked_at";
-/** Re-read the table at least this often (schedules may change in another process). */
-const MAX_SLEEP_MS = 30_000;
+/**
+ * Re-read the table at least this often: the executor is told of a change before the table write
+ * commits it (EventBridge first, table last), and another process may change schedules too.
+ */
+const MAX_SLEEP_MS = 1000;
 const MAX_MISSED_PER_SCHEDULE = 50;
 
 export type FireHandler = (
