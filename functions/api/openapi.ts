@@ -4,6 +4,13 @@ import * as z from "zod/mini";
 import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
 import { ErrorBodySchema } from "../schemas/common.ts";
 import { RunSchema } from "../schemas/run.ts";
+import {
+  CreateScheduleRequestSchema,
+  PatchScheduleRequestSchema,
+  PreviewRequestSchema,
+  ScheduleSchema,
+  SetPausedRequestSchema,
+} from "../schemas/schedule.ts";
 import { ROUTES } from "./routes.ts";
 
 const schema = (s: z.ZodMiniType, io: "input" | "output" = "output") => {
@@ -106,6 +113,45 @@ export function openApiDocument(): unknown {
         "415": errorResponse("body is not JSON"),
       };
     }
+    if (r.path === "/v1/schedules" && r.method === "POST") {
+      op.requestBody = {
+        required: true,
+        content: { "application/json": { schema: ref("CreateScheduleRequest") } },
+      };
+      op.responses = {
+        ...(op.responses as object),
+        "201": { description: "Created", content: { "application/json": { schema: ref("Schedule") } } },
+        "409": errorResponse("name taken"),
+      };
+    }
+    if (r.path === "/v1/schedules/{id}" && r.method === "PUT") {
+      op.requestBody = {
+        required: true,
+        content: { "application/json": { schema: ref("CreateScheduleRequest") } },
+      };
+    }
+    if (r.path === "/v1/schedules/{id}" && r.method === "PATCH") {
+      op.requestBody = {
+        required: true,
+        content: { "application/json": { schema: ref("PatchScheduleRequest") } },
+      };
+    }
+    if (r.path === "/v1/schedules/{id}" && r.method === "GET") {
+      op.responses = {
+        ...(op.responses as object),
+        "200": { description: "The schedule", content: { "application/json": { schema: ref("Schedule") } } },
+        "404": errorResponse("unknown schedule"),
+      };
+    }
+    if (r.path === "/v1/schedules/preview") {
+      op.requestBody = { required: true, content: { "application/json": { schema: ref("PreviewRequest") } } };
+    }
+    if (r.path === "/v1/scheduler/paused") {
+      op.requestBody = {
+        required: true,
+        content: { "application/json": { schema: ref("SetPausedRequest") } },
+      };
+    }
     if (r.path === "/v1/jobs/{job_name}/enabled") {
       op.requestBody = {
         required: true,
@@ -131,6 +177,15 @@ export function openApiDocument(): unknown {
         TriggerRequest: schema(TriggerRequestSchema, "input"),
         TriggerResponse: schema(TriggerResponseSchema),
         SetEnabledRequest: schema(SetEnabledRequestSchema, "input"),
+        Schedule: {
+          ...schema(ScheduleSchema),
+          description:
+            "Answers add normalized_expression, expression_description {ja, en} and next_fire_times (5).",
+        },
+        CreateScheduleRequest: schema(CreateScheduleRequestSchema, "input"),
+        PatchScheduleRequest: schema(PatchScheduleRequestSchema, "input"),
+        PreviewRequest: schema(PreviewRequestSchema, "input"),
+        SetPausedRequest: schema(SetPausedRequestSchema, "input"),
       },
     },
     paths,

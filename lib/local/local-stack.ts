@@ -168,10 +168,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           name: end.name,
           arn: end.arn,
           status: end.status,
-          cause: undefined,
+          input: end.input,
         });
       }
-      const run = await runs.get(end.name).catch(() => null);
+      const run = await runs.get(runUuidFor(end.input, end.name, end.arn)).catch(() => null);
       if (run) {
         const counts = `in=${run.input_count} ins=${run.inserted_count} upd=${run.updated_count} skip=${run.skipped_count} err=${run.error_count}`;
         print(

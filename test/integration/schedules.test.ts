@@ -422,6 +422,35 @@ describe("firing", () => {
     await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
   });
 
+  it("a schedule-started execution stopped mid-run ends its run CANCELLED and frees the slot", async () => {
+    await reset("2025-10-10T00:00:00Z");
+    const s = await h.admin("POST", "/v1/schedules", {
+      name: "stop-me",
+      job_name: "test.slow",
+      schedule_expression: "cron(1 0 * * ? *)",
+      timezone: "UTC",
+      params: { ms: 20000 },
+    });
+    at("2025-10-10T00:01:00.100Z");
+    expect(await h.stack.scheduler.tick()).toBe(1);
+    const [fired] = await pollRuns(
+      "job_name=test.slow&trigger_source=schedule&started_after=2025-10-10T00:00:00Z",
+      1,
+    );
+    const running = await h.waitForRun(
+      fired!.execution_uuid,
+      (r) => r.status === "RUNNING" && r.workflow_execution_arn !== null,
+    );
+    await h.stack.workflow.stop(running.workflow_execution_arn!);
+    const ended = await h.waitForRun(fired!.execution_uuid, isFinished, 5000);
+    expect(ended.status).toBe("CANCELLED");
+    expect(ended.error_summary).toMatch(/stopped/);
+    const next = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 0 } });
+    expect(next.status).toBe(202);
+    await h.waitForRun(next.body.execution_uuid, isFinished);
+    await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
+  });
+
   it("scheduler status reports totals, the next fire and running runs", async () => {
     await reset("2025-10-09T00:00:00Z");
     const s = await h.admin("POST", "/v1/schedules", {
