@@ -59,7 +59,8 @@ class MemoryScheduleStore implements ScheduleStore {
 /** A fake EventBridge: schedules by name, as the mocked client sees them. */
 const eb = new Map<string, Record<string, unknown>>();
 const scheduler = mockClient(SchedulerClient);
-const notFound = () => new ResourceNotFoundException({ message: "not found", Message: "not found", $metadata: {} });
+const notFound = () =>
+  new ResourceNotFoundException({ message: "not found", Message: "not found", $metadata: {} });
 
 let store: MemoryScheduleStore;
 let service: ScheduleService;
