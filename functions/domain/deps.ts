@@ -4,6 +4,7 @@ import type { RunStore } from "../ports/run-store.ts";
 import type { ScheduleBackend } from "../ports/schedule-backend.ts";
 import type { SchedulerStateStore, ScheduleStore } from "../ports/schedule-store.ts";
 import type { WorkflowStarter } from "../ports/workflow-starter.ts";
+import type { Run } from "../schemas/run.ts";
 import type { JobLogger } from "./job.ts";
 import type { JobRegistry } from "./registry.ts";
 
@@ -28,6 +29,8 @@ export type CoreDeps = {
   scheduleBackend: ScheduleBackend;
   settings: Settings;
   logger: JobLogger;
+  /** Called once when a run reaches a finished status (metrics in AWS; optional). */
+  onRunFinished?: (run: Run) => void | Promise<void>;
 };
 
 export function expiresAt(finishedAt: Date, retentionDays: number): number | null {

@@ -295,6 +295,7 @@ export class WorkflowSteps {
       : null;
     await control.releaseSlot(run.concurrency_key, run.execution_uuid);
     if (updated) {
+      await this.deps.onRunFinished?.(updated);
       logger.info("run finished", {
         execution_uuid: run.execution_uuid,
         job_name: run.job_name,
