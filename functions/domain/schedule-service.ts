@@ -128,7 +128,10 @@ export class ScheduleService {
       count,
       startDate: s.start_date ? new Date(s.start_date) : null,
       endDate: s.end_date ? new Date(s.end_date) : null,
-      anchor: new Date(s.start_date ?? s.created_at),
+      // rate() counts from start_date, else from creation — to the whole minute, as operators read it.
+      anchor: s.start_date
+        ? new Date(s.start_date)
+        : new Date(Math.floor(Date.parse(s.created_at) / 60_000) * 60_000),
     });
   }
 

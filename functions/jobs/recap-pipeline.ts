@@ -294,7 +294,7 @@ export const recapPipeline = defineJob({
   retry: { attempts: 1 },
   stages: [...RECAP_STAGES],
   default_schedules: [
-    { schedule_expression: "rate(30 minutes)", timezone: "Asia/Tokyo", description: "30 分ごと" },
+    { schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo", description: "30 分ごと" },
   ],
   async run(ctx) {
     const { max_per_genre: maxPerGenre, stage_delay_ms: delay } = ctx.params;

@@ -95,7 +95,7 @@ describe("local scheduler in real time", () => {
       created_by: "system",
       enabled: true,
     });
-    expect(recap).toMatchObject({ schedule_expression: "rate(30 minutes)", timezone: "Asia/Tokyo" });
+    expect(recap).toMatchObject({ schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo" });
     // an operator deletes one; a restart does not bring it back, nor duplicates the other
     await h.admin("DELETE", `/v1/schedules/${recap!.id}`);
     await stacks.pop()?.stop();
