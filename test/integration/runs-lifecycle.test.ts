@@ -7,6 +7,7 @@ import { LISTED_INFO_PATH_ENV } from "../../functions/jobs/listed-companies-sync
 import type { Run } from "../../functions/schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
 
+const UNKNOWN = "7d4c2f0e-9a1b-4c3d-8e5f-0a1b2c3d4e5f";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 let h: Harness;
@@ -234,5 +235,53 @@ describe("Idempotency-Key", () => {
     );
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe("idempotency_key_reused");
+  });
+});
+
+describe("cancel and rerun", () => {
+  it("cancel: 202 with the run CANCELLED at once, the worker stops, the slot is freed; a second cancel is 409", async () => {
+    const started = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30000 } });
+    const id = started.body.execution_uuid;
+    await h.waitForRun(id, (r) => r.status === "RUNNING" && r.progress !== null);
+    const viewer = await h.token(["viewer"], "vic");
+    expect((await h.call("POST", `/v1/runs/${id}/cancel`, { token: viewer })).status).toBe(403);
+    const c = await h.admin("POST", `/v1/runs/${id}/cancel`);
+    expect(c.status).toBe(202);
+    expect(c.body.status).toBe("CANCELLED");
+    expect(c.body.error_summary).toBe("cancelled by tester@example.test");
+    expect(c.body.finished_at).not.toBeNull();
+    // the execution ends and nothing overwrites the final status
+    await new Promise((r) => setTimeout(r, 1500));
+    const later = await h.admin("GET", `/v1/runs/${id}`);
+    expect(later.body.status).toBe("CANCELLED");
+    expect(later.body.finished_at).toBe(c.body.finished_at);
+    expect(h.stack.workflow.running()).toBe(0);
+    const again = await h.admin("POST", `/v1/runs/${id}/cancel`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("already_finished");
+    const next = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 0 } });
+    expect(next.status).toBe(202);
+    await h.waitForRun(next.body.execution_uuid, isFinished);
+    expect((await h.admin("POST", `/v1/runs/${UNKNOWN}/cancel`)).status).toBe(404);
+  });
+
+  it("rerun: same job and params, trigger_source rerun; 409 while a run of the job is active", async () => {
+    const first = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 1200 } });
+    const id = first.body.execution_uuid;
+    const busy = await h.admin("POST", `/v1/runs/${id}/rerun`);
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe("already_running");
+    await h.waitForRun(id, isFinished);
+    const r = await h.admin("POST", `/v1/runs/${id}/rerun`);
+    expect(r.status).toBe(202);
+    expect(r.body.execution_uuid).not.toBe(id);
+    const rerun = await h.waitForRun(r.body.execution_uuid, isFinished);
+    expect(rerun).toMatchObject({
+      status: "SUCCESS",
+      trigger_source: "rerun",
+      params: { ms: 1200 },
+      job_name: "test.slow",
+    });
+    expect(rerun.triggered_by).toBe("tester@example.test");
   });
 });
