@@ -25,6 +25,19 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: "infra",
+          include: ["test/infra/**/*.test.ts"],
+          env,
+          // CDK synths and `cdk` child processes: one file at a time, after the other projects
+          // (groupOrder), so that the CLI timings (synth < 30 s) measure jobdeck, not the neighbours.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

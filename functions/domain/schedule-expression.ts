@@ -7,12 +7,14 @@
 // reference"), not croner: croner only evaluates a translated pattern (spec/toolchain.md "Schedule
 // expressions"). Domain code: no AWS SDK here.
 import { Cron } from "croner";
-import cronstrueI18n from "cronstrue/i18n.js";
+import cronstrueModule from "cronstrue";
+// Registers only the Japanese wording: cronstrue/i18n would bundle every locale (≈230 KB per Lambda).
+import "cronstrue/locales/ja.js";
 import { isValidTimeZone, offsetMinutes, wallClock } from "./time.ts";
 
 // Node's CommonJS interop gives module.exports ({ default, toString }); a bundler may give `default`.
-const cronstrue: typeof cronstrueI18n.default =
-  cronstrueI18n.default ?? (cronstrueI18n as unknown as typeof cronstrueI18n.default);
+const cronstrue: typeof cronstrueModule =
+  (cronstrueModule as unknown as { default?: typeof cronstrueModule }).default ?? cronstrueModule;
 
 export type CronFields = {
   minutes: string;

@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import * as z from "zod/mini";
 import type { CompanyRecord } from "../ports/job-data.ts";
+import { findDataFile, LISTED_INFO_FILE } from "./data-files.ts";
 import { defineJob } from "./define-job.ts";
 
 /** Environment variable naming a JSON file (same shape as /listed/info) that replaces the fixture. */
@@ -148,22 +149,18 @@ export function planSync(
   };
 }
 
-/** The source records: the file named by JOBDECK_LISTED_INFO_PATH if set, else the bundled fixture. */
+/**
+ * The source records: the file named by JOBDECK_LISTED_INFO_PATH if set, else the fixture, read at
+ * run time (next to the Lambda bundle, or in the project; see data-files.ts), never bundled.
+ */
 export async function loadListedInfo(env: NodeJS.ProcessEnv = process.env): Promise<ListedInfoRecord[]> {
-  const path = env[LISTED_INFO_PATH_ENV];
-  let raw: unknown;
-  if (path) {
-    raw = JSON.parse(await readFile(path, "utf8"));
-  } else {
-    // Imported lazily (esbuild keeps it in the bundle, evaluated only when this job runs), so
-    // handlers that merely list the registry do not pay for parsing 1.6 MB of JSON.
-    raw = (await import("./data/listed-info.json", { with: { type: "json" } })).default;
-  }
+  const path = env[LISTED_INFO_PATH_ENV] || findDataFile(LISTED_INFO_FILE, env);
+  const raw: unknown = JSON.parse(await readFile(path, "utf8"));
   const parsed = ListedInfoResponseSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
-      `listed info${path ? ` (${path})` : ""} is not in the /listed/info shape: ` +
+      `listed info (${path}) is not in the /listed/info shape: ` +
         `${issue?.path.join(".") ?? ""} ${issue?.message ?? ""}`.trim(),
     );
   }
@@ -178,7 +175,7 @@ export const listedCompaniesSync = defineJob({
   category: "master_data",
   data_sources: ["jquants_listed_info"],
   parameters: z.strictObject({
-    /** Where the records come from. Only the bundled fixture exists offline. */
+    /** Where the records come from. Only the fixture exists offline. */
     source: z._default(z.enum(["fixture"]), "fixture"),
     /** Compare and count, write nothing. */
     dry_run: z._default(z.boolean(), false),

@@ -1,10 +1,12 @@
 // Recap パイプライン / The 8-stage news recap pipeline:
 //   Fetch → Preprocess → Dedup → Genre → Select → Evidence → Dispatch → Persist
-// It does real (small) work on the bundled article fixture and writes one digest per genre.
+// It does real (small) work on the article fixture and writes one digest per genre.
 // `stage_delay_ms` slows each stage down so that progress can be watched in the admin page.
+import { readFile } from "node:fs/promises";
 import * as z from "zod/mini";
 import { wallClock } from "../domain/time.ts";
 import type { RecapDigest } from "../ports/job-data.ts";
+import { findDataFile, RECAP_ARTICLES_FILE } from "./data-files.ts";
 import { defineJob, type JobContext } from "./define-job.ts";
 
 export const RECAP_GENRES = ["economy", "tech", "politics", "sports", "culture", "science"] as const;
@@ -226,9 +228,12 @@ export function jstDate(date: Date): string {
   return `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
 }
 
-export async function loadArticles(): Promise<RecapArticle[]> {
-  const mod = await import("./data/recap-articles.json", { with: { type: "json" } });
-  return mod.default.articles as RecapArticle[];
+/** The article fixture, read at run time (next to the Lambda bundle, or in the project), never bundled. */
+export async function loadArticles(env: NodeJS.ProcessEnv = process.env): Promise<RecapArticle[]> {
+  const path = findDataFile(RECAP_ARTICLES_FILE, env);
+  const data = JSON.parse(await readFile(path, "utf8")) as { articles?: unknown };
+  if (!Array.isArray(data.articles)) throw new Error(`${path}: no "articles" array`);
+  return data.articles as RecapArticle[];
 }
 
 // ---------------------------------------------------------------- the job

@@ -1,5 +1,6 @@
 // `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
 // with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
+// `npm run bench -- --only bundles` (or `--only history,sync`) runs just those sections.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 process.env.JOBDECK_LOG_LEVEL ??= "error";
 
@@ -8,6 +9,7 @@ const { availableParallelism } = await import("node:os");
 const { openBenchEnv } = await import("./bench-env.ts");
 const { runHistoryBench } = await import("./history-bench.ts");
 const { runSyncBench } = await import("./sync-bench.ts");
+const { runBundleBench } = await import("./bundles.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
 const { eatmydataLibrary } = await import("../../lib/local/dynamodb-local.ts");
@@ -16,6 +18,25 @@ type Row = import("./report.ts").Row;
 const HISTORY_RATIO_GOAL = 1.3;
 const SYNC_SECONDS_GOAL = 5;
 const SYNC_RATIO_GOAL = 1.5;
+const BUNDLE_KB_GOAL = 300;
+const REQUIRE_RATIO_GOAL = 1.25;
+
+const SECTIONS = ["history", "sync", "bundles"] as const;
+type Section = (typeof SECTIONS)[number];
+function parseOnly(argv: readonly string[]): ReadonlySet<Section> {
+  const i = argv.indexOf("--only");
+  const inline = argv.find((a) => a.startsWith("--only="));
+  const raw = inline ? inline.slice("--only=".length) : i >= 0 ? argv[i + 1] : undefined;
+  if (raw === undefined) return new Set(SECTIONS);
+  const picked = raw.split(",").map((x) => x.trim());
+  const unknown = picked.filter((x) => !(SECTIONS as readonly string[]).includes(x));
+  if (unknown.length || !picked.length) {
+    console.error(`bench: --only takes a comma list of ${SECTIONS.join(", ")}; got '${raw}'`);
+    process.exit(2);
+  }
+  return new Set(picked as Section[]);
+}
+const only = parseOnly(process.argv.slice(2));
 
 const started = performance.now();
 const log = (line: string) => {
@@ -23,13 +44,14 @@ const log = (line: string) => {
   console.log(`[${t} s] ${line}`);
 };
 
-const env = await openBenchEnv(log);
+// DynamoDB Local only for the sections that need it.
+const env = only.has("history") || only.has("sync") ? await openBenchEnv(log) : null;
 let interrupted = false;
 const onSignal = (signal: string) => {
   if (interrupted) return;
   interrupted = true;
   console.error(`\n${signal}: cleaning up…`);
-  void env.close().finally(() => process.exit(130));
+  void (env?.close() ?? Promise.resolve()).finally(() => process.exit(130));
 };
 process.on("SIGINT", () => onSignal("SIGINT"));
 process.on("SIGTERM", () => onSignal("SIGTERM"));
@@ -43,71 +65,103 @@ process.on("unhandledRejection", (reason) => {
 });
 try {
   const rows: Row[] = [];
-  // What the figures were measured on: npm start's DynamoDB Local on disk, with or without fsync.
-  const fsyncOff = eatmydataLibrary() !== null && process.env.JOBDECK_DYNAMODB_FSYNC !== "on";
-  rows.push({
-    section: "env",
-    what: "DynamoDB Local storage",
-    figures: fsyncOff
-      ? "on disk, fsync off (eatmydata, as npm start uses it when installed)"
-      : "on disk, fsync on (eatmydata not installed or JOBDECK_DYNAMODB_FSYNC=on)",
-  });
-
-  const h = await runHistoryBench(env, { log });
-  const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
-  const [s, l] = [k(h.sizes.small), k(h.sizes.large)];
-  const labels = {
-    first: "GET /v1/runs first page",
-    filtered: "GET /v1/runs?job_name= (one job)",
-    cursor: "GET /v1/runs page 3 (cursor)",
-  } as const;
-  for (const kind of ["first", "filtered", "cursor"] as const) {
-    const p = h.pages[kind];
+  if (env) {
+    // What the figures were measured on: npm start's DynamoDB Local on disk, with or without fsync.
+    const fsyncOff = eatmydataLibrary() !== null && process.env.JOBDECK_DYNAMODB_FSYNC !== "on";
     rows.push({
-      section: "history",
-      what: labels[kind],
-      figures:
-        `${s} p50 ${fmtMs(p.small.p50).padStart(8)} p95 ${fmtMs(p.small.p95).padStart(8)}   ` +
-        `${l} p50 ${fmtMs(p.large.p50).padStart(8)} p95 ${fmtMs(p.large.p95).padStart(8)}   ` +
-        `ratio ${fmtRatio(p.ratio)}`,
-      goal: kind === "first" ? goal(p.ratio, HISTORY_RATIO_GOAL, `ratio ≤ ${HISTORY_RATIO_GOAL}`) : undefined,
+      section: "env",
+      what: "DynamoDB Local storage",
+      figures: fsyncOff
+        ? "on disk, fsync off (eatmydata, as npm start uses it when installed)"
+        : "on disk, fsync on (eatmydata not installed or JOBDECK_DYNAMODB_FSYNC=on)",
     });
   }
-  rows.push({
-    section: "history",
-    what: `fill runs tables (BatchWrite ×16)`,
-    figures: `${s} ${fmtS(h.fill.small)}   ${l} ${fmtS(h.fill.large)}   (n=${h.requests} timed requests per size and page)`,
-  });
 
-  const y = await runSyncBench(env, { log });
-  const what = `listed_companies.sync ${fmtInt(y.records)} records`;
-  rows.push({
-    section: "sync",
-    what,
-    figures: `median ${fmtS(y.sync)}  [${y.syncMs.map(fmtS).join(", ")}]`,
-    goal: goal(y.sync / 1000, SYNC_SECONDS_GOAL, `≤ ${SYNC_SECONDS_GOAL} s`),
-  });
-  rows.push({
-    section: "sync",
-    what: `  vs raw BatchWrite, same items, ×8`,
-    figures:
-      `raw ${fmtS(y.raw)}  [${y.rawMs.map(fmtS).join(", ")}]  ` +
-      `${fmtInt(Math.round(y.records / (y.raw / 1000)))} items/s   ratio ${fmtRatio(y.ratio)}`,
-    goal: goal(y.ratio, SYNC_RATIO_GOAL, `ratio ≤ ${SYNC_RATIO_GOAL}`),
-  });
-  rows.push({
-    section: "sync",
-    what: "  time split of the job (medians)",
-    figures:
-      `putMany ${fmtS(y.split.putMs)}   scanAll ${fmtMs(y.split.scanMs)}   ` +
-      `rest ${fmtMs(y.split.totalMs - y.split.putMs - y.split.scanMs)}   ${y.split.progressWrites} progress writes`,
-  });
-  if (y.e2e) {
+  if (env && only.has("history")) {
+    const h = await runHistoryBench(env, { log });
+    const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
+    const [s, l] = [k(h.sizes.small), k(h.sizes.large)];
+    const labels = {
+      first: "GET /v1/runs first page",
+      filtered: "GET /v1/runs?job_name= (one job)",
+      cursor: "GET /v1/runs page 3 (cursor)",
+    } as const;
+    for (const kind of ["first", "filtered", "cursor"] as const) {
+      const p = h.pages[kind];
+      rows.push({
+        section: "history",
+        what: labels[kind],
+        figures:
+          `${s} p50 ${fmtMs(p.small.p50).padStart(8)} p95 ${fmtMs(p.small.p95).padStart(8)}   ` +
+          `${l} p50 ${fmtMs(p.large.p50).padStart(8)} p95 ${fmtMs(p.large.p95).padStart(8)}   ` +
+          `ratio ${fmtRatio(p.ratio)}`,
+        goal:
+          kind === "first" ? goal(p.ratio, HISTORY_RATIO_GOAL, `ratio ≤ ${HISTORY_RATIO_GOAL}`) : undefined,
+      });
+    }
+    rows.push({
+      section: "history",
+      what: `fill runs tables (BatchWrite ×16)`,
+      figures: `${s} ${fmtS(h.fill.small)}   ${l} ${fmtS(h.fill.large)}   (n=${h.requests} timed requests per size and page)`,
+    });
+  }
+
+  if (env && only.has("sync")) {
+    const y = await runSyncBench(env, { log });
+    const what = `listed_companies.sync ${fmtInt(y.records)} records`;
     rows.push({
       section: "sync",
-      what: "  end to end over HTTP (workflow incl.)",
-      figures: `duration_seconds ${y.e2e.durationSeconds.toFixed(2)} s   trigger → SUCCESS seen ${fmtS(y.e2e.wallMs)}`,
+      what,
+      figures: `median ${fmtS(y.sync)}  [${y.syncMs.map(fmtS).join(", ")}]`,
+      goal: goal(y.sync / 1000, SYNC_SECONDS_GOAL, `≤ ${SYNC_SECONDS_GOAL} s`),
     });
+    rows.push({
+      section: "sync",
+      what: `  vs raw BatchWrite, same items, ×8`,
+      figures:
+        `raw ${fmtS(y.raw)}  [${y.rawMs.map(fmtS).join(", ")}]  ` +
+        `${fmtInt(Math.round(y.records / (y.raw / 1000)))} items/s   ratio ${fmtRatio(y.ratio)}`,
+      goal: goal(y.ratio, SYNC_RATIO_GOAL, `ratio ≤ ${SYNC_RATIO_GOAL}`),
+    });
+    rows.push({
+      section: "sync",
+      what: "  time split of the job (medians)",
+      figures:
+        `putMany ${fmtS(y.split.putMs)}   scanAll ${fmtMs(y.split.scanMs)}   ` +
+        `rest ${fmtMs(y.split.totalMs - y.split.putMs - y.split.scanMs)}   ${y.split.progressWrites} progress writes`,
+    });
+    if (y.e2e) {
+      rows.push({
+        section: "sync",
+        what: "  end to end over HTTP (workflow incl.)",
+        figures: `duration_seconds ${y.e2e.durationSeconds.toFixed(2)} s   trigger → SUCCESS seen ${fmtS(y.e2e.wallMs)}`,
+      });
+    }
+  }
+
+  if (only.has("bundles")) {
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    for (const b of await runBundleBench({ log })) {
+      const name = b.entry.replace(/^functions\/lambda\//, "");
+      rows.push({
+        section: "bundles",
+        what: `${name}${b.ids.length > 1 ? ` (${b.ids.length} functions)` : ""}`,
+        figures:
+          `${kb(b.bytes).padStart(9)} minified   largest: ${b.top.map((t) => `${t.name} ${kb(t.bytes)}`).join(", ")}` +
+          (b.warnings.length ? `   esbuild warnings: ${b.warnings.length}` : ""),
+        goal: goal(b.bytes / 1024, BUNDLE_KB_GOAL, `≤ ${BUNDLE_KB_GOAL} KB`),
+      });
+      const lazy = b.sdk.filter((p) => !b.sdkAtLoad.includes(p));
+      rows.push({
+        section: "bundles",
+        what: "  require() vs its AWS SDK packages",
+        figures:
+          `${fmtMs(b.requireMs).padStart(8)} vs ${fmtMs(b.sdkMs).padStart(8)}   ratio ${fmtRatio(b.ratio)}   ` +
+          `(${b.sdkAtLoad.map((p) => p.replace("@aws-sdk/", "")).join(", ") || "none"}` +
+          `${lazy.length ? `; on first use: ${lazy.map((p) => p.replace("@aws-sdk/", "")).join(", ")}` : ""})`,
+        goal: goal(b.ratio, REQUIRE_RATIO_GOAL, `ratio ≤ ${REQUIRE_RATIO_GOAL}`),
+      });
+    }
   }
 
   const cores = availableParallelism();
@@ -122,6 +176,6 @@ try {
   console.error("bench crashed:", e instanceof Error ? (e.stack ?? e.message) : e);
   exitCode = 1;
 } finally {
-  if (!interrupted) await env.close();
+  if (!interrupted) await env?.close();
 }
 process.exit(exitCode);

@@ -1,0 +1,35 @@
+// Lambda entry behind every non-worker Task state of statemachines/run-job.asl.json
+// (lib/lambda-catalog.ts WORKFLOW_STEPS_LAMBDA). The payload names the step.
+import type { Context } from "aws-lambda";
+import { runUuidFor } from "../domain/execution-identity.ts";
+import type { WorkflowState } from "../domain/workflow-steps.ts";
+import { createStepsHandler, type StepPayload } from "../workflow/steps.ts";
+import { awsApp, once } from "./aws-app.ts";
+import { withInvocation } from "./invocation.ts";
+
+const ready = once(async () => {
+  const app = await awsApp({ scheduling: true });
+  return { app, run: createStepsHandler(app.deps) };
+});
+
+/** The run this payload is about (for the log lines), when it can tell. */
+export function stepExecutionUuid(payload: StepPayload): string | undefined {
+  try {
+    return (
+      payload.state?.run?.execution_uuid ??
+      runUuidFor(payload.state?.input, payload.execution.name, payload.execution.arn)
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+export async function handler(payload: StepPayload, context?: Context): Promise<WorkflowState> {
+  const { app, run } = await ready();
+  const keys = {
+    execution_uuid: stepExecutionUuid(payload),
+    job_name: payload.state?.run?.job_name ?? payload.state?.input?.job_name,
+    step: payload.step,
+  };
+  return withInvocation(app.logger, context, "steps", keys, () => run(payload));
+}

@@ -1,0 +1,170 @@
+// Builds every jobdeck Lambda function from its catalog entry (lib/lambda-catalog.ts): the same
+// entry, environment names, timeout, memory and esbuild options everywhere. Node.js 22 on arm64,
+// X-Ray active tracing, its own log group with retention, its own role (logs of that group only).
+import { existsSync } from "node:fs";
+import { isAbsolute, join, normalize, posix, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Duration, Lazy, RemovalPolicy, Stack } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { BUNDLING, ENV, type EnvName, type LambdaSpec } from "./lambda-catalog.ts";
+import { acknowledge, REASONS } from "./nag.ts";
+import { type JobdeckSettings, logRetentionFor } from "./settings.ts";
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+/** Powertools configuration every function gets besides its catalog variables. */
+export const POWERTOOLS = {
+  serviceName: "jobdeck",
+  metricsNamespace: "jobdeck",
+} as const;
+
+/** A data file a job's worker reads next to its bundle (functions/jobs/data-files.ts). */
+export type JobDataFile = { source: string; target: string };
+
+/**
+ * `JOB_DATA_FILES` of functions/jobs/data-files.ts, or [] while that module does not exist.
+ * Loaded dynamically so that the app synthesizes with or without it.
+ */
+export async function loadJobDataFiles(root: string = PROJECT_ROOT): Promise<JobDataFile[]> {
+  const file = join(root, "functions", "jobs", "data-files.ts");
+  if (!existsSync(file)) return [];
+  const mod = (await import(pathToFileURL(file).href)) as { JOB_DATA_FILES?: readonly JobDataFile[] };
+  return checkDataFiles(root, mod.JOB_DATA_FILES ?? []);
+}
+
+function checkDataFiles(root: string, files: readonly JobDataFile[]): JobDataFile[] {
+  for (const f of files) {
+    const source = isAbsolute(f.source) ? f.source : join(root, f.source);
+    if (!existsSync(source)) throw new Error(`JOB_DATA_FILES: source ${f.source} does not exist`);
+    const target = posix.normalize(f.target.replaceAll("\\", "/"));
+    if (target.startsWith("../") || target === ".." || posix.isAbsolute(target)) {
+      throw new Error(`JOB_DATA_FILES: target ${f.target} must stay inside the bundle directory`);
+    }
+  }
+  return [...files];
+}
+
+/** IAM descriptions allow Latin-1 only: "…" → "...", "→" → "->". */
+const ascii = (s: string) =>
+  s
+    .replaceAll("…", "...")
+    .replaceAll("→", "->")
+    .replace(/[^\t\n\r\x20-\x7e\xa1-\xff]/g, "?");
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
+
+/** esbuild hook commands that copy the data files into a worker's bundle output. */
+export function dataFileCommands(
+  files: readonly JobDataFile[],
+  inputDir: string,
+  outputDir: string,
+): string[] {
+  return files.flatMap((f) => {
+    const source = isAbsolute(f.source) ? f.source : posix.join(inputDir, f.source);
+    const target = posix.join(outputDir, posix.normalize(f.target.replaceAll("\\", "/")));
+    return [
+      `mkdir -p ${shellQuote(posix.dirname(target))}`,
+      `cp ${shellQuote(source)} ${shellQuote(target)}`,
+    ];
+  });
+}
+
+/** Values for the catalog's environment names; each function takes exactly the names it lists. */
+export type EnvValues = Partial<Record<EnvName, string>>;
+
+export type MadeFunction = { spec: LambdaSpec; fn: NodejsFunction; logGroup: logs.LogGroup; role: iam.Role };
+
+export class LambdaFactory {
+  /** Every function made so far, in order (observability and LOGS_INSIGHTS_GROUPS read it). */
+  readonly made: MadeFunction[] = [];
+
+  constructor(
+    private readonly settings: JobdeckSettings,
+    private readonly jobDataFiles: readonly JobDataFile[] = [],
+  ) {}
+
+  /**
+   * JSON array of every jobdeck function's log group name, resolved at synthesis when all functions
+   * exist (a run's logs_url searches them in CloudWatch Logs Insights for its execution_uuid).
+   */
+  private logsInsightsGroups(scope: Construct): string {
+    return Lazy.string({
+      produce: () => Stack.of(scope).toJsonString(this.made.map((m) => m.logGroup.logGroupName)),
+    });
+  }
+
+  create(
+    scope: Construct,
+    spec: LambdaSpec,
+    values: EnvValues,
+    options: { withJobDataFiles?: boolean } = {},
+  ): MadeFunction {
+    const environment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: this.settings.logLevel,
+    };
+    for (const name of spec.env) {
+      const value = name === ENV.LOGS_INSIGHTS_GROUPS ? this.logsInsightsGroups(scope) : values[name];
+      if (value === undefined) throw new Error(`${spec.id}: no value for environment variable ${name}`);
+      environment[name] = value;
+    }
+
+    const logGroup = new logs.LogGroup(scope, `${spec.id}Logs`, {
+      retention: logRetentionFor(this.settings.retentionDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(scope, `${spec.id}Role`, {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: ascii(`jobdeck ${spec.id}: ${spec.description}`).slice(0, 1000),
+    });
+    logGroup.grantWrite(role);
+
+    const entry = join(PROJECT_ROOT, normalize(spec.entry));
+    const dataFiles = options.withJobDataFiles ? this.jobDataFiles : [];
+    const fn = new NodejsFunction(scope, spec.id, {
+      entry,
+      handler: "handler",
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      description: ascii(spec.description).slice(0, 256),
+      environment,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+      bundling: {
+        format: BUNDLING.format === "cjs" ? OutputFormat.CJS : OutputFormat.ESM,
+        platform: BUNDLING.platform,
+        target: BUNDLING.target,
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourcemap,
+        externalModules: [...BUNDLING.external],
+        forceDockerBundling: false,
+        ...(dataFiles.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  dataFileCommands(dataFiles, inputDir, outputDir),
+              },
+            }
+          : {}),
+      },
+    });
+    acknowledge(role, "AwsSolutions-IAM5[Resource::*]", REASONS.xray);
+    acknowledge(fn, "AwsSolutions-L1", REASONS.nodeRuntime);
+
+    const made = { spec, fn, logGroup, role };
+    this.made.push(made);
+    return made;
+  }
+}

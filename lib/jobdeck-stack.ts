@@ -1,0 +1,103 @@
+// The whole AWS deployment of jobdeck in one stack, driven by the job registry: per registered job
+// one worker function, one state machine, their permissions, schedules and alarms. Adding a job
+// needs no change here (functions/jobs/registry.ts is the only list).
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import type { JobDefinition } from "../functions/domain/job.ts";
+import { JOBS } from "../functions/jobs/registry.ts";
+import { JobdeckAdminSite } from "./constructs/admin-site.ts";
+import { JobdeckApi } from "./constructs/api.ts";
+import { JobdeckData } from "./constructs/data.ts";
+import { JobdeckObservability } from "./constructs/observability.ts";
+import { JobdeckSchedules } from "./constructs/schedules.ts";
+import { JobdeckWorkflows } from "./constructs/workflows.ts";
+import { type EnvValues, type JobDataFile, LambdaFactory } from "./functions.ts";
+import { ENV } from "./lambda-catalog.ts";
+import { checkJobNames } from "./names.ts";
+import type { JobdeckSettings } from "./settings.ts";
+
+export type JobdeckStackProps = StackProps & {
+  settings: JobdeckSettings;
+  /** Defaults to the registry; tests may pass another list. */
+  jobs?: readonly JobDefinition[];
+  /** functions/jobs/data-files.ts (copied next to each worker's bundle). */
+  jobDataFiles?: readonly JobDataFile[];
+};
+
+export class JobdeckStack extends Stack {
+  readonly data: JobdeckData;
+  readonly schedules: JobdeckSchedules;
+  readonly workflows: JobdeckWorkflows;
+  readonly site: JobdeckAdminSite;
+  readonly api: JobdeckApi;
+  readonly observability: JobdeckObservability;
+  readonly functions: LambdaFactory;
+
+  constructor(scope: Construct, id: string, props: JobdeckStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const jobs = props.jobs ?? JOBS;
+    if (jobs.length === 0) throw new Error("the job registry is empty");
+    checkJobNames(this, jobs);
+    this.functions = new LambdaFactory(settings, props.jobDataFiles ?? []);
+
+    this.data = new JobdeckData(this, "Data");
+    this.schedules = new JobdeckSchedules(this, "Schedules", { jobs, settings });
+    const common: EnvValues = {
+      ...this.data.envValues(),
+      [ENV.DISPLAY_TIMEZONE]: settings.displayTimeZone,
+      [ENV.RETENTION_DAYS]: String(settings.retentionDays),
+      [ENV.CURSOR_SECRET_ARN]: this.data.cursorSecret.secretArn,
+    };
+    const scheduling: EnvValues = { ...common, ...this.schedules.envValues() };
+
+    this.workflows = new JobdeckWorkflows(this, "Workflows", {
+      jobs,
+      settings,
+      factory: this.functions,
+      data: this.data,
+      env: scheduling,
+    });
+    this.schedules.addDefaultSchedules(this.functions, this.data, common);
+    this.schedules.defaultSchedulesAfter(...this.workflows.jobs.map((w) => w.stateMachine));
+
+    this.site = new JobdeckAdminSite(this, "AdminSite", { settings });
+    this.api = new JobdeckApi(this, "Api", {
+      jobs,
+      settings,
+      factory: this.functions,
+      data: this.data,
+      schedules: this.schedules,
+      env: scheduling,
+      siteUrl: this.site.url,
+    });
+    this.site.deploy({
+      apiUrl: this.api.url,
+      region: this.region,
+      cognitoDomain: this.api.domain.baseUrl(),
+      clientId: this.api.client.userPoolClientId,
+      userPoolId: this.api.userPool.userPoolId,
+      displayTimeZone: settings.displayTimeZone,
+    });
+
+    this.observability = new JobdeckObservability(this, "Observability", {
+      settings,
+      workflows: this.workflows.jobs,
+      deadLetterQueues: {
+        Schedules: this.schedules.deadLetterQueue,
+        Reconcile: this.workflows.reconcileDeadLetterQueue,
+      },
+    });
+
+    new CfnOutput(this, "AdminPageUrl", { value: `${this.site.url}/`, description: "The admin page" });
+    new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "HTTP API base URL" });
+    new CfnOutput(this, "UserPoolId", {
+      value: this.api.userPool.userPoolId,
+      description: "Cognito user pool",
+    });
+    new CfnOutput(this, "UserPoolClientId", { value: this.api.client.userPoolClientId });
+    new CfnOutput(this, "CognitoDomain", { value: this.api.domain.baseUrl() });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.observability.topic.topicArn });
+    new CfnOutput(this, "DashboardName", { value: this.observability.dashboard.dashboardName });
+  }
+}

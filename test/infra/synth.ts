@@ -1,0 +1,82 @@
+// Synthesizes the jobdeck stack in process, as `cdk synth` would (cdk.json's context), with
+// esbuild bundling skipped: the template is what matters here, not the bundles.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Validations } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import type { JobDefinition } from "../../functions/domain/job.ts";
+import { loadJobDataFiles, PROJECT_ROOT } from "../../lib/functions.ts";
+import { JobdeckStack } from "../../lib/jobdeck-stack.ts";
+import { settingsFromContext } from "../../lib/settings.ts";
+
+export const CDK_JSON = JSON.parse(readFileSync(join(PROJECT_ROOT, "cdk.json"), "utf8")) as {
+  app: string;
+  context: Record<string, unknown>;
+  [k: string]: unknown;
+};
+
+export type Synthesized = {
+  app: App;
+  stack: JobdeckStack;
+  template: Template;
+  /** The cloud assembly directory (assets). */
+  outdir: string;
+  json: { Resources: Record<string, { Type: string; Properties?: any; [k: string]: unknown }> };
+};
+
+const outdirs: string[] = [];
+
+/** Deletes the cloud assemblies made so far (each holds CDK's 22 MB AWS CLI layer): call in afterAll. */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export async function synthJobdeck(
+  options: {
+    jobs?: readonly JobDefinition[];
+    context?: Record<string, unknown>;
+    /** Register a plugin (cdk-nag) before synthesis. */
+    plugins?: (app: App) => Parameters<ReturnType<typeof Validations.of>["addPlugins"]>;
+  } = {},
+): Promise<Synthesized> {
+  const outdir = mkdtempSync(join(tmpdir(), "jobdeck-cdk-"));
+  outdirs.push(outdir);
+  const app = new App({
+    context: { ...CDK_JSON.context, ...options.context, "aws:cdk:bundling-stacks": [] },
+    outdir,
+  });
+  const settings = settingsFromContext(app.node);
+  const stack = new JobdeckStack(app, "Jobdeck", {
+    env: { region: settings.region },
+    settings,
+    jobs: options.jobs,
+    jobDataFiles: await loadJobDataFiles(),
+  });
+  if (options.plugins) Validations.of(app).addPlugins(...options.plugins(app));
+  const assembly = app.synth();
+  const template = Template.fromJSON(
+    JSON.parse(readFileSync(join(assembly.directory, stack.templateFile), "utf8")) as Record<string, unknown>,
+  );
+  return { app, stack, template, outdir: assembly.directory, json: template.toJSON() as Synthesized["json"] };
+}
+
+/** Resources of one type, by logical id. */
+export function resourcesOf(json: Synthesized["json"], type: string): [string, any][] {
+  return Object.entries(json.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** Every statement of every identity policy (inline role policies and AWS::IAM::Policy). */
+export function policyStatements(json: Synthesized["json"]): { owner: string; statement: any }[] {
+  const out: { owner: string; statement: any }[] = [];
+  for (const [id, r] of Object.entries(json.Resources)) {
+    const docs: any[] = [];
+    if (r.Type === "AWS::IAM::Policy" || r.Type === "AWS::IAM::ManagedPolicy")
+      docs.push(r.Properties.PolicyDocument);
+    if (r.Type === "AWS::IAM::Role") for (const p of r.Properties.Policies ?? []) docs.push(p.PolicyDocument);
+    for (const doc of docs) for (const statement of doc.Statement) out.push({ owner: id, statement });
+  }
+  return out;
+}
+
+export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
