@@ -1,3 +1,4 @@
+import { JobQueries } from "../domain/job-queries.ts";
 import { SetEnabledRequestSchema } from "../schemas/api.ts";
 import { JobNameSchema } from "../schemas/common.ts";
 import type { ApiApp } from "./app.ts";
@@ -5,19 +6,20 @@ import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
 
 export function createJobsApi(app: ApiApp) {
   const tz = app.deps.settings.displayTimeZone;
+  const jobs = new JobQueries(app.deps);
   const jobName = (raw: string | undefined) => parseWith(JobNameSchema, raw, "job_name", "job_name");
   return apiHandler(
     {
       "GET /v1/jobs": async () => {
-        const jobs = await app.jobs.list();
-        return json(200, presentTimes({ count: jobs.length, results: jobs }, tz));
+        const all = await jobs.list();
+        return json(200, presentTimes({ count: all.length, results: all }, tz));
       },
       "GET /v1/jobs/{job_name}": async (req) =>
-        json(200, presentTimes(await app.jobs.get(jobName(req.params.job_name)), tz)),
+        json(200, presentTimes(await jobs.get(jobName(req.params.job_name)), tz)),
       "PUT /v1/jobs/{job_name}/enabled": async (req) => {
         const name = jobName(req.params.job_name);
         const body = parseWith(SetEnabledRequestSchema, req.body ?? {}, "body");
-        const view = await app.jobs.setEnabled(name, body.enabled, actorOf(req.identity));
+        const view = await jobs.setEnabled(name, body.enabled, actorOf(req.identity));
         return json(200, presentTimes(view, tz));
       },
     },

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { canonicalJson } from "../domain/concurrency.ts";
+import { ScheduleService } from "../domain/schedule-service.ts";
 import {
   CreateScheduleRequestSchema,
   ListSchedulesQuerySchema,
@@ -15,6 +16,7 @@ const IdSchema = z
 
 export function createSchedulesApi(app: ApiApp) {
   const tz = app.deps.settings.displayTimeZone;
+  const schedules = new ScheduleService(app.deps);
   const id = (raw: string | undefined) => parseWith(IdSchema, raw, "schedule id", "id");
   return apiHandler(
     {
@@ -27,7 +29,7 @@ export function createSchedulesApi(app: ApiApp) {
           enabled: q.enabled === undefined ? undefined : q.enabled === "true",
         };
         const scope = canonicalJson(filter);
-        const all = await app.schedules.list(filter);
+        const all = await schedules.list(filter);
         // Names are unique and the list is sorted by name: the cursor is the last name shown.
         const after = q.cursor ? String(app.cursors.decodeValue(q.cursor, scope)) : null;
         const limit = q.limit ? Number(q.limit) : 100;
@@ -48,30 +50,30 @@ export function createSchedulesApi(app: ApiApp) {
       },
       "POST /v1/schedules": async (req) => {
         const body = parseWith(CreateScheduleRequestSchema, req.body ?? {}, "body");
-        return json(201, presentTimes(await app.schedules.create(body, actorOf(req.identity)), tz));
+        return json(201, presentTimes(await schedules.create(body, actorOf(req.identity)), tz));
       },
       "POST /v1/schedules/preview": async (req) => {
         const body = parseWith(PreviewRequestSchema, req.body ?? {}, "body");
-        return json(200, presentTimes(app.schedules.preview(body), tz));
+        return json(200, presentTimes(await schedules.preview(body), tz));
       },
       "GET /v1/schedules/{id}": async (req) =>
-        json(200, presentTimes(await app.schedules.get(id(req.params.id)), tz)),
+        json(200, presentTimes(await schedules.get(id(req.params.id)), tz)),
       "PUT /v1/schedules/{id}": async (req) => {
         const body = parseWith(CreateScheduleRequestSchema, req.body ?? {}, "body");
         return json(
           200,
-          presentTimes(await app.schedules.replace(id(req.params.id), body, actorOf(req.identity)), tz),
+          presentTimes(await schedules.replace(id(req.params.id), body, actorOf(req.identity)), tz),
         );
       },
       "PATCH /v1/schedules/{id}": async (req) => {
         const body = parseWith(PatchScheduleRequestSchema, req.body ?? {}, "body");
         return json(
           200,
-          presentTimes(await app.schedules.patch(id(req.params.id), body, actorOf(req.identity)), tz),
+          presentTimes(await schedules.patch(id(req.params.id), body, actorOf(req.identity)), tz),
         );
       },
       "DELETE /v1/schedules/{id}": async (req) => {
-        await app.schedules.delete(id(req.params.id), actorOf(req.identity));
+        await schedules.delete(id(req.params.id), actorOf(req.identity));
         return { statusCode: 204, headers: { "cache-control": "no-cache" }, body: "" };
       },
     },

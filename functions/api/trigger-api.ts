@@ -1,10 +1,12 @@
 import { withIdempotency } from "../domain/idempotency.ts";
+import { TriggerService } from "../domain/trigger-service.ts";
 import { IdempotencyKeySchema, TriggerRequestSchema } from "../schemas/api.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
 
 export function createTriggerApi(app: ApiApp) {
   const tz = app.deps.settings.displayTimeZone;
+  const triggers = new TriggerService(app.deps);
   return apiHandler(
     {
       "POST /v1/trigger": async (req) => {
@@ -17,7 +19,7 @@ export function createTriggerApi(app: ApiApp) {
         const actor = actorOf(req.identity);
         const result = await withIdempotency(app.deps.control, { actor, key, request: body }, async () => ({
           status: 202,
-          body: await app.trigger.trigger({
+          body: await triggers.trigger({
             job_name: body.job_name,
             options: body.options,
             actor,

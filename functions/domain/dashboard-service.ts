@@ -3,7 +3,7 @@
 import type { Run, RunStatus } from "../schemas/run.ts";
 import { FINISHED_STATUSES } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
-import { summarize } from "./job-queries.ts";
+import { summarize } from "./run-summary.ts";
 import { computeStats, type RunStats } from "./stats.ts";
 
 export const WINDOWS = { "1h": 3600, "24h": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400 } as const;

@@ -4,8 +4,11 @@ import { FINISHED_STATUSES, type Run, type RunStatus, type RunSummary } from "..
 import type { Schedule } from "../schemas/schedule.ts";
 import type { CoreDeps } from "./deps.ts";
 import type { JobDefinition } from "./job.ts";
+import { summarize } from "./run-summary.ts";
 import { ScheduleService } from "./schedule-service.ts";
 import { computeStats, type RunStats } from "./stats.ts";
+
+export { summarize } from "./run-summary.ts";
 
 export type JobView = {
   name: string;
@@ -36,24 +39,6 @@ export type ScheduleSummary = {
   description: { ja: string; en: string };
   next_fire_at: string | null;
 };
-
-export function summarize(run: Run): RunSummary {
-  return {
-    execution_uuid: run.execution_uuid,
-    job_name: run.job_name,
-    status: run.status,
-    trigger_source: run.trigger_source,
-    started_at: run.started_at,
-    finished_at: run.finished_at,
-    duration_seconds: run.duration_seconds,
-    input_count: run.input_count,
-    inserted_count: run.inserted_count,
-    skipped_count: run.skipped_count,
-    error_count: run.error_count,
-    error_summary: run.error_summary,
-    progress: run.progress,
-  };
-}
 
 const schemaCache = new WeakMap<object, unknown>();
 
@@ -98,6 +83,7 @@ export class JobQueries {
       this.deps.runs.listActive(),
       this.deps.schedules.list(),
     ]);
+    await this.scheduleService.prepare(schedules);
     return Promise.all(
       this.deps.registry.list().map((job) => this.view(job, flags.get(job.name) ?? true, active, schedules)),
     );
@@ -110,6 +96,7 @@ export class JobQueries {
       this.deps.runs.listActive(name),
       this.deps.schedules.list({ job_name: name }),
     ]);
+    await this.scheduleService.prepare(schedules);
     return this.view(job, enabled, active, schedules);
   }
 

@@ -7,14 +7,7 @@
 // reference"), not croner: croner only evaluates a translated pattern (spec/toolchain.md "Schedule
 // expressions"). Domain code: no AWS SDK here.
 import { Cron } from "croner";
-import cronstrueModule from "cronstrue";
-// Registers only the Japanese wording: cronstrue/i18n would bundle every locale (≈230 KB per Lambda).
-import "cronstrue/locales/ja.js";
 import { isValidTimeZone, offsetMinutes, wallClock } from "./time.ts";
-
-// Node's CommonJS interop gives module.exports ({ default, toString }); a bundler may give `default`.
-const cronstrue: typeof cronstrueModule =
-  (cronstrueModule as unknown as { default?: typeof cronstrueModule }).default ?? cronstrueModule;
 
 export type CronFields = {
   minutes: string;
@@ -103,7 +96,7 @@ const fail = (message: string): never => {
 };
 
 /** A field checked against EventBridge's rules and translated for croner. */
-interface CompiledField {
+export interface CompiledField {
   /** As it goes into the normalized expression (names upper case). */
   normalized: string;
   /** As croner reads it. */
@@ -234,7 +227,7 @@ function dayValues(days: number[]): boolean[] {
 // ---------------------------------------------------------------------------------------------
 // cron()
 
-interface CompiledCron {
+export interface CompiledCron {
   fields: CronFields;
   expression: string;
   pattern: string;
@@ -553,7 +546,7 @@ function parse(input: string): { value: ParsedExpression; converted: boolean } {
   );
 }
 
-function compiledOf(expr: Extract<ParsedExpression, { kind: "cron" }>): CompiledCron {
+export function compiledOf(expr: Extract<ParsedExpression, { kind: "cron" }>): CompiledCron {
   const f = expr.fields;
   return cronFromFields([f.minutes, f.hours, f.dayOfMonth, f.month, f.dayOfWeek, f.year]);
 }
@@ -665,34 +658,12 @@ function instantOfLocal(local: string, timezone: string): Date | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Descriptions
+// Helpers shared with the descriptions (schedule-description.ts)
 
-const pad2 = (n: number) => String(n).padStart(2, "0");
-
-const zoneLabels = new Map<string, string | null>();
-
-/** A short zone name when it is the same all year ("JST", "UTC"), else null. */
-function shortZoneName(timezone: string): string | null {
-  if (zoneLabels.has(timezone)) return zoneLabels.get(timezone) ?? null;
-  let label: string | null = null;
-  for (const locale of ["ja-JP", "en-US"]) {
-    const f = new Intl.DateTimeFormat(locale, { timeZone: timezone, timeZoneName: "short" });
-    const name = (d: Date) => f.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
-    const winter = name(new Date(Date.UTC(2025, 0, 15)));
-    const summer = name(new Date(Date.UTC(2025, 6, 15)));
-    if (winter === summer && /^[A-Z]{2,5}$/.test(winter)) {
-      label = winter;
-      break;
-    }
-  }
-  zoneLabels.set(timezone, label);
-  return label;
-}
-
-const JA_DAYS = ["", "日", "月", "火", "水", "木", "金", "土"];
+export const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** The values of a field that is one plain value or a list of them (`5`, `1,15`, `MON`), else null. */
-function plainNumbers(field: CompiledField, spec: FieldSpec): number[] | null {
+export function plainNumbers(field: CompiledField, spec: FieldSpec): number[] | null {
   const items = field.normalized.split(",");
   if (!items.every((i) => /^\d+$/.test(i) || spec.names?.[i] !== undefined)) return null;
   const out: number[] = [];
@@ -700,102 +671,18 @@ function plainNumbers(field: CompiledField, spec: FieldSpec): number[] | null {
   return out;
 }
 
-const specOf = (key: FieldKey) => SPECS.find((s) => s.key === key) as FieldSpec;
+export const specOf = (key: FieldKey) => SPECS.find((s) => s.key === key) as FieldSpec;
 
-/** Hand-written wording for fixed-time schedules; null to fall back to cronstrue. */
-function describeFixedTime(c: CompiledCron, locale: "ja" | "en", zone: string): string | null {
-  const minutes = plainNumbers(c.compiled.minutes, specOf("minutes"));
-  const hours = plainNumbers(c.compiled.hours, specOf("hours"));
-  if (minutes?.length !== 1 || !hours || c.fields.year !== "*") return null;
-  const times = hours.map((h) => `${pad2(h)}:${pad2(minutes[0] ?? 0)}`).join(locale === "ja" ? "・" : ", ");
-  const { dayOfMonth: dom, dayOfWeek: dow, month } = c.fields;
-  const days = plainNumbers(c.compiled.dayOfMonth, specOf("dayOfMonth"));
-  const months = plainNumbers(c.compiled.month, specOf("month"));
-  const weekdays = dow === "?" ? null : dayList(c.compiled.dayOfWeek);
-  const isMonFri = weekdays?.join(",") === "2,3,4,5,6";
-  if (locale === "en") {
-    if (month !== "*") return null;
-    if (dom === "*") return `Every day at ${times} ${zone}`;
-    if (isMonFri) return `Every weekday (Monday to Friday) at ${times} ${zone}`;
-    return null;
-  }
-  let day: string | null = null;
-  if (month === "*") {
-    if (dom === "*") day = "毎日";
-    else if (days) day = `毎月 ${days.join("・")} 日`;
-    else if (dom === "L") day = "毎月末日";
-    else if (dom === "LW") day = "毎月最終平日";
-    else if (/^\d+W$/.test(dom)) day = `毎月 ${dom.slice(0, -1)} 日に最も近い平日`;
-    else if (isMonFri) day = "平日 (月〜金)";
-    else if (weekdays) day = `毎週 ${weekdays.map((d) => JA_DAYS[d]).join("・")}曜日`;
-    else if (dow === "L") day = "毎週 土曜日";
-    else {
-      const last = /^([A-Z0-9]+)L$/.exec(dow);
-      const nth = /^([A-Z0-9]+)#(\d)$/.exec(dow);
-      if (last) day = `毎月最終${JA_DAYS[dayNumber(last[1] ?? "")]}曜日`;
-      else if (nth) day = `毎月第 ${nth[2]} ${JA_DAYS[dayNumber(nth[1] ?? "")]}曜日`;
-    }
-  } else if (months && days && dom !== "?") {
-    day = `毎年 ${months.join("・")} 月 ${days.join("・")} 日`;
-  }
-  return day === null ? null : `${day} ${times} ${zone}`;
-}
-
-function dayNumber(token: string): number {
+export function dayNumber(token: string): number {
   return /^\d+$/.test(token) ? Number(token) : (DAY_NAMES[token] ?? 0);
 }
 
 /** The plain days of a day-of-week field (1-7), or null for L / NL / N#k. */
-function dayList(field: CompiledField): number[] | null {
+export function dayList(field: CompiledField): number[] | null {
   if (/[L#]/.test(field.normalized)) return null;
   const out: number[] = [];
   for (let d = 1; d <= 7; d++) if (field.values[d]) out.push(d);
   return out.length > 0 ? out : null;
-}
-
-function describeCron(c: CompiledCron, timezone: string, locale: "ja" | "en"): string {
-  const short = shortZoneName(timezone);
-  const fixed = describeFixedTime(c, locale, short ?? `(${timezone})`);
-  if (fixed) return fixed;
-  const f = c.fields;
-  // Seconds first so that cronstrue reads the last field as the year.
-  let text = cronstrue.toString(
-    `0 ${f.minutes} ${f.hours} ${f.dayOfMonth} ${f.month} ${f.dayOfWeek} ${f.year}`,
-    {
-      locale,
-      dayOfWeekStartIndexZero: false,
-      use24HourTimeFormat: true,
-      throwExceptionOnParseError: false,
-    },
-  );
-  if (locale === "ja") {
-    // cronstrue's ja wording for "At 09:00, …" is "次において実施09:00…".
-    text = text.replace(/^次において実施(\d{2}:\d{2}(?::\d{2})?)/, "$1 に実行、").replace(/、、/g, "、");
-    text = text.replace(/、$/, "");
-  }
-  return `${text} (${short ?? timezone})`;
-}
-
-const RATE_WORDS = {
-  ja: { minute: "分", hour: "時間", day: "日" },
-  en: { minute: "minute", hour: "hour", day: "day" },
-} as const;
-
-/** A human description, e.g. "毎日 11:30 JST" / "Every day at 11:30 JST", "30 分ごと". */
-export function describeExpression(expr: ParsedExpression, timezone: string, locale: "ja" | "en"): string {
-  if (!isValidTimeZone(timezone)) throw new RangeError(`unknown time zone '${timezone}'`);
-  if (expr.kind === "rate") {
-    const base = expr.unit.replace(/s$/, "") as "minute" | "hour" | "day";
-    if (locale === "ja") return `${expr.value} ${RATE_WORDS.ja[base]}ごと`;
-    return expr.value === 1 ? `Every ${base}` : `Every ${expr.value} ${base}s`;
-  }
-  const zone = shortZoneName(timezone) ?? `(${timezone})`;
-  if (expr.kind === "at") {
-    const [date, time = ""] = expr.local.split("T");
-    const hm = time.endsWith(":00") ? time.slice(0, 5) : time;
-    return locale === "ja" ? `${date} ${hm} に 1 回 ${zone}` : `Once at ${date} ${hm} ${zone}`;
-  }
-  return describeCron(compiledOf(expr), timezone, locale);
 }
 
 // ---------------------------------------------------------------------------------------------

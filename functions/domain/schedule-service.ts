@@ -15,13 +15,14 @@ import type {
 import type { CoreDeps } from "./deps.ts";
 import { ConflictError, type FieldIssue, issuesToFields, NotFoundError, ValidationError } from "./errors.ts";
 import type { JobDefinition } from "./job.ts";
+import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
 import {
-  describeExpression,
   frequencyToken,
   nextFireTimes,
   type ParsedExpression,
   parseScheduleExpression,
 } from "./schedule-expression.ts";
+import { scheduleFireTimes } from "./schedule-times.ts";
 import { isValidTimeZone, toUtcIso } from "./time.ts";
 
 export const DEFAULT_TIMEZONE = "Asia/Tokyo";
@@ -85,7 +86,7 @@ type Resolved = { schedule: Schedule; parsed: ParsedExpression };
 export class ScheduleService {
   constructor(private readonly deps: CoreDeps) {}
 
-  preview(req: PreviewRequest): PreviewResult {
+  async preview(req: PreviewRequest): Promise<PreviewResult> {
     const tz = req.timezone ?? DEFAULT_TIMEZONE;
     const invalid = (message: string): PreviewResult => ({
       valid: false,
@@ -100,6 +101,7 @@ export class ScheduleService {
     const parsed = parseScheduleExpression(req.schedule_expression);
     if (!parsed.ok) return invalid(parsed.message);
     const from = req.from ? new Date(req.from) : this.deps.clock.now();
+    await prepareDescriptions([{ expr: parsed.value, timezone: tz }]);
     const times = nextFireTimes(parsed.value, {
       timezone: tz,
       from,
@@ -120,19 +122,7 @@ export class ScheduleService {
 
   /** Next fire instants of a stored schedule, strictly after `from`. */
   fireTimes(s: Schedule, from: Date, count = NEXT_FIRE_COUNT): Date[] {
-    const parsed = parseScheduleExpression(s.schedule_expression);
-    if (!parsed.ok) return [];
-    return nextFireTimes(parsed.value, {
-      timezone: s.timezone,
-      from,
-      count,
-      startDate: s.start_date ? new Date(s.start_date) : null,
-      endDate: s.end_date ? new Date(s.end_date) : null,
-      // rate() counts from start_date, else from creation — to the whole minute, as operators read it.
-      anchor: s.start_date
-        ? new Date(s.start_date)
-        : new Date(Math.floor(Date.parse(s.created_at) / 60_000) * 60_000),
-    });
+    return scheduleFireTimes(s, from, count);
   }
 
   view(s: Schedule): ScheduleView {
@@ -150,12 +140,26 @@ export class ScheduleService {
     };
   }
 
+  /** Loads what describing these schedules needs (cronstrue only for unusual expressions). */
+  async prepare(schedules: readonly Schedule[]): Promise<void> {
+    const items = [];
+    for (const s of schedules) {
+      const parsed = parseScheduleExpression(s.schedule_expression);
+      if (parsed.ok) items.push({ expr: parsed.value, timezone: s.timezone });
+    }
+    await prepareDescriptions(items);
+  }
+
   async list(filter: ScheduleFilter): Promise<ScheduleView[]> {
-    return (await this.deps.schedules.list(filter)).map((s) => this.view(s));
+    const all = await this.deps.schedules.list(filter);
+    await this.prepare(all);
+    return all.map((s) => this.view(s));
   }
 
   async get(id: string): Promise<ScheduleView> {
-    return this.view(await this.require(id));
+    const s = await this.require(id);
+    await this.prepare([s]);
+    return this.view(s);
   }
 
   async create(req: CreateScheduleRequest, actor: string): Promise<ScheduleView> {
@@ -170,6 +174,7 @@ export class ScheduleService {
     const auto = !req.name;
     const stored = await this.storeNew(schedule, auto);
     this.deps.logger.info("schedule created", { schedule_id: stored.id, schedule_name: stored.name, actor });
+    await this.prepare([stored]);
     return this.view(stored);
   }
 
@@ -250,6 +255,7 @@ export class ScheduleService {
       schedule_name: schedule.name,
       actor,
     });
+    await this.prepare([schedule]);
     return this.view(schedule);
   }
 

@@ -5,8 +5,8 @@ import type { MissedFire } from "../ports/schedule-store.ts";
 import type { RunSummary } from "../schemas/run.ts";
 import type { Schedule } from "../schemas/schedule.ts";
 import type { CoreDeps } from "./deps.ts";
-import { summarize } from "./job-queries.ts";
-import { ScheduleService } from "./schedule-service.ts";
+import { summarize } from "./run-summary.ts";
+import { scheduleFireTimes } from "./schedule-times.ts";
 
 /** A run RUNNING longer than its job's timeout plus this is stale (spec/model.md). */
 export const STALE_GRACE_SECONDS = 300;
@@ -29,11 +29,7 @@ export type SchedulerStatus = {
 };
 
 export class SchedulerService implements NextFireLookup {
-  private readonly scheduleService: ScheduleService;
-
-  constructor(private readonly deps: CoreDeps) {
-    this.scheduleService = new ScheduleService(deps);
-  }
+  constructor(private readonly deps: CoreDeps) {}
 
   /** Soonest fire among schedules that can fire: enabled, of an enabled job, scheduler not paused. */
   async nextFire(jobName?: string): Promise<NextFire | null> {
@@ -52,7 +48,7 @@ export class SchedulerService implements NextFireLookup {
     const now = this.deps.clock.now();
     let best: NextFire | null = null;
     for (const s of schedules) {
-      const at = this.scheduleService.fireTimes(s, now, 1)[0];
+      const at = scheduleFireTimes(s, now, 1)[0];
       if (at && (!best || at.toISOString() < best.at)) {
         best = { schedule_id: s.id, schedule_name: s.name, job_name: s.job_name, at: at.toISOString() };
       }

@@ -3,7 +3,7 @@
 // Times missed while the stack was down are recorded as missed, not fired late (EventBridge
 // itself would not have been down).
 import type { CoreDeps } from "../../functions/domain/deps.ts";
-import type { ScheduleService } from "../../functions/domain/schedule-service.ts";
+import { scheduleFireTimes } from "../../functions/domain/schedule-times.ts";
 import type { ScheduleBackend, ScheduleFireInput } from "../../functions/ports/schedule-backend.ts";
 import type { Schedule } from "../../functions/schemas/schedule.ts";
 
@@ -34,7 +34,6 @@ export class LocalScheduler {
 
   constructor(
     private readonly deps: CoreDeps,
-    private readonly service: ScheduleService,
     private readonly fire: FireHandler,
     private readonly print: (line: string) => void = () => {},
   ) {}
@@ -78,7 +77,7 @@ export class LocalScheduler {
     const since = new Date(last);
     const schedules = await this.deps.schedules.list({ enabled: true });
     for (const s of schedules) {
-      const times = this.service.fireTimes(s, since, MAX_MISSED_PER_SCHEDULE).filter((t) => t <= now);
+      const times = scheduleFireTimes(s, since, MAX_MISSED_PER_SCHEDULE).filter((t) => t <= now);
       for (const t of times) {
         await this.deps.schedulerState.recordMissed({
           schedule_id: s.id,
@@ -106,7 +105,7 @@ export class LocalScheduler {
     ]);
     let fired = 0;
     for (const s of schedules) {
-      const due = this.service.fireTimes(s, from, 20).filter((t) => t <= now);
+      const due = scheduleFireTimes(s, from, 20).filter((t) => t <= now);
       for (const at of due) {
         // Paused or job disabled: nothing fires (the workflow checks again, as in AWS).
         if (settings.paused || flags.get(s.job_name) === false || !this.deps.registry.find(s.job_name))
@@ -146,7 +145,7 @@ export class LocalScheduler {
     const from = this.cursor ?? now;
     let next: Date | null = null;
     for (const s of await this.deps.schedules.list({ enabled: true })) {
-      const t = this.service.fireTimes(s, from, 1)[0];
+      const t = scheduleFireTimes(s, from, 1)[0];
       if (t && (!next || t < next)) next = t;
     }
     const wait = next ? Math.max(0, next.getTime() - now.getTime()) : MAX_SLEEP_MS;

@@ -200,7 +200,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (opts.defaultSchedules ?? true) await scheduleService.ensureDefaults(registry.list());
   scheduler = new LocalScheduler(
     deps,
-    scheduleService,
     (jobName, name, input) => deps.workflow.start(jobName, name, input),
     print,
   );

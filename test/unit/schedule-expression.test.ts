@@ -1,15 +1,24 @@
 // Vectors derive from the EventBridge Scheduler user guide ("Schedule types", "Cron expressions
 // reference": 1 = SUN, `?`, L, W, #, year 1970-2199; DST: a non-existent local time is skipped and a
 // repeated one fires once; rate(n days) is n × 24 hours) and from the calendar, not from croner.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   describeExpression,
+  loadCronstrue,
+  needsCronstrue,
+} from "../../functions/domain/schedule-description.ts";
+import {
   type FireOptions,
   frequencyToken,
   nextFireTimes,
   type ParsedExpression,
   parseScheduleExpression,
 } from "../../functions/domain/schedule-expression.ts";
+
+// cronstrue loads on demand in the app; the description tests below use it directly.
+beforeAll(async () => {
+  await loadCronstrue();
+});
 
 function parsed(input: string): ParsedExpression {
   const r = parseScheduleExpression(input);
@@ -547,10 +556,10 @@ describe("describeExpression", () => {
     );
   });
 
-  it("other patterns go through cronstrue with 1 = Sunday", () => {
+  it("every-N-minutes is hand-written; other patterns go through cronstrue with 1 = Sunday", () => {
     const e = parsed("cron(0/15 * * * ? *)");
-    expect(describeExpression(e, "UTC", "en")).toBe("Every 15 minutes (UTC)");
-    expect(describeExpression(e, "UTC", "ja")).toContain("15 分ごと");
+    expect(describeExpression(e, "UTC", "en")).toBe("Every 15 minutes UTC");
+    expect(describeExpression(e, "UTC", "ja")).toBe("15 分ごと UTC");
     expect(describeExpression(parsed("cron(0/10 * ? * 1 *)"), "UTC", "en")).toContain("Sunday");
   });
 });
@@ -576,5 +585,25 @@ describe("frequencyToken", () => {
     ["cron(0 0 1 1 ? 2026)", "cron"],
   ])("%s → %s", (input, token) => {
     expect(frequencyToken(parsed(input))).toBe(token);
+  });
+});
+
+describe("descriptions without cronstrue", () => {
+  it("daily, weekday and every-N-minutes/hours schedules have hand-written wording (cronstrue is not loaded for them)", () => {
+    const parsed = (e: string) => {
+      const p = parseScheduleExpression(e);
+      if (!p.ok) throw new Error(p.message);
+      return p.value;
+    };
+    expect(needsCronstrue(parsed("cron(30 11 * * ? *)"), "Asia/Tokyo")).toBe(false);
+    expect(needsCronstrue(parsed("cron(0 18 ? * MON-FRI *)"), "Asia/Tokyo")).toBe(false);
+    expect(needsCronstrue(parsed("cron(0/30 * * * ? *)"), "Asia/Tokyo")).toBe(false);
+    expect(needsCronstrue(parsed("cron(15 0/6 * * ? *)"), "UTC")).toBe(false);
+    expect(needsCronstrue(parsed("rate(5 minutes)"), "UTC")).toBe(false);
+    expect(needsCronstrue(parsed("cron(0/10 * ? * MON-FRI *)"), "UTC")).toBe(true);
+    expect(describeExpression(parsed("cron(0/30 * * * ? *)"), "Asia/Tokyo", "ja")).toBe("30 分ごと JST");
+    expect(describeExpression(parsed("cron(15 0/6 * * ? *)"), "UTC", "en")).toBe(
+      "Every 6 hours at minute 15 UTC",
+    );
   });
 });
