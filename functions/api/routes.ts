@@ -1,7 +1,7 @@
 // Every HTTP route, which Lambda serves it and who may call it. The CDK api construct and the local
 // HTTP server both build from this list, so a route cannot exist in one mode only.
 
-export type ApiLambda = "runs" | "trigger" | "jobs" | "schedules" | "scheduler" | "meta";
+export type ApiLambda = "runs" | "trigger" | "jobs" | "schedules" | "scheduler" | "dashboard" | "meta";
 export type Role = "admin" | "viewer";
 
 export type RouteDef = {
@@ -98,6 +98,20 @@ export const ROUTES: readonly RouteDef[] = [
     lambda: "scheduler",
     role: "admin",
     summary: "Pause or resume every schedule",
+  },
+  {
+    method: "GET",
+    path: "/v1/dashboard/job-stats",
+    lambda: "dashboard",
+    role: "viewer",
+    summary: "Per-job and overall run statistics over a window (1h, 24h, 7d, 30d)",
+  },
+  {
+    method: "GET",
+    path: "/v1/dashboard/job-progress",
+    lambda: "dashboard",
+    role: "viewer",
+    summary: "Active runs with progress and the last 10 finished runs",
   },
 ];
 

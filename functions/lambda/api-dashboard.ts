@@ -1,5 +1,4 @@
-// Lambda entry of the API area "dashboard" (functions/api/dashboard-api.ts), ready for when
-// lib/lambda-catalog.ts lists it (routes.ts ApiLambda has no "dashboard" yet).
+// Lambda entry of the API area "dashboard" (functions/api/dashboard-api.ts).
 import { createDashboardApi } from "../api/dashboard-api.ts";
 import { apiEntry } from "./api-entry.ts";
 

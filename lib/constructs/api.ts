@@ -31,6 +31,7 @@ const TABLE_ACCESS: Record<ApiLambda, Partial<Record<TableId, TableAccess>>> = {
   trigger: { runs: "readwrite", control: "readwrite" },
   schedules: { runs: "read", control: "readwrite" },
   scheduler: { runs: "read", control: "readwrite" },
+  dashboard: { runs: "read", control: "read" },
 };
 /** Areas that change EventBridge schedules through the schedules service. */
 const MANAGES_SCHEDULES: readonly ApiLambda[] = ["schedules", "scheduler"];

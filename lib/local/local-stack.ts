@@ -15,6 +15,7 @@ import {
 } from "../../functions/adapters/dynamo-schedule-store.ts";
 import { type TableNames, tableNames } from "../../functions/adapters/table-definitions.ts";
 import { createApiApp } from "../../functions/api/app.ts";
+import { createDashboardApi } from "../../functions/api/dashboard-api.ts";
 import { createJobsApi } from "../../functions/api/jobs-api.ts";
 import { createMetaApi } from "../../functions/api/meta-api.ts";
 import { createRunsApi } from "../../functions/api/runs-api.ts";
@@ -220,6 +221,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       jobs: createJobsApi(app),
       schedules: createSchedulesApi(app),
       scheduler: createSchedulerApi(app),
+      dashboard: createDashboardApi(app),
       meta: createMetaApi(app),
     },
     tokens,
