@@ -7,6 +7,7 @@ import {
   PutCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { AcquireResult, ControlStore, IdempotencyRecord, SlotHolder } from "../ports/control-store.ts";
 import type { Run } from "../schemas/run.ts";
@@ -252,6 +253,19 @@ export class DynamoControlStore implements ControlStore {
         },
       }),
     );
+  }
+
+  async countHit(key: string, windowStartEpochSeconds: number, windowSeconds: number): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tables.control,
+        Key: { pk: `RATE#${key}`, sk: String(windowStartEpochSeconds) },
+        UpdateExpression: "ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
+        ExpressionAttributeValues: { ":one": 1, ":exp": windowStartEpochSeconds + windowSeconds * 2 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number(out.Attributes?.hits ?? 1);
   }
 
   async releaseIdempotencyKey(key: string): Promise<void> {

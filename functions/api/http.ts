@@ -8,7 +8,7 @@ import type {
   Context,
 } from "aws-lambda";
 import type * as z from "zod/mini";
-import { DomainError, issuesToFields, ValidationError } from "../domain/errors.ts";
+import { DomainError, issuesToFields, RateLimitedError, ValidationError } from "../domain/errors.ts";
 import type { JobLogger } from "../domain/job.ts";
 import { toDisplayTime } from "../domain/time.ts";
 import { ROUTES, type Role, routeKey } from "./routes.ts";
@@ -213,7 +213,10 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
     .onError((request) => {
       const err = request.error;
       if (err instanceof DomainError) {
-        request.response = errorResult(err.status, err.code, err.message, err.details);
+        const res = errorResult(err.status, err.code, err.message, err.details);
+        if (err instanceof RateLimitedError)
+          res.headers = { ...res.headers, "retry-after": String(err.retryAfterSeconds) };
+        request.response = res;
         return;
       }
       opts.logger.error("unhandled error", {

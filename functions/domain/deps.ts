@@ -13,6 +13,8 @@ export type Settings = {
   displayTimeZone: string;
   /** Finished runs expire after this many days; 0 keeps them forever. */
   retentionDays: number;
+  /** Manual starts (trigger, rerun) per user per minute; 0 = no limit. */
+  triggersPerMinute?: number;
 };
 
 /** Everything the domain services need; hosts (Lambda, local stack) build it from their adapters. */

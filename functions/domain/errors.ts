@@ -25,6 +25,16 @@ export class NotFoundError extends DomainError {
     super(404, "not_found", `${what} '${id}' does not exist`, { [what]: id });
   }
 }
+/** Too many requests: the answer carries Retry-After (seconds). */
+export class RateLimitedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, "rate_limited", message, { retry_after_seconds: retryAfterSeconds });
+  }
+}
+
 export class ConflictError extends DomainError {
   constructor(code: string, message: string, details?: unknown) {
     super(409, code, message, details);

@@ -4,7 +4,13 @@ import { randomUUID } from "node:crypto";
 import type { TriggerSource } from "../schemas/run.ts";
 import { concurrencyKey } from "./concurrency.ts";
 import { type CoreDeps, expiresAt } from "./deps.ts";
-import { ConflictError, issuesToFields, UnavailableError, ValidationError } from "./errors.ts";
+import {
+  ConflictError,
+  issuesToFields,
+  RateLimitedError,
+  UnavailableError,
+  ValidationError,
+} from "./errors.ts";
 import { durationSeconds, isFinished, newRun } from "./run-lifecycle.ts";
 
 export type TriggerCommand = {
@@ -30,6 +36,7 @@ export class TriggerService {
       );
     }
     const params = parsed.data as Record<string, unknown>;
+    await this.checkRate(cmd.actor);
     if (!(await control.getJobEnabled(job.name))) {
       throw new ConflictError("job_disabled", `job ${job.name} is disabled`, { job_name: job.name });
     }
@@ -90,6 +97,22 @@ export class TriggerService {
       status: "RUNNING",
       next_scheduled_for: await nextFire.nextFor(job.name),
     };
+  }
+
+  /** Per-user fixed window on manual starts: a runaway script cannot flood the workflows. */
+  private async checkRate(actor: string): Promise<void> {
+    const limit = this.deps.settings.triggersPerMinute ?? 30;
+    if (limit <= 0) return;
+    const now = this.deps.clock.now().getTime() / 1000;
+    const windowStart = Math.floor(now / 60) * 60;
+    const hits = await this.deps.control.countHit(`trigger#${actor}`, windowStart, 60);
+    if (hits > limit) {
+      const retryAfter = Math.max(1, Math.ceil(windowStart + 60 - now));
+      throw new RateLimitedError(
+        `at most ${limit} manual starts per minute; try again in ${retryAfter} s`,
+        retryAfter,
+      );
+    }
   }
 
   /**

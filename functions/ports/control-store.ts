@@ -39,4 +39,7 @@ export interface ControlStore {
     ttlSeconds: number,
   ): Promise<void>;
   releaseIdempotencyKey(key: string): Promise<void>;
+
+  /** Counts one hit of `key` in the current fixed window; returns the count including this hit. */
+  countHit(key: string, windowStartEpochSeconds: number, windowSeconds: number): Promise<number>;
 }

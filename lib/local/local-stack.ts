@@ -73,6 +73,8 @@ export type LocalStackOptions = {
   scheduler?: boolean;
   /** Create each job's default schedules at the first start (default true). */
   defaultSchedules?: boolean;
+  /** Manual starts per user per minute (env JOBDECK_TRIGGER_RATE_LIMIT, default 30; 0 = no limit). */
+  triggersPerMinute?: number;
 };
 
 export type LocalStack = {
@@ -133,6 +135,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     settings: {
       displayTimeZone: opts.displayTimeZone ?? process.env.JOBDECK_TIMEZONE ?? "Asia/Tokyo",
       retentionDays: opts.retentionDays ?? Number(process.env.JOBDECK_RETENTION_DAYS ?? 90),
+      triggersPerMinute: opts.triggersPerMinute ?? Number(process.env.JOBDECK_TRIGGER_RATE_LIMIT ?? 30),
     },
     logger,
   };

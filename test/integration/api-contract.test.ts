@@ -374,3 +374,34 @@ describe("caching and documents", () => {
     expectErrorShape(r.body);
   });
 });
+
+describe("rate limit on manual starts", () => {
+  it("a user's 4th start within a minute (limit 3) is 429 with Retry-After; other users are not affected", async () => {
+    const limited = await startHarness({
+      triggersPerMinute: 3,
+      clock: { now: () => new Date("2025-10-01T00:00:10Z") },
+    });
+    try {
+      const one = await limited.token(["admin"], "busy");
+      const other = await limited.token(["admin"], "calm");
+      const start = (token: string) =>
+        limited.call("POST", "/v1/trigger", {
+          token,
+          body: { job_name: "test.per_params", options: { key: Math.random().toString(36), ms: 0 } },
+        });
+      // invalid requests are refused before they count
+      expect(
+        (await limited.call("POST", "/v1/trigger", { token: one, body: { job_name: "test.per_params" } }))
+          .status,
+      ).toBe(400);
+      for (let i = 0; i < 3; i++) expect((await start(one)).status).toBe(202);
+      const refused = await start(one);
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe("rate_limited");
+      expect(refused.headers.get("retry-after")).toBe("50");
+      expect((await start(other)).status).toBe(202);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
