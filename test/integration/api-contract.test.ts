@@ -377,10 +377,10 @@ describe("caching and documents", () => {
 
 describe("rate limit on manual starts", () => {
   it("a user's 4th start within a minute (limit 3) is 429 with Retry-After; other users are not affected", async () => {
-    const limited = await startHarness({
-      triggersPerMinute: 3,
-      clock: { now: () => new Date("2025-10-01T00:00:10Z") },
-    });
+    // 10 s into the current minute, frozen. Not a date in the past: the counter items carry a TTL,
+    // and DynamoDB Local sweeps items whose TTL has passed in real time.
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 10_000);
+    const limited = await startHarness({ triggersPerMinute: 3, clock: { now: () => at } });
     try {
       const one = await limited.token(["admin"], "busy");
       const other = await limited.token(["admin"], "calm");
