@@ -1,5 +1,4 @@
 // ControlStore on DynamoDB (control table, single-table pk/sk).
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -11,11 +10,8 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { AcquireResult, ControlStore, IdempotencyRecord, SlotHolder } from "../ports/control-store.ts";
 import type { Run } from "../schemas/run.ts";
+import { firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 import { toRunItem } from "./dynamo-run-store.ts";
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e as { name?: string }).name === "ConditionalCheckFailedException";
 
 const JOB_PREFIX = "JOB#";
 const SLOT_PREFIX = "SLOT#";
@@ -41,23 +37,38 @@ export class DynamoControlStore implements ControlStore {
 
   async listJobEnabled(): Promise<Map<string, boolean>> {
     const map = new Map<string, boolean>();
+    const items = await this.scanControl("begins_with(pk, :p) AND sk = :s", {
+      ":p": JOB_PREFIX,
+      ":s": "STATE",
+    });
+    for (const item of items) map.set(String(item.pk).slice(JOB_PREFIX.length), item.enabled !== false);
+    return map;
+  }
+
+  /**
+   * A filtered, consistent scan of the control table. Used only for kinds with few items (one per
+   * job, one per active slot), where a scan of the small table is cheaper than another index.
+   */
+  private async scanControl(
+    filter: string,
+    values: Record<string, unknown>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      // Few items (one per job); a filtered scan of the small control table is fine here.
       const out = await this.doc.send(
         new ScanCommand({
           TableName: this.tables.control,
-          FilterExpression: "begins_with(pk, :p) AND sk = :s",
-          ExpressionAttributeValues: { ":p": JOB_PREFIX, ":s": "STATE" },
+          FilterExpression: filter,
+          ExpressionAttributeValues: values,
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
         }),
       );
-      for (const item of out.Items ?? [])
-        map.set(String(item.pk).slice(JOB_PREFIX.length), item.enabled !== false);
+      items.push(...(out.Items ?? []));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return map;
+    return items;
   }
 
   async setJobEnabled(jobName: string, enabled: boolean, actor: string): Promise<void> {
@@ -113,15 +124,7 @@ export class DynamoControlStore implements ControlStore {
       }
       return { acquired: true };
     } catch (e) {
-      const cancelled =
-        e instanceof TransactionCanceledException ||
-        (e as { name?: string }).name === "TransactionCanceledException";
-      if (cancelled) {
-        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-        if (reasons[0]?.Code !== "ConditionalCheckFailed") throw e;
-      } else if (!isConditionFailure(e)) {
-        throw e;
-      }
+      if (!isConditionFailure(e) && !firstConditionFailed(e)) throw e;
       return { acquired: false, holder: await this.getSlot(key) };
     }
   }
@@ -158,29 +161,13 @@ export class DynamoControlStore implements ControlStore {
   }
 
   async listSlots(): Promise<Array<SlotHolder & { key: string }>> {
-    const slots: Array<SlotHolder & { key: string }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tables.control,
-          FilterExpression: "begins_with(pk, :p)",
-          ExpressionAttributeValues: { ":p": SLOT_PREFIX },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of out.Items ?? []) {
-        slots.push({
-          key: String(item.pk).slice(SLOT_PREFIX.length),
-          execution_uuid: String(item.holder_uuid),
-          job_name: String(item.job_name),
-          acquired_at: String(item.acquired_at),
-        });
-      }
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return slots;
+    const items = await this.scanControl("begins_with(pk, :p)", { ":p": SLOT_PREFIX });
+    return items.map((item) => ({
+      key: String(item.pk).slice(SLOT_PREFIX.length),
+      execution_uuid: String(item.holder_uuid),
+      job_name: String(item.job_name),
+      acquired_at: String(item.acquired_at),
+    }));
   }
 
   async claimIdempotencyKey(

@@ -1,5 +1,4 @@
 // RunStore on DynamoDB (runs table, see table-definitions.ts).
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -17,6 +16,7 @@ import type {
   RunStore,
 } from "../ports/run-store.ts";
 import { ACTIVE_STATUSES, RUN_STATUSES, type Run, type RunStatus } from "../schemas/run.ts";
+import { isConditionFailure } from "./dynamo-errors.ts";
 import { RUNS_INDEX } from "./table-definitions.ts";
 
 /** Month bucket of the all-jobs feed index: spreads writes over partitions, keeps queries cheap. */
@@ -75,10 +75,6 @@ export function fromRunItem(item: Record<string, unknown>): Run {
   for (const f of RUN_FIELDS) run[f] = item[f] ?? null;
   return run as Run;
 }
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e as { name?: string }).name === "ConditionalCheckFailedException";
 
 export class DynamoRunStore implements RunStore {
   private knownEarliestBucket: string | null = null;
@@ -364,22 +360,13 @@ export class DynamoRunStore implements RunStore {
       values[`:c_${k}`] = v;
       sets.push(`${k} = :c_${k}`);
     }
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { execution_uuid: executionUuid },
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: "#status = :running",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return this.updateIf(
+      executionUuid,
+      `SET ${sets.join(", ")}`,
+      "#status = :running",
+      { "#status": "status" },
+      values,
+    );
   }
 
   async patchActive(
@@ -402,13 +389,24 @@ export class DynamoRunStore implements RunStore {
       values[`:f_${k}`] = v;
       sets.push(`#f_${k} = :f_${k}`);
     }
+    return this.updateIf(executionUuid, `SET ${sets.join(", ")}`, "#status IN (:q, :r)", names, values);
+  }
+
+  /** Applies `update` to the run if `condition` holds; false (not an error) when it does not. */
+  private async updateIf(
+    executionUuid: string,
+    update: string,
+    condition: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { execution_uuid: executionUuid },
-          UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: "#status IN (:q, :r)",
+          UpdateExpression: update,
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),

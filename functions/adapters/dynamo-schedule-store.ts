@@ -1,6 +1,5 @@
 // Schedules as control-table items. Names are unique through a second item per name, written in
 // the same transaction as the schedule (DynamoDB has no unique constraint of its own).
-import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -16,16 +15,10 @@ import type {
   ScheduleStore,
 } from "../ports/schedule-store.ts";
 import type { Schedule } from "../schemas/schedule.ts";
+import { firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 
 const SCHEDULE_PK = "SCHEDULE";
 const nameKey = (name: string) => ({ pk: `SCHEDULE_NAME#${name.toLowerCase()}`, sk: "NAME" });
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e as { name?: string }).name === "ConditionalCheckFailedException";
-const isCancelled = (e: unknown) =>
-  e instanceof TransactionCanceledException ||
-  (e as { name?: string }).name === "TransactionCanceledException";
 
 function toSchedule(item: Record<string, unknown>): Schedule {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -70,10 +63,7 @@ export class DynamoScheduleStore implements ScheduleStore {
       );
       return true;
     } catch (e) {
-      if (isCancelled(e)) {
-        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-        if (reasons[0]?.Code === "ConditionalCheckFailed") return false;
-      }
+      if (firstConditionFailed(e)) return false; // the name is taken
       throw e;
     }
   }
@@ -140,10 +130,7 @@ export class DynamoScheduleStore implements ScheduleStore {
       );
       return true;
     } catch (e) {
-      if (isCancelled(e)) {
-        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-        if (renamed && reasons[0]?.Code === "ConditionalCheckFailed") return false;
-      }
+      if (renamed && firstConditionFailed(e)) return false; // the new name is taken
       throw e;
     }
   }

@@ -2,6 +2,7 @@
 // and writes progress to the store at most once per second, plus a final flush.
 import type { Progress, ProgressItem, RunCounts, Stage, StageStatus } from "../schemas/run.ts";
 import type { JobDefinition, JobLogger, JobServices } from "./job.ts";
+import { ZERO_COUNTS } from "./run-lifecycle.ts";
 
 export type ProgressSnapshot = { progress: Progress; counts: RunCounts; attempt: number };
 
@@ -56,14 +57,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
   deps.signal?.addEventListener("abort", onExternal, { once: true });
   if (deps.signal?.aborted) onExternal();
 
-  const counts: RunCounts = {
-    input_count: 0,
-    inserted_count: 0,
-    updated_count: 0,
-    skipped_count: 0,
-    error_count: 0,
-    skip_breakdown: null,
-  };
+  const counts: RunCounts = { ...ZERO_COUNTS };
   const stages: Stage[] = (input.job.stages ?? []).map((name) => ({
     name,
     status: "pending",

@@ -25,6 +25,9 @@ export type RunsPage = {
   next_cursor: string | null;
 };
 
+const badCursor = () =>
+  new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
+
 /**
  * Cursors are HMAC-signed and bound to the filter they were made for, so a tampered cursor or one
  * from another query is refused (400) instead of reading somewhere unexpected.
@@ -33,25 +36,12 @@ export class CursorCodec {
   constructor(private readonly secret: string) {}
 
   encode(position: RunPosition, filterFingerprint: string): string {
-    const body = Buffer.from(JSON.stringify({ p: position, f: filterFingerprint })).toString("base64url");
-    return `${body}.${this.sign(body)}`;
+    return this.seal({ p: position, f: filterFingerprint });
   }
 
   decode(cursor: string, filterFingerprint: string): RunPosition {
-    const bad = () =>
-      new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
-    const [body, sig, extra] = cursor.split(".");
-    if (!body || !sig || extra !== undefined) throw bad();
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(sig);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad();
-    let parsed: { p?: RunPosition; f?: string };
-    try {
-      parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
-    } catch {
-      throw bad();
-    }
-    const p = parsed && typeof parsed === "object" ? parsed.p : undefined;
+    const parsed = this.open(cursor) as { p?: RunPosition; f?: string };
+    const p = parsed.p;
     if (
       parsed.f !== filterFingerprint ||
       !p ||
@@ -59,35 +49,42 @@ export class CursorCodec {
       typeof p.started_at !== "string" ||
       typeof p.job_name !== "string"
     ) {
-      throw bad();
+      throw badCursor();
     }
     return p;
   }
 
   /** Any small JSON value, signed and bound to `scope` (e.g. the schedules list's filter). */
   encodeValue(value: unknown, scope: string): string {
-    const body = Buffer.from(JSON.stringify({ v: value, f: scope })).toString("base64url");
-    return `${body}.${this.sign(body)}`;
+    return this.seal({ v: value, f: scope });
   }
 
   decodeValue(cursor: string, scope: string): unknown {
-    const bad = () =>
-      new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
+    const parsed = this.open(cursor) as { v?: unknown; f?: string };
+    if (parsed.f !== scope) throw badCursor();
+    return parsed.v;
+  }
+
+  private seal(payload: object): string {
+    const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The signed JSON object inside a cursor; anything else (tampered, foreign, garbage) is a 400. */
+  private open(cursor: string): object {
     const [body, sig, extra] = cursor.split(".");
-    if (!body || !sig || extra !== undefined) throw bad();
+    if (!body || !sig || extra !== undefined) throw badCursor();
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(sig);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw bad();
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw badCursor();
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
-        v?: unknown;
-        f?: string;
-      } | null;
-      if (!parsed || parsed.f !== scope) throw bad();
-      return parsed.v;
+      parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8"));
     } catch {
-      throw bad();
+      throw badCursor();
     }
+    if (!parsed || typeof parsed !== "object") throw badCursor();
+    return parsed;
   }
 
   private sign(body: string): string {
