@@ -38,6 +38,21 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          env,
+          // Its own DynamoDB Local (globalSetup runs per project), then Debian's Chromium and a
+          // built web/dist (global-e2e installs / builds them when missing).
+          globalSetup: ["test/helpers/global-dynamodb.ts", "test/helpers/global-e2e.ts"],
+          // A browser plus a local stack per file: one file at a time, after infra (groupOrder 1).
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
     ],
   },
 });

@@ -72,6 +72,7 @@ export class JobdeckStack extends Stack {
       siteUrl: this.site.url,
     });
     this.site.deploy({
+      auth: "cognito",
       apiUrl: this.api.url,
       region: this.region,
       cognitoDomain: this.api.domain.baseUrl(),

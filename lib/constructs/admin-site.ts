@@ -1,6 +1,7 @@
 // Admin site: a private S3 bucket behind CloudFront (origin access control, HTTPS only, security
 // headers, SPA fallback), deployed from web/dist (or a placeholder until the admin page is built)
 // together with a generated config.json telling the page where the API and the login are.
+
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,19 +13,13 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
+import type { WebConfig } from "../../functions/schemas/web-config.ts";
 import { PROJECT_ROOT } from "../functions.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
 
-/** What the admin page reads from /config.json. */
-export type AdminSiteConfig = {
-  apiUrl: string;
-  region: string;
-  cognitoDomain: string;
-  clientId: string;
-  userPoolId: string;
-  displayTimeZone: string;
-};
+/** What the admin page reads from /config.json (functions/schemas/web-config.ts). */
+export type AdminSiteConfig = WebConfig & { auth: "cognito" };
 
 const PLACEHOLDER_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>jobdeck</title></head>

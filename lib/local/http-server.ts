@@ -1,5 +1,6 @@
 // Stands in for API Gateway (HTTP API + JWT authorizer) and CloudFront: verifies the bearer token,
 // builds the same API Gateway v2 event and calls the same Lambda handler in process.
+
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -9,6 +10,7 @@ import type { Context } from "aws-lambda";
 import { type ApiEvent, type ApiResult, errorResult } from "../../functions/api/http.ts";
 import { type ApiLambda, matchRoute } from "../../functions/api/routes.ts";
 import { LocalTokenRequestSchema } from "../../functions/schemas/api.ts";
+import type { WebConfig } from "../../functions/schemas/web-config.ts";
 import type { LocalTokens } from "./tokens.ts";
 
 export type LocalHandler = (event: ApiEvent, context: Context) => Promise<ApiResult | undefined>;
@@ -42,7 +44,7 @@ export type LocalHttpOptions = {
   /** Built admin page folder (web/dist); a placeholder page is served when it does not exist. */
   staticDir: string | null;
   /** config.json for the admin page (same document CDK writes next to it in S3). */
-  webConfig: Record<string, unknown>;
+  webConfig: WebConfig;
 };
 
 const isLoopback = (addr: string | undefined) =>

@@ -1,5 +1,6 @@
 // The local host: wires the same handlers, job modules and ASL file as AWS to local stand-ins
 // (DynamoDB Local, the ASL interpreter, an HTTP server in place of API Gateway + Cognito).
+
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -32,6 +33,7 @@ import { SchedulerService } from "../../functions/domain/scheduler-service.ts";
 import { JOBS } from "../../functions/jobs/registry.ts";
 import { type Clock, noSchedules, systemClock } from "../../functions/ports/clock.ts";
 import type { WorkflowStarter } from "../../functions/ports/workflow-starter.ts";
+import type { WebConfig } from "../../functions/schemas/web-config.ts";
 import { createRunWorker } from "../../functions/workflow/run-worker.ts";
 import { createStepsHandler } from "../../functions/workflow/steps.ts";
 import { LocalAslWorkflow } from "./asl-workflow.ts";
@@ -230,11 +232,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     tokens,
     staticDir: opts.staticDir === undefined ? join(PROJECT_ROOT, "web", "dist") : opts.staticDir,
     webConfig: {
-      mode: "local",
-      api_url: "",
-      display_time_zone: deps.settings.displayTimeZone,
-      token_url: "/local/token",
-    },
+      auth: "local",
+      apiUrl: "",
+      displayTimeZone: deps.settings.displayTimeZone,
+      localTokenUrl: "/local/token",
+    } satisfies WebConfig,
   });
   const url = await server.listen();
 

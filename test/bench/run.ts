@@ -1,6 +1,6 @@
 // `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
 // with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
-// `npm run bench -- --only bundles` (or `--only history,sync`) runs just those sections.
+// `npm run bench -- --only bundles` (or `--only history,sync`, `--only web`) runs just those sections.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 process.env.JOBDECK_LOG_LEVEL ??= "error";
 
@@ -10,6 +10,7 @@ const { openBenchEnv } = await import("./bench-env.ts");
 const { runHistoryBench } = await import("./history-bench.ts");
 const { runSyncBench } = await import("./sync-bench.ts");
 const { runBundleBench } = await import("./bundles.ts");
+const { runWebSizeBench } = await import("./web-size.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
 const { eatmydataLibrary } = await import("../../lib/local/dynamodb-local.ts");
@@ -20,8 +21,9 @@ const SYNC_SECONDS_GOAL = 5;
 const SYNC_RATIO_GOAL = 1.5;
 const BUNDLE_KB_GOAL = 300;
 const REQUIRE_RATIO_GOAL = 1.25;
+const WEB_GZIP_KB_GOAL = 80;
 
-const SECTIONS = ["history", "sync", "bundles"] as const;
+const SECTIONS = ["history", "sync", "bundles", "web"] as const;
 type Section = (typeof SECTIONS)[number];
 function parseOnly(argv: readonly string[]): ReadonlySet<Section> {
   const i = argv.indexOf("--only");
@@ -162,6 +164,31 @@ try {
         goal: goal(b.ratio, REQUIRE_RATIO_GOAL, `ratio ≤ ${REQUIRE_RATIO_GOAL}`),
       });
     }
+  }
+
+  if (only.has("web")) {
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    const w = runWebSizeBench({ log });
+    for (const a of w.assets) {
+      rows.push({
+        section: "web",
+        what: `  ${a.file}`,
+        figures: `${kb(a.gzip).padStart(9)} gzip   ${kb(a.bytes).padStart(9)} minified`,
+      });
+    }
+    rows.push({
+      section: "web",
+      what: `admin page JS + CSS (${w.assets.length} files)`,
+      figures:
+        `${kb(w.totalGzip).padStart(9)} gzip   ${kb(w.totalBytes).padStart(9)} minified   ` +
+        `(gzip -9; vite build ${fmtS(w.buildMs)})`,
+      // No JS/CSS at all means a broken build, not a light page: NaN fails the goal.
+      goal: goal(
+        w.assets.length ? w.totalGzip / 1024 : Number.NaN,
+        WEB_GZIP_KB_GOAL,
+        `≤ ${WEB_GZIP_KB_GOAL} KB gzipped`,
+      ),
+    });
   }
 
   const cores = availableParallelism();

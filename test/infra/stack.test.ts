@@ -495,6 +495,7 @@ describe("admin site", () => {
       text = text.replaceAll(marker, flat(value));
     }
     expect(JSON.parse(text)).toEqual({
+      auth: "cognito",
       apiUrl: expect.stringMatching(/^<ApiHttpApi\w+\.ApiEndpoint>$/),
       region: "ap-northeast-1",
       cognitoDomain: expect.stringMatching(

@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { ApiError } from "./api.ts";
+
+export type Polled<T> = {
+  data: T | null;
+  error: ApiError | Error | null;
+  loading: boolean;
+  /** fetch now (after a write) */
+  refresh: () => void;
+};
+
+/**
+ * Loads `load()` and again every `intervalMs` while the tab is visible (0 = once). A poll that
+ * answers the same object (a 304 from the ETag cache) does not re-render. `key` restarts it.
+ */
+export function usePoll<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  intervalMs: number,
+  key: string,
+): Polled<T> {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [loading, setLoading] = useState(true);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const [nonce, setNonce] = useState(0);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ctl = new AbortController();
+    setLoading(true);
+    const tick = async () => {
+      if (stopped) return;
+      if (document.visibilityState !== "hidden") {
+        try {
+          const d = await loadRef.current(ctl.signal);
+          if (stopped) return;
+          setData(d);
+          setError(null);
+        } catch (e) {
+          if (stopped || (e instanceof DOMException && e.name === "AbortError")) return;
+          setError(e instanceof Error ? e : new Error(String(e)));
+        } finally {
+          if (!stopped) setLoading(false);
+        }
+      }
+      if (intervalMs > 0 && !stopped) timer = setTimeout(tick, intervalMs);
+    };
+    void tick();
+    return () => {
+      stopped = true;
+      ctl.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [key, nonce, intervalMs]);
+
+  const refresh = useCallback(() => setNonce((n) => n + 1), []);
+  return { data, error, loading, refresh };
+}
+
+/** Re-renders every `ms` so relative times stay true. */
+export function useNow(ms = 15_000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+export function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return v;
+}
+
+export const isApiError = (e: unknown, status?: number): e is ApiError =>
+  e instanceof ApiError && (status === undefined || e.status === status);

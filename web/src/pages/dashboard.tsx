@@ -1,0 +1,177 @@
+// The overview: KPIs over a window, a card per active run with its pipeline, recent runs, and a
+// duration sparkline per job.
+import { useMemo } from "preact/hooks";
+import { api, type JobProgressAnswer, type JobStatsAnswer } from "../api.ts";
+import { PageTitle } from "../app.tsx";
+import { useApp } from "../app-context.ts";
+import { Sparkline } from "../components/sparkline.tsx";
+import { ErrorNote, Kpi, RunProgress, StatusBadge, When } from "../components/ui.tsx";
+import { fmtDuration, fmtNumber, fmtPercent, fmtRelative } from "../format.ts";
+import { usePoll } from "../hooks.ts";
+import type { MessageKey } from "../i18n.ts";
+import { setQuery, useLocation } from "../router.ts";
+
+const WINDOWS = ["1h", "24h", "7d", "30d"] as const;
+
+export function DashboardPage() {
+  const { t, lang } = useApp();
+  const { query } = useLocation();
+  const w = (WINDOWS as readonly string[]).includes(query.get("window") ?? "")
+    ? (query.get("window") as string)
+    : "24h";
+  const stats = usePoll(
+    (signal) =>
+      api<JobStatsAnswer>("/v1/dashboard/job-stats", { query: { window: w }, conditional: true, signal }),
+    15_000,
+    w,
+  );
+  const progress = usePoll(
+    (signal) => api<JobProgressAnswer>("/v1/dashboard/job-progress", { conditional: true, signal }),
+    2000,
+    "progress",
+  );
+  const o = stats.data?.overall;
+  const sparks = useMemo(
+    () =>
+      Object.entries(stats.data?.durations ?? {}).map(([job, runs]) => ({
+        job,
+        points: runs.map((r) => ({
+          t: Date.parse(r.started_at) / 1000,
+          v: r.duration_seconds,
+          failed: r.status !== "SUCCESS",
+        })),
+      })),
+    [stats.data],
+  );
+
+  return (
+    <section>
+      <div class="page-head">
+        <PageTitle titleKey="dashboard_title" />
+        <fieldset class="segmented">
+          <legend class="sr-only">{t("window")}</legend>
+          {WINDOWS.map((x) => (
+            <button
+              key={x}
+              type="button"
+              class={`btn small${x === w ? " active" : ""}`}
+              aria-pressed={x === w}
+              onClick={() => setQuery({ window: x === "24h" ? null : x })}
+            >
+              {t(`window_${x}` as MessageKey)}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      <ErrorNote error={stats.error ?? progress.error} />
+      <div class="kpis" data-testid="kpis">
+        <Kpi
+          label={t("kpi_success_rate")}
+          value={fmtPercent(o?.success_rate)}
+          tone={o?.success_rate == null ? undefined : o.success_rate >= 0.95 ? "good" : "bad"}
+        />
+        <Kpi label={t("kpi_avg_duration")} value={fmtDuration(o?.avg_duration_seconds, lang)} />
+        <Kpi label={t("kpi_p95_duration")} value={fmtDuration(o?.p95_duration_seconds, lang)} />
+        <Kpi
+          label={t("kpi_failures")}
+          value={fmtNumber(o?.failed)}
+          tone={o && o.failed > 0 ? "bad" : undefined}
+          sub={
+            o?.last_failure
+              ? t("kpi_last_failure", { when: fmtRelative(o.last_failure.started_at, lang) })
+              : undefined
+          }
+        />
+        <Kpi
+          label={t("kpi_runs")}
+          value={fmtNumber(o?.total)}
+          sub={o ? t("kpi_runs_sub", { ok: o.succeeded, skipped: o.skipped }) : undefined}
+        />
+      </div>
+
+      <h2>{t("active_runs")}</h2>
+      <div class="cards">
+        {(progress.data?.active ?? []).map((r) => (
+          <article
+            key={r.execution_uuid}
+            class="card active-card"
+            data-testid="active-run"
+            data-job={r.job_name}
+          >
+            <header class="card-head">
+              <h3>
+                <a href={`/runs/${r.execution_uuid}`}>{r.job_name}</a>
+              </h3>
+              <StatusBadge status={r.status} />
+            </header>
+            <div class="muted small">
+              {t("started")} <When iso={r.started_at} /> · {t(`trigger_${r.trigger_source}` as MessageKey)}
+            </div>
+            <RunProgress progress={r.progress} />
+          </article>
+        ))}
+        {progress.data && progress.data.active.length === 0 && <p class="muted">{t("no_active_runs")}</p>}
+      </div>
+
+      <div class="grid-2 wide">
+        <div>
+          <h2>{t("recent_runs")}</h2>
+          <ul class="recent plain">
+            {(progress.data?.recent ?? []).map((r) => (
+              <li key={r.execution_uuid}>
+                <StatusBadge status={r.status} /> <a href={`/runs/${r.execution_uuid}`}>{r.job_name}</a>{" "}
+                <When iso={r.started_at} compact />{" "}
+                <span class="muted">{fmtDuration(r.duration_seconds, lang)}</span>
+                {r.error_summary && <div class="error-cell small">{r.error_summary}</div>}
+              </li>
+            ))}
+            {progress.data && progress.data.recent.length === 0 && <li class="muted">{t("no_runs_yet")}</li>}
+          </ul>
+        </div>
+        <div>
+          <h2>{t("durations")}</h2>
+          <table class="spark-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("job")}</th>
+                <th scope="col">{t("kpi_runs")}</th>
+                <th scope="col">{t("kpi_success_rate")}</th>
+                <th scope="col">p95</th>
+                <th scope="col">{t("trend")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(stats.data?.jobs ?? []).map((j) => {
+                const s = sparks.find((x) => x.job === j.job_name);
+                return (
+                  <tr key={j.job_name}>
+                    <td>
+                      <a href={`/history?job=${encodeURIComponent(j.job_name)}`}>{j.job_name}</a>
+                    </td>
+                    <td class="num">{fmtNumber(j.total)}</td>
+                    <td class="num">{fmtPercent(j.success_rate)}</td>
+                    <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
+                    <td>
+                      <Sparkline
+                        points={s?.points ?? []}
+                        label={
+                          (s?.points.length ?? 0) < 2
+                            ? t("trend_empty")
+                            : t("trend_label", {
+                                n: s?.points.length ?? 0,
+                                avg: fmtDuration(j.avg_duration_seconds, lang),
+                                p95: fmtDuration(j.p95_duration_seconds, lang),
+                              })
+                        }
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+  );
+}

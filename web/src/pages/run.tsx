@@ -1,0 +1,229 @@
+// One run: every field, the stage timeline, the skip breakdown, params, who started it, links to
+// the console / logs, and Cancel / Rerun.
+import { useState } from "preact/hooks";
+import { api, type Run } from "../api.ts";
+import { PageTitle } from "../app.tsx";
+import { useApp } from "../app-context.ts";
+import { CopyButton, Dialog, ErrorNote, RunProgress, StatusBadge, When } from "../components/ui.tsx";
+import { fmtDuration, fmtNumber } from "../format.ts";
+import { usePoll } from "../hooks.ts";
+import type { MessageKey } from "../i18n.ts";
+import { navigate } from "../router.ts";
+
+export function RunPage({ id }: { id: string }) {
+  const { t, lang, canWrite, toast } = useApp();
+  const [active, setActive] = useState(true);
+  const run = usePoll(
+    (signal) =>
+      api<Run>(`/v1/runs/${encodeURIComponent(id)}`, { conditional: true, signal }).then((r) => {
+        setActive(r.status === "RUNNING" || r.status === "QUEUED");
+        return r;
+      }),
+    active ? 1500 : 15_000,
+    id,
+  );
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const r = run.data;
+  if (!r)
+    return (
+      <section>
+        <PageTitle titleKey="run_title" />
+        <ErrorNote error={run.error} />
+      </section>
+    );
+  const isActive = r.status === "RUNNING" || r.status === "QUEUED";
+
+  const cancel = async () => {
+    setConfirmCancel(false);
+    try {
+      await api(`/v1/runs/${r.execution_uuid}/cancel`, { method: "POST", body: {} });
+      toast({ kind: "info", title: t("cancel_requested") });
+      run.refresh();
+    } catch (e) {
+      toast({ kind: "error", title: t("action_failed"), body: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const rerun = async () => {
+    try {
+      const s = await api<{ execution_uuid: string }>(`/v1/runs/${r.execution_uuid}/rerun`, {
+        method: "POST",
+        body: {},
+      });
+      toast({ kind: "info", title: t("started_toast", { job: r.job_name }) });
+      navigate(`/runs/${s.execution_uuid}`);
+    } catch (e) {
+      const running = (e as { details?: { execution_uuid?: string } }).details?.execution_uuid;
+      toast({
+        kind: "error",
+        title: t("action_failed"),
+        body: e instanceof Error ? e.message : String(e),
+        href: running ? `/runs/${running}` : undefined,
+      });
+    }
+  };
+  const breakdown = Object.entries(r.skip_breakdown ?? {}).sort((a, b) => b[1] - a[1]);
+  const maxSkip = Math.max(1, ...breakdown.map(([, v]) => v));
+
+  return (
+    <section data-testid="run-page" data-status={r.status}>
+      <div class="page-head">
+        <PageTitle titleKey="run_title" />
+        <div class="actions">
+          <button
+            type="button"
+            class="btn danger"
+            disabled={!canWrite || !isActive}
+            onClick={() => setConfirmCancel(true)}
+          >
+            ■ {t("cancel_run")}
+          </button>
+          <button type="button" class="btn" disabled={!canWrite || isActive} onClick={() => void rerun()}>
+            ↻ {t("rerun")}
+          </button>
+        </div>
+      </div>
+      <p class="run-title">
+        <StatusBadge status={r.status} /> <strong>{r.job_name}</strong>{" "}
+        <span class="mono small">{r.execution_uuid}</span>{" "}
+        <CopyButton text={r.execution_uuid} label={t("copy_id")} />
+      </p>
+      {r.error_summary && (
+        <div class="error-note" role="status">
+          <strong>{t("col_error")}:</strong> <pre>{r.error_summary}</pre>
+        </div>
+      )}
+      <div class="grid-2 wide">
+        <dl class="facts card">
+          <dt>{t("col_started")}</dt>
+          <dd>
+            <When iso={r.started_at} />
+          </dd>
+          <dt>{t("col_finished")}</dt>
+          <dd>
+            <When iso={r.finished_at} />
+          </dd>
+          <dt>{t("col_duration")}</dt>
+          <dd>{fmtDuration(r.duration_seconds, lang)}</dd>
+          <dt>{t("trigger_source")}</dt>
+          <dd>
+            {t(`trigger_${r.trigger_source}` as MessageKey)}
+            {r.triggered_by && ` · ${r.triggered_by}`}
+          </dd>
+          <dt>{t("schedule")}</dt>
+          <dd>{r.schedule_name ?? "—"}</dd>
+          <dt>{t("data_source")}</dt>
+          <dd>{r.data_source.join(", ") || "—"}</dd>
+          <dt>{t("attempt")}</dt>
+          <dd>{r.attempt}</dd>
+          <dt>{t("next_run")}</dt>
+          <dd>
+            <When iso={r.next_scheduled_for} withSeconds={false} />
+          </dd>
+          <dt>{t("concurrency_key")}</dt>
+          <dd class="mono small">{r.concurrency_key}</dd>
+          <dt>{t("links")}</dt>
+          <dd>
+            {r.console_url ? (
+              <a href={r.console_url} target="_blank" rel="noreferrer">
+                {t("console")}
+              </a>
+            ) : (
+              <span class="muted">{t("console")} —</span>
+            )}
+            {" · "}
+            {r.logs_url ? (
+              <a href={r.logs_url} target="_blank" rel="noreferrer">
+                {t("logs")}
+              </a>
+            ) : (
+              <span class="muted">{t("logs")} —</span>
+            )}
+          </dd>
+        </dl>
+        <div>
+          <div class="kpis small-kpis">
+            <div class="kpi" title={t("tip_fetched")}>
+              <div class="kpi-label">{t("col_fetched")}</div>
+              <div class="kpi-value">{fmtNumber(r.input_count)}</div>
+            </div>
+            <div class="kpi" title={t("tip_inserted")}>
+              <div class="kpi-label">{t("col_inserted")}</div>
+              <div class="kpi-value">{fmtNumber(r.inserted_count)}</div>
+            </div>
+            <div class="kpi">
+              <div class="kpi-label">{t("col_updated")}</div>
+              <div class="kpi-value">{fmtNumber(r.updated_count)}</div>
+            </div>
+            <div class="kpi" title={t("tip_skipped")}>
+              <div class="kpi-label">{t("col_skipped")}</div>
+              <div class="kpi-value">{fmtNumber(r.skipped_count)}</div>
+            </div>
+            <div class="kpi">
+              <div class="kpi-label">{t("col_errors")}</div>
+              <div class="kpi-value">{fmtNumber(r.error_count)}</div>
+            </div>
+          </div>
+          <h2>{t("skip_breakdown")}</h2>
+          {breakdown.length === 0 ? (
+            <p class="muted">{t("no_breakdown")}</p>
+          ) : (
+            <ul class="bars plain" data-testid="skip-breakdown">
+              {breakdown.map(([k, v]) => (
+                <li key={k}>
+                  <span class="bar-label">{k}</span>
+                  <span
+                    class="bar"
+                    style={{ width: `${Math.max(2, (v / maxSkip) * 100)}%` }}
+                    aria-hidden="true"
+                  />
+                  <span class="bar-value">{fmtNumber(v)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
+      <h2>{t("stages_label")}</h2>
+      {isActive && <RunProgress progress={r.progress} />}
+      {r.progress && r.progress.stages.length > 0 ? (
+        <ol class="timeline">
+          {r.progress.stages.map((s) => {
+            const d =
+              s.started_at && s.finished_at
+                ? (Date.parse(s.finished_at) - Date.parse(s.started_at)) / 1000
+                : null;
+            return (
+              <li key={s.name} class={`stage-${s.status}`}>
+                <strong>{s.name}</strong>{" "}
+                <span class="badge-lite">{t(`stage_${s.status}` as MessageKey)}</span>{" "}
+                <span class="muted small">
+                  {s.started_at ? <When iso={s.started_at} compact /> : ""}{" "}
+                  {d != null ? `· ${fmtDuration(d, lang)}` : ""}
+                </span>
+              </li>
+            );
+          })}
+        </ol>
+      ) : (
+        <p class="muted">{t("no_stages")}</p>
+      )}
+      <h2>{t("params")}</h2>
+      <pre class="json">{JSON.stringify(r.params, null, 2)}</pre>
+      <details>
+        <summary>{t("run_json")}</summary>
+        <pre class="json">{JSON.stringify(r, null, 2)}</pre>
+      </details>
+      <Dialog open={confirmCancel} title={t("cancel_run")} onClose={() => setConfirmCancel(false)}>
+        <p>{t("cancel_confirm", { job: r.job_name })}</p>
+        <div class="actions">
+          <button type="button" class="btn" onClick={() => setConfirmCancel(false)}>
+            {t("keep_running")}
+          </button>
+          <button type="button" class="btn danger" onClick={() => void cancel()}>
+            {t("cancel_run")}
+          </button>
+        </div>
+      </Dialog>
+    </section>
+  );
+}

@@ -1,0 +1,613 @@
+// Schedules: list with filters, enable / delete, the pause-all switch with the scheduler's status,
+// and the create / edit form with a live preview (description + next 5 fires) and a params form
+// from the job's JSON Schema. Nothing invalid is sent: the zod schema of the API request and the
+// job's JSON Schema are both checked first.
+import { useEffect, useState } from "preact/hooks";
+import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "../../../functions/schemas/schedule.ts";
+import {
+  ApiError,
+  api,
+  type JobView,
+  type PreviewResult,
+  type SchedulerStatus,
+  type ScheduleView,
+} from "../api.ts";
+import { PageTitle } from "../app.tsx";
+import { useApp } from "../app-context.ts";
+import { ParamsForm, type RawParams, toRaw, validateParams } from "../components/params-form.tsx";
+import { Dialog, ErrorNote, Field, Switch, When } from "../components/ui.tsx";
+import { fmtDateTime, tzLabel } from "../format.ts";
+import { useDebounced, usePoll } from "../hooks.ts";
+import type { MessageKey } from "../i18n.ts";
+import { navigate, setQuery, useLocation } from "../router.ts";
+import { useJobs } from "./history.tsx";
+
+export function SchedulesPage() {
+  const { t, lang, canWrite, toast } = useApp();
+  const { query } = useLocation();
+  const job = query.get("job") ?? "";
+  const category = query.get("category") ?? "";
+  const tag = query.get("tag") ?? "";
+  const enabled = query.get("enabled") ?? "";
+  const jobs = useJobs();
+  const list = usePoll(
+    (signal) =>
+      api<{ results: ScheduleView[]; next_cursor: string | null }>("/v1/schedules", {
+        conditional: true,
+        signal,
+        query: { job_name: job, category, tag, enabled, limit: "100" },
+      }),
+    10_000,
+    JSON.stringify([job, category, tag, enabled]),
+  );
+  const status = usePoll(
+    (signal) => api<SchedulerStatus>("/v1/scheduler/status", { conditional: true, signal }),
+    5000,
+    "status",
+  );
+  const [deleting, setDeleting] = useState<ScheduleView | null>(null);
+  const categories = [...new Set(jobs.map((j) => j.category))].sort();
+
+  const act = async (what: () => Promise<unknown>, ok: string) => {
+    try {
+      await what();
+      toast({ kind: "success", title: ok });
+      list.refresh();
+      status.refresh();
+    } catch (e) {
+      toast({ kind: "error", title: t("action_failed"), body: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const st = status.data;
+
+  return (
+    <section>
+      <div class="page-head">
+        <PageTitle titleKey="schedules_title" />
+        <a
+          class={`btn primary${canWrite ? "" : " disabled"}`}
+          href="/schedules/new"
+          aria-disabled={!canWrite}
+          onClick={(e) => !canWrite && e.preventDefault()}
+        >
+          ＋ {t("new_schedule")}
+        </a>
+      </div>
+      <div class="card scheduler-status" data-testid="scheduler-status">
+        <div class="status-line">
+          <label for="pause-all">{t("pause_all")}</label>
+          <Switch
+            id="pause-all"
+            checked={st?.paused ?? false}
+            label={t("pause_all")}
+            disabled={!canWrite || !st}
+            onChange={(paused) =>
+              void act(
+                () => api("/v1/scheduler/paused", { method: "PUT", body: { paused } }),
+                t(paused ? "paused_all" : "resumed_all"),
+              )
+            }
+          />
+          {st?.paused && (
+            <span class="badge badge-cancelled">
+              ⏸ {t("scheduler_paused")} {st.paused_by ? `(${st.paused_by})` : ""}
+            </span>
+          )}
+        </div>
+        {st && (
+          <dl class="facts inline">
+            <dt>{t("next_fire")}</dt>
+            <dd>
+              {st.next_fire ? (
+                <>
+                  {st.next_fire.schedule_name} · <When iso={st.next_fire.at} withSeconds={false} />
+                </>
+              ) : (
+                "—"
+              )}
+            </dd>
+            <dt>{t("schedules_enabled")}</dt>
+            <dd>
+              {st.schedules_enabled} / {st.schedules_total}
+            </dd>
+            <dt>{t("running_runs")}</dt>
+            <dd>{st.running_runs.length}</dd>
+            {st.long_running_runs.length > 0 && (
+              <>
+                <dt>{t("long_running")}</dt>
+                <dd class="warn">{st.long_running_runs.map((r) => r.job_name).join(", ")}</dd>
+              </>
+            )}
+            {st.missed_fires.length > 0 && (
+              <>
+                <dt>{t("missed_fires")}</dt>
+                <dd class="warn">{st.missed_fires.length}</dd>
+              </>
+            )}
+          </dl>
+        )}
+      </div>
+
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label={t("filters")}>
+        <label>
+          {t("job")}
+          <select value={job} onChange={(e) => setQuery({ job: e.currentTarget.value })}>
+            <option value="">{t("all")}</option>
+            {jobs.map((j) => (
+              <option key={j.name} value={j.name}>
+                {j.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("category")}
+          <select value={category} onChange={(e) => setQuery({ category: e.currentTarget.value })}>
+            <option value="">{t("all")}</option>
+            {categories.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("tag")}
+          <input value={tag} onChange={(e) => setQuery({ tag: e.currentTarget.value.trim() })} size={12} />
+        </label>
+        <label>
+          {t("enabled")}
+          <select value={enabled} onChange={(e) => setQuery({ enabled: e.currentTarget.value })}>
+            <option value="">{t("all")}</option>
+            <option value="true">{t("on")}</option>
+            <option value="false">{t("off")}</option>
+          </select>
+        </label>
+      </form>
+      <ErrorNote error={list.error} />
+      <div class="table-wrap">
+        <table class="schedules">
+          <caption class="sr-only">{t("schedules_title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("name")}</th>
+              <th scope="col">{t("job")}</th>
+              <th scope="col">{t("when_runs")}</th>
+              <th scope="col">{t("next_fire")}</th>
+              <th scope="col">{t("policy")}</th>
+              <th scope="col">{t("tags")}</th>
+              <th scope="col">{t("enabled")}</th>
+              <th scope="col">
+                <span class="sr-only">{t("actions")}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.results.map((s) => (
+              <tr key={s.id} data-testid="schedule-row" data-schedule={s.name}>
+                <td>
+                  <a href={`/schedules/${s.id}`}>{s.name}</a>
+                  {s.category && <div class="muted small">{s.category}</div>}
+                </td>
+                <td>{s.job_name}</td>
+                <td>
+                  {s.expression_description[lang]}
+                  <div class="mono small muted">
+                    {s.schedule_expression} · {s.timezone}
+                  </div>
+                </td>
+                <td class="nowrap">
+                  {s.enabled ? (
+                    <When iso={s.next_fire_times[0] ?? null} withSeconds={false} compact />
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td>{t(`policy_${s.execution_policy}` as MessageKey)}</td>
+                <td>
+                  {s.tags.map((x) => (
+                    <span key={x} class="tag">
+                      {x}
+                    </span>
+                  ))}
+                </td>
+                <td>
+                  <Switch
+                    checked={s.enabled}
+                    disabled={!canWrite}
+                    label={t("schedule_enabled_label", { name: s.name })}
+                    onChange={(v) =>
+                      void act(
+                        () => api(`/v1/schedules/${s.id}`, { method: "PATCH", body: { enabled: v } }),
+                        t(v ? "schedule_on" : "schedule_off", { name: s.name }),
+                      )
+                    }
+                  />
+                </td>
+                <td class="nowrap">
+                  <a class="btn small" href={`/schedules/${s.id}`}>
+                    {canWrite ? t("edit") : t("view")}
+                  </a>{" "}
+                  <button
+                    type="button"
+                    class="btn small danger"
+                    disabled={!canWrite}
+                    onClick={() => setDeleting(s)}
+                  >
+                    {t("delete")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+            {list.data && list.data.results.length === 0 && (
+              <tr>
+                <td colSpan={8} class="empty">
+                  {t("no_schedules")}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <Dialog open={deleting !== null} title={t("delete_schedule")} onClose={() => setDeleting(null)}>
+        <p>{t("delete_confirm", { name: deleting?.name ?? "" })}</p>
+        <div class="actions">
+          <button type="button" class="btn" onClick={() => setDeleting(null)}>
+            {t("cancel")}
+          </button>
+          <button
+            type="button"
+            class="btn danger"
+            onClick={() => {
+              const s = deleting;
+              setDeleting(null);
+              if (s)
+                void act(
+                  () => api(`/v1/schedules/${s.id}`, { method: "DELETE" }),
+                  t("deleted", { name: s.name }),
+                );
+            }}
+          >
+            {t("delete")}
+          </button>
+        </div>
+      </Dialog>
+    </section>
+  );
+}
+
+type Form = {
+  name: string;
+  job_name: string;
+  schedule_expression: string;
+  timezone: string;
+  execution_policy: string;
+  queue_timeout_seconds: string;
+  tags: string;
+  category: string;
+  description: string;
+  enabled: boolean;
+};
+
+const ZONES = (() => {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch {
+    return ["Asia/Tokyo", "UTC"];
+  }
+})();
+
+export function ScheduleEditPage({ id }: { id: string | null }) {
+  const { t, lang, tz, canWrite, toast } = useApp();
+  const jobs = useJobs();
+  const [form, setForm] = useState<Form | null>(null);
+  const [params, setParams] = useState<RawParams>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [paramErrors, setParamErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  const { query } = useLocation();
+
+  useEffect(() => {
+    if (id === null) {
+      if (jobs.length === 0 || form) return;
+      const jobName = query.get("job") ?? jobs[0]?.name ?? "";
+      setForm({
+        name: "",
+        job_name: jobName,
+        schedule_expression: "cron(0 9 * * ? *)",
+        timezone: tz,
+        execution_policy: "skip",
+        queue_timeout_seconds: "3600",
+        tags: "",
+        category: jobs.find((j) => j.name === jobName)?.category ?? "",
+        description: "",
+        enabled: true,
+      });
+      return;
+    }
+    if (form || jobs.length === 0) return;
+    api<ScheduleView>(`/v1/schedules/${encodeURIComponent(id)}`).then(
+      (s) => {
+        setForm({
+          name: s.name,
+          job_name: s.job_name,
+          schedule_expression: s.schedule_expression,
+          timezone: s.timezone,
+          execution_policy: s.execution_policy,
+          queue_timeout_seconds: String(s.queue_timeout_seconds),
+          tags: s.tags.join(", "),
+          category: s.category ?? "",
+          description: s.description ?? "",
+          enabled: s.enabled,
+        });
+        setParams(toRaw(jobs.find((j) => j.name === s.job_name)?.parameter_schema, s.params));
+      },
+      (e: Error) => setLoadError(e),
+    );
+  }, [id, jobs, form, tz, query]);
+
+  const expr = useDebounced(form?.schedule_expression ?? "", 300);
+  const zone = useDebounced(form?.timezone ?? tz, 300);
+  useEffect(() => {
+    if (!expr.trim()) return setPreview(null);
+    const ctl = new AbortController();
+    api<PreviewResult>("/v1/schedules/preview", {
+      method: "POST",
+      body: { schedule_expression: expr, timezone: zone, count: 5 },
+      signal: ctl.signal,
+    }).then(setPreview, (e: unknown) => {
+      if (e instanceof ApiError)
+        setPreview({
+          valid: false,
+          message: e.fieldErrors[0]?.message ?? e.message,
+          next_fire_times: [],
+          description: null,
+          description_en: null,
+          normalized_expression: null,
+        });
+    });
+    return () => ctl.abort();
+  }, [expr, zone]);
+
+  const titleKey = id === null ? "new_schedule" : "edit_schedule";
+  if (loadError)
+    return (
+      <section>
+        <PageTitle titleKey={titleKey} />
+        <ErrorNote error={loadError} />
+      </section>
+    );
+  if (!form)
+    return (
+      <section>
+        <PageTitle titleKey={titleKey} />
+        <p class="muted">{t("loading")}</p>
+      </section>
+    );
+  const job: JobView | undefined = jobs.find((j) => j.name === form.job_name);
+  const set = (changes: Partial<Form>) => setForm({ ...form, ...changes });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    const p = validateParams(job?.parameter_schema, params, t);
+    const body = {
+      name: form.name.trim() || null,
+      job_name: form.job_name,
+      schedule_expression: form.schedule_expression.trim(),
+      timezone: form.timezone,
+      execution_policy: form.execution_policy,
+      queue_timeout_seconds: Number(form.queue_timeout_seconds),
+      tags: form.tags
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+      category: form.category.trim() || null,
+      description: form.description.trim() || null,
+      enabled: form.enabled,
+      params: p.params,
+    };
+    const parsed = CreateScheduleRequestSchema.safeParse(body);
+    const errs: Record<string, string> = {};
+    if (!parsed.success) for (const i of parsed.error.issues) errs[String(i.path[0] ?? "form")] ??= i.message;
+    if (preview && !preview.valid) errs.schedule_expression = preview.message ?? t("v_expression");
+    setErrors(errs);
+    setParamErrors(p.errors);
+    if (Object.keys(errs).length || Object.keys(p.errors).length) return;
+    setBusy(true);
+    try {
+      const saved = await api<ScheduleView>(
+        id === null ? "/v1/schedules" : `/v1/schedules/${encodeURIComponent(id)}`,
+        {
+          method: id === null ? "POST" : "PUT",
+          body,
+        },
+      );
+      toast({ kind: "success", title: t("schedule_saved", { name: saved.name }) });
+      navigate("/schedules");
+    } catch (err) {
+      if (err instanceof ApiError && err.fieldErrors.length) {
+        const top: Record<string, string> = {};
+        const pe: Record<string, string> = {};
+        for (const f of err.fieldErrors) {
+          if (f.field.startsWith("params.")) pe[f.field.slice(7)] = f.message;
+          else top[f.field] = f.message;
+        }
+        setErrors(top);
+        setParamErrors(pe);
+      }
+      setFailure(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <PageTitle titleKey={titleKey} />
+      <form class="form schedule-form" onSubmit={submit} noValidate>
+        <fieldset disabled={!canWrite || busy} class="plain-fieldset">
+          <div class="grid-2">
+            <Field id="s-job" label={t("job")} error={errors.job_name}>
+              <select
+                id="s-job"
+                value={form.job_name}
+                onChange={(e) => {
+                  set({ job_name: e.currentTarget.value });
+                  setParams({});
+                  setParamErrors({});
+                }}
+              >
+                {jobs.map((j) => (
+                  <option key={j.name} value={j.name}>
+                    {j.name}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="s-name" label={t("name")} error={errors.name} hint={t("name_hint")}>
+              <input
+                id="s-name"
+                value={form.name}
+                onInput={(e) => set({ name: e.currentTarget.value })}
+                aria-invalid={errors.name ? true : undefined}
+              />
+            </Field>
+            <Field
+              id="s-expr"
+              label={t("expression")}
+              error={errors.schedule_expression}
+              hint={t("expression_hint")}
+            >
+              <input
+                id="s-expr"
+                class="mono"
+                value={form.schedule_expression}
+                onInput={(e) => set({ schedule_expression: e.currentTarget.value })}
+                aria-invalid={errors.schedule_expression || preview?.valid === false ? true : undefined}
+                aria-describedby="s-preview"
+              />
+            </Field>
+            <Field id="s-tz" label={t("timezone")} error={errors.timezone}>
+              <input
+                id="s-tz"
+                list="zones"
+                value={form.timezone}
+                onInput={(e) => set({ timezone: e.currentTarget.value })}
+              />
+            </Field>
+            <datalist id="zones">
+              {ZONES.map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+          </div>
+          <div class="preview card" id="s-preview" aria-live="polite" data-testid="schedule-preview">
+            {preview === null ? (
+              <span class="muted">{t("preview_waiting")}</span>
+            ) : preview.valid ? (
+              <>
+                <strong data-testid="preview-description">
+                  {lang === "ja" ? preview.description : preview.description_en}
+                </strong>
+                <div class="muted small">{t("next_fires")}</div>
+                <ol class="mono" data-testid="preview-times">
+                  {preview.next_fire_times.map((x) => (
+                    <li key={x}>
+                      {fmtDateTime(x, tz, false)} {tzLabel(tz)}
+                    </li>
+                  ))}
+                </ol>
+              </>
+            ) : (
+              <span class="field-error" role="alert">
+                ✕ {preview.message}
+              </span>
+            )}
+          </div>
+          {job && (
+            <ParamsForm
+              schema={job.parameter_schema}
+              value={params}
+              onChange={setParams}
+              errors={paramErrors}
+              idPrefix="s-param"
+            />
+          )}
+          <div class="grid-2">
+            <Field
+              id="s-policy"
+              label={t("policy")}
+              error={errors.execution_policy}
+              hint={t(`policy_hint_${form.execution_policy}` as MessageKey)}
+            >
+              <select
+                id="s-policy"
+                value={form.execution_policy}
+                onChange={(e) => set({ execution_policy: e.currentTarget.value })}
+              >
+                {EXECUTION_POLICIES.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`policy_${p}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {form.execution_policy === "queue" && (
+              <Field id="s-queue" label={t("queue_timeout")} error={errors.queue_timeout_seconds}>
+                <input
+                  id="s-queue"
+                  inputMode="numeric"
+                  value={form.queue_timeout_seconds}
+                  onInput={(e) => set({ queue_timeout_seconds: e.currentTarget.value })}
+                />
+              </Field>
+            )}
+            <Field id="s-tags" label={t("tags")} error={errors.tags} hint={t("tags_hint")}>
+              <input id="s-tags" value={form.tags} onInput={(e) => set({ tags: e.currentTarget.value })} />
+            </Field>
+            <Field id="s-category" label={t("category")} error={errors.category}>
+              <input
+                id="s-category"
+                value={form.category}
+                onInput={(e) => set({ category: e.currentTarget.value })}
+              />
+            </Field>
+            <Field id="s-desc" label={t("description")} error={errors.description}>
+              <input
+                id="s-desc"
+                value={form.description}
+                onInput={(e) => set({ description: e.currentTarget.value })}
+              />
+            </Field>
+            <div class="field field-check">
+              <input
+                id="s-enabled"
+                type="checkbox"
+                checked={form.enabled}
+                onChange={(e) => set({ enabled: e.currentTarget.checked })}
+              />
+              <label for="s-enabled">{t("enabled")}</label>
+            </div>
+          </div>
+        </fieldset>
+        {failure && (
+          <p class="error-note" role="alert">
+            {failure}
+          </p>
+        )}
+        <div class="actions">
+          <a class="btn" href="/schedules">
+            {t("cancel")}
+          </a>
+          <button type="submit" class="btn primary" disabled={!canWrite || busy}>
+            {t("save")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
