@@ -172,7 +172,22 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         setTimeout(() => setDone(false), 1500);
       }}
     >
-      {done ? "✓" : "⧉"}
+      {done ? (
+        "✓"
+      ) : (
+        <svg
+          width="14"
+          height="14"
+          viewBox="0 0 16 16"
+          aria-hidden="true"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="1.5"
+        >
+          <rect x="5" y="5" width="9" height="9" rx="1.5" />
+          <path d="M11 5V3.5A1.5 1.5 0 0 0 9.5 2h-6A1.5 1.5 0 0 0 2 3.5v6A1.5 1.5 0 0 0 3.5 11H5" />
+        </svg>
+      )}
       <span class="sr-only" aria-live="polite">
         {done ? t("copied") : ""}
       </span>
@@ -186,12 +201,17 @@ export function Switch({
   label,
   disabled,
   id,
+  onText,
+  offText,
 }: {
   checked: boolean;
   onChange: (v: boolean) => void;
   label: string;
   disabled?: boolean;
   id?: string;
+  /** words for the two states (default 有効 / 無効) */
+  onText?: string;
+  offText?: string;
 }) {
   const { t } = useApp();
   return (
@@ -206,7 +226,7 @@ export function Switch({
       onClick={() => onChange(!checked)}
     >
       <span class="knob" aria-hidden="true" />
-      <span class="switch-text">{checked ? t("on") : t("off")}</span>
+      <span class="switch-text">{checked ? (onText ?? t("on")) : (offText ?? t("off"))}</span>
     </button>
   );
 }

@@ -164,6 +164,7 @@ export const en: Record<keyof typeof ja, string> = {
   pause_all: "Pause all",
   paused_all: "All schedules paused",
   resumed_all: "Schedules resumed",
+  scheduler_running: "Running",
   scheduler_paused: "Paused",
   next_fire: "Next fire",
   schedules_enabled: "Enabled schedules",

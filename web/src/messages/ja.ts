@@ -169,6 +169,7 @@ export const ja = {
   pause_all: "すべて一時停止",
   paused_all: "すべてのスケジュールを一時停止しました",
   resumed_all: "スケジュールを再開しました",
+  scheduler_running: "稼働中",
   scheduler_paused: "一時停止中",
   next_fire: "次回の起動",
   schedules_enabled: "有効なスケジュール",

@@ -80,6 +80,8 @@ export function SchedulesPage() {
             id="pause-all"
             checked={st?.paused ?? false}
             label={t("pause_all")}
+            onText={t("scheduler_paused")}
+            offText={t("scheduler_running")}
             disabled={!canWrite || !st}
             onChange={(paused) =>
               void act(

@@ -1,0 +1,73 @@
+// Shared steps of the browser tests: the dev login as a user would do it, and seeding runs.
+import { randomUUID } from "node:crypto";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { durationSeconds, newRun } from "../../functions/domain/run-lifecycle.ts";
+import type { Run, RunStatus } from "../../functions/schemas/run.ts";
+import type { Harness } from "../helpers/harness.ts";
+
+/** Logs in through the page's dev login form (POST /local/token), as admin or viewer. */
+export async function login(page: Page, role: "admin" | "viewer", path = "/", user = `e2e-${role}`) {
+  await page.goto(path);
+  await page.locator("#login-user").fill(user);
+  await page.locator(`input[name=role][value=${role}]`).check();
+  await page.locator("form button[type=submit]").click();
+  await page.locator("header.topbar nav").waitFor();
+}
+
+/** Browser noise that is not a page fault: Chromium logs every 4xx answer the page expected. */
+export const realErrors = (errors: string[]) => errors.filter((e) => !/Failed to load resource/.test(e));
+
+/** Writes `n` finished runs straight into the store, one minute apart, newest = `newest`. */
+export async function seedRuns(
+  h: Harness,
+  n: number,
+  newest: Date,
+  shape: (i: number) => { job: string; status: RunStatus; source: string } = (i) => ({
+    job: i % 3 === 0 ? "listed_companies.sync" : "recap.pipeline",
+    status: i % 7 === 0 ? "FAILURE" : "SUCCESS",
+    source: i % 3 === 0 ? "jquants_listed_info" : "recap_articles",
+  }),
+): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = shape(i);
+    const started = new Date(newest.getTime() - i * 60_000);
+    const finished = new Date(started.getTime() + 30_000 + i * 10).toISOString();
+    const base = newRun({
+      execution_uuid: randomUUID(),
+      job_name: s.job,
+      params: {},
+      data_source: [s.source],
+      concurrency_key: s.job,
+      trigger_source: i % 4 === 0 ? "manual" : "schedule",
+      triggered_by: i % 4 === 0 ? "ops@example.test" : null,
+      status: "RUNNING",
+      now: started,
+    });
+    runs.push({
+      ...base,
+      status: s.status,
+      finished_at: finished,
+      duration_seconds: durationSeconds(base.started_at, finished),
+      input_count: 100 + i,
+      inserted_count: i % 5,
+      skipped_count: 100 + i - (i % 5),
+      skip_breakdown: { unchanged: 100 + i - (i % 5) },
+      error_summary: s.status === "FAILURE" ? `upstream answered 503 (run ${i})` : null,
+    });
+  }
+  // 8 at a time: quick, and gentle on the shared DynamoDB Local.
+  for (let i = 0; i < runs.length; i += 8) {
+    const created = await Promise.all(runs.slice(i, i + 8).map((r) => h.stack.deps.runs.create(r)));
+    expect(created.every(Boolean)).toBe(true);
+  }
+  return runs;
+}
+
+/** The execution ids of the history table's rows, top to bottom. */
+export async function rowIds(page: Page): Promise<string[]> {
+  return page
+    .locator("[data-testid=run-row]")
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-uuid") ?? ""));
+}

@@ -1,0 +1,181 @@
+// The run history page in real Chromium against the local stack: trigger and watch a run to the
+// end without a reload, the "already running" answer, and paging / filters that live in the URL.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Run } from "../../functions/schemas/run.ts";
+import { launchBrowser, newPage } from "../helpers/browser.ts";
+import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { WEB_DIST } from "../helpers/web-build.ts";
+import { login, realErrors, rowIds, seedRuns } from "./e2e-helpers.ts";
+
+let h: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  h = await startHarness({ staticDir: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+describe("history page", () => {
+  it("admin triggers recap.pipeline from the page; its stage advances and the row turns SUCCESS without a reload", async () => {
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/history");
+      // A marker that a reload would wipe.
+      await page.evaluate(() => {
+        (window as unknown as { __noReload: number }).__noReload = 1;
+      });
+      await page.getByRole("button", { name: "今すぐ実行" }).click();
+      const dialog = page.locator("dialog[open]");
+      await dialog.locator("#trigger-job").selectOption("recap.pipeline");
+      // Slow the stages down a little so that several are seen while the page polls.
+      await dialog.locator("#trigger-stage_delay_ms").fill("900");
+      await dialog.getByRole("button", { name: "今すぐ実行" }).click();
+      await dialog.waitFor({ state: "detached" }).catch(() => {});
+      await expect.poll(() => dialog.count()).toBe(0);
+
+      const row = page.locator("[data-testid=run-row]").first();
+      await expect.poll(() => row.getAttribute("data-status"), { timeout: 10_000 }).toBe("RUNNING");
+      const id = await row.getAttribute("data-uuid");
+      const stages = new Set<string>();
+      const deadline = Date.now() + 60_000;
+      let status = "RUNNING";
+      while (Date.now() < deadline) {
+        const r = page.locator(`[data-testid=run-row][data-uuid="${id}"]`);
+        status = (await r.getAttribute("data-status")) ?? "";
+        if (status !== "RUNNING" && status !== "QUEUED") break;
+        const stage = await r
+          .locator("[data-testid=row-stage]")
+          .textContent()
+          .catch(() => null);
+        if (stage) stages.add(stage.replace(/\s*\(.*\)$/, "").trim());
+        await page.waitForTimeout(250);
+      }
+      expect(status).toBe("SUCCESS");
+      expect(stages.size, `stages seen: ${[...stages].join(", ")}`).toBeGreaterThanOrEqual(3);
+      // The stages were seen in the pipeline's order.
+      const order = ["Fetch", "Preprocess", "Dedup", "Genre", "Select", "Evidence", "Dispatch", "Persist"];
+      const seen = [...stages].map((s) => order.indexOf(s));
+      expect(seen.every((x) => x >= 0)).toBe(true);
+      expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+      const row2 = page.locator(`[data-testid=run-row][data-uuid="${id}"]`);
+      await expect.poll(() => row2.locator(".badge").textContent()).toContain("成功");
+      expect(await page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
+      // The API agrees.
+      const run = (await h.admin("GET", `/v1/runs/${id}`)).body as Run;
+      expect(run.status).toBe("SUCCESS");
+      expect(run.triggered_by).toBe("e2e-admin");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("triggering a job that is already running says so and links to the running run", async () => {
+    const started = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } });
+    expect(started.status).toBe(202);
+    const running = started.body.execution_uuid as string;
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/history?job=test.slow");
+      await expect
+        .poll(() => page.locator("[data-testid=head-running]").count(), { timeout: 10_000 })
+        .toBe(1);
+      await page.getByRole("button", { name: "今すぐ実行" }).click();
+      const dialog = page.locator("dialog[open]");
+      expect(await dialog.locator("#trigger-job").inputValue()).toBe("test.slow");
+      await dialog.getByRole("button", { name: "今すぐ実行" }).click();
+      const note = dialog.locator("[data-testid=already-running]");
+      await note.waitFor();
+      expect(await note.textContent()).toContain("test.slow はすでに実行中です");
+      const link = note.getByRole("link");
+      expect(await link.getAttribute("href")).toBe(`/runs/${running}`);
+      await link.click();
+      await page.waitForURL(`**/runs/${running}`);
+      await expect
+        .poll(() => page.locator("[data-testid=run-page]").getAttribute("data-status"))
+        .toBe("RUNNING");
+      expect(await page.locator(".run-title").textContent()).toContain(running);
+      expect(realErrors(errors)).toEqual([]);
+      // Only the one run exists for the job: the refused trigger started nothing.
+      const list = await h.admin("GET", "/v1/runs?job_name=test.slow");
+      expect(list.body.results.map((r: Run) => r.execution_uuid)).toEqual([running]);
+    } finally {
+      await context.close();
+      await h.admin("POST", `/v1/runs/${running}/cancel`, {});
+      await h.waitForRun(running, isFinished);
+    }
+  });
+
+  it("250 runs: pages of 100 walk newest first; a filtered URL opened in a new page shows the same rows", async () => {
+    // One minute apart, the newest an hour ago: after the runs of the tests above, inside "30 days".
+    const seeded = await seedRuns(h, 250, new Date(Date.now() - 3600_000));
+    const others = ((await h.admin("GET", "/v1/runs?limit=100")).body.results as Run[])
+      .filter((r) => !seeded.some((s) => s.execution_uuid === r.execution_uuid))
+      .map((r) => r.execution_uuid);
+    const expected = [...others, ...seeded.map((r) => r.execution_uuid)];
+
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/history?period=30d");
+      const pages: string[][] = [];
+      const firstRows = page.locator("[data-testid=run-row]");
+      await expect.poll(() => firstRows.count(), { timeout: 10_000 }).toBe(100);
+      pages.push(await rowIds(page));
+      const older = page.getByRole("button", { name: /古い実行/ });
+      for (let i = 0; i < 2; i++) {
+        const before = pages.at(-1)?.[0];
+        await older.click();
+        await expect.poll(async () => (await rowIds(page))[0] !== before).toBe(true);
+        pages.push(await rowIds(page));
+      }
+      expect(pages.map((p) => p.length)).toEqual([100, 100, expected.length - 200]);
+      expect(pages.flat()).toEqual(expected);
+      expect(await older.isDisabled()).toBe(true);
+      // Newer goes back one page at a time.
+      await page.getByRole("button", { name: /新しい実行/ }).click();
+      await expect.poll(async () => (await rowIds(page))[0]).toBe(pages[1]?.[0]);
+      expect(page.url()).toContain("cursor=");
+
+      // Filter through the controls: the URL carries them.
+      await page.locator("select[name=job]").selectOption("listed_companies.sync");
+      await page.locator("select[name=status]").selectOption("FAILURE");
+      await expect.poll(() => new URL(page.url()).searchParams.get("status")).toBe("FAILURE");
+      expect(new URL(page.url()).searchParams.get("job")).toBe("listed_companies.sync");
+      expect(new URL(page.url()).searchParams.get("cursor")).toBeNull();
+      const want = seeded
+        .filter((r) => r.job_name === "listed_companies.sync" && r.status === "FAILURE")
+        .map((r) => r.execution_uuid);
+      expect(want.length).toBeGreaterThan(5);
+      await expect.poll(() => rowIds(page)).toEqual(want);
+      const shared = page.url();
+
+      // Someone else opens the shared link in a new page (own session: logs in first).
+      const other = await newPage(browser, h.url);
+      try {
+        await login(other.page, "viewer", shared.replace(h.url, ""));
+        expect(other.page.url()).toBe(shared);
+        await expect.poll(() => rowIds(other.page)).toEqual(want);
+        expect(await other.page.locator("select[name=job]").inputValue()).toBe("listed_companies.sync");
+        expect(realErrors(other.errors)).toEqual([]);
+      } finally {
+        await other.context.close();
+      }
+      // Expanding a row shows the full error and the run's JSON, and survives the auto-refresh.
+      const first = page.locator("[data-testid=run-row]").first();
+      await first.getByRole("button", { name: "詳細を表示" }).click();
+      const detail = page.locator(".run-detail-row");
+      expect(await detail.textContent()).toContain("upstream answered 503");
+      expect(await detail.locator("pre.json").textContent()).toContain(`"execution_uuid": "${want[0]}"`);
+      await page.waitForTimeout(5600);
+      expect(await page.locator(".run-detail-row").count()).toBe(1);
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
