@@ -1,0 +1,132 @@
+// Jobs and schedules pages in real Chromium: change a daily schedule's time from its job card,
+// and a schedule form that refuses invalid params before sending anything.
+import type { Browser, Request } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ScheduleView } from "../../functions/domain/schedule-service.ts";
+import { launchBrowser, newPage } from "../helpers/browser.ts";
+import { type Harness, startHarness } from "../helpers/harness.ts";
+import { WEB_DIST } from "../helpers/web-build.ts";
+import { login, realErrors } from "./e2e-helpers.ts";
+
+let h: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  h = await startHarness({ staticDir: WEB_DIST });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+const hhmm = (d: Date) =>
+  new Intl.DateTimeFormat("ja-JP", {
+    timeZone: "Asia/Tokyo",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(d);
+
+describe("jobs page", () => {
+  it("changing a daily schedule's time on the card changes the card's next run and the schedule's preview", async () => {
+    const created = await h.admin("POST", "/v1/schedules", {
+      job_name: "listed_companies.sync",
+      schedule_expression: "cron(30 11 * * ? *)",
+      timezone: "Asia/Tokyo",
+    });
+    expect(created.status).toBe(201);
+    const schedule = created.body as ScheduleView;
+    // A time that is certainly not the current next run: 3 hours and 7 minutes from now (JST).
+    const target = hhmm(new Date(Date.now() + (3 * 60 + 7) * 60_000));
+
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/jobs");
+      const card = page.locator('[data-testid=job-card][data-job="listed_companies.sync"]');
+      const next = card.locator("[data-testid=job-next-run]");
+      await expect.poll(() => next.textContent()).toContain("11:30 JST");
+      expect(await card.locator("[data-testid=job-schedule]").textContent()).toContain("毎日 11:30 JST");
+      await card.getByRole("button", { name: "時刻を変更" }).click();
+      const dialog = page.locator("dialog[open]");
+      await dialog.locator("#change-time").fill(target);
+      // The dialog previews the new fire times before saving.
+      await expect.poll(() => dialog.locator(".preview li").first().textContent()).toContain(`${target} JST`);
+      await dialog.getByRole("button", { name: "保存" }).click();
+      await expect.poll(() => next.textContent(), { timeout: 10_000 }).toContain(`${target} JST`);
+      expect(await card.locator("[data-testid=job-schedule]").textContent()).toContain(`毎日 ${target} JST`);
+
+      const stored = (await h.admin("GET", `/v1/schedules/${schedule.id}`)).body as ScheduleView;
+      const [hh, mm] = target.split(":").map(Number);
+      expect(stored.schedule_expression).toBe(`cron(${mm} ${hh} * * ? *)`);
+
+      // The schedule's own page previews the next five fires at the new time.
+      await page.goto(`/schedules/${schedule.id}`);
+      const times = page.locator("[data-testid=preview-times] li");
+      await expect.poll(() => times.count(), { timeout: 10_000 }).toBe(5);
+      for (const text of await times.allTextContents()) expect(text).toContain(`${target} JST`);
+      expect(await page.locator("[data-testid=preview-description]").textContent()).toBe(
+        `毎日 ${target} JST`,
+      );
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+      await h.admin("DELETE", `/v1/schedules/${schedule.id}`);
+    }
+  });
+});
+
+describe("schedule form", () => {
+  it("invalid params show the field's message and nothing is sent until they are fixed", async () => {
+    const { page, context, errors } = await newPage(browser, h.url);
+    const writes: Request[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && new URL(r.url()).pathname === "/v1/schedules") writes.push(r);
+    });
+    try {
+      await login(page, "admin", "/schedules/new");
+      await page.locator("#s-job").selectOption("recap.pipeline");
+      await page.locator("#s-expr").fill("cron(15 6 * * ? *)");
+      await expect
+        .poll(() => page.locator("[data-testid=preview-description]").textContent())
+        .toBe("毎日 06:15 JST");
+      await page.locator("#s-param-max_per_genre").fill("99");
+      await page.locator("#s-param-stage_delay_ms").fill("abc");
+      await page.getByRole("button", { name: "保存" }).click();
+      const perGenre = page.locator("#s-param-max_per_genre-error");
+      await perGenre.waitFor();
+      expect(await perGenre.textContent()).toBe("20 以下にしてください");
+      expect(await page.locator("#s-param-stage_delay_ms-error").textContent()).toBe(
+        "数値を入力してください",
+      );
+      expect(await page.locator("#s-param-max_per_genre").getAttribute("aria-invalid")).toBe("true");
+      // An invalid expression is refused too, with the API's explanation from the preview.
+      await page.locator("#s-expr").fill("cron(15 6 * * *)");
+      await expect.poll(() => page.locator("#s-preview [role=alert]").textContent()).toContain("6 fields");
+      await page.getByRole("button", { name: "保存" }).click();
+      await page.locator("#s-expr-error").waitFor();
+      expect(writes).toHaveLength(0);
+
+      // Fixed: one POST, with exactly the valid values, and back to the list.
+      await page.locator("#s-expr").fill("cron(15 6 * * ? *)");
+      await page.locator("#s-param-max_per_genre").fill("7");
+      await page.locator("#s-param-stage_delay_ms").fill("");
+      await expect.poll(() => page.locator("[data-testid=preview-description]").count()).toBe(1);
+      await page.getByRole("button", { name: "保存" }).click();
+      await page.waitForURL("**/schedules");
+      expect(writes).toHaveLength(1);
+      const sent = writes[0]?.postDataJSON() as Record<string, unknown>;
+      expect(sent).toMatchObject({
+        job_name: "recap.pipeline",
+        schedule_expression: "cron(15 6 * * ? *)",
+        params: { max_per_genre: 7 },
+      });
+      const row = page.locator('[data-testid=schedule-row][data-schedule="recap_pipeline_7_daily_0615"]');
+      await row.waitFor();
+      expect(await row.textContent()).toContain("毎日 06:15 JST");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
