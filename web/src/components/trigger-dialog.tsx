@@ -3,8 +3,9 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { type RawParams, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
-import { ParamsForm, type RawParams, validateParams } from "./params-form.tsx";
+import { ParamsForm } from "./params-form.tsx";
 import { Dialog, Field } from "./ui.tsx";
 
 export type Started = { execution_uuid: string; status: string };

@@ -14,16 +14,11 @@ import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { type Started, TriggerDialog } from "../components/trigger-dialog.tsx";
 import { Dialog, ErrorNote, RunProgress, StatusBadge, Switch, When } from "../components/ui.tsx";
+import { dailyExpression, dailyTime } from "../daily-schedule.ts";
 import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent, tzLabel } from "../format.ts";
 import { useDebounced, usePoll } from "../hooks.ts";
 
-const DAILY = /^cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)$/;
 type ScheduleSummary = JobView["schedules"][number];
-
-export function dailyTime(expr: string): string | null {
-  const m = DAILY.exec(expr);
-  return m ? `${m[2]?.padStart(2, "0")}:${m[1]?.padStart(2, "0")}` : null;
-}
 
 export function JobsPage() {
   const { t, lang, toast } = useApp();
@@ -273,8 +268,7 @@ function ChangeTimeDialog({
     setTime(target ? (dailyTime(target.schedule.schedule_expression) ?? "") : "");
     setError(null);
   }, [target]);
-  const m = /^(\d{2}):(\d{2})$/.exec(time);
-  const expr = m ? `cron(${Number(m[2])} ${Number(m[1])} * * ? *)` : null;
+  const expr = dailyExpression(time);
   const debounced = useDebounced(expr, 250);
   useEffect(() => {
     if (!debounced || !target) return setPreview(null);

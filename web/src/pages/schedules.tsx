@@ -14,11 +14,12 @@ import {
 } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
-import { ParamsForm, type RawParams, toRaw, validateParams } from "../components/params-form.tsx";
+import { ParamsForm } from "../components/params-form.tsx";
 import { Dialog, ErrorNote, Field, Switch, When } from "../components/ui.tsx";
 import { fmtDateTime, tzLabel } from "../format.ts";
 import { useDebounced, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { type RawParams, toRaw, validateParams } from "../params-validation.ts";
 import { navigate, setQuery, useLocation } from "../router.ts";
 import { useJobs } from "./history.tsx";
 
