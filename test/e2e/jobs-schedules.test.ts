@@ -130,3 +130,70 @@ describe("schedule form", () => {
     }
   });
 });
+
+describe("live progress", () => {
+  it("Run now on a job card shows the run's progress on the card, then a toast with counts and duration", async () => {
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/jobs");
+      const card = page.locator('[data-testid=job-card][data-job="test.slow"]');
+      await card.getByRole("button", { name: "今すぐ実行" }).click();
+      const active = card.locator("[data-testid=job-active-run]");
+      await active.waitFor({ timeout: 10_000 });
+      const bar = active.getByRole("progressbar");
+      await expect.poll(() => bar.getAttribute("aria-valuenow"), { timeout: 10_000 }).not.toBeNull();
+      expect(Number(await bar.getAttribute("aria-valuemax"))).toBe(60); // 3000 ms in 50 ms ticks
+      expect(await active.locator(".progress-message").textContent()).toMatch(/tick \d+/);
+      const toast = page.locator(".toast-success", { hasText: "test.slow が成功しました" });
+      await toast.waitFor({ timeout: 20_000 });
+      expect(await toast.textContent()).toMatch(/取得 60 \/ 登録 0 \/ スキップ 0 · \d+(\.\d)? 秒/);
+      await expect.poll(() => active.count()).toBe(0);
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the dashboard shows an active recap.pipeline with its 8-stage bar, then lists it among recent runs", async () => {
+    const started = await h.admin("POST", "/v1/trigger", {
+      job_name: "recap.pipeline",
+      options: { stage_delay_ms: 700 },
+    });
+    expect(started.status).toBe(202);
+    const id = started.body.execution_uuid as string;
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/");
+      const card = page.locator('[data-testid=active-run][data-job="recap.pipeline"]');
+      await card.waitFor({ timeout: 10_000 });
+      const stages = card.locator("ol.stages > li");
+      expect(await stages.count()).toBe(8);
+      await expect.poll(() => card.locator('li[aria-current="step"]').count(), { timeout: 10_000 }).toBe(1);
+      const first = await card.locator('li[aria-current="step"] .stage-name').textContent();
+      await expect
+        .poll(
+          () =>
+            card
+              .locator('li[aria-current="step"] .stage-name')
+              .textContent()
+              .catch(() => first),
+          {
+            timeout: 15_000,
+          },
+        )
+        .not.toBe(first);
+      await expect.poll(() => card.count(), { timeout: 30_000 }).toBe(0);
+      const recent = page.locator(".recent li", { has: page.locator(`a[href="/runs/${id}"]`) });
+      await recent.waitFor();
+      expect(await recent.textContent()).toContain("成功");
+      await expect
+        .poll(() => page.locator("[data-testid=kpis] .kpi").nth(4).locator(".kpi-value").textContent(), {
+          timeout: 20_000,
+        })
+        .not.toBe("0");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
