@@ -90,7 +90,7 @@ export function DashboardPage() {
       </div>
 
       <h2>{t("active_runs")}</h2>
-      <div class="cards">
+      <div class="cards wide-cards">
         {(progress.data?.active ?? []).map((r) => (
           <article
             key={r.execution_uuid}

@@ -368,22 +368,26 @@ function RunRow({ run: r, open, onToggle }: { run: Run; open: boolean; onToggle:
             {open ? "▾" : "▸"}
           </button>
         </td>
-        <td class="nowrap">
+        <td class="nowrap" data-label={t("col_started")}>
           <When iso={r.started_at} compact />
         </td>
-        <td class="nowrap">
+        <td class="nowrap" data-label={t("col_finished")}>
           {r.finished_at ? <When iso={r.finished_at} compact /> : <span class="muted">—</span>}
         </td>
-        <td>
+        <td data-label={t("job")}>
           <a href={`/history?job=${encodeURIComponent(r.job_name)}`}>{r.job_name}</a>
         </td>
-        <td>{r.data_source.join(", ")}</td>
-        <td class="num">{fmtNumber(r.input_count)}</td>
-        <td class="num">{fmtNumber(r.inserted_count)}</td>
-        <td class="num" title={breakdown}>
+        <td data-label={t("data_source")}>{r.data_source.join(", ")}</td>
+        <td class="num" data-label={t("col_fetched")}>
+          {fmtNumber(r.input_count)}
+        </td>
+        <td class="num" data-label={t("col_inserted")}>
+          {fmtNumber(r.inserted_count)}
+        </td>
+        <td class="num" title={breakdown} data-label={t("col_skipped")}>
           <span class={r.skip_breakdown ? "has-tip" : undefined}>{fmtNumber(r.skipped_count)}</span>
         </td>
-        <td class="nowrap">
+        <td class="nowrap" data-label={t("status")}>
           <StatusBadge status={r.status} />
           {r.status === "RUNNING" && stage && (
             <div class="row-stage" data-testid="row-stage">
@@ -393,14 +397,16 @@ function RunRow({ run: r, open, onToggle }: { run: Run; open: boolean; onToggle:
           )}
           {r.attempt > 1 && <div class="muted small">{t("attempt_n", { n: r.attempt })}</div>}
         </td>
-        <td class="num nowrap">{fmtDuration(r.duration_seconds, lang)}</td>
-        <td class="nowrap mono">
+        <td class="num nowrap" data-label={t("col_duration")}>
+          {fmtDuration(r.duration_seconds, lang)}
+        </td>
+        <td class="nowrap mono" data-label={t("col_execution_id")}>
           <a href={`/runs/${r.execution_uuid}`} title={r.execution_uuid}>
             {r.execution_uuid.slice(0, 8)}
           </a>
           <CopyButton text={r.execution_uuid} label={t("copy_id")} />
         </td>
-        <td class="error-cell" title={r.error_summary ?? undefined}>
+        <td class="error-cell" title={r.error_summary ?? undefined} data-label={t("col_error")}>
           {r.error_summary ?? ""}
         </td>
       </tr>

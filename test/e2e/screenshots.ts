@@ -1,0 +1,124 @@
+// `npm run screenshots`: takes the README's screenshots (Japanese, 1280 px, one phone view) of a
+// local stack with real runs of the example jobs plus a week of synthetic history, in Debian's
+// Chromium. Writes docs/screenshots/*.png. Not a test: run it after changing the page.
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import type { Run } from "../../functions/schemas/run.ts";
+import { PROJECT_ROOT, startLocalStack } from "../../lib/local/local-stack.ts";
+import { rng, syntheticRun } from "../bench/history-bench.ts";
+import { launchBrowser, newPage } from "../helpers/browser.ts";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+const OUT = join(PROJECT_ROOT, "docs", "screenshots");
+mkdirSync(OUT, { recursive: true });
+
+const stack = await startLocalStack({
+  port: 0,
+  inMemory: true,
+  dataDir: mkdtempSync(join(tmpdir(), "jobdeck-shots-")),
+  scheduler: false,
+  defaultSchedules: true,
+  print: () => {},
+});
+const browser = await launchBrowser();
+try {
+  // A week of history for the two example jobs (the bench's generator, other jobs dropped).
+  const random = rng(20261123);
+  const runs: Run[] = [];
+  while (runs.length < 180) {
+    const r = syntheticRun(random, Date.now() - 3600_000);
+    if (r.job_name !== "listed_companies.sync" && r.job_name !== "recap.pipeline") continue;
+    if (Date.parse(r.started_at) < Date.now() - 7 * 86_400_000) continue;
+    const { expires_at: _drop, ...run } = r;
+    runs.push(run);
+  }
+  for (let i = 0; i < runs.length; i += 10)
+    await Promise.all(runs.slice(i, i + 10).map((r) => stack.deps.runs.create(r)));
+
+  const token = (await (
+    await fetch(`${stack.url}/local/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sub: "ops@example.jp", groups: ["admin"] }),
+    })
+  ).json()) as { token: string };
+  const trigger = async (job_name: string, options: Record<string, unknown>) =>
+    (
+      (await (
+        await fetch(`${stack.url}/v1/trigger`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ job_name, options }),
+        })
+      ).json()) as { execution_uuid: string }
+    ).execution_uuid;
+  const waitEnd = async (id: string) => {
+    for (;;) {
+      const r = await stack.deps.runs.get(id);
+      if (r && r.status !== "RUNNING" && r.status !== "QUEUED") return r;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  };
+  // Real runs: a full sync and a pipeline run that finish, for the detail page.
+  await waitEnd(await trigger("listed_companies.sync", {}));
+  const finishedRecap = await trigger("recap.pipeline", { stage_delay_ms: 50 });
+  await waitEnd(finishedRecap);
+
+  const { page, context } = await newPage(browser, stack.url);
+  const shot = async (name: string, p: Page = page, fullPage = true) => {
+    await p.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {});
+    await p.waitForTimeout(400);
+    await p.screenshot({ path: join(OUT, `${name}.png`), fullPage });
+    console.log(`docs/screenshots/${name}.png`);
+  };
+  await page.goto("/");
+  await shot("login");
+  await page.locator("#login-user").fill("ops@example.jp");
+  await page.locator("form button[type=submit]").click();
+  await page.locator("header.topbar nav").waitFor();
+
+  // A pipeline in the middle of its stages for the dashboard and the job card.
+  await trigger("recap.pipeline", { stage_delay_ms: 4000 });
+  await page.goto("/");
+  await page.locator('[data-testid=active-run] li[aria-current="step"]').first().waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(4500);
+  await shot("dashboard");
+  await page.goto("/jobs");
+  await page.locator("[data-testid=job-active-run]").first().waitFor();
+  await shot("jobs");
+  await page.goto("/history?period=7d");
+  await page.locator("[data-testid=run-row]").first().waitFor();
+  await page.locator("[data-testid=run-row][data-status=FAILURE] button[aria-expanded]").first().click();
+  await shot("history", page, false); // 100 rows: the first screenful says enough
+  await page.getByRole("button", { name: "今すぐ実行" }).click();
+  await page.locator("dialog[open] #trigger-job").selectOption("recap.pipeline");
+  await page.locator("dialog[open] #trigger-max_per_genre").fill("30");
+  await page.locator("dialog[open] button[type=submit]").click();
+  await page.locator("dialog[open] .field-error").first().waitFor();
+  await page.screenshot({ path: join(OUT, "trigger-dialog.png") });
+  console.log("docs/screenshots/trigger-dialog.png");
+  await page.keyboard.press("Escape");
+  await page.goto("/schedules");
+  await page.locator("[data-testid=schedule-row]").first().waitFor();
+  await shot("schedules");
+  await page.locator("[data-testid=schedule-row] a").first().click();
+  await page.locator("[data-testid=preview-times] li").first().waitFor();
+  await shot("schedule-edit");
+  await page.goto(`/runs/${finishedRecap}`);
+  await page.locator("[data-testid=skip-breakdown]").waitFor();
+  await shot("run-detail");
+  await context.close();
+
+  const phone = await newPage(browser, stack.url, { phone: true });
+  await phone.page.goto("/");
+  await phone.page.locator("form button[type=submit]").click();
+  await phone.page.goto("/history");
+  await phone.page.locator("[data-testid=run-row]").first().waitFor();
+  await shot("history-phone", phone.page, false);
+  await phone.context.close();
+} finally {
+  await browser.close();
+  await stack.stop({ graceMs: 1000 });
+}
