@@ -28,13 +28,18 @@ const MIME: Record<string, string> = {
   ".ico": "image/x-icon",
 };
 
-const PAGE_SECURITY_HEADERS = {
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  "referrer-policy": "strict-origin-when-cross-origin",
-  "content-security-policy":
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
-};
+/** The page's headers; connect-src also allows the login's token endpoint when one is configured. */
+function pageSecurityHeaders(config: WebConfig): Record<string, string> {
+  const login = config.cognitoDomain ? ` ${new URL(config.cognitoDomain).origin}` : "";
+  return {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "content-security-policy":
+      `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; ` +
+      `connect-src 'self'${login}; frame-ancestors 'none'`,
+  };
+}
 
 export type LocalHttpOptions = {
   host: string;
@@ -297,13 +302,13 @@ export class LocalHttpServer {
       if (!extname(file)) file = join(root, "index.html"); // client-side routes (/history, /jobs …)
       res.writeHead(200, {
         "content-type": MIME[extname(file)] ?? "application/octet-stream",
-        ...PAGE_SECURITY_HEADERS,
+        ...pageSecurityHeaders(this.opts.webConfig),
       });
       return res.end(method === "HEAD" ? undefined : readFileSync(file));
     }
     res.writeHead(pathname === "/" ? 200 : 404, {
       "content-type": "text/html; charset=utf-8",
-      ...PAGE_SECURITY_HEADERS,
+      ...pageSecurityHeaders(this.opts.webConfig),
     });
     res.end(PLACEHOLDER_PAGE);
   }

@@ -77,6 +77,8 @@ export type LocalStackOptions = {
   defaultSchedules?: boolean;
   /** Manual starts per user per minute (env JOBDECK_TRIGGER_RATE_LIMIT, default 30; 0 = no limit). */
   triggersPerMinute?: number;
+  /** Overrides of the admin page's /config.json (tests point the Cognito login at a stand-in). */
+  webConfig?: Partial<WebConfig>;
 };
 
 export type LocalStack = {
@@ -236,6 +238,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       apiUrl: "",
       displayTimeZone: deps.settings.displayTimeZone,
       localTokenUrl: "/local/token",
+      ...opts.webConfig,
     } satisfies WebConfig,
   });
   const url = await server.listen();

@@ -171,7 +171,14 @@ describe("history page", () => {
       const detail = page.locator(".run-detail-row");
       expect(await detail.textContent()).toContain("upstream answered 503");
       expect(await detail.locator("pre.json").textContent()).toContain(`"execution_uuid": "${want[0]}"`);
+      // The page refreshes itself with conditional GETs: unchanged pages come back 304.
+      const polls: number[] = [];
+      page.on("response", (r) => {
+        if (new URL(r.url()).pathname === "/v1/runs") polls.push(r.status());
+      });
       await page.waitForTimeout(5600);
+      expect(polls.length).toBeGreaterThanOrEqual(1);
+      expect(polls.every((s) => s === 304)).toBe(true);
       expect(await page.locator(".run-detail-row").count()).toBe(1);
       expect(realErrors(errors)).toEqual([]);
     } finally {
