@@ -4,7 +4,7 @@ import type { Browser, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleView } from "../../functions/domain/schedule-service.ts";
 import { launchBrowser, newPage } from "../helpers/browser.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
 import { WEB_DIST } from "../helpers/web-build.ts";
 import { login, realErrors } from "./e2e-helpers.ts";
 
@@ -191,6 +191,38 @@ describe("live progress", () => {
           timeout: 20_000,
         })
         .not.toBe("0");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("run detail", () => {
+  it("Cancel (after confirming) stops a running run; Rerun starts a new run with the same params", async () => {
+    const started = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } });
+    const id = started.body.execution_uuid as string;
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", `/runs/${id}`);
+      const run = page.locator("[data-testid=run-page]");
+      await expect.poll(() => run.getAttribute("data-status")).toBe("RUNNING");
+      expect(await page.getByRole("button", { name: /再実行/ }).isDisabled()).toBe(true);
+      await page.getByRole("button", { name: /実行を中止/ }).click();
+      const dialog = page.locator("dialog[open]");
+      expect(await dialog.textContent()).toContain("test.slow の実行を中止します");
+      await dialog.getByRole("button", { name: "実行を中止" }).click();
+      await expect.poll(() => run.getAttribute("data-status"), { timeout: 10_000 }).toBe("CANCELLED");
+      expect((await h.admin("GET", `/v1/runs/${id}`)).body.status).toBe("CANCELLED");
+
+      await page.getByRole("button", { name: /再実行/ }).click();
+      await page.waitForURL((u) => /\/runs\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(id));
+      const newId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+      const again = (await h.admin("GET", `/v1/runs/${newId}`)).body;
+      expect(again).toMatchObject({ job_name: "test.slow", trigger_source: "rerun", params: { ms: 30_000 } });
+      await expect.poll(() => page.locator(".run-title").textContent()).toContain(newId);
+      await h.admin("POST", `/v1/runs/${newId}/cancel`, {});
+      await h.waitForRun(newId, isFinished);
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
