@@ -1,5 +1,7 @@
 // Times are shown in the display time zone (config), with its label, and with a relative time
 // beside them ("3 分前"), whatever the browser's own zone is.
+// The offset arithmetic is the API's own (functions/domain/time.ts: no imports, runs in browsers too).
+import { offsetMinutes } from "../../functions/domain/time.ts";
 import type { Lang } from "./i18n.ts";
 
 const dtf = new Map<string, Intl.DateTimeFormat>();
@@ -82,28 +84,12 @@ export const fmtNumber = (n: number | null | undefined): string => (n == null ? 
 export const fmtPercent = (r: number | null | undefined): string =>
   r == null ? "—" : `${(r * 100).toFixed(r >= 0.999 || r === 0 ? 0 : 1)}%`;
 
-/** Offset of `tz` from UTC at instant `t`, in minutes. */
-function offsetMinutes(tz: string, t: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: tz,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(new Date(t));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return Math.round((asUtc - Math.floor(t / 60000) * 60000) / 60000);
-}
-
 /** Midnight (start of day) in `tz`, `daysAgo` days before today, as an ISO instant. */
 export function startOfDay(tz: string, daysAgo = 0, now = Date.now()): string {
-  const local = now + offsetMinutes(tz, now) * 60000;
+  const local = now + offsetMinutes(new Date(now), tz) * 60000;
   const d = new Date(local);
   const midnightLocal = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - daysAgo);
-  return new Date(midnightLocal - offsetMinutes(tz, midnightLocal) * 60000).toISOString();
+  return new Date(midnightLocal - offsetMinutes(new Date(midnightLocal), tz) * 60000).toISOString();
 }
 
 /** "2026-11-24" (a date input's value) at 00:00 in `tz`, as an ISO instant; null if malformed. */
@@ -111,5 +97,5 @@ export function dateInputToInstant(value: string, tz: string, endOfDay = false):
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return null;
   const local = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (endOfDay ? 1 : 0));
-  return new Date(local - offsetMinutes(tz, local) * 60000).toISOString();
+  return new Date(local - offsetMinutes(new Date(local), tz) * 60000).toISOString();
 }

@@ -6,7 +6,7 @@ import { useApp } from "../app-context.ts";
 import { type RawParams, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
 import { ParamsForm } from "./params-form.tsx";
-import { Dialog, Field } from "./ui.tsx";
+import { Dialog, Field, JobSelect } from "./ui.tsx";
 
 export type Started = { execution_uuid: string; status: string };
 
@@ -80,21 +80,16 @@ export function TriggerDialog({
     <Dialog open={open} title={t("trigger_title")} onClose={onClose}>
       <form onSubmit={submit} noValidate class="form">
         <Field id="trigger-job" label={t("job")}>
-          <select
+          <JobSelect
             id="trigger-job"
+            jobs={jobs}
             value={job}
-            onChange={(e) => {
-              setJob(e.currentTarget.value);
+            onChange={(name) => {
+              setJob(name);
               setRaw({});
               setErrors({});
             }}
-          >
-            {jobs.map((j) => (
-              <option key={j.name} value={j.name}>
-                {j.name}
-              </option>
-            ))}
-          </select>
+          />
         </Field>
         {view && (
           <ParamsForm

@@ -328,3 +328,26 @@ export function Kpi({
     </div>
   );
 }
+
+/** The job picker of the trigger dialog and the schedule form. */
+export function JobSelect({
+  id,
+  jobs,
+  value,
+  onChange,
+}: {
+  id: string;
+  jobs: readonly { name: string }[];
+  value: string;
+  onChange: (name: string) => void;
+}) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+      {jobs.map((j) => (
+        <option key={j.name} value={j.name}>
+          {j.name}
+        </option>
+      ))}
+    </select>
+  );
+}

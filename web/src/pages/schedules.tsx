@@ -15,7 +15,7 @@ import {
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { ParamsForm } from "../components/params-form.tsx";
-import { Dialog, ErrorNote, Field, Switch, When } from "../components/ui.tsx";
+import { Dialog, ErrorNote, Field, JobSelect, Switch, When } from "../components/ui.tsx";
 import { fmtDateTime, tzLabel } from "../format.ts";
 import { useDebounced, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
@@ -455,21 +455,16 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
         <fieldset disabled={!canWrite || busy} class="plain-fieldset">
           <div class="grid-2">
             <Field id="s-job" label={t("job")} error={errors.job_name}>
-              <select
+              <JobSelect
                 id="s-job"
+                jobs={jobs}
                 value={form.job_name}
-                onChange={(e) => {
-                  set({ job_name: e.currentTarget.value });
+                onChange={(name) => {
+                  set({ job_name: name });
                   setParams({});
                   setParamErrors({});
                 }}
-              >
-                {jobs.map((j) => (
-                  <option key={j.name} value={j.name}>
-                    {j.name}
-                  </option>
-                ))}
-              </select>
+              />
             </Field>
             <Field id="s-name" label={t("name")} error={errors.name} hint={t("name_hint")}>
               <input
