@@ -6,10 +6,9 @@ import type { RunSummary } from "../schemas/run.ts";
 import type { Schedule } from "../schemas/schedule.ts";
 import type { CoreDeps } from "./deps.ts";
 import { summarize } from "./run-summary.ts";
+import { sweepDeadline } from "./run-sweeper.ts";
 import { scheduleFireTimes } from "./schedule-times.ts";
 
-/** A run RUNNING longer than its job's timeout plus this is stale (spec/model.md). */
-export const STALE_GRACE_SECONDS = 300;
 /** The seed's "> 1 h" warning. */
 export const LONG_RUNNING_SECONDS = 3600;
 
@@ -77,11 +76,11 @@ export class SchedulerService implements NextFireLookup {
       schedules_enabled: schedules.filter((s) => s.enabled).length,
       next_fire: next,
       running_runs: active.map(summarize),
+      // Stale: past the point where the sweeper ends it (its whole time budget plus the grace).
       stale_runs: running
-        .filter((r) => {
-          const timeout = this.deps.registry.find(r.job_name)?.timeout_seconds ?? 900;
-          return age(r.started_at) > timeout + STALE_GRACE_SECONDS;
-        })
+        .filter(
+          (r) => this.deps.clock.now().getTime() > sweepDeadline(r, this.deps.registry.find(r.job_name)),
+        )
         .map(summarize),
       long_running_runs: running.filter((r) => age(r.started_at) > LONG_RUNNING_SECONDS).map(summarize),
       missed_fires: missed,

@@ -28,6 +28,7 @@ import { runUuidFor } from "../../functions/domain/execution-identity.ts";
 import type { JobDefinition, JobLogger } from "../../functions/domain/job.ts";
 import { Reconciler } from "../../functions/domain/reconcile.ts";
 import { JobRegistry } from "../../functions/domain/registry.ts";
+import { RunSweeper } from "../../functions/domain/run-sweeper.ts";
 import { ScheduleService } from "../../functions/domain/schedule-service.ts";
 import { SchedulerService } from "../../functions/domain/scheduler-service.ts";
 import { JOBS } from "../../functions/jobs/registry.ts";
@@ -77,6 +78,8 @@ export type LocalStackOptions = {
   defaultSchedules?: boolean;
   /** Manual starts per user per minute (env JOBDECK_TRIGGER_RATE_LIMIT, default 30; 0 = no limit). */
   triggersPerMinute?: number;
+  /** Seconds between sweeps (env JOBDECK_SWEEP_SECONDS, default 30; 0 = only when called). */
+  sweepSeconds?: number;
   /** Overrides of the admin page's /config.json (tests point the Cognito login at a stand-in). */
   webConfig?: Partial<WebConfig>;
 };
@@ -89,6 +92,8 @@ export type LocalStack = {
   workflow: LocalAslWorkflow;
   tokens: LocalTokens;
   scheduler: LocalScheduler;
+  /** The periodic sweep (overdue runs, missed fires); tests call sweep() themselves. */
+  sweeper: RunSweeper;
   reconciledAtStart: number;
   stop(opts?: { graceMs?: number }): Promise<void>;
 };
@@ -213,6 +218,24 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   );
   if (opts.scheduler ?? process.env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
 
+  // AWS sweeps every minute from an EventBridge rule; locally a timer does the same.
+  const sweeper = new RunSweeper(deps, {
+    onMissed: (missed) => {
+      for (const m of missed)
+        print(`[scheduler] MISSED    ${m.schedule_name} ${m.scheduled_time} (${m.job_name}): ${m.reason}`);
+    },
+  });
+  const sweepSeconds = opts.sweepSeconds ?? Number(process.env.JOBDECK_SWEEP_SECONDS ?? 30);
+  const sweepTimer =
+    sweepSeconds > 0
+      ? setInterval(() => {
+          sweeper
+            .sweep()
+            .catch((e) => logger.warn("sweep failed", { error: e instanceof Error ? e.message : String(e) }));
+        }, sweepSeconds * 1000)
+      : null;
+  sweepTimer?.unref();
+
   const tokens = new LocalTokens(loadOrCreateSecret(join(dataDir, "token-secret")));
   const cursorSecret = loadOrCreateText(join(dataDir, "cursor-secret"), () =>
     randomBytes(32).toString("base64"),
@@ -251,9 +274,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     workflow,
     tokens,
     scheduler,
+    sweeper,
     reconciledAtStart,
     async stop({ graceMs = 5000 } = {}) {
       scheduler?.stop();
+      if (sweepTimer) clearInterval(sweepTimer);
       await server.close();
       // Let running executions end by themselves; what is still running after the grace is
       // aborted, and the reconciler ends its run as CANCELLED (a later start would do the same).

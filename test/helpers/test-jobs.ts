@@ -76,5 +76,20 @@ export const perParams = defineJob({
   },
 });
 
-export const TEST_JOBS = [alwaysFails, flaky, slow, perParams];
+/** A worker that hangs: it ignores the cancellation signal and outlives its 1 s timeout. */
+export const hangs = defineJob({
+  name: "test.hangs",
+  description: "hangs past its timeout, ignoring cancellation",
+  category: "test",
+  data_sources: ["black_hole"],
+  parameters: z.strictObject({ ms: z._default(z.number().check(z.int(), z.minimum(0)), 5000) }),
+  timeout_seconds: 1,
+  retry: { attempts: 1, backoff_seconds: 0, backoff_rate: 1 },
+  async run(ctx) {
+    ctx.progress({ message: "waiting for an answer that never comes" });
+    await new Promise((r) => setTimeout(r, ctx.params.ms));
+  },
+});
+
+export const TEST_JOBS = [alwaysFails, flaky, slow, perParams, hangs];
 export const ALL_TEST_REGISTRY = [...JOBS, ...TEST_JOBS];
