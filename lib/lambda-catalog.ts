@@ -60,7 +60,7 @@ export const API_LAMBDAS: Record<ApiLambda, LambdaSpec> = {
   trigger: api("trigger", SCHEDULING, "POST /v1/trigger"),
   jobs: api("jobs", SCHEDULING, "GET/PUT /v1/jobs…"),
   schedules: api("schedules", SCHEDULING, "/v1/schedules…"),
-  scheduler: api("scheduler", SCHEDULING, "/v1/scheduler/…"),
+  scheduler: api("scheduler", SCHEDULING, "/v1/scheduler/…, GET /v1/audit"),
   dashboard: api("dashboard", SCHEDULING, "GET /v1/dashboard/job-stats, /v1/dashboard/job-progress"),
   meta: api("meta", [], "GET /healthz, /v1/openapi.json"),
 };

@@ -1,7 +1,9 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
 // (zod's own JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as is).
+
 import * as z from "zod/mini";
 import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
+import { AuditEntrySchema, ListAuditQuerySchema } from "../schemas/audit.ts";
 import { ErrorBodySchema } from "../schemas/common.ts";
 import { RunSchema } from "../schemas/run.ts";
 import {
@@ -152,6 +154,33 @@ export function openApiDocument(): unknown {
         content: { "application/json": { schema: ref("SetPausedRequest") } },
       };
     }
+    if (r.path === "/v1/audit") {
+      const auditProps = (schema(ListAuditQuerySchema, "input").properties ?? {}) as Record<string, unknown>;
+      op.parameters = Object.entries(auditProps).map(([name, s]) => ({
+        name,
+        in: "query",
+        required: false,
+        schema: s,
+      }));
+      op.responses = {
+        ...(op.responses as object),
+        "200": {
+          description: "A page of audit entries, newest first",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: {
+                  count: { type: "integer" },
+                  results: { type: "array", items: ref("AuditEntry") },
+                  next_cursor: { type: ["string", "null"] },
+                },
+              },
+            },
+          },
+        },
+      };
+    }
     if (r.path === "/v1/jobs/{job_name}/enabled") {
       op.requestBody = {
         required: true,
@@ -186,6 +215,7 @@ export function openApiDocument(): unknown {
         PatchScheduleRequest: schema(PatchScheduleRequestSchema, "input"),
         PreviewRequest: schema(PreviewRequestSchema, "input"),
         SetPausedRequest: schema(SetPausedRequestSchema, "input"),
+        AuditEntry: schema(AuditEntrySchema),
       },
     },
     paths,

@@ -101,6 +101,13 @@ export const ROUTES: readonly RouteDef[] = [
   },
   {
     method: "GET",
+    path: "/v1/audit",
+    lambda: "scheduler",
+    role: "admin",
+    summary: "Audit trail of operator actions, newest first (filters action, actor, target, since, until)",
+  },
+  {
+    method: "GET",
     path: "/v1/dashboard/job-stats",
     lambda: "dashboard",
     role: "viewer",

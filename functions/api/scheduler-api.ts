@@ -1,14 +1,57 @@
+import { AuditTrail } from "../domain/audit.ts";
+import { canonicalJson } from "../domain/concurrency.ts";
+import { ValidationError } from "../domain/errors.ts";
 import { SchedulerService } from "../domain/scheduler-service.ts";
+import type { AuditPosition } from "../ports/audit-log.ts";
+import { ListAuditQuerySchema } from "../schemas/audit.ts";
 import { SetPausedRequestSchema } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
 
+const badCursor = () =>
+  new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
+
 export function createSchedulerApi(app: ApiApp) {
   const tz = app.deps.settings.displayTimeZone;
   const scheduler = new SchedulerService(app.deps);
+  const audit = new AuditTrail(app.deps);
   return apiHandler(
     {
       "GET /v1/scheduler/status": async () => json(200, presentTimes(await scheduler.status(), tz)),
+      "GET /v1/audit": async (req) => {
+        const q = parseWith(ListAuditQuerySchema, req.query, "query");
+        const filter = audit.filterOf(q);
+        // The cursor is signed and bound to this filter: it cannot be edited or reused elsewhere.
+        // The default window moves with the clock: the scope is the query as asked, not its bounds.
+        const scope = canonicalJson({
+          action: q.action ?? null,
+          actor: q.actor ?? null,
+          target: q.target ?? null,
+          since: q.since ?? null,
+          until: q.until ?? null,
+        });
+        let after: AuditPosition | null = null;
+        if (q.cursor) {
+          const v = app.cursors.decodeValue(q.cursor, scope) as Partial<AuditPosition> | null;
+          if (typeof v?.at !== "string" || typeof v.id !== "string") throw badCursor();
+          after = { at: v.at, id: v.id };
+        }
+        const limit = q.limit ? Number(q.limit) : 100;
+        const page = await audit.list(filter, limit, after);
+        const last = page.entries[page.entries.length - 1];
+        return json(
+          200,
+          presentTimes(
+            {
+              count: page.entries.length,
+              results: page.entries,
+              next_cursor:
+                page.more && last ? app.cursors.encodeValue({ at: last.at, id: last.id }, scope) : null,
+            },
+            app.deps.settings.displayTimeZone,
+          ),
+        );
+      },
       "PUT /v1/scheduler/paused": async (req) => {
         const body = parseWith(SetPausedRequestSchema, req.body ?? {}, "body");
         return json(200, presentTimes(await scheduler.setPaused(body.paused, actorOf(req.identity)), tz));

@@ -1,3 +1,4 @@
+import type { AuditLog } from "../ports/audit-log.ts";
 import type { Clock, NextFireLookup } from "../ports/clock.ts";
 import type { ControlStore } from "../ports/control-store.ts";
 import type { RunStore } from "../ports/run-store.ts";
@@ -31,6 +32,8 @@ export type CoreDeps = {
   scheduleBackend: ScheduleBackend;
   settings: Settings;
   logger: JobLogger;
+  /** Operator actions (functions/domain/audit.ts). */
+  audit: AuditLog;
   /** Called once when a run reaches a finished status (metrics in AWS; optional). */
   onRunFinished?: (run: Run) => void | Promise<void>;
 };

@@ -1,7 +1,9 @@
 // GET /v1/jobs and /v1/jobs/{name}; PUT /v1/jobs/{name}/enabled.
+
 import * as z from "zod/mini";
 import { FINISHED_STATUSES, type Run, type RunStatus, type RunSummary } from "../schemas/run.ts";
 import type { Schedule } from "../schemas/schedule.ts";
+import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import type { JobDefinition } from "./job.ts";
 import { summarize } from "./run-summary.ts";
@@ -102,8 +104,15 @@ export class JobQueries {
 
   async setEnabled(name: string, enabled: boolean, actor: string): Promise<JobView> {
     this.deps.registry.get(name);
+    const before = await this.deps.control.getJobEnabled(name);
     await this.deps.control.setJobEnabled(name, enabled, actor);
     this.deps.logger.info("job enabled flag set", { job_name: name, enabled, actor });
+    await new AuditTrail(this.deps).record(enabled ? "job.enable" : "job.disable", actor, {
+      target: name,
+      target_name: name,
+      before: { enabled: before },
+      after: { enabled },
+    });
     return this.get(name);
   }
 

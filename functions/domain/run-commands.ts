@@ -1,6 +1,8 @@
 // Operator actions on one run: cancel (stop its execution; the job's signal fires) and rerun
 // (same job and params, trigger_source "rerun", subject to the same 409 rules as a trigger).
+
 import type { Run } from "../schemas/run.ts";
+import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import { ConflictError, NotFoundError } from "./errors.ts";
 import { isFinished } from "./run-lifecycle.ts";
@@ -64,16 +66,28 @@ export class RunCommands {
       }
     }
     this.deps.logger.info("run cancelled", { execution_uuid: run.execution_uuid, actor });
+    await new AuditTrail(this.deps).record("run.cancel", actor, {
+      target: run.execution_uuid,
+      target_name: run.job_name,
+      before: { status: run.status },
+      after: { status: "CANCELLED" },
+    });
     return ended;
   }
 
   async rerun(id: string, actor: string): Promise<TriggerResult> {
     const run = await this.require(id);
-    return this.triggers.trigger({
+    const started = await this.triggers.trigger({
       job_name: run.job_name,
       options: run.params,
       actor,
       trigger_source: "rerun",
     });
+    await new AuditTrail(this.deps).record("run.rerun", actor, {
+      target: started.execution_uuid,
+      target_name: run.job_name,
+      after: { job_name: run.job_name, params: run.params, rerun_of: run.execution_uuid },
+    });
+    return started;
   }
 }

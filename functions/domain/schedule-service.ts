@@ -3,6 +3,7 @@
 // the executor (EventBridge) is written first and the table item last, so the table write is the
 // commit point; a failure in between is repaired by retrying the same call, and reconcile makes
 // the executor follow the table.
+
 import { randomBytes } from "node:crypto";
 import type { ScheduleFilter } from "../ports/schedule-store.ts";
 import type {
@@ -12,6 +13,7 @@ import type {
   PreviewRequest,
   Schedule,
 } from "../schemas/schedule.ts";
+import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import { ConflictError, type FieldIssue, issuesToFields, NotFoundError, ValidationError } from "./errors.ts";
 import type { JobDefinition } from "./job.ts";
@@ -174,6 +176,11 @@ export class ScheduleService {
     const auto = !req.name;
     const stored = await this.storeNew(schedule, auto);
     this.deps.logger.info("schedule created", { schedule_id: stored.id, schedule_name: stored.name, actor });
+    await new AuditTrail(this.deps).record("schedule.create", actor, {
+      target: stored.id,
+      target_name: stored.name,
+      after: { ...stored },
+    });
     await this.prepare([stored]);
     return this.view(stored);
   }
@@ -255,6 +262,12 @@ export class ScheduleService {
       schedule_name: schedule.name,
       actor,
     });
+    await new AuditTrail(this.deps).record("schedule.update", actor, {
+      target: schedule.id,
+      target_name: schedule.name,
+      before: { ...previous },
+      after: { ...schedule },
+    });
     await this.prepare([schedule]);
     return this.view(schedule);
   }
@@ -264,6 +277,11 @@ export class ScheduleService {
     await this.deps.scheduleBackend.remove(schedule.id);
     await this.deps.schedules.delete(schedule);
     this.deps.logger.info("schedule deleted", { schedule_id: id, schedule_name: schedule.name, actor });
+    await new AuditTrail(this.deps).record("schedule.delete", actor, {
+      target: schedule.id,
+      target_name: schedule.name,
+      before: { ...schedule },
+    });
   }
 
   /** Creates each job's default schedules once; safe to call at every start. */

@@ -1,9 +1,11 @@
 // Scheduler-wide state: pause-all, status (next fire, running / stale / long runs, missed fires)
 // and `next_scheduled_for` (spec/api.md "Scheduler").
+
 import type { NextFireLookup } from "../ports/clock.ts";
 import type { MissedFire } from "../ports/schedule-store.ts";
 import type { RunSummary } from "../schemas/run.ts";
 import type { Schedule } from "../schemas/schedule.ts";
+import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import { summarize } from "./run-summary.ts";
 import { sweepDeadline } from "./run-sweeper.ts";
@@ -88,8 +90,14 @@ export class SchedulerService implements NextFireLookup {
   }
 
   async setPaused(paused: boolean, actor: string): Promise<SchedulerStatus> {
+    const before = await this.deps.schedulerState.getSettings();
     await this.deps.schedulerState.setPaused(paused, actor);
     this.deps.logger.info(paused ? "scheduler paused" : "scheduler resumed", { actor });
+    await new AuditTrail(this.deps).record(paused ? "scheduler.pause" : "scheduler.resume", actor, {
+      target: "scheduler",
+      before: { paused: before.paused },
+      after: { paused },
+    });
     return this.status();
   }
 }

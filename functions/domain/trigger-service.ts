@@ -1,7 +1,9 @@
 // Manual trigger (POST /v1/trigger) and, later, rerun: validate, claim the slot together with the
 // run record, then start the workflow execution named by the execution_uuid.
+
 import { randomUUID } from "node:crypto";
 import type { TriggerSource } from "../schemas/run.ts";
+import { AuditTrail } from "./audit.ts";
 import { concurrencyKey } from "./concurrency.ts";
 import { type CoreDeps, expiresAt } from "./deps.ts";
 import {
@@ -92,6 +94,14 @@ export class TriggerService {
       );
     }
     logger.info("run triggered", { execution_uuid: executionUuid, job_name: job.name, actor: cmd.actor });
+    // A rerun is audited by RunCommands.rerun, with the run it repeats.
+    if (cmd.trigger_source !== "rerun") {
+      await new AuditTrail(this.deps).record("run.trigger", cmd.actor, {
+        target: executionUuid,
+        target_name: job.name,
+        after: { job_name: job.name, params, trigger_source: cmd.trigger_source },
+      });
+    }
     return {
       execution_uuid: executionUuid,
       status: "RUNNING",

@@ -3,11 +3,13 @@
 // Configuration comes only from the environment variables of lib/lambda-catalog.ts `ENV`, which the
 // CDK app sets per function; a missing one fails the first invocation with its name.
 // Nothing here may import local-only code (lib/local, test/): it is bundled into every function.
+
 import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ENV } from "../../lib/lambda-catalog.ts";
+import { DynamoAuditLog } from "../adapters/dynamo-audit-log.ts";
 import { DynamoCompanyStore } from "../adapters/dynamo-company-store.ts";
 import { DynamoControlStore } from "../adapters/dynamo-control-store.ts";
 import { DynamoRecapStore } from "../adapters/dynamo-recap-store.ts";
@@ -244,6 +246,7 @@ export async function buildAwsApp(env: Env, needs: AwsAppNeeds = {}): Promise<Aw
     scheduleBackend,
     settings: { displayTimeZone: config.displayTimeZone, retentionDays: config.retentionDays },
     logger,
+    audit: new DynamoAuditLog(doc, config.tables.control),
     onRunFinished: runFinishedMetrics(createMetrics(env), logger),
   };
   deps.nextFire = new SchedulerService(deps);

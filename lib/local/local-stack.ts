@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAuditLog } from "../../functions/adapters/dynamo-audit-log.ts";
 import { DynamoCompanyStore } from "../../functions/adapters/dynamo-company-store.ts";
 import { DynamoControlStore } from "../../functions/adapters/dynamo-control-store.ts";
 import { DynamoRecapStore } from "../../functions/adapters/dynamo-recap-store.ts";
@@ -147,6 +148,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       triggersPerMinute: opts.triggersPerMinute ?? Number(process.env.JOBDECK_TRIGGER_RATE_LIMIT ?? 30),
     },
     logger,
+    audit: new DynamoAuditLog(doc, tables.control),
   };
   const services = {
     companies: new DynamoCompanyStore(doc, tables.companies),

@@ -36,6 +36,7 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "PATCH /v1/schedules/{id}": { path: "/v1/schedules/snothere", body: { enabled: false } },
   "DELETE /v1/schedules/{id}": { path: "/v1/schedules/snothere" },
   "GET /v1/scheduler/status": { path: "/v1/scheduler/status" },
+  "GET /v1/audit": { path: "/v1/audit" },
   "PUT /v1/scheduler/paused": { path: "/v1/scheduler/paused", body: { paused: false } },
   "GET /v1/dashboard/job-stats": { path: "/v1/dashboard/job-stats" },
   "GET /v1/dashboard/job-progress": { path: "/v1/dashboard/job-progress" },
@@ -91,7 +92,7 @@ describe.each(ROUTES.map((r) => [routeKey(r), r] as const))("%s", (key, route) =
     }
   });
 
-  it("viewer: GET allowed, writes 403; admin: allowed", async () => {
+  it("viewer: viewer routes allowed, admin routes 403; admin: allowed", async () => {
     const viewer = await call(tokens.viewer!);
     if (route.role === "admin") {
       expect(viewer.status).toBe(403);
