@@ -1,11 +1,34 @@
 // `npm start`: the whole of jobdeck on one machine, offline (spec/local.md).
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { JobDefinition } from "../functions/domain/job.ts";
+import { JOBS } from "../functions/jobs/registry.ts";
 import { LOCAL_STOP_SUMMARY, startLocalStack } from "../lib/local/local-stack.ts";
+
+/**
+ * JOBDECK_EXTRA_JOBS=path/a.ts,path/b.ts registers the job definitions those modules export beside
+ * the registry: try a job locally before adding it to functions/jobs/registry.ts (the tests use it
+ * for their fault-making jobs).
+ */
+async function withExtraJobs(): Promise<JobDefinition[]> {
+  const extra: JobDefinition[] = [];
+  for (const file of (process.env.JOBDECK_EXTRA_JOBS ?? "").split(",").filter(Boolean)) {
+    const mod = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+    for (const v of Object.values(mod)) {
+      const job = v as Partial<JobDefinition> | null;
+      if (job && typeof job.name === "string" && typeof job.run === "function" && job.parameters) {
+        if (![...JOBS, ...extra].some((j) => j.name === job.name)) extra.push(job as JobDefinition);
+      }
+    }
+  }
+  return [...JOBS, ...extra];
+}
 
 // Node 20 is supported here; the SDK's notice about its future Node 22 floor is noise for operators.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const started = Date.now();
-const stack = await startLocalStack({ print: (line) => console.log(line) });
+const stack = await startLocalStack({ print: (line) => console.log(line), jobs: await withExtraJobs() });
 
 console.log(`jobdeck local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`  admin page  ${stack.url}/`);

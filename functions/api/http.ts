@@ -33,10 +33,16 @@ export type RouteHandler = (req: ApiRequest) => Promise<ApiResult>;
 
 export class HttpError extends DomainError {}
 
+// Every API answer is JSON for a script, never a page: nothing may frame, sniff or render it,
+// and nothing in it may be cached by a shared cache (answers depend on the caller's token).
 const SECURITY_HEADERS = {
   "content-type": "application/json; charset=utf-8",
   "x-content-type-options": "nosniff",
-  "cache-control": "no-cache",
+  "cache-control": "no-cache, private",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
 };
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {

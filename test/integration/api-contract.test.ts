@@ -405,3 +405,30 @@ describe("rate limit on manual starts", () => {
     }
   });
 });
+
+describe("security headers", () => {
+  it("every API answer, success or error, carries the security headers and no stack trace", async () => {
+    const admin = await h.token(["admin"]);
+    const answers = await Promise.all([
+      h.call("GET", "/v1/jobs", { token: admin }),
+      h.call("GET", "/v1/runs?limit=abc", { token: admin }),
+      h.call("GET", "/v1/runs", { token: null }),
+      h.call("GET", "/v1/nope", { token: admin }),
+      h.call("POST", "/v1/trigger", {
+        token: admin,
+        raw: "{not json",
+        headers: { "content-type": "application/json" },
+      }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 401, 404, 400]);
+    for (const a of answers) {
+      expect(a.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(a.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(a.headers.get("x-frame-options")).toBe("DENY");
+      expect(a.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(a.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+      expect(a.headers.get("cache-control")).toContain("private");
+      expect(JSON.stringify(a.body)).not.toMatch(/\n\s+at |\.ts:\d+/);
+    }
+  });
+});

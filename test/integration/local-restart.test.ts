@@ -103,4 +103,59 @@ describe("local stack restart after kill -9", () => {
     second.proc.kill("SIGTERM");
     expect(await waitExit(second.proc, 15_000)).toBe(0);
   });
+
+  it("runs always end: kill -9 during 5 running runs, restart: none left RUNNING/QUEUED, runs finished before the kill unchanged", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobdeck-restart5-"));
+    // No schedule may fire into the count (the default recap schedule fires every 30 minutes).
+    const env = { JOBDECK_EXTRA_JOBS: "test/helpers/test-jobs.ts", JOBDECK_SCHEDULER: "off" };
+    try {
+      const first = await startChildStack(dir, undefined, env);
+      children.push(first);
+      const api = await client(first.url);
+      // Two runs that finish before the kill.
+      const before = [
+        await api.trigger("test.per_params", { key: "done-1", ms: 10 }),
+        await api.trigger("test.per_params", { key: "done-2", ms: 10 }),
+      ];
+      const finished = await Promise.all(
+        before.map((b) =>
+          until(
+            () => api.run(b.execution_uuid),
+            (r) => r.status === "SUCCESS",
+          ),
+        ),
+      );
+      // Five at once (distinct params: they run side by side), all RUNNING at the kill.
+      const running = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => api.trigger("test.per_params", { key: `long-${n}`, ms: 60_000 })),
+      );
+      for (const r of running)
+        await until(
+          () => api.run(r.execution_uuid),
+          (x) => x.status === "RUNNING",
+        );
+      first.proc.kill("SIGKILL");
+      await waitExit(first.proc);
+
+      const second = await startChildStack(dir, undefined, env);
+      children.push(second);
+      const api2 = await client(second.url);
+      const all = await api2.runs();
+      expect(all).toHaveLength(7);
+      expect(all.filter((r) => r.status === "RUNNING" || r.status === "QUEUED")).toEqual([]);
+      for (const r of running) {
+        const ended = await api2.run(r.execution_uuid);
+        expect(ended.status).toBe("FAILURE");
+        expect(ended.error_summary).toMatch(/local stack stopped/);
+      }
+      for (const f of finished) expect(await api2.run(f.execution_uuid)).toEqual(f);
+      expect(second.output()).toMatch(/reconciled\s+5 run/);
+      // Their slots were freed: the same params start again.
+      expect(await api2.triggerStatus("test.per_params", { key: "long-1", ms: 10 })).toBe(202);
+      second.proc.kill("SIGTERM");
+      expect(await waitExit(second.proc, 15_000)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -395,7 +395,7 @@ describe("firing", () => {
     await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
   });
 
-  it("a redelivered fire (same schedule and scheduled time, another execution) starts no second run", async () => {
+  it("no double runs: the same schedule fire delivered 3 times (3 executions) gives exactly one run", async () => {
     await reset("2025-10-08T00:00:00Z");
     const s = await h.admin("POST", "/v1/schedules", {
       name: "dup-fire",
