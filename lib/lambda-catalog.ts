@@ -20,6 +20,10 @@ export const ENV = {
   RETENTION_DAYS: "RETENTION_DAYS",
   /** JSON array of log group names searched by a run's logs_url (CloudWatch Logs Insights). */
   LOGS_INSIGHTS_GROUPS: "LOGS_INSIGHTS_GROUPS",
+  /** Functions that end runs: the SNS topic failure alerts go to (the alarm topic). */
+  ALERT_TOPIC_ARN: "ALERT_TOPIC_ARN",
+  /** https://… of the admin page (links in failure alerts). */
+  SITE_URL: "SITE_URL",
   /** Worker functions: the one job this function runs. */
   JOB_NAME: "JOBDECK_JOB_NAME",
 } as const;

@@ -23,13 +23,15 @@ import {
 } from "../adapters/powertools-logger.ts";
 import { SfnWorkflowStarter } from "../adapters/sfn-workflow-starter.ts";
 import type { CoreDeps } from "../domain/deps.ts";
-import type { JobServices } from "../domain/job.ts";
+import { alertOnFailure } from "../domain/failure-alerts.ts";
+import type { JobLogger, JobServices } from "../domain/job.ts";
 import { JobRegistry } from "../domain/registry.ts";
 import { SchedulerService } from "../domain/scheduler-service.ts";
 import { isValidTimeZone } from "../domain/time.ts";
 import { JOBS } from "../jobs/registry.ts";
 import { noSchedules, systemClock } from "../ports/clock.ts";
 import type { ScheduleBackend } from "../ports/schedule-backend.ts";
+import type { Run } from "../schemas/run.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -55,6 +57,9 @@ export type AwsConfig = {
   logsInsightsGroups: string[];
   /** Worker functions: the one job this function runs. */
   jobName: string | null;
+  /** Failure alerts go to this topic when set (functions that end runs). */
+  alertTopicArn: string | null;
+  siteUrl: string | null;
   /** Powertools Tracer on (POWERTOOLS_TRACE_ENABLED not "false"). */
   tracing: boolean;
 };
@@ -158,6 +163,8 @@ export function readAwsConfig(env: Env, needs: AwsAppNeeds = {}): AwsConfig {
     retentionDays,
     logsInsightsGroups: env[ENV.LOGS_INSIGHTS_GROUPS] ? stringArray(env, ENV.LOGS_INSIGHTS_GROUPS) : [],
     jobName: env[ENV.JOB_NAME] || null,
+    alertTopicArn: env[ENV.ALERT_TOPIC_ARN] || null,
+    siteUrl: env[ENV.SITE_URL] || null,
     tracing: (env.POWERTOOLS_TRACE_ENABLED ?? "").toLowerCase() !== "false",
   };
 }
@@ -194,6 +201,26 @@ type ClientWrapper = <T>(client: T) => T;
  */
 async function clientWrapper(_config: AwsConfig): Promise<ClientWrapper> {
   return (c) => c;
+}
+
+/** Metrics for every finished run; failure alerts on the alarm topic where the function has one. */
+async function onRunFinishedFor(config: AwsConfig, env: Env, logger: JobLogger, wrap: ClientWrapper) {
+  const metrics = runFinishedMetrics(createMetrics(env), logger);
+  if (!config.alertTopicArn) return metrics;
+  // Loaded only by the functions that end runs (the others never build an SNS client).
+  const [{ SNSClient }, { SnsAlertPublisher }] = await Promise.all([
+    import("@aws-sdk/client-sns"),
+    import("../adapters/sns-alert-publisher.ts"),
+  ]);
+  const publisher = new SnsAlertPublisher(
+    wrap(new SNSClient({ region: config.region })),
+    config.alertTopicArn,
+  );
+  const alert = alertOnFailure(publisher, config.siteUrl, logger);
+  return async (run: Run) => {
+    metrics(run);
+    await alert(run);
+  };
 }
 
 /** Builds the AWS CoreDeps (no AWS call is made here; clients connect on first use). */
@@ -247,7 +274,7 @@ export async function buildAwsApp(env: Env, needs: AwsAppNeeds = {}): Promise<Aw
     settings: { displayTimeZone: config.displayTimeZone, retentionDays: config.retentionDays },
     logger,
     audit: new DynamoAuditLog(doc, config.tables.control),
-    onRunFinished: runFinishedMetrics(createMetrics(env), logger),
+    onRunFinished: await onRunFinishedFor(config, env, logger, wrap),
   };
   deps.nextFire = new SchedulerService(deps);
 

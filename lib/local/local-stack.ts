@@ -26,6 +26,7 @@ import { createSchedulesApi } from "../../functions/api/schedules-api.ts";
 import { createTriggerApi } from "../../functions/api/trigger-api.ts";
 import type { CoreDeps } from "../../functions/domain/deps.ts";
 import { runUuidFor } from "../../functions/domain/execution-identity.ts";
+import { alertOnFailure, logAlertPublisher } from "../../functions/domain/failure-alerts.ts";
 import type { JobDefinition, JobLogger } from "../../functions/domain/job.ts";
 import { Reconciler } from "../../functions/domain/reconcile.ts";
 import { JobRegistry } from "../../functions/domain/registry.ts";
@@ -209,6 +210,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   };
 
   // Nothing survives a restart: runs left RUNNING/QUEUED end as FAILURE and free their slots.
+  // Failure alerts: one log line locally (the alarm topic in AWS), with a link to the run's page.
+  let siteUrl: string | null = null;
+  const alerts = logAlertPublisher(logger);
+  deps.onRunFinished = (run) => alertOnFailure(alerts, siteUrl, logger)(run);
+
   const reconciledAtStart = await reconciler.afterRestart(LOCAL_STOP_SUMMARY);
 
   const scheduleService = new ScheduleService(deps);
@@ -267,6 +273,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     } satisfies WebConfig,
   });
   const url = await server.listen();
+  siteUrl = url;
 
   return {
     url,

@@ -1,0 +1,6 @@
+import type { FailureAlert } from "../domain/failure-alerts.ts";
+
+/** Where failure alerts go: the alarm topic (SNS) in AWS, one log line locally. */
+export interface AlertPublisher {
+  publish(alert: FailureAlert): Promise<void>;
+}
