@@ -1,11 +1,13 @@
 // The whole AWS deployment of jobdeck in one stack, driven by the job registry: per registered job
 // one worker function, one state machine, their permissions, schedules and alarms. Adding a job
 // needs no change here (functions/jobs/registry.ts is the only list).
+
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import type { JobDefinition } from "../functions/domain/job.ts";
 import { JOBS } from "../functions/jobs/registry.ts";
 import { JobdeckAdminSite } from "./constructs/admin-site.ts";
+import { AlarmTopic } from "./constructs/alarm-topic.ts";
 import { JobdeckApi } from "./constructs/api.ts";
 import { JobdeckData } from "./constructs/data.ts";
 import { JobdeckObservability } from "./constructs/observability.ts";
@@ -31,6 +33,7 @@ export class JobdeckStack extends Stack {
   readonly site: JobdeckAdminSite;
   readonly api: JobdeckApi;
   readonly observability: JobdeckObservability;
+  readonly alarms: AlarmTopic;
   readonly functions: LambdaFactory;
 
   constructor(scope: Construct, id: string, props: JobdeckStackProps) {
@@ -51,17 +54,24 @@ export class JobdeckStack extends Stack {
     };
     const scheduling: EnvValues = { ...common, ...this.schedules.envValues() };
 
+    // Before the functions that end runs: they link to the page and publish to the alarm topic.
+    this.site = new JobdeckAdminSite(this, "AdminSite", { settings });
+    this.alarms = new AlarmTopic(this, "Alarms", { settings });
     this.workflows = new JobdeckWorkflows(this, "Workflows", {
       jobs,
       settings,
       factory: this.functions,
       data: this.data,
-      env: scheduling,
+      env: {
+        ...scheduling,
+        [ENV.ALERT_TOPIC_ARN]: this.alarms.topic.topicArn,
+        [ENV.SITE_URL]: this.site.url,
+      },
+      alarms: this.alarms,
     });
     this.schedules.addDefaultSchedules(this.functions, this.data, common);
     this.schedules.defaultSchedulesAfter(...this.workflows.jobs.map((w) => w.stateMachine));
 
-    this.site = new JobdeckAdminSite(this, "AdminSite", { settings });
     this.api = new JobdeckApi(this, "Api", {
       jobs,
       settings,
@@ -83,6 +93,7 @@ export class JobdeckStack extends Stack {
 
     this.observability = new JobdeckObservability(this, "Observability", {
       settings,
+      alarms: this.alarms,
       workflows: this.workflows.jobs,
       deadLetterQueues: {
         Schedules: this.schedules.deadLetterQueue,

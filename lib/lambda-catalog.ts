@@ -37,6 +37,8 @@ const SCHEDULING: EnvName[] = [
   ENV.SCHEDULE_DLQ_ARN,
 ];
 const COMMON: EnvName[] = [...TABLES, ENV.DISPLAY_TIMEZONE, ENV.RETENTION_DAYS, ENV.LOGS_INSIGHTS_GROUPS];
+/** Functions that end runs: failure alerts to the alarm topic, with a link to the admin page. */
+const ALERTS: EnvName[] = [ENV.ALERT_TOPIC_ARN, ENV.SITE_URL];
 
 export type LambdaSpec = {
   /** Construct id and function name suffix. */
@@ -72,7 +74,7 @@ export const API_LAMBDAS: Record<ApiLambda, LambdaSpec> = {
 export const WORKFLOW_STEPS_LAMBDA: LambdaSpec = {
   id: "WorkflowSteps",
   entry: "functions/lambda/workflow-steps.ts",
-  env: [...COMMON, ...SCHEDULING],
+  env: [...COMMON, ...SCHEDULING, ...ALERTS],
   timeoutSeconds: 60,
   memoryMb: 512,
   description: "Task states of statemachines/run-job.asl.json (start run, take slot, finish, fail)",
@@ -94,10 +96,19 @@ export function workerLambda(jobName: string, timeoutSeconds: number): LambdaSpe
 export const RECONCILER_LAMBDA: LambdaSpec = {
   id: "ExecutionReconciler",
   entry: "functions/lambda/execution-reconciler.ts",
-  env: [...COMMON],
+  env: [...COMMON, ...ALERTS],
   timeoutSeconds: 60,
   memoryMb: 256,
   description: "Step Functions status change (FAILED/TIMED_OUT/ABORTED) → end the run, free its slot",
+};
+
+export const RUN_SWEEPER_LAMBDA: LambdaSpec = {
+  id: "RunSweeper",
+  entry: "functions/lambda/run-sweeper.ts",
+  env: [...COMMON, ...ALERTS],
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  description: "Every minute: end runs left active past their time budget, record missed schedule fires",
 };
 
 export const DEFAULT_SCHEDULES_LAMBDA: LambdaSpec = {

@@ -22,6 +22,9 @@ const MISSED_LOOKBACK_SECONDS = 24 * 3600;
 const MISSED_SCAN_MARKER = "missed-scan-until";
 const MAX_FIRES_PER_SCHEDULE = 500;
 
+/** Metrics of each sweep in AWS (the missed-fires alarm watches MissedFires). */
+export const SWEEP_METRICS = { missed: "MissedFires", swept: "SweptRuns" } as const;
+
 /** All the time a run may take: every attempt up to its timeout, plus the waits between them. */
 export function runBudgetSeconds(job: Pick<JobDefinition, "timeout_seconds" | "retry">): number {
   let total = job.timeout_seconds * job.retry.attempts;

@@ -1,19 +1,18 @@
 // Observability: a CloudWatch dashboard of the runs (from the EMF metrics the functions publish in
 // namespace "jobdeck"), an alarm per job on failed / timed-out runs and on the dead-letter queues,
 // all to one encrypted SNS topic with an optional e-mail subscription.
-import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
-import * as iam from "aws-cdk-lib/aws-iam";
-import * as kms from "aws-cdk-lib/aws-kms";
-import * as sns from "aws-cdk-lib/aws-sns";
-import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { SWEEP_METRICS } from "../../functions/domain/run-sweeper.ts";
 import { FINISHED_STATUSES } from "../../functions/schemas/run.ts";
 import { POWERTOOLS } from "../functions.ts";
 import { jobConstructId } from "../names.ts";
 import type { JobdeckSettings } from "../settings.ts";
+import type { AlarmTopic } from "./alarm-topic.ts";
 import type { JobWorkflow } from "./workflows.ts";
 
 /**
@@ -52,6 +51,8 @@ function runMetric(
 
 export type ObservabilityProps = {
   settings: JobdeckSettings;
+  /** The topic every alarm and failure alert goes to (made before the functions that publish). */
+  alarms: AlarmTopic;
   workflows: readonly JobWorkflow[];
   deadLetterQueues: Record<string, sqs.IQueue>;
 };
@@ -64,43 +65,7 @@ export class JobdeckObservability extends Construct {
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
 
-    const key = new kms.Key(this, "AlarmTopicKey", {
-      description: "jobdeck: encrypts the alarm topic",
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(7),
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // CloudWatch alarms publish to an encrypted topic only if they may use its key.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: "CloudWatchAlarmsPublish",
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        resources: ["*"],
-      }),
-    );
-    this.topic = new sns.Topic(this, "AlarmTopic", {
-      displayName: "jobdeck alarms",
-      masterKey: key,
-      enforceSSL: true,
-    });
-    // The topic policy CDK writes (SSL only) replaces SNS's default one: allow this account's alarms.
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: "CloudWatchAlarmsOfThisAccount",
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["sns:Publish"],
-        resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID },
-          ArnLike: {
-            "aws:SourceArn": `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
-          },
-        },
-      }),
-    );
-    if (props.settings.alarmEmail)
-      this.topic.addSubscription(new EmailSubscription(props.settings.alarmEmail));
+    this.topic = props.alarms.topic;
     const action = new SnsAction(this.topic);
 
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
@@ -114,6 +79,39 @@ export class JobdeckObservability extends Construct {
           "inserted records and failures. Alarms: any FAILURE / TIMED_OUT run, any dead-lettered event.",
         width: 24,
         height: 2,
+      }),
+    );
+
+    // A schedule fire with no run (the sweeper's MissedFires, emitted every minute, 0 included).
+    const missed = new cloudwatch.Metric({
+      namespace: RUN_METRICS.namespace,
+      metricName: SWEEP_METRICS.missed,
+      statistic: cloudwatch.Stats.SUM,
+      period: PERIOD,
+    });
+    const missedAlarm = new cloudwatch.Alarm(this, "MissedFiresAlarm", {
+      alarmDescription: "jobdeck: a schedule's fire time passed with no run (see GET /v1/scheduler/status)",
+      metric: missed,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    missedAlarm.addAlarmAction(action);
+    this.alarms.push(missedAlarm);
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Missed schedule fires and swept runs",
+        left: [
+          missed,
+          new cloudwatch.Metric({
+            namespace: RUN_METRICS.namespace,
+            metricName: SWEEP_METRICS.swept,
+            statistic: cloudwatch.Stats.SUM,
+            period: PERIOD,
+          }),
+        ],
+        width: 24,
       }),
     );
 

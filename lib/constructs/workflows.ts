@@ -17,12 +17,14 @@ import {
   ENV,
   type LambdaSpec,
   RECONCILER_LAMBDA,
+  RUN_SWEEPER_LAMBDA,
   WORKFLOW_STEPS_LAMBDA,
   workerLambda,
 } from "../lambda-catalog.ts";
 import { acknowledge, iam5ResourceId, REASONS } from "../nag.ts";
-import { jobConstructId, stateMachineArn, stateMachineName } from "../names.ts";
+import { executionArnPattern, jobConstructId, stateMachineArn, stateMachineName } from "../names.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
+import type { AlarmTopic } from "./alarm-topic.ts";
 import type { JobdeckData } from "./data.ts";
 import { deadLetterQueue } from "./schedules.ts";
 
@@ -54,13 +56,17 @@ export type WorkflowsProps = {
   settings: JobdeckSettings;
   factory: LambdaFactory;
   data: JobdeckData;
-  /** Tables, settings and SCHEDULING values. */
+  /** Tables, settings, SCHEDULING and ALERTS values. */
   env: EnvValues;
+  /** Functions that end runs publish failure alerts here. */
+  alarms: AlarmTopic;
 };
 
 export class JobdeckWorkflows extends Construct {
   readonly steps: MadeFunction;
   readonly reconciler: MadeFunction;
+  /** Every minute: ends overdue runs and records missed fires (functions/domain/run-sweeper.ts). */
+  readonly sweeper: MadeFunction;
   readonly jobs: JobWorkflow[] = [];
   readonly executionEndedRule: events.Rule;
   readonly reconcileDeadLetterQueue: sqs.Queue;
@@ -151,5 +157,32 @@ export class JobdeckWorkflows extends Construct {
         maxEventAge: Duration.hours(6),
       }),
     );
+
+    // The safety net: whatever the paths above missed is ended within a minute of its budget.
+    this.sweeper = factory.create(this, RUN_SWEEPER_LAMBDA, props.env);
+    data.grant(this.sweeper.fn, "runs", "readwrite");
+    data.grant(this.sweeper.fn, "control", "readwrite");
+    const executions = props.jobs.map((j) => executionArnPattern(this, j.name));
+    this.sweeper.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: "StopSweptExecutions",
+        actions: ["states:StopExecution"],
+        resources: executions,
+      }),
+    );
+    for (const arn of executions) {
+      acknowledge(
+        this.sweeper.role.node.tryFindChild("DefaultPolicy") ?? this.sweeper.role,
+        iam5ResourceId(this, arn),
+        "Execution names are the runs' execution_uuids, known only at run time; the wildcard covers the " +
+          "executions of one job state machine of this stack, for StopExecution of swept runs only.",
+      );
+    }
+    new events.Rule(this, "SweepRule", {
+      description: "jobdeck: every minute, end overdue runs and record missed schedule fires",
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      targets: [new targets.LambdaFunction(this.sweeper.fn, { retryAttempts: 0 })],
+    });
+    for (const fn of [this.steps, this.reconciler, this.sweeper]) props.alarms.grantPublish(fn);
   }
 }

@@ -11,6 +11,7 @@ import {
   API_LAMBDAS,
   DEFAULT_SCHEDULES_LAMBDA,
   RECONCILER_LAMBDA,
+  RUN_SWEEPER_LAMBDA,
   WORKFLOW_STEPS_LAMBDA,
   workerLambda,
 } from "../../lib/lambda-catalog.ts";
@@ -159,7 +160,7 @@ describe("workflows", () => {
   });
 
   it("sends FAILED / TIMED_OUT / ABORTED executions of exactly these state machines to the reconciler", () => {
-    const rules = resourcesOf(s.json, "AWS::Events::Rule");
+    const rules = resourcesOf(s.json, "AWS::Events::Rule").filter(([, r]) => r.Properties.EventPattern);
     expect(rules).toHaveLength(1);
     const rule = rules[0]![1];
     const pattern = rule.Properties.EventPattern;
@@ -172,6 +173,49 @@ describe("workflows", () => {
     expect(flat(target.Arn)).toMatch(/^<WorkflowsExecutionReconciler\w+\.Arn>$/);
     expect(target.DeadLetterConfig).toBeDefined();
     expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+  });
+
+  it("sweeps every minute with a function that may stop job executions, and alarms on missed fires", () => {
+    const rules = resourcesOf(s.json, "AWS::Events::Rule").filter(([, r]) => r.Properties.ScheduleExpression);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties.ScheduleExpression).toBe("rate(1 minute)");
+    expect(flat(rules[0]![1].Properties.Targets[0].Arn)).toMatch(/^<WorkflowsRunSweeper\w+\.Arn>$/);
+    const policies = resourcesOf(s.json, "AWS::IAM::Policy").filter(([id]) =>
+      id.startsWith("WorkflowsRunSweeper"),
+    );
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const stop = statements.find((st: { Action: unknown }) => st.Action === "states:StopExecution");
+    expect(stop.Resource.map(flat).join(" ")).toMatch(/execution:Jobdeck-listed_companies-sync:\*/);
+    const alarms = resourcesOf(s.json, "AWS::CloudWatch::Alarm").filter(([id]) =>
+      id.includes("MissedFiresAlarm"),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({ MetricName: "MissedFires", Threshold: 1 });
+    expect(alarms[0]![1].Properties.AlarmActions.map(flat)[0]).toMatch(/^<AlarmsAlarmTopic\w+>$/);
+  });
+
+  it("lets the functions that end runs publish failure alerts to the alarm topic, with a link to the page", () => {
+    const functions = resourcesOf(s.json, "AWS::Lambda::Function");
+    for (const id of ["WorkflowSteps", "ExecutionReconciler", "RunSweeper"]) {
+      const [, fn] = functions.find(([fid]) => new RegExp(`^Workflows${id}[0-9A-F]{8}$`).test(fid))!;
+      expect(flat(fn.Properties.Environment.Variables.ALERT_TOPIC_ARN), id).toMatch(
+        /^<AlarmsAlarmTopic\w+>$/,
+      );
+      expect(flat(fn.Properties.Environment.Variables.SITE_URL), id).toMatch(
+        /^https:\/\/<AdminSite\w+\.DomainName>$/,
+      );
+      const policy = resourcesOf(s.json, "AWS::IAM::Policy").find(([pid]) =>
+        pid.startsWith(`Workflows${id}`),
+      )!;
+      const actions = policy[1].Properties.PolicyDocument.Statement.flatMap(
+        (st: { Action: string | string[] }) => [st.Action].flat(),
+      );
+      expect(actions, id).toContain("sns:Publish");
+      expect(actions, id).toContain("kms:GenerateDataKey*");
+    }
+    // The API functions never publish.
+    for (const [fid, fn] of functions.filter(([fid]) => fid.startsWith("ApiApi")))
+      expect(fn.Properties.Environment.Variables.ALERT_TOPIC_ARN, fid).toBeUndefined();
   });
 
   it("follows the registry: a job added to the list gets its state machine, worker and alarm with no lib/ change", async () => {
@@ -298,6 +342,7 @@ describe("functions", () => {
       ...Object.values(API_LAMBDAS),
       WORKFLOW_STEPS_LAMBDA,
       RECONCILER_LAMBDA,
+      RUN_SWEEPER_LAMBDA,
       DEFAULT_SCHEDULES_LAMBDA,
       ...JOBS.map((j) => workerLambda(j.name, j.timeout_seconds)),
     ];
