@@ -105,7 +105,16 @@ describe("readAwsConfig", () => {
 
   it("reads a complete configuration", () => {
     expect(
-      readAwsConfig({ ...COMMON, ...SCHEDULING, ...CURSOR }, { scheduling: true, cursorSecret: true }),
+      readAwsConfig(
+        {
+          ...COMMON,
+          ...SCHEDULING,
+          ...CURSOR,
+          ALERT_TOPIC_ARN: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
+          SITE_URL: "https://d111.cloudfront.net",
+        },
+        { scheduling: true, cursorSecret: true },
+      ),
     ).toEqual({
       region: "ap-northeast-1",
       tables: { runs: "t-runs", control: "t-control", companies: null, recaps: null },
@@ -120,6 +129,8 @@ describe("readAwsConfig", () => {
       retentionDays: 30,
       logsInsightsGroups: ["/aws/lambda/jobdeck-steps"],
       jobName: null,
+      alertTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
+      siteUrl: "https://d111.cloudfront.net",
       tracing: false,
     });
   });
@@ -132,6 +143,8 @@ describe("readAwsConfig", () => {
       logsInsightsGroups: [],
       stateMachineArns: {},
       scheduling: null,
+      alertTopicArn: null,
+      siteUrl: null,
       tracing: true,
     });
     expect(readAwsConfig({ ...COMMON, RETENTION_DAYS: "0" }).retentionDays).toBe(0);
