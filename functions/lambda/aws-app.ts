@@ -29,6 +29,7 @@ import { JobRegistry } from "../domain/registry.ts";
 import { SchedulerService } from "../domain/scheduler-service.ts";
 import { isValidTimeZone } from "../domain/time.ts";
 import { JOBS } from "../jobs/registry.ts";
+import type { AlertPublisher } from "../ports/alert-publisher.ts";
 import { noSchedules, systemClock } from "../ports/clock.ts";
 import type { ScheduleBackend } from "../ports/schedule-backend.ts";
 import type { Run } from "../schemas/run.ts";
@@ -43,6 +44,11 @@ export type AwsAppNeeds = {
   cursorSecret?: boolean;
   /** A job worker: COMPANIES_TABLE, RECAPS_TABLE, JOBDECK_JOB_NAME. */
   jobData?: boolean;
+  /**
+   * Functions that end runs pass the failure-alert publisher (sns-alerts.ts), used when
+   * ALERT_TOPIC_ARN is set; the others never bundle an SNS client.
+   */
+  alerts?: (config: AwsConfig, wrap: ClientWrapper) => AlertPublisher;
 };
 
 export type AwsConfig = {
@@ -192,7 +198,7 @@ export type AwsApp = {
   cursorSecret(): Promise<string>;
 };
 
-type ClientWrapper = <T>(client: T) => T;
+export type ClientWrapper = <T>(client: T) => T;
 
 /**
  * Tracing is Lambda's and Step Functions' own active X-Ray tracing (set by CDK). Powertools Tracer
@@ -204,19 +210,16 @@ async function clientWrapper(_config: AwsConfig): Promise<ClientWrapper> {
 }
 
 /** Metrics for every finished run; failure alerts on the alarm topic where the function has one. */
-async function onRunFinishedFor(config: AwsConfig, env: Env, logger: JobLogger, wrap: ClientWrapper) {
+function onRunFinishedFor(
+  config: AwsConfig,
+  env: Env,
+  logger: JobLogger,
+  wrap: ClientWrapper,
+  alerts: AwsAppNeeds["alerts"],
+) {
   const metrics = runFinishedMetrics(createMetrics(env), logger);
-  if (!config.alertTopicArn) return metrics;
-  // Loaded only by the functions that end runs (the others never build an SNS client).
-  const [{ SNSClient }, { SnsAlertPublisher }] = await Promise.all([
-    import("@aws-sdk/client-sns"),
-    import("../adapters/sns-alert-publisher.ts"),
-  ]);
-  const publisher = new SnsAlertPublisher(
-    wrap(new SNSClient({ region: config.region })),
-    config.alertTopicArn,
-  );
-  const alert = alertOnFailure(publisher, config.siteUrl, logger);
+  if (!config.alertTopicArn || !alerts) return metrics;
+  const alert = alertOnFailure(alerts(config, wrap), config.siteUrl, logger);
   return async (run: Run) => {
     metrics(run);
     await alert(run);
@@ -274,7 +277,7 @@ export async function buildAwsApp(env: Env, needs: AwsAppNeeds = {}): Promise<Aw
     settings: { displayTimeZone: config.displayTimeZone, retentionDays: config.retentionDays },
     logger,
     audit: new DynamoAuditLog(doc, config.tables.control),
-    onRunFinished: await onRunFinishedFor(config, env, logger, wrap),
+    onRunFinished: onRunFinishedFor(config, env, logger, wrap, needs.alerts),
   };
   deps.nextFire = new SchedulerService(deps);
 
@@ -332,7 +335,7 @@ const apps = new Map<string, () => Promise<AwsApp>>();
  * variable) fails that invocation and is tried again by the next one.
  */
 export function awsApp(needs: AwsAppNeeds = {}, env: Env = process.env): Promise<AwsApp> {
-  const key = JSON.stringify([!!needs.scheduling, !!needs.cursorSecret, !!needs.jobData]);
+  const key = JSON.stringify([!!needs.scheduling, !!needs.cursorSecret, !!needs.jobData, !!needs.alerts]);
   let app = apps.get(key);
   if (!app) {
     app = once(() => buildAwsApp(env, needs));

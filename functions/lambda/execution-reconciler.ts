@@ -7,6 +7,7 @@ import { Reconciler } from "../domain/reconcile.ts";
 import type { WorkflowInput } from "../ports/workflow-starter.ts";
 import { awsApp, once } from "./aws-app.ts";
 import { withInvocation } from "./invocation.ts";
+import { snsAlerts } from "./sns-alerts.ts";
 
 export const STATUS_CHANGE = "Step Functions Execution Status Change";
 const ENDED: readonly string[] = ["FAILED", "TIMED_OUT", "ABORTED", "SUCCEEDED"];
@@ -60,7 +61,7 @@ export function executionEndOf(event: ExecutionStatusChangeEvent): ExecutionEnd 
 }
 
 const ready = once(async () => {
-  const app = await awsApp({});
+  const app = await awsApp({ alerts: snsAlerts });
   return { app, reconciler: new Reconciler(app.deps) };
 });
 

@@ -6,9 +6,10 @@ import { createMetrics } from "../adapters/powertools-logger.ts";
 import { RunSweeper, SWEEP_METRICS } from "../domain/run-sweeper.ts";
 import { awsApp, once } from "./aws-app.ts";
 import { withInvocation } from "./invocation.ts";
+import { snsAlerts } from "./sns-alerts.ts";
 
 const ready = once(async () => {
-  const app = await awsApp({});
+  const app = await awsApp({ alerts: snsAlerts });
   return { app, metrics: createMetrics(process.env) };
 });
 

@@ -1,14 +1,16 @@
 // Lambda entry behind every non-worker Task state of statemachines/run-job.asl.json
 // (lib/lambda-catalog.ts WORKFLOW_STEPS_LAMBDA). The payload names the step.
+
 import type { Context } from "aws-lambda";
 import { runUuidFor } from "../domain/execution-identity.ts";
 import type { WorkflowState } from "../domain/workflow-steps.ts";
 import { createStepsHandler, type StepPayload } from "../workflow/steps.ts";
 import { awsApp, once } from "./aws-app.ts";
 import { withInvocation } from "./invocation.ts";
+import { snsAlerts } from "./sns-alerts.ts";
 
 const ready = once(async () => {
-  const app = await awsApp({ scheduling: true });
+  const app = await awsApp({ scheduling: true, alerts: snsAlerts });
   return { app, run: createStepsHandler(app.deps) };
 });
 

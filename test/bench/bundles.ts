@@ -17,6 +17,7 @@ import {
   DEFAULT_SCHEDULES_LAMBDA,
   type LambdaSpec,
   RECONCILER_LAMBDA,
+  RUN_SWEEPER_LAMBDA,
   WORKFLOW_STEPS_LAMBDA,
   workerLambda,
 } from "../../lib/lambda-catalog.ts";
@@ -49,6 +50,7 @@ export function catalogEntries(): { entry: string; ids: string[] }[] {
     WORKFLOW_STEPS_LAMBDA,
     ...JOBS.map((j) => workerLambda(j.name, j.timeout_seconds)),
     RECONCILER_LAMBDA,
+    RUN_SWEEPER_LAMBDA,
     DEFAULT_SCHEDULES_LAMBDA,
   ];
   const byEntry = new Map<string, string[]>();
