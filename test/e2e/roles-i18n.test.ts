@@ -41,6 +41,8 @@ describe("viewer", () => {
     try {
       await login(page, "viewer", "/history");
       expect(await page.locator(".viewer-note").textContent()).toContain("閲覧者");
+      // The audit log is for admins: no link for a viewer (and the API answers 403).
+      expect(await page.locator("header nav").getByText("監査ログ").count()).toBe(0);
       const runNow = page.getByRole("button", { name: "今すぐ実行" });
       await runNow.waitFor();
       expect(await runNow.isDisabled()).toBe(true);
@@ -119,6 +121,7 @@ const PAGES = () => [
   { path: "/schedules/new", ja: "スケジュールを作成", en: "New schedule" },
   { path: `/schedules/${schedule.id}`, ja: "スケジュールを編集", en: "Edit schedule" },
   { path: `/runs/${finishedRun}`, ja: "実行の詳細", en: "Run" },
+  { path: "/audit", ja: "監査ログ", en: "Audit log" },
 ];
 
 /** Text a missing or broken string would leave behind. */
@@ -160,6 +163,33 @@ describe("languages", () => {
       }
     });
   }
+});
+
+describe("audit log", () => {
+  it("an admin sees who did what: the setup's schedule creation and run start, with their actor", async () => {
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/");
+      await page.locator("header nav").getByRole("link", { name: "監査ログ" }).click();
+      await page.waitForURL("**/audit");
+      const created = page.locator('[data-testid=audit-row][data-action="schedule.create"]');
+      await created.waitFor();
+      expect(await created.textContent()).toContain("tester@example.test");
+      expect(await created.textContent()).toContain(schedule.name);
+      await page.locator("select[name=action]").selectOption("run.trigger");
+      await expect.poll(() => new URL(page.url()).searchParams.get("action")).toBe("run.trigger");
+      await expect
+        .poll(() =>
+          page
+            .locator("[data-testid=audit-row]")
+            .evaluateAll((rs) => rs.map((r) => r.getAttribute("data-action"))),
+        )
+        .toEqual(["run.trigger", "run.trigger"]);
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("layout and keyboard", () => {

@@ -5,6 +5,7 @@ import { type AppContext, Ctx, type Toast, useApp } from "./app-context.ts";
 import { localLogin, logoutUrl, type Role, type Session, startCognitoLogin } from "./auth.ts";
 import type { WebConfig } from "./config.ts";
 import { initialLang, type Lang, type MessageKey, saveLang, type Translate, translator } from "./i18n.ts";
+import { AuditPage } from "./pages/audit.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
 import { JobsPage } from "./pages/jobs.tsx";
@@ -17,6 +18,7 @@ const NAV = [
   { href: "/history", key: "nav_history" },
   { href: "/jobs", key: "nav_jobs" },
   { href: "/schedules", key: "nav_schedules" },
+  { href: "/audit", key: "nav_audit", adminOnly: true },
 ] as const;
 
 export function App({ config, initialSession }: { config: WebConfig; initialSession: Session | null }) {
@@ -84,6 +86,7 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
   else if (match("/history", path)) page = <HistoryPage />;
   else if (match("/jobs", path)) page = <JobsPage />;
   else if (match("/schedules", path)) page = <SchedulesPage />;
+  else if (match("/audit", path)) page = <AuditPage />;
   else if (match("/schedules/new", path)) page = <ScheduleEditPage id={null} />;
   else if (schedule) page = <ScheduleEditPage id={schedule.id ?? ""} />;
   else if (run) page = <RunPage id={run.id ?? ""} />;
@@ -106,7 +109,7 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
           </a>
           <nav aria-label={t("nav_label")}>
             <ul>
-              {NAV.map((n) => {
+              {NAV.filter((n) => !("adminOnly" in n) || ctx.canWrite).map((n) => {
                 const active = n.href === "/" ? path === "/" : path.startsWith(n.href);
                 return (
                   <li key={n.href}>

@@ -1,0 +1,161 @@
+// 監査ログ (admins): who did what and when, with what changed (before → after), newest first.
+import { useRef, useState } from "preact/hooks";
+import { AUDIT_ACTIONS, type AuditEntry } from "../../../functions/schemas/audit.ts";
+import { api } from "../api.ts";
+import { PageTitle } from "../app.tsx";
+import { useApp } from "../app-context.ts";
+import { ErrorNote, When } from "../components/ui.tsx";
+import { usePoll } from "../hooks.ts";
+import type { MessageKey } from "../i18n.ts";
+import { setQuery, useLocation } from "../router.ts";
+
+type AuditPage = { count: number; results: AuditEntry[]; next_cursor: string | null };
+
+/** The fields that differ between before and after (all of one side when the other is absent). */
+export function changes(e: Pick<AuditEntry, "before" | "after">): Array<[string, unknown, unknown]> {
+  const keys = new Set([...Object.keys(e.before ?? {}), ...Object.keys(e.after ?? {})]);
+  const out: Array<[string, unknown, unknown]> = [];
+  for (const k of keys) {
+    if (k === "updated_at" || k === "updated_by") continue;
+    const b = e.before?.[k];
+    const a = e.after?.[k];
+    if (JSON.stringify(b) !== JSON.stringify(a)) out.push([k, b, a]);
+  }
+  return out;
+}
+
+const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+
+export function AuditPage() {
+  const { t } = useApp();
+  const { query } = useLocation();
+  const action = query.get("action") ?? "";
+  const actor = query.get("actor") ?? "";
+  const cursor = query.get("cursor") ?? "";
+  const stack = useRef<string[]>([]);
+  const [actorInput, setActorInput] = useState(actor);
+  const page = usePoll(
+    (signal) =>
+      api<AuditPage>("/v1/audit", {
+        conditional: true,
+        signal,
+        query: { action, actor, cursor, limit: "50" },
+      }),
+    10_000,
+    JSON.stringify([action, actor, cursor]),
+  );
+  return (
+    <section>
+      <PageTitle titleKey="audit_title" />
+      <form
+        class="filters"
+        aria-label={t("filters")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          stack.current = [];
+          setQuery({ actor: actorInput.trim(), cursor: null }, { push: true });
+        }}
+      >
+        <label>
+          {t("audit_action")}
+          <select
+            name="action"
+            value={action}
+            onChange={(e) => {
+              stack.current = [];
+              setQuery({ action: e.currentTarget.value, cursor: null }, { push: true });
+            }}
+          >
+            <option value="">{t("all")}</option>
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {t(`audit_${a.replace(".", "_")}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("audit_actor")}
+          <input name="actor" value={actorInput} onInput={(e) => setActorInput(e.currentTarget.value)} />
+        </label>
+        <button type="submit" class="btn small">
+          {t("apply")}
+        </button>
+      </form>
+      <ErrorNote error={page.error} />
+      <div class="table-wrap">
+        <table>
+          <caption class="sr-only">{t("audit_title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("audit_when")}</th>
+              <th scope="col">{t("audit_actor")}</th>
+              <th scope="col">{t("audit_action")}</th>
+              <th scope="col">{t("audit_target")}</th>
+              <th scope="col">{t("audit_changes")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data?.results.map((e) => (
+              <tr key={e.id} data-testid="audit-row" data-action={e.action}>
+                <td class="nowrap">
+                  <When iso={e.at} compact />
+                </td>
+                <td>{e.actor}</td>
+                <td>{t(`audit_${e.action.replace(".", "_")}` as MessageKey)}</td>
+                <td>
+                  {e.action.startsWith("run.") ? (
+                    <a href={`/runs/${e.target}`}>{e.target_name ?? e.target.slice(0, 8)}</a>
+                  ) : e.action.startsWith("schedule.") && e.action !== "schedule.delete" ? (
+                    <a href={`/schedules/${e.target}`}>{e.target_name ?? e.target}</a>
+                  ) : (
+                    (e.target_name ?? e.target)
+                  )}
+                </td>
+                <td>
+                  <ul class="plain small mono">
+                    {changes(e)
+                      .slice(0, 8)
+                      .map(([k, b, a]) => (
+                        <li key={k}>
+                          {k}: {show(b)} → {show(a)}
+                        </li>
+                      ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+            {page.data && page.data.results.length === 0 && (
+              <tr>
+                <td colSpan={5} class="empty">
+                  {t("audit_empty")}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav class="pager" aria-label={t("pages")}>
+        <button
+          type="button"
+          class="btn"
+          disabled={!cursor}
+          onClick={() => setQuery({ cursor: stack.current.pop() ?? null }, { push: true })}
+        >
+          ← {t("newer")}
+        </button>
+        <button
+          type="button"
+          class="btn"
+          disabled={!page.data?.next_cursor}
+          onClick={() => {
+            stack.current.push(cursor);
+            setQuery({ cursor: page.data?.next_cursor ?? null }, { push: true });
+          }}
+        >
+          {t("older")} →
+        </button>
+      </nav>
+    </section>
+  );
+}
