@@ -106,6 +106,9 @@ try {
   await page.locator("[data-testid=schedule-row] a").first().click();
   await page.locator("[data-testid=preview-times] li").first().waitFor();
   await shot("schedule-edit");
+  await page.goto("/audit");
+  await page.locator("[data-testid=audit-row]").first().waitFor();
+  await shot("audit");
   await page.goto(`/runs/${finishedRecap}`);
   await page.locator("[data-testid=skip-breakdown]").waitFor();
   await shot("run-detail");
