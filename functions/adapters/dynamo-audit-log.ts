@@ -4,6 +4,7 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditFilter, AuditLog, AuditPosition } from "../ports/audit-log.ts";
 import type { AuditEntry } from "../schemas/audit.ts";
+import { isConditionFailure } from "./dynamo-errors.ts";
 
 const PREFIX = "AUDIT#";
 /** Audit entries outlive runs: kept 400 days whatever the runs' retention. */
@@ -52,7 +53,7 @@ export class DynamoAuditLog implements AuditLog {
         }),
       )
       .catch((e: unknown) => {
-        if ((e as { name?: string }).name !== "ConditionalCheckFailedException") throw e;
+        if (!isConditionFailure(e)) throw e;
       });
   }
 

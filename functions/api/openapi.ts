@@ -44,6 +44,10 @@ const errorResponse = (description: string) => ({
 
 let cached: unknown;
 
+/** A list query's zod schema as OpenAPI query parameters (all optional). */
+const queryParameters = (props: Record<string, unknown>) =>
+  Object.entries(props).map(([name, s]) => ({ name, in: "query", required: false, schema: s }));
+
 export function openApiDocument(): unknown {
   if (cached) return cached;
   const queryProps = (schema(ListRunsQuerySchema, "input").properties ?? {}) as Record<string, unknown>;
@@ -70,12 +74,7 @@ export function openApiDocument(): unknown {
       },
     };
     if (r.path === "/v1/runs" && r.method === "GET") {
-      op.parameters = Object.entries(queryProps).map(([name, s]) => ({
-        name,
-        in: "query",
-        required: false,
-        schema: s,
-      }));
+      op.parameters = queryParameters(queryProps);
       op.responses = {
         ...(op.responses as object),
         "200": {
@@ -156,12 +155,7 @@ export function openApiDocument(): unknown {
     }
     if (r.path === "/v1/audit") {
       const auditProps = (schema(ListAuditQuerySchema, "input").properties ?? {}) as Record<string, unknown>;
-      op.parameters = Object.entries(auditProps).map(([name, s]) => ({
-        name,
-        in: "query",
-        required: false,
-        schema: s,
-      }));
+      op.parameters = queryParameters(auditProps);
       op.responses = {
         ...(op.responses as object),
         "200": {

@@ -7,6 +7,7 @@ import { useApp } from "../app-context.ts";
 import { fmtDateTime, fmtRelative, tzLabel } from "../format.ts";
 import { useNow } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { setQuery } from "../router.ts";
 
 const STATUS_SYMBOL: Record<RunStatus, string> = {
   QUEUED: "◷",
@@ -349,5 +350,47 @@ export function JobSelect({
         </option>
       ))}
     </select>
+  );
+}
+
+/**
+ * Newer / Older over a signed cursor kept in the URL (?cursor=). The cursors of the pages walked
+ * so far are kept in memory, so Newer goes back one page; a shared link starts a new walk.
+ */
+export function Pager({
+  cursor,
+  next,
+  stack,
+  children,
+}: {
+  cursor: string;
+  next: string | null | undefined;
+  stack: { current: string[] };
+  children?: ComponentChildren;
+}) {
+  const { t } = useApp();
+  return (
+    <nav class="pager" aria-label={t("pages")}>
+      <button
+        type="button"
+        class="btn"
+        disabled={!cursor}
+        onClick={() => setQuery({ cursor: stack.current.pop() ?? null }, { push: true })}
+      >
+        ← {t("newer")}
+      </button>
+      {children}
+      <button
+        type="button"
+        class="btn"
+        disabled={!next}
+        onClick={() => {
+          stack.current.push(cursor);
+          setQuery({ cursor: next ?? null }, { push: true });
+        }}
+      >
+        {t("older")} →
+      </button>
+    </nav>
   );
 }

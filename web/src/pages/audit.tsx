@@ -4,7 +4,7 @@ import { AUDIT_ACTIONS, type AuditEntry } from "../../../functions/schemas/audit
 import { api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
-import { ErrorNote, When } from "../components/ui.tsx";
+import { ErrorNote, Pager, When } from "../components/ui.tsx";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
@@ -135,27 +135,7 @@ export function AuditPage() {
           </tbody>
         </table>
       </div>
-      <nav class="pager" aria-label={t("pages")}>
-        <button
-          type="button"
-          class="btn"
-          disabled={!cursor}
-          onClick={() => setQuery({ cursor: stack.current.pop() ?? null }, { push: true })}
-        >
-          ← {t("newer")}
-        </button>
-        <button
-          type="button"
-          class="btn"
-          disabled={!page.data?.next_cursor}
-          onClick={() => {
-            stack.current.push(cursor);
-            setQuery({ cursor: page.data?.next_cursor ?? null }, { push: true });
-          }}
-        >
-          {t("older")} →
-        </button>
-      </nav>
+      <Pager cursor={cursor} next={page.data?.next_cursor} stack={stack} />
     </section>
   );
 }

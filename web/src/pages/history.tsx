@@ -6,7 +6,7 @@ import { api, type JobProgressAnswer, type JobView, type RunsPage } from "../api
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { TriggerDialog } from "../components/trigger-dialog.tsx";
-import { CopyButton, ErrorNote, StatusBadge, When } from "../components/ui.tsx";
+import { CopyButton, ErrorNote, Pager, StatusBadge, When } from "../components/ui.tsx";
 import { dateInputToInstant, fmtDuration, fmtNumber, startOfDay } from "../format.ts";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
@@ -292,30 +292,11 @@ export function HistoryPage() {
           </tbody>
         </table>
       </div>
-      <nav class="pager" aria-label={t("pages")}>
-        <button
-          type="button"
-          class="btn"
-          disabled={!cursor}
-          onClick={() => setQuery({ cursor: cursorStack.current.pop() ?? null }, { push: true })}
-        >
-          ← {t("newer")}
-        </button>
+      <Pager cursor={cursor} next={page?.next_cursor} stack={cursorStack}>
         <span class="muted" data-testid="page-count">
           {page ? t("rows_shown", { n: page.count }) : ""}
         </span>
-        <button
-          type="button"
-          class="btn"
-          disabled={!page?.next_cursor}
-          onClick={() => {
-            cursorStack.current.push(cursor);
-            setQuery({ cursor: page?.next_cursor ?? null }, { push: true });
-          }}
-        >
-          {t("older")} →
-        </button>
-      </nav>
+      </Pager>
       {jobs.length > 0 && (
         <TriggerDialog
           jobs={jobs}
