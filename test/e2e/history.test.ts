@@ -180,6 +180,24 @@ describe("history page", () => {
       expect(polls.length).toBeGreaterThanOrEqual(1);
       expect(polls.every((s) => s === 304)).toBe(true);
       expect(await page.locator(".run-detail-row").count()).toBe(1);
+
+      // A page that does change (a new run on it) refreshes in place: scroll, expansion and
+      // filters stay.
+      await page.goto("/history?period=30d");
+      await expect.poll(() => page.locator("[data-testid=run-row]").count()).toBe(100);
+      await page.locator("[data-testid=run-row]").nth(3).getByRole("button", { name: "詳細を表示" }).click();
+      await page.evaluate(() => window.scrollTo(0, 1500));
+      const y = await page.evaluate(() => window.scrollY);
+      expect(y).toBeGreaterThan(1000);
+      const before = (await rowIds(page))[0];
+      const fresh = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 10 } });
+      await expect
+        .poll(async () => (await rowIds(page))[0], { timeout: 10_000 })
+        .toBe(fresh.body.execution_uuid);
+      expect(before).not.toBe(fresh.body.execution_uuid);
+      expect(Math.abs((await page.evaluate(() => window.scrollY)) - y)).toBeLessThan(200);
+      expect(await page.locator(".run-detail-row").count()).toBe(1);
+      expect(new URL(page.url()).searchParams.get("period")).toBe("30d");
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();

@@ -165,6 +165,30 @@ describe("languages", () => {
   }
 });
 
+describe("session", () => {
+  it("a token the API no longer accepts brings the login back, and logging in returns to the same page", async () => {
+    const { page, context } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/schedules?enabled=true");
+      await page.locator("[data-testid=schedule-row]").first().waitFor();
+      // The token goes bad (expired, revoked…): the next poll is a 401.
+      await page.evaluate(() => {
+        const s = JSON.parse(sessionStorage.getItem("jobdeck.session") ?? "{}");
+        s.token = `${s.token}x`;
+        sessionStorage.setItem("jobdeck.session", JSON.stringify(s));
+      });
+      await page.reload();
+      await page.locator("#login-user").waitFor({ timeout: 15_000 });
+      expect(new URL(page.url()).pathname).toBe("/schedules");
+      await page.locator("form button[type=submit]").click();
+      await page.locator("[data-testid=schedule-row]").first().waitFor();
+      expect(new URL(page.url()).search).toBe("?enabled=true");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("audit log", () => {
   it("an admin sees who did what: the setup's schedule creation and run start, with their actor", async () => {
     const { page, context, errors } = await newPage(browser, h.url);
