@@ -148,6 +148,10 @@ describe("live progress", () => {
       await toast.waitFor({ timeout: 20_000 });
       expect(await toast.textContent()).toMatch(/取得 60 \/ 登録 0 \/ スキップ 0 · \d+(\.\d)? 秒/);
       await expect.poll(() => active.count()).toBe(0);
+      // The card keeps the last run's counts (the seed's 同期件数).
+      await expect
+        .poll(() => card.locator("[data-testid=job-last-counts]").textContent())
+        .toBe("取得 60 / 登録 0 / スキップ 0");
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();

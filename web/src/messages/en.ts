@@ -152,6 +152,8 @@ export const en: Record<keyof typeof ja, string> = {
   next_fires: "Next runs",
   time_changed: "{name} now runs daily at {time}",
   last_run: "Last run",
+  last_counts: "Last counts",
+  errors_n: "{n} errors",
   runs_24h: "Last 24 hours",
   runs_24h_line: "{n} runs · {ok} success · {failed} failed",
   view_history: "View history",

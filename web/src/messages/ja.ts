@@ -156,6 +156,8 @@ export const ja = {
   next_fires: "次回以降の実行予定",
   time_changed: "{name} を毎日 {time} に変更しました",
   last_run: "前回の実行",
+  last_counts: "前回の件数",
+  errors_n: "エラー {n} 件",
   runs_24h: "直近 24 時間",
   runs_24h_line: "{n} 回実行 · 成功率 {ok} · 失敗 {failed}",
   view_history: "履歴を見る",

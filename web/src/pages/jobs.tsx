@@ -218,6 +218,21 @@ function JobCard({
             <span class="muted">{t("no_runs_yet")}</span>
           )}
         </dd>
+        {j.last_run && (
+          <>
+            <dt>{t("last_counts")}</dt>
+            <dd data-testid="job-last-counts">
+              {t("counts_line", {
+                fetched: fmtNumber(j.last_run.input_count),
+                inserted: fmtNumber(j.last_run.inserted_count),
+                skipped: fmtNumber(j.last_run.skipped_count),
+              })}
+              {j.last_run.error_count > 0 && (
+                <span class="warn"> · {t("errors_n", { n: fmtNumber(j.last_run.error_count) })}</span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>{t("runs_24h")}</dt>
         <dd>{t("runs_24h_line", { n: s24.total, ok: fmtPercent(s24.success_rate), failed: s24.failed })}</dd>
       </dl>
