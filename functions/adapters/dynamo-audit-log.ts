@@ -5,29 +5,14 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/
 import type { AuditFilter, AuditLog, AuditPosition } from "../ports/audit-log.ts";
 import type { AuditEntry } from "../schemas/audit.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
+import { feedBucket, previousBucket } from "./dynamo-run-store.ts";
 
 const PREFIX = "AUDIT#";
 /** Audit entries outlive runs: kept 400 days whatever the runs' retention. */
 export const AUDIT_RETENTION_DAYS = 400;
 
-const monthOf = (iso: string) => iso.slice(0, 7);
-
-/** Months from `until`'s back to `since`'s, newest first ("2026-11", "2026-10", …). */
-export function monthsBetween(since: Date, until: Date): string[] {
-  const out: string[] = [];
-  let y = until.getUTCFullYear();
-  let m = until.getUTCMonth();
-  const stop = since.getUTCFullYear() * 12 + since.getUTCMonth();
-  while (y * 12 + m >= stop) {
-    out.push(`${y}-${String(m + 1).padStart(2, "0")}`);
-    m -= 1;
-    if (m < 0) {
-      m = 11;
-      y -= 1;
-    }
-  }
-  return out;
-}
+// The same "yyyy-mm" month buckets as the runs' all-jobs feed.
+const monthOf = feedBucket;
 
 export class DynamoAuditLog implements AuditLog {
   constructor(
@@ -73,9 +58,15 @@ export class DynamoAuditLog implements AuditLog {
       values[`:${key}`] = v;
       conds.push(`#${key} = :${key}`);
     }
-    const startMonth = after ? monthOf(new Date(after.at).toISOString()) : null;
-    for (const month of monthsBetween(filter.since, filter.until)) {
-      if (startMonth && month > startMonth) continue;
+    // Newest month first, from the cursor's month (or the window's end) back to the window's start.
+    const untilMonth = monthOf(filter.until.toISOString());
+    const afterMonth = after ? monthOf(new Date(after.at).toISOString()) : untilMonth;
+    const sinceMonth = monthOf(filter.since.toISOString());
+    for (
+      let month = afterMonth < untilMonth ? afterMonth : untilMonth;
+      month >= sinceMonth;
+      month = previousBucket(month)
+    ) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await this.doc.send(

@@ -24,7 +24,8 @@ export function feedBucket(startedAt: string): string {
   return startedAt.slice(0, 7);
 }
 
-function previousBucket(bucket: string): string {
+/** The month before a "yyyy-mm" bucket ("2026-01" → "2025-12"). */
+export function previousBucket(bucket: string): string {
   const [y, m] = bucket.split("-").map(Number) as [number, number];
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
 }

@@ -1,15 +1,12 @@
 import { AuditTrail } from "../domain/audit.ts";
 import { canonicalJson } from "../domain/concurrency.ts";
-import { ValidationError } from "../domain/errors.ts";
+import { badCursor } from "../domain/run-queries.ts";
 import { SchedulerService } from "../domain/scheduler-service.ts";
 import type { AuditPosition } from "../ports/audit-log.ts";
 import { ListAuditQuerySchema } from "../schemas/audit.ts";
 import { SetPausedRequestSchema } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
-
-const badCursor = () =>
-  new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
 
 export function createSchedulerApi(app: ApiApp) {
   const tz = app.deps.settings.displayTimeZone;

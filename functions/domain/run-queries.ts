@@ -25,7 +25,7 @@ export type RunsPage = {
   next_cursor: string | null;
 };
 
-const badCursor = () =>
+export const badCursor = () =>
   new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
 
 /**

@@ -33,10 +33,16 @@ export function runBudgetSeconds(job: Pick<JobDefinition, "timeout_seconds" | "r
   return total;
 }
 
-/** When the sweep ends a RUNNING run of this job (null: the job is unknown, use the default). */
+/** A run of a job no longer in the registry: defineJob's default timeout (900 s), one attempt. */
+const UNKNOWN_JOB_BUDGET_SECONDS = 900;
+const budgetOf = (job: JobDefinition | undefined) =>
+  job ? runBudgetSeconds(job) : UNKNOWN_JOB_BUDGET_SECONDS;
+const deadlineAfter = (startedAt: string, budgetSeconds: number) =>
+  Date.parse(startedAt) + (budgetSeconds + SWEEP_GRACE_SECONDS) * 1000;
+
+/** When the sweep ends a RUNNING run of this job (the scheduler status calls such runs stale). */
 export function sweepDeadline(run: Pick<Run, "started_at">, job: JobDefinition | undefined): number {
-  const budget = job ? runBudgetSeconds(job) : 900;
-  return Date.parse(run.started_at) + (budget + SWEEP_GRACE_SECONDS) * 1000;
+  return deadlineAfter(run.started_at, budgetOf(job));
 }
 
 export type SweepResult = { ended: string[]; missed: MissedFire[] };
@@ -66,8 +72,8 @@ export class RunSweeper {
     for (const run of await runs.listActive()) {
       const job = registry.find(run.job_name);
       let outcome: { status: "TIMED_OUT" | "SKIPPED"; summary: string } | null = null;
-      if (run.status === "RUNNING" && now > sweepDeadline(run, job)) {
-        const budget = job ? runBudgetSeconds(job) : 900;
+      const budget = budgetOf(job);
+      if (run.status === "RUNNING" && now > deadlineAfter(run.started_at, budget)) {
         outcome = {
           status: "TIMED_OUT",
           summary: `no end was recorded within the job's time budget (${budget} s for ${job?.retry.attempts ?? 1} attempt(s)) plus ${SWEEP_GRACE_SECONDS} s; ended by the sweeper`,

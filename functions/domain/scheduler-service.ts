@@ -80,9 +80,7 @@ export class SchedulerService implements NextFireLookup {
       running_runs: active.map(summarize),
       // Stale: past the point where the sweeper ends it (its whole time budget plus the grace).
       stale_runs: running
-        .filter(
-          (r) => this.deps.clock.now().getTime() > sweepDeadline(r, this.deps.registry.find(r.job_name)),
-        )
+        .filter((r) => now > sweepDeadline(r, this.deps.registry.find(r.job_name)))
         .map(summarize),
       long_running_runs: running.filter((r) => age(r.started_at) > LONG_RUNNING_SECONDS).map(summarize),
       missed_fires: missed,

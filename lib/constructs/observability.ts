@@ -67,6 +67,19 @@ export class JobdeckObservability extends Construct {
 
     this.topic = props.alarms.topic;
     const action = new SnsAction(this.topic);
+    /** Every alarm here fires on the first occurrence (≥ 1 in a period), to the topic; no data is fine. */
+    const alarmOnAny = (id: string, description: string, metric: cloudwatch.IMetric) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      this.alarms.push(alarm);
+    };
 
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       defaultInterval: Duration.days(7),
@@ -89,16 +102,11 @@ export class JobdeckObservability extends Construct {
       statistic: cloudwatch.Stats.SUM,
       period: PERIOD,
     });
-    const missedAlarm = new cloudwatch.Alarm(this, "MissedFiresAlarm", {
-      alarmDescription: "jobdeck: a schedule's fire time passed with no run (see GET /v1/scheduler/status)",
-      metric: missed,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    missedAlarm.addAlarmAction(action);
-    this.alarms.push(missedAlarm);
+    alarmOnAny(
+      "MissedFiresAlarm",
+      "jobdeck: a schedule's fire time passed with no run (see GET /v1/scheduler/status)",
+      missed,
+    );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: "Missed schedule fires and swept runs",
@@ -118,16 +126,11 @@ export class JobdeckObservability extends Construct {
     for (const { job, stateMachine } of props.workflows) {
       const jid = jobConstructId(job.name);
       const failures = runMetric(RUN_METRICS.failures, job.name, cloudwatch.Stats.SUM);
-      const alarm = new cloudwatch.Alarm(this, `${jid}FailedRunsAlarm`, {
-        alarmDescription: `jobdeck: a run of ${job.name} ended FAILURE or TIMED_OUT`,
-        metric: failures,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(action);
-      this.alarms.push(alarm);
+      alarmOnAny(
+        `${jid}FailedRunsAlarm`,
+        `jobdeck: a run of ${job.name} ended FAILURE or TIMED_OUT`,
+        failures,
+      );
 
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
@@ -168,19 +171,14 @@ export class JobdeckObservability extends Construct {
     }
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      const alarm = new cloudwatch.Alarm(this, `${name}DeadLetterAlarm`, {
-        alarmDescription: `jobdeck: ${name} dead-letter queue holds messages (an event was not delivered)`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({
+      alarmOnAny(
+        `${name}DeadLetterAlarm`,
+        `jobdeck: ${name} dead-letter queue holds messages (an event was not delivered)`,
+        queue.metricApproximateNumberOfMessagesVisible({
           period: PERIOD,
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(action);
-      this.alarms.push(alarm);
+      );
     }
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: "alarms", alarms: this.alarms, width: 24 }),

@@ -17,8 +17,17 @@ import { Dialog, ErrorNote, RunProgress, StatusBadge, Switch, When } from "../co
 import { dailyExpression, dailyTime } from "../daily-schedule.ts";
 import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent, tzLabel } from "../format.ts";
 import { useDebounced, usePoll } from "../hooks.ts";
+import type { Translate } from "../i18n.ts";
 
 type ScheduleSummary = JobView["schedules"][number];
+
+/** "取得 4,411 / 登録 4,411 / スキップ 0": a run's counts, on the card and in its end toast. */
+const countsLine = (t: Translate, r: Pick<Run, "input_count" | "inserted_count" | "skipped_count">) =>
+  t("counts_line", {
+    fetched: fmtNumber(r.input_count),
+    inserted: fmtNumber(r.inserted_count),
+    skipped: fmtNumber(r.skipped_count),
+  });
 
 export function JobsPage() {
   const { t, lang, toast } = useApp();
@@ -40,11 +49,7 @@ export function JobsPage() {
     for (const [id, job] of seen.current) {
       if (now.has(id)) continue;
       void api<Run>(`/v1/runs/${id}`).then((r) => {
-        const counts = t("counts_line", {
-          fetched: fmtNumber(r.input_count),
-          inserted: fmtNumber(r.inserted_count),
-          skipped: fmtNumber(r.skipped_count),
-        });
+        const counts = countsLine(t, r);
         if (r.status === "SUCCESS")
           toast({
             kind: "success",
@@ -222,11 +227,7 @@ function JobCard({
           <>
             <dt>{t("last_counts")}</dt>
             <dd data-testid="job-last-counts">
-              {t("counts_line", {
-                fetched: fmtNumber(j.last_run.input_count),
-                inserted: fmtNumber(j.last_run.inserted_count),
-                skipped: fmtNumber(j.last_run.skipped_count),
-              })}
+              {countsLine(t, j.last_run)}
               {j.last_run.error_count > 0 && (
                 <span class="warn"> · {t("errors_n", { n: fmtNumber(j.last_run.error_count) })}</span>
               )}
