@@ -1,24 +1,29 @@
-import * as z from "zod/mini";
-import { DashboardService, WINDOWS } from "../domain/dashboard-service.ts";
+import { DashboardService } from "../domain/dashboard-service.ts";
+import { StatsQuerySchema } from "../schemas/dashboard.ts";
 import type { ApiApp } from "./app.ts";
-import { apiHandler, json, parseWith, presentTimes } from "./http.ts";
+import { contractHandler, etagOf, parseWith } from "./http.ts";
 
-const StatsQuerySchema = z.strictObject({
-  window: z.optional(z.enum(Object.keys(WINDOWS) as [keyof typeof WINDOWS, ...(keyof typeof WINDOWS)[]])),
-});
+/**
+ * A weak ETag over the answer without the fields that only say when it was computed: an idle
+ * dashboard polled every few seconds then costs 304s, not the whole answer each time.
+ */
+const stableTag = (body: object, volatile: readonly string[]) =>
+  etagOf(JSON.stringify(body, (k, v) => (volatile.includes(k) ? undefined : v)));
 
 export function createDashboardApi(app: ApiApp) {
-  const tz = app.deps.settings.displayTimeZone;
   const dashboard = new DashboardService(app.deps);
-  return apiHandler(
+  return contractHandler(
     {
       "GET /v1/dashboard/job-stats": async (req) => {
         const q = parseWith(StatsQuerySchema, req.query, "query");
-        return json(200, presentTimes(await dashboard.jobStats(q.window ?? "24h"), tz));
+        const body = await dashboard.jobStats(q.window ?? "24h");
+        return { status: 200, body, headers: { etag: stableTag(body, ["generated_at", "since"]) } };
       },
-      "GET /v1/dashboard/job-progress": async () =>
-        json(200, presentTimes(await dashboard.jobProgress(), tz)),
+      "GET /v1/dashboard/job-progress": async () => {
+        const body = await dashboard.jobProgress();
+        return { status: 200, body, headers: { etag: stableTag(body, ["generated_at"]) } };
+      },
     },
-    { logger: app.deps.logger },
+    { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
 }

@@ -11,7 +11,8 @@ import type * as z from "zod/mini";
 import { DomainError, issuesToFields, RateLimitedError, ValidationError } from "../domain/errors.ts";
 import type { JobLogger } from "../domain/job.ts";
 import { toDisplayTime } from "../domain/time.ts";
-import { ROUTES, type Role, routeKey } from "./routes.ts";
+import type { Answer } from "./contract.ts";
+import { ROUTES, type Role, type RouteKey, routeKey } from "./routes.ts";
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -57,6 +58,12 @@ export function errorResult(status: number, code: string, message: string, detai
   return json(status, { error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
 
+/** 401 with the RFC 6750 challenge, so a client knows which scheme to send. */
+export function unauthorized(): ApiResult {
+  const res = errorResult(401, "unauthorized", "a valid bearer token is required");
+  return { ...res, headers: { ...res.headers, "www-authenticate": 'Bearer realm="jobdeck"' } };
+}
+
 /**
  * API Gateway passes JWT claims as strings; an array claim such as `cognito:groups` arrives as
  * "[admin viewer]". Accept that form and real arrays (the local server sends the same strings).
@@ -88,8 +95,37 @@ export function actorOf(identity: Identity | null): string {
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-/** JSON.parse that refuses prototype-pollution keys anywhere in the document. */
+/** Deeper documents are refused before parsing: no job parameter nests this far, and deep nesting
+ * is how a body exhausts the stack (JSON.parse's reviver and every later walk recurse). */
+export const MAX_JSON_DEPTH = 32;
+
+/** Nesting depth of a JSON text, counted without parsing (brackets inside strings ignored). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** JSON.parse that refuses prototype-pollution keys anywhere in the document and over-deep nesting. */
 export function parseJsonStrict(text: string): unknown {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new ValidationError("body is nested too deeply", [
+      { field: "(body)", message: `nests deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
+  }
   return JSON.parse(text, (key, value) => {
     if (FORBIDDEN_KEYS.has(key))
       throw new ValidationError("forbidden key in body", [{ field: key, message: "is not allowed" }]);
@@ -126,7 +162,9 @@ function readBody(event: ApiEvent, headers: Record<string, string>): unknown {
     return parseJsonStrict(buf.toString("utf8"));
   } catch (e) {
     if (e instanceof DomainError) throw e;
-    throw new ValidationError("body is not valid JSON", [{ field: "(body)", message: (e as Error).message }]);
+    // Only the parser's own syntax message is the client's business; anything else stays inside.
+    const message = e instanceof SyntaxError ? e.message : "is not valid JSON";
+    throw new ValidationError("body is not valid JSON", [{ field: "(body)", message }]);
   }
 }
 
@@ -142,7 +180,8 @@ export function parseWith<S extends z.ZodMiniType>(
   return r.data as z.output<S>;
 }
 
-const TIME_KEY = /(_at|_for)$|^at$/;
+/** Keys whose string values are instants: every one is answered with the display offset. */
+const TIME_KEY = /(_at|_for|_date|_time)$|^(at|since|until)$/;
 const OPAQUE_KEYS = new Set(["params", "parameter_schema", "options"]);
 
 /** Renders stored UTC instants with the display time zone's offset (spec/api.md "Times"). */
@@ -162,6 +201,24 @@ export function presentTimes(value: unknown, timeZone: string, key = ""): unknow
   return value;
 }
 
+/** Weak comparison (RFC 9110 §8.8.3.2): `W/` is ignored; `*` matches any current version. */
+export function tagMatches(header: string, current: string): boolean {
+  const bare = (t: string) => t.trim().replace(/^W\//, "");
+  return header.split(",").some((t) => t.trim() === "*" || bare(t) === bare(current));
+}
+
+/** If-Match on a write: a version the client saw that is no longer current → 412, nothing written. */
+export function requireMatch(ifMatch: string, current: string): void {
+  if (!tagMatches(ifMatch, current)) {
+    throw new DomainError(
+      412,
+      "precondition_failed",
+      "the resource changed since you read it (If-Match does not match its current ETag); read it again",
+      { current_etag: current },
+    );
+  }
+}
+
 export function etagOf(body: string): string {
   return `W/"${createHash("sha1").update(body).digest("base64url")}"`;
 }
@@ -169,6 +226,32 @@ export function etagOf(body: string): string {
 const ROLE_OF = new Map(ROUTES.map((r) => [routeKey(r), r.role]));
 
 export type ApiHandlerOptions = { logger: JobLogger };
+
+/** A route's handler, typed by the contract: it can only answer a documented status and body. */
+export type TypedRoutes<K extends RouteKey> = { [P in K]: (req: ApiRequest) => Promise<Answer<P>> };
+
+/**
+ * `apiHandler` over handlers typed by the contract (functions/api/contract.ts). Answers are
+ * rendered here: times get the display offset (spec/api.md "Times"), bodies become JSON.
+ */
+export function contractHandler<K extends RouteKey>(
+  routes: TypedRoutes<K>,
+  opts: ApiHandlerOptions & {
+    timeZone: string /** bodies sent as they are (no time rendering) */;
+    verbatim?: NoInfer<K>[];
+  },
+) {
+  const plain: Record<string, RouteHandler> = {};
+  for (const [key, handle] of Object.entries(routes) as [K, (req: ApiRequest) => Promise<Answer<K>>][]) {
+    const verbatim = opts.verbatim?.includes(key) ?? false;
+    plain[key] = async (req) => {
+      const a = (await handle(req)) as { status: number; body?: unknown; headers?: Record<string, string> };
+      const body = a.body === undefined || verbatim ? a.body : presentTimes(a.body, opts.timeZone);
+      return json(a.status, body, a.headers);
+    };
+  }
+  return apiHandler(plain, opts);
+}
 
 /**
  * Builds a Lambda handler serving `routes` (keyed by API Gateway route key, e.g. "GET /v1/runs").
@@ -183,7 +266,7 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
     const role = ROLE_OF.has(key) ? (ROLE_OF.get(key) as Role | null) : "admin";
     const identity = identityFrom(event);
     if (role !== null) {
-      if (!identity) return errorResult(401, "unauthorized", "a valid bearer token is required");
+      if (!identity) return unauthorized();
       const ok =
         identity.groups.includes("admin") || (role === "viewer" && identity.groups.includes("viewer"));
       if (!ok) return errorResult(403, "forbidden", `this action needs the ${role} group`);
@@ -207,12 +290,14 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
       // ETag on every successful GET; a matching If-None-Match costs the client no body.
       const res = request.response;
       if (!res || request.event.requestContext?.http?.method !== "GET" || res.statusCode !== 200) return;
-      const tag = etagOf(String(res.body ?? ""));
+      // A handler may name its own validator (a stored version, or a body without volatile fields).
+      const own = res.headers?.etag;
+      const tag = typeof own === "string" ? own : etagOf(String(res.body ?? ""));
       const inm = Object.entries(request.event.headers ?? {}).find(
         ([k]) => k.toLowerCase() === "if-none-match",
       )?.[1];
       res.headers = { ...res.headers, etag: tag };
-      if (inm?.split(",").some((t) => t.trim() === tag || t.trim() === "*")) {
+      if (inm !== undefined && tagMatches(inm, tag)) {
         request.response = { statusCode: 304, headers: { etag: tag, "cache-control": "no-cache" }, body: "" };
       }
     })

@@ -2,27 +2,33 @@ import { JobQueries } from "../domain/job-queries.ts";
 import { SetEnabledRequestSchema } from "../schemas/api.ts";
 import { JobNameSchema } from "../schemas/common.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
+import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
+
+/** The `enabled` flag is the job's only writable state: its ETag is the flag itself. */
+const flagTag = (enabled: boolean) => `W/"enabled-${enabled}"`;
 
 export function createJobsApi(app: ApiApp) {
-  const tz = app.deps.settings.displayTimeZone;
   const jobs = new JobQueries(app.deps);
   const jobName = (raw: string | undefined) => parseWith(JobNameSchema, raw, "job_name", "job_name");
-  return apiHandler(
+  return contractHandler(
     {
       "GET /v1/jobs": async () => {
         const all = await jobs.list();
-        return json(200, presentTimes({ count: all.length, results: all }, tz));
+        return { status: 200, body: { count: all.length, results: all } };
       },
-      "GET /v1/jobs/{job_name}": async (req) =>
-        json(200, presentTimes(await jobs.get(jobName(req.params.job_name)), tz)),
+      "GET /v1/jobs/{job_name}": async (req) => ({
+        status: 200,
+        body: await jobs.get(jobName(req.params.job_name)),
+      }),
       "PUT /v1/jobs/{job_name}/enabled": async (req) => {
         const name = jobName(req.params.job_name);
         const body = parseWith(SetEnabledRequestSchema, req.body ?? {}, "body");
+        const ifMatch = req.header("if-match");
+        if (ifMatch !== undefined) requireMatch(ifMatch, flagTag(await jobs.isEnabled(name)));
         const view = await jobs.setEnabled(name, body.enabled, actorOf(req.identity));
-        return json(200, presentTimes(view, tz));
+        return { status: 200, body: view, headers: { etag: flagTag(view.enabled) } };
       },
     },
-    { logger: app.deps.logger },
+    { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
 }

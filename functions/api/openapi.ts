@@ -1,218 +1,249 @@
-// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
-// (zod's own JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as is).
+// The OpenAPI 3.1 document, generated from the contract (functions/api/contract.ts) and the same
+// zod schemas that validate requests and type the answers. zod's JSON Schema output is draft
+// 2020-12, which OpenAPI 3.1 uses as is.
 
 import * as z from "zod/mini";
-import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
-import { AuditEntrySchema, ListAuditQuerySchema } from "../schemas/audit.ts";
-import { ErrorBodySchema } from "../schemas/common.ts";
-import { RunSchema } from "../schemas/run.ts";
+import {
+  RunsPageSchema,
+  SetEnabledRequestSchema,
+  TriggerRequestSchema,
+  TriggerResponseSchema,
+} from "../schemas/api.ts";
+import { AuditEntrySchema, AuditPageSchema } from "../schemas/audit.ts";
+import { ErrorBodySchema, HealthSchema } from "../schemas/common.ts";
+import { JobProgressAnswerSchema, JobStatsAnswerSchema, RunStatsSchema } from "../schemas/dashboard.ts";
+import { JobsListSchema, JobViewSchema, ScheduleSummarySchema } from "../schemas/job.ts";
+import { ProgressSchema, RunSchema, RunSummarySchema } from "../schemas/run.ts";
 import {
   CreateScheduleRequestSchema,
+  MissedFireSchema,
   PatchScheduleRequestSchema,
   PreviewRequestSchema,
-  ScheduleSchema,
+  PreviewResultSchema,
+  SchedulerStatusSchema,
+  SchedulesPageSchema,
+  ScheduleViewSchema,
   SetPausedRequestSchema,
 } from "../schemas/schedule.ts";
-import { ROUTES } from "./routes.ts";
+import {
+  OPERATIONS,
+  type OperationContract,
+  type RequestHeader,
+  type ResponseHeader,
+  type ResponseSpec,
+  responsesOf,
+  type Tag,
+} from "./contract.ts";
 
-const schema = (s: z.ZodMiniType, io: "input" | "output" = "output") => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
+type Json = Record<string, unknown>;
+
+/** Schemas given a name in the document (and so a type in generated clients). */
+const OUTPUT_COMPONENTS: Record<string, z.ZodMiniType> = {
+  Run: RunSchema,
+  RunSummary: RunSummarySchema,
+  Progress: ProgressSchema,
+  RunsPage: RunsPageSchema,
+  TriggerResponse: TriggerResponseSchema,
+  Job: JobViewSchema,
+  JobsList: JobsListSchema,
+  ScheduleSummary: ScheduleSummarySchema,
+  Schedule: ScheduleViewSchema,
+  SchedulesPage: SchedulesPageSchema,
+  PreviewResult: PreviewResultSchema,
+  MissedFire: MissedFireSchema,
+  SchedulerStatus: SchedulerStatusSchema,
+  RunStats: RunStatsSchema,
+  JobStats: JobStatsAnswerSchema,
+  JobProgress: JobProgressAnswerSchema,
+  AuditEntry: AuditEntrySchema,
+  AuditPage: AuditPageSchema,
+  Error: ErrorBodySchema,
+  Health: HealthSchema,
+};
+const INPUT_COMPONENTS: Record<string, z.ZodMiniType> = {
+  TriggerRequest: TriggerRequestSchema,
+  SetEnabledRequest: SetEnabledRequestSchema,
+  CreateScheduleRequest: CreateScheduleRequestSchema,
+  PatchScheduleRequest: PatchScheduleRequestSchema,
+  PreviewRequest: PreviewRequestSchema,
+  SetPausedRequest: SetPausedRequestSchema,
 };
 
-const TriggerResponseSchema = z.object({
-  execution_uuid: z.string(),
-  status: z.literal("RUNNING"),
-  next_scheduled_for: z.nullable(z.string()),
-});
+const REF = (name: string) => `#/components/schemas/${name}`;
 
-const RunsPageSchema = z.object({
-  next_scheduled_for: z.nullable(z.string()),
-  count: z.number(),
-  results: z.array(RunSchema),
-  next_cursor: z.nullable(z.string()),
-});
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const errorResponse = (description: string) => ({
-  description,
-  content: { "application/json": { schema: ref("Error") } },
-});
-
-let cached: unknown;
-
-/** A list query's zod schema as OpenAPI query parameters (all optional). */
-const queryParameters = (props: Record<string, unknown>) =>
-  Object.entries(props).map(([name, s]) => ({ name, in: "query", required: false, schema: s }));
-
-export function openApiDocument(): unknown {
-  if (cached) return cached;
-  const queryProps = (schema(ListRunsQuerySchema, "input").properties ?? {}) as Record<string, unknown>;
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of ROUTES) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: "path",
-      required: true,
-      schema: { type: "string" },
-    }));
-    const op: Record<string, unknown> = {
-      summary: r.summary,
-      operationId: `${r.method.toLowerCase()}${r.path.replace(/[^a-zA-Z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
-      security: r.role ? [{ bearer: [] }] : [],
-      "x-jobdeck-role": r.role,
-      parameters: params,
-      responses: {
-        "200": { description: "OK" },
-        ...(r.role
-          ? { "401": errorResponse("no or bad token"), "403": errorResponse("group not allowed") }
-          : {}),
-        "400": errorResponse("invalid input; details name each field"),
-      },
-    };
-    if (r.path === "/v1/runs" && r.method === "GET") {
-      op.parameters = queryParameters(queryProps);
-      op.responses = {
-        ...(op.responses as object),
-        "200": {
-          description: "A page of runs",
-          content: { "application/json": { schema: ref("RunsPage") } },
-        },
-      };
-    }
-    if (r.path === "/v1/runs/{execution_uuid}") {
-      op.responses = {
-        ...(op.responses as object),
-        "200": { description: "The run", content: { "application/json": { schema: ref("Run") } } },
-        "404": errorResponse("unknown run"),
-      };
-    }
-    if (r.path === "/v1/trigger") {
-      op.parameters = [
-        {
-          name: "Idempotency-Key",
-          in: "header",
-          required: false,
-          schema: { type: "string", maxLength: 128 },
-        },
-      ];
-      op.requestBody = { required: true, content: { "application/json": { schema: ref("TriggerRequest") } } };
-      op.responses = {
-        "202": {
-          description: "Started",
-          content: { "application/json": { schema: ref("TriggerResponse") } },
-        },
-        "400": errorResponse("options do not match the job's parameters"),
-        "401": errorResponse("no or bad token"),
-        "403": errorResponse("admin only"),
-        "404": errorResponse("unknown job"),
-        "409": errorResponse("already_running or job_disabled"),
-        "413": errorResponse("body over 64 KiB"),
-        "415": errorResponse("body is not JSON"),
-      };
-    }
-    if (r.path === "/v1/schedules" && r.method === "POST") {
-      op.requestBody = {
-        required: true,
-        content: { "application/json": { schema: ref("CreateScheduleRequest") } },
-      };
-      op.responses = {
-        ...(op.responses as object),
-        "201": { description: "Created", content: { "application/json": { schema: ref("Schedule") } } },
-        "409": errorResponse("name taken"),
-      };
-    }
-    if (r.path === "/v1/schedules/{id}" && r.method === "PUT") {
-      op.requestBody = {
-        required: true,
-        content: { "application/json": { schema: ref("CreateScheduleRequest") } },
-      };
-    }
-    if (r.path === "/v1/schedules/{id}" && r.method === "PATCH") {
-      op.requestBody = {
-        required: true,
-        content: { "application/json": { schema: ref("PatchScheduleRequest") } },
-      };
-    }
-    if (r.path === "/v1/schedules/{id}" && r.method === "GET") {
-      op.responses = {
-        ...(op.responses as object),
-        "200": { description: "The schedule", content: { "application/json": { schema: ref("Schedule") } } },
-        "404": errorResponse("unknown schedule"),
-      };
-    }
-    if (r.path === "/v1/schedules/preview") {
-      op.requestBody = { required: true, content: { "application/json": { schema: ref("PreviewRequest") } } };
-    }
-    if (r.path === "/v1/scheduler/paused") {
-      op.requestBody = {
-        required: true,
-        content: { "application/json": { schema: ref("SetPausedRequest") } },
-      };
-    }
-    if (r.path === "/v1/audit") {
-      const auditProps = (schema(ListAuditQuerySchema, "input").properties ?? {}) as Record<string, unknown>;
-      op.parameters = queryParameters(auditProps);
-      op.responses = {
-        ...(op.responses as object),
-        "200": {
-          description: "A page of audit entries, newest first",
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  count: { type: "integer" },
-                  results: { type: "array", items: ref("AuditEntry") },
-                  next_cursor: { type: ["string", "null"] },
-                },
-              },
-            },
-          },
-        },
-      };
-    }
-    if (r.path === "/v1/jobs/{job_name}/enabled") {
-      op.requestBody = {
-        required: true,
-        content: { "application/json": { schema: ref("SetEnabledRequest") } },
-      };
-    }
-    paths[r.path] = { ...(paths[r.path] ?? {}), [r.method.toLowerCase()]: op };
+/** Named schemas as JSON Schema, each reference to another named one as a $ref. */
+function components(named: Record<string, z.ZodMiniType>, io: "input" | "output"): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, s] of Object.entries(named)) registry.add(s, { id });
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: "any", uri: REF }) as {
+    schemas: Record<string, Json>;
+  };
+  const out: Record<string, Json> = {};
+  for (const [id, s] of Object.entries(schemas)) {
+    const { $schema: _s, $id: _i, ...rest } = s;
+    out[id] = rest;
   }
-  cached = {
+  return out;
+}
+
+/** A schema used in an operation: a $ref when it is a named component, else inline JSON Schema. */
+function schemaRef(s: z.ZodMiniType, io: "input" | "output"): Json {
+  const named = io === "output" ? OUTPUT_COMPONENTS : INPUT_COMPONENTS;
+  const name = Object.entries(named).find(([, v]) => v === s)?.[0];
+  if (name) return { $ref: REF(name) };
+  const { $schema: _s, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any" }) as Json;
+  return rest;
+}
+
+const TAGS: Record<Tag, string> = {
+  Runs: "Run history, one run, cancel and rerun",
+  Trigger: "Run a job now",
+  Jobs: "Registered jobs, their schedules, last and active runs; enable or disable",
+  Schedules: "When jobs run: EventBridge Scheduler expressions, policies, parameters",
+  Scheduler: "Scheduler-wide state: pause all, next fire, stale runs, missed fires",
+  Audit: "Who did what, and what changed",
+  Dashboard: "Statistics over a window and live progress",
+  Meta: "Health and this document",
+};
+
+const RESPONSE_HEADERS: Record<ResponseHeader, Json> = {
+  ETag: {
+    description: "Validator of this answer; send it back as If-None-Match (GET) or If-Match (writes)",
+    schema: { type: "string" },
+  },
+  "Retry-After": {
+    description: "Seconds to wait before trying again",
+    schema: { type: "integer", format: "int32", minimum: 1, maximum: 86400 },
+  },
+  Location: { description: "Path of the created resource", schema: { type: "string" } },
+  "Idempotent-Replayed": {
+    description: "Present when the answer is the stored first answer to this Idempotency-Key",
+    schema: { type: "string", enum: ["true"] },
+  },
+  "WWW-Authenticate": { description: "The authentication scheme: Bearer", schema: { type: "string" } },
+};
+
+const REQUEST_HEADERS: Record<RequestHeader, Json> = {
+  "Idempotency-Key": {
+    description: "The same key within 24 h returns the first answer and starts nothing new",
+    schema: { type: "string", minLength: 1, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" },
+  },
+  "If-Match": {
+    description:
+      "Write only if the resource still has this ETag (else 412); without it the write is unconditional",
+    schema: { type: "string", maxLength: 256 },
+  },
+  "If-None-Match": {
+    description: "Answer 304 without a body when the current ETag is one of these",
+    schema: { type: "string", maxLength: 1024 },
+  },
+};
+
+function response(spec: ResponseSpec): Json {
+  const headers: Json = {};
+  for (const h of spec.headers ?? []) headers[h] = { ...RESPONSE_HEADERS[h], required: true };
+  for (const h of spec.optionalHeaders ?? []) headers[h] = { ...RESPONSE_HEADERS[h], required: false };
+  return {
+    description: spec.description,
+    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(spec.schema ? { content: { "application/json": { schema: schemaRef(spec.schema, "output") } } } : {}),
+  };
+}
+
+function parameters(op: OperationContract, method: string): Json[] {
+  const out: Json[] = [];
+  for (const [name, s] of Object.entries(op.path ?? {}))
+    out.push({ name, in: "path", required: true, schema: schemaRef(s, "input") });
+  if (op.query) {
+    const q = z.toJSONSchema(op.query, { io: "input", unrepresentable: "any" }) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
+    for (const [name, s] of Object.entries(q.properties ?? {})) {
+      const { description, ...schema } = s;
+      out.push({
+        name,
+        in: "query",
+        required: q.required?.includes(name) ?? false,
+        ...(description ? { description } : {}),
+        schema,
+      });
+    }
+  }
+  const headers = [...(op.headers ?? []), ...(method === "GET" ? (["If-None-Match"] as const) : [])];
+  for (const h of headers) {
+    const { description, schema } = REQUEST_HEADERS[h];
+    out.push({ name: h, in: "header", required: false, description, schema });
+  }
+  return out;
+}
+
+/** zod marks integers by their range only; OpenAPI tools (and clients) want the format too. */
+function withIntegerFormats(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withIntegerFormats);
+  if (!node || typeof node !== "object") return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) out[k] = withIntegerFormats(v);
+  if (out.type === "integer" && out.format === undefined) out.format = "int64";
+  return out;
+}
+
+let cached: Json | undefined;
+
+export function openApiDocument(): Json {
+  if (cached) return cached;
+  const paths: Record<string, Json> = {};
+  for (const { route, op } of OPERATIONS) {
+    const responses: Json = {};
+    const all = responsesOf(route, op);
+    for (const status of Object.keys(all).sort()) responses[status] = response(all[Number(status)]!);
+    const operation: Json = {
+      operationId: op.operationId,
+      summary: route.summary,
+      description: op.description ?? route.summary,
+      tags: [op.tag],
+      security: route.role ? [{ bearer: [] }] : [],
+      "x-jobdeck-role": route.role,
+      parameters: parameters(op, route.method),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: schemaRef(op.body, "input") } },
+            },
+          }
+        : {}),
+      responses,
+    };
+    paths[route.path] = { ...(paths[route.path] ?? {}), [route.method.toLowerCase()]: operation };
+  }
+  cached = withIntegerFormats({
     openapi: "3.1.0",
     info: {
       title: "jobdeck API",
-      version: "1.0.0",
-      description: "Control plane for recurring batch jobs (spec/api.md).",
+      version: "1.1.0",
+      description:
+        "Control plane for recurring batch jobs. Times are answered with the display time zone's offset and accepted with any offset. Errors are {error: {code, message, details}}. Answers may gain fields in a minor version: ignore the ones you do not know.",
+      contact: { name: "jobdeck maintainers", url: "https://github.com/jobdeck/jobdeck" },
+      license: { name: "MIT", identifier: "MIT" },
     },
-    servers: [{ url: "/" }],
+    servers: [
+      { url: "http://127.0.0.1:3000", description: "the local stack (npm start)", "x-internal": true },
+    ],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      schemas: {
-        Run: schema(RunSchema),
-        RunsPage: schema(RunsPageSchema),
-        Error: schema(ErrorBodySchema),
-        TriggerRequest: schema(TriggerRequestSchema, "input"),
-        TriggerResponse: schema(TriggerResponseSchema),
-        SetEnabledRequest: schema(SetEnabledRequestSchema, "input"),
-        Schedule: {
-          ...schema(ScheduleSchema),
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
           description:
-            "Answers add normalized_expression, expression_description {ja, en} and next_fire_times (5).",
+            "A JWT (Cognito ID token in AWS, POST /local/token on the local stack), checked as RFC8725 advises: signature with the issuer's key, issuer, audience, expiry",
         },
-        CreateScheduleRequest: schema(CreateScheduleRequestSchema, "input"),
-        PatchScheduleRequest: schema(PatchScheduleRequestSchema, "input"),
-        PreviewRequest: schema(PreviewRequestSchema, "input"),
-        SetPausedRequest: schema(SetPausedRequestSchema, "input"),
-        AuditEntry: schema(AuditEntrySchema),
       },
+      schemas: { ...components(OUTPUT_COMPONENTS, "output"), ...components(INPUT_COMPONENTS, "input") },
     },
     paths,
-  };
+  }) as Json;
   return cached;
 }

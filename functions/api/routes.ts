@@ -13,7 +13,7 @@ export type RouteDef = {
   summary: string;
 };
 
-export const ROUTES: readonly RouteDef[] = [
+export const ROUTES = [
   { method: "GET", path: "/healthz", lambda: "meta", role: null, summary: "Liveness" },
   {
     method: "GET",
@@ -120,7 +120,13 @@ export const ROUTES: readonly RouteDef[] = [
     role: "viewer",
     summary: "Active runs with progress and the last 10 finished runs",
   },
-];
+] as const satisfies readonly RouteDef[];
+
+type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+/** API Gateway's route key of every route, e.g. "GET /v1/runs". */
+export type RouteKey = KeyOf<(typeof ROUTES)[number]>;
 
 export const routeKey = (r: Pick<RouteDef, "method" | "path">) => `${r.method} ${r.path}`;
 
@@ -128,7 +134,11 @@ export const routeKey = (r: Pick<RouteDef, "method" | "path">) => `${r.method} $
 export function matchRoute(
   method: string,
   path: string,
-): { route: RouteDef; pathParameters: Record<string, string> } | { allowed: string[] } | null {
+):
+  | { route: RouteDef; pathParameters: Record<string, string> }
+  | { allowed: string[] }
+  | { badEncoding: string }
+  | null {
   const allowed: string[] = [];
   for (const route of ROUTES) {
     const names: string[] = [];
@@ -145,9 +155,14 @@ export function matchRoute(
       continue;
     }
     const pathParameters: Record<string, string> = {};
-    names.forEach((n, i) => {
-      pathParameters[n] = decodeURIComponent(m[i + 1] ?? "");
-    });
+    for (const [i, n] of names.entries()) {
+      // A malformed escape (`%ZZ`) is the client's mistake: API Gateway answers 400, so do we.
+      try {
+        pathParameters[n] = decodeURIComponent(m[i + 1] ?? "");
+      } catch {
+        return { badEncoding: n };
+      }
+    }
     return { route, pathParameters };
   }
   return allowed.length ? { allowed } : null;

@@ -3,35 +3,31 @@ import { RunQueries } from "../domain/run-queries.ts";
 import { ListRunsQuerySchema } from "../schemas/api.ts";
 import { UuidSchema } from "../schemas/common.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
+import { actorOf, contractHandler, parseWith } from "./http.ts";
 
 export function createRunsApi(app: ApiApp) {
-  const tz = app.deps.settings.displayTimeZone;
   const commands = new RunCommands(app.deps);
   const runs = new RunQueries(app.deps, app.cursors);
   const runId = (raw: string | undefined) => parseWith(UuidSchema, raw, "execution_uuid", "execution_uuid");
-  return apiHandler(
+  return contractHandler(
     {
       "GET /v1/runs": async (req) => {
         const q = parseWith(ListRunsQuerySchema, req.query, "query");
-        const page = await runs.list({ ...q, limit: q.limit ? Number(q.limit) : undefined });
-        return json(200, presentTimes(page, tz));
+        return { status: 200, body: await runs.list(q) };
       },
-      "POST /v1/runs/{execution_uuid}/cancel": async (req) =>
-        json(
-          202,
-          presentTimes(await commands.cancel(runId(req.params.execution_uuid), actorOf(req.identity)), tz),
-        ),
-      "POST /v1/runs/{execution_uuid}/rerun": async (req) =>
-        json(
-          202,
-          presentTimes(await commands.rerun(runId(req.params.execution_uuid), actorOf(req.identity)), tz),
-        ),
-      "GET /v1/runs/{execution_uuid}": async (req) => {
-        const id = parseWith(UuidSchema, req.params.execution_uuid, "execution_uuid", "execution_uuid");
-        return json(200, presentTimes(await runs.get(id), tz));
-      },
+      "POST /v1/runs/{execution_uuid}/cancel": async (req) => ({
+        status: 202,
+        body: await commands.cancel(runId(req.params.execution_uuid), actorOf(req.identity)),
+      }),
+      "POST /v1/runs/{execution_uuid}/rerun": async (req) => ({
+        status: 202,
+        body: await commands.rerun(runId(req.params.execution_uuid), actorOf(req.identity)),
+      }),
+      "GET /v1/runs/{execution_uuid}": async (req) => ({
+        status: 200,
+        body: await runs.get(runId(req.params.execution_uuid)),
+      }),
     },
-    { logger: app.deps.logger },
+    { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
 }

@@ -6,15 +6,14 @@ import type { AuditPosition } from "../ports/audit-log.ts";
 import { ListAuditQuerySchema } from "../schemas/audit.ts";
 import { SetPausedRequestSchema } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
+import { actorOf, contractHandler, parseWith } from "./http.ts";
 
 export function createSchedulerApi(app: ApiApp) {
-  const tz = app.deps.settings.displayTimeZone;
   const scheduler = new SchedulerService(app.deps);
   const audit = new AuditTrail(app.deps);
-  return apiHandler(
+  return contractHandler(
     {
-      "GET /v1/scheduler/status": async () => json(200, presentTimes(await scheduler.status(), tz)),
+      "GET /v1/scheduler/status": async () => ({ status: 200, body: await scheduler.status() }),
       "GET /v1/audit": async (req) => {
         const q = parseWith(ListAuditQuerySchema, req.query, "query");
         const filter = audit.filterOf(q);
@@ -33,27 +32,23 @@ export function createSchedulerApi(app: ApiApp) {
           if (typeof v?.at !== "string" || typeof v.id !== "string") throw badCursor();
           after = { at: v.at, id: v.id };
         }
-        const limit = q.limit ? Number(q.limit) : 100;
-        const page = await audit.list(filter, limit, after);
+        const page = await audit.list(filter, q.limit ?? 100, after);
         const last = page.entries[page.entries.length - 1];
-        return json(
-          200,
-          presentTimes(
-            {
-              count: page.entries.length,
-              results: page.entries,
-              next_cursor:
-                page.more && last ? app.cursors.encodeValue({ at: last.at, id: last.id }, scope) : null,
-            },
-            app.deps.settings.displayTimeZone,
-          ),
-        );
+        return {
+          status: 200,
+          body: {
+            count: page.entries.length,
+            results: page.entries,
+            next_cursor:
+              page.more && last ? app.cursors.encodeValue({ at: last.at, id: last.id }, scope) : null,
+          },
+        };
       },
       "PUT /v1/scheduler/paused": async (req) => {
         const body = parseWith(SetPausedRequestSchema, req.body ?? {}, "body");
-        return json(200, presentTimes(await scheduler.setPaused(body.paused, actorOf(req.identity)), tz));
+        return { status: 200, body: await scheduler.setPaused(body.paused, actorOf(req.identity)) };
       },
     },
-    { logger: app.deps.logger },
+    { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
 }

@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import { createHash } from "node:crypto";
 import { canonicalJson } from "../domain/concurrency.ts";
 import { ScheduleService } from "../domain/schedule-service.ts";
 import {
@@ -8,17 +8,24 @@ import {
   PreviewRequestSchema,
 } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
+import { ScheduleIdSchema } from "./contract.ts";
+import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
 
-const IdSchema = z
-  .string()
-  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, "is not a schedule id"));
+/**
+ * A schedule's ETag names its stored version, not the answer's bytes: next_fire_times move with
+ * the clock, and a write must not fail with 412 just because a fire time passed.
+ */
+export const scheduleTag = (s: { id: string; updated_at: string }) =>
+  `W/"${createHash("sha1").update(`${s.id}\n${s.updated_at}`).digest("base64url")}"`;
 
 export function createSchedulesApi(app: ApiApp) {
-  const tz = app.deps.settings.displayTimeZone;
   const schedules = new ScheduleService(app.deps);
-  const id = (raw: string | undefined) => parseWith(IdSchema, raw, "schedule id", "id");
-  return apiHandler(
+  const id = (raw: string | undefined) => parseWith(ScheduleIdSchema, raw, "schedule id", "id");
+  /** If-Match, when sent, must name the version stored now. */
+  const precondition = async (scheduleId: string, ifMatch: string | undefined) => {
+    if (ifMatch !== undefined) requireMatch(ifMatch, scheduleTag(await schedules.get(scheduleId)));
+  };
+  return contractHandler(
     {
       "GET /v1/schedules": async (req) => {
         const q = parseWith(ListSchedulesQuerySchema, req.query, "query");
@@ -32,51 +39,57 @@ export function createSchedulesApi(app: ApiApp) {
         const all = await schedules.list(filter);
         // Names are unique and the list is sorted by name: the cursor is the last name shown.
         const after = q.cursor ? String(app.cursors.decodeValue(q.cursor, scope)) : null;
-        const limit = q.limit ? Number(q.limit) : 100;
+        const limit = q.limit ?? 100;
         const rest = after === null ? all : all.filter((s) => s.name.localeCompare(after) > 0);
         const page = rest.slice(0, limit);
         const last = page[page.length - 1];
-        return json(
-          200,
-          presentTimes(
-            {
-              count: page.length,
-              results: page,
-              next_cursor: rest.length > limit && last ? app.cursors.encodeValue(last.name, scope) : null,
-            },
-            tz,
-          ),
-        );
+        return {
+          status: 200,
+          body: {
+            count: page.length,
+            results: page,
+            next_cursor: rest.length > limit && last ? app.cursors.encodeValue(last.name, scope) : null,
+          },
+        };
       },
       "POST /v1/schedules": async (req) => {
         const body = parseWith(CreateScheduleRequestSchema, req.body ?? {}, "body");
-        return json(201, presentTimes(await schedules.create(body, actorOf(req.identity)), tz));
+        const created = await schedules.create(body, actorOf(req.identity));
+        return {
+          status: 201,
+          body: created,
+          headers: { location: `/v1/schedules/${created.id}`, etag: scheduleTag(created) },
+        };
       },
       "POST /v1/schedules/preview": async (req) => {
         const body = parseWith(PreviewRequestSchema, req.body ?? {}, "body");
-        return json(200, presentTimes(await schedules.preview(body), tz));
+        return { status: 200, body: await schedules.preview(body) };
       },
-      "GET /v1/schedules/{id}": async (req) =>
-        json(200, presentTimes(await schedules.get(id(req.params.id)), tz)),
+      "GET /v1/schedules/{id}": async (req) => {
+        const s = await schedules.get(id(req.params.id));
+        return { status: 200, body: s, headers: { etag: scheduleTag(s) } };
+      },
       "PUT /v1/schedules/{id}": async (req) => {
+        const sid = id(req.params.id);
         const body = parseWith(CreateScheduleRequestSchema, req.body ?? {}, "body");
-        return json(
-          200,
-          presentTimes(await schedules.replace(id(req.params.id), body, actorOf(req.identity)), tz),
-        );
+        await precondition(sid, req.header("if-match"));
+        const s = await schedules.replace(sid, body, actorOf(req.identity));
+        return { status: 200, body: s, headers: { etag: scheduleTag(s) } };
       },
       "PATCH /v1/schedules/{id}": async (req) => {
+        const sid = id(req.params.id);
         const body = parseWith(PatchScheduleRequestSchema, req.body ?? {}, "body");
-        return json(
-          200,
-          presentTimes(await schedules.patch(id(req.params.id), body, actorOf(req.identity)), tz),
-        );
+        await precondition(sid, req.header("if-match"));
+        const s = await schedules.patch(sid, body, actorOf(req.identity));
+        return { status: 200, body: s, headers: { etag: scheduleTag(s) } };
       },
       "DELETE /v1/schedules/{id}": async (req) => {
-        await schedules.delete(id(req.params.id), actorOf(req.identity));
-        return { statusCode: 204, headers: { "cache-control": "no-cache" }, body: "" };
+        const sid = id(req.params.id);
+        await precondition(sid, req.header("if-match"));
+        await schedules.delete(sid, actorOf(req.identity));
+        return { status: 204 };
       },
     },
-    { logger: app.deps.logger },
+    { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
 }

@@ -2,12 +2,11 @@ import { withIdempotency } from "../domain/idempotency.ts";
 import { TriggerService } from "../domain/trigger-service.ts";
 import { IdempotencyKeySchema, TriggerRequestSchema } from "../schemas/api.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, apiHandler, json, parseWith, presentTimes } from "./http.ts";
+import { actorOf, contractHandler, parseWith } from "./http.ts";
 
 export function createTriggerApi(app: ApiApp) {
-  const tz = app.deps.settings.displayTimeZone;
   const triggers = new TriggerService(app.deps);
-  return apiHandler(
+  return contractHandler(
     {
       "POST /v1/trigger": async (req) => {
         const body = parseWith(TriggerRequestSchema, req.body ?? {}, "body");
@@ -18,7 +17,7 @@ export function createTriggerApi(app: ApiApp) {
             : parseWith(IdempotencyKeySchema, rawKey, "header", "Idempotency-Key");
         const actor = actorOf(req.identity);
         const result = await withIdempotency(app.deps.control, { actor, key, request: body }, async () => ({
-          status: 202,
+          status: 202 as const,
           body: await triggers.trigger({
             job_name: body.job_name,
             options: body.options,
@@ -26,13 +25,13 @@ export function createTriggerApi(app: ApiApp) {
             trigger_source: "manual",
           }),
         }));
-        return json(
-          result.status,
-          presentTimes(result.body, tz),
-          result.replayed ? { "idempotent-replayed": "true" } : {},
-        );
+        return {
+          status: 202,
+          body: result.body,
+          headers: result.replayed ? { "idempotent-replayed": "true" } : undefined,
+        };
       },
     },
-    { logger: app.deps.logger },
+    { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
 }

@@ -1,7 +1,8 @@
 // GET /v1/jobs and /v1/jobs/{name}; PUT /v1/jobs/{name}/enabled.
 
 import * as z from "zod/mini";
-import { FINISHED_STATUSES, type Run, type RunStatus, type RunSummary } from "../schemas/run.ts";
+import type { JobView, ScheduleSummary } from "../schemas/job.ts";
+import { FINISHED_STATUSES, type Run, type RunStatus } from "../schemas/run.ts";
 import type { Schedule } from "../schemas/schedule.ts";
 import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
@@ -10,45 +11,17 @@ import { summarize } from "./run-summary.ts";
 import { ScheduleService } from "./schedule-service.ts";
 import { computeStats, type RunStats } from "./stats.ts";
 
+// The answer shapes are the API's schemas (functions/schemas/job.ts); the domain fills them in.
+export type { JobView, ScheduleSummary } from "../schemas/job.ts";
 export { summarize } from "./run-summary.ts";
 
-export type JobView = {
-  name: string;
-  description: string;
-  category: string;
-  data_sources: string[];
-  enabled: boolean;
-  parameter_schema: unknown;
-  concurrency: string;
-  timeout_seconds: number;
-  retry: JobDefinition["retry"];
-  stages: string[];
-  schedules: ScheduleSummary[];
-  next_scheduled_for: string | null;
-  last_run: RunSummary | null;
-  active_runs: RunSummary[];
-  stats_24h: RunStats;
-};
-
-export type ScheduleSummary = {
-  id: string;
-  name: string;
-  schedule_expression: string;
-  timezone: string;
-  enabled: boolean;
-  execution_policy: string;
-  params: Record<string, unknown>;
-  description: { ja: string; en: string };
-  next_fire_at: string | null;
-};
-
-const schemaCache = new WeakMap<object, unknown>();
+const schemaCache = new WeakMap<object, Record<string, unknown>>();
 
 /** JSON Schema (draft 2020-12) of what a client may send, made from the job's own zod schema. */
-export function parameterSchema(job: JobDefinition): unknown {
+export function parameterSchema(job: JobDefinition): Record<string, unknown> {
   let s = schemaCache.get(job.parameters);
   if (!s) {
-    s = z.toJSONSchema(job.parameters, { io: "input", unrepresentable: "any" });
+    s = z.toJSONSchema(job.parameters, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
     schemaCache.set(job.parameters, s);
   }
   return s;
@@ -76,6 +49,7 @@ export class JobQueries {
       params: s.params,
       description: v.expression_description,
       next_fire_at: s.enabled ? (v.next_fire_times[0] ?? null) : null,
+      expression_error: v.expression_error,
     };
   }
 
@@ -100,6 +74,12 @@ export class JobQueries {
     ]);
     await this.scheduleService.prepare(schedules);
     return this.view(job, enabled, active, schedules);
+  }
+
+  /** The job's enabled flag alone (404 for an unknown job): what a conditional write compares. */
+  async isEnabled(name: string): Promise<boolean> {
+    this.deps.registry.get(name);
+    return this.deps.control.getJobEnabled(name);
   }
 
   async setEnabled(name: string, enabled: boolean, actor: string): Promise<JobView> {

@@ -1,18 +1,9 @@
 // Run statistics over a window (dashboard job-stats, jobs' stats_24h).
+
+import type { RunStats } from "../schemas/dashboard.ts";
 import type { Run } from "../schemas/run.ts";
 
-export type RunStats = {
-  total: number;
-  succeeded: number;
-  failed: number;
-  skipped: number;
-  cancelled: number;
-  success_rate: number | null;
-  avg_duration_seconds: number | null;
-  p95_duration_seconds: number | null;
-  inserted_total: number;
-  last_failure: { execution_uuid: string; started_at: string; error_summary: string | null } | null;
-};
+export type { RunStats };
 
 /** Nearest-rank percentile of an ascending-sorted list. */
 export function percentile(sorted: number[], p: number): number | null {

@@ -1,18 +1,20 @@
 // Request schemas of the HTTP API (spec/api.md). Query values arrive as strings.
 import * as z from "zod/mini";
-import { InstantSchema, JobNameSchema } from "./common.ts";
-import { RUN_STATUSES, TriggerSourceSchema } from "./run.ts";
+import {
+  InstantSchema,
+  JobNameSchema,
+  LimitParamSchema,
+  ParamsInputSchema,
+  pageOf,
+  TimeSchema,
+  UuidSchema,
+} from "./common.ts";
+import { RUN_STATUSES, RunSchema, TriggerSourceSchema } from "./run.ts";
 
 const statusList = z.string().check(
   z.maxLength(200),
   z.refine((s) => s.split(",").every((x) => (RUN_STATUSES as readonly string[]).includes(x.trim())), {
     message: `each status must be one of ${RUN_STATUSES.join(", ")}`,
-  }),
-);
-
-const limitParam = z.string().check(
-  z.refine((s) => /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100, {
-    message: "must be an integer from 1 to 100",
   }),
 );
 
@@ -23,14 +25,14 @@ export const ListRunsQuerySchema = z.strictObject({
   started_before: z.optional(InstantSchema),
   data_source: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   trigger_source: z.optional(TriggerSourceSchema),
-  limit: z.optional(limitParam),
+  limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 
 export const TriggerRequestSchema = z.strictObject({
   job_name: JobNameSchema,
-  options: z.optional(z.record(z.string(), z.unknown())),
+  options: z.optional(ParamsInputSchema),
 });
 export type TriggerRequest = z.infer<typeof TriggerRequestSchema>;
 
@@ -52,3 +54,20 @@ export const LocalTokenRequestSchema = z.strictObject({
   expires_in_seconds: z.optional(z.number().check(z.int(), z.minimum(-3600), z.maximum(86400))),
 });
 export type LocalTokenRequest = z.infer<typeof LocalTokenRequestSchema>;
+
+// ---- Answers -------------------------------------------------------------------------------
+
+export const TriggerResponseSchema = z.object({
+  execution_uuid: UuidSchema,
+  status: z.literal("RUNNING"),
+  next_scheduled_for: z.nullable(TimeSchema),
+});
+export type TriggerResponse = z.infer<typeof TriggerResponseSchema>;
+
+export const RunsPageSchema = z.object({
+  next_scheduled_for: z.nullable(
+    TimeSchema.check(z.describe("soonest upcoming fire among enabled schedules of the filtered job(s)")),
+  ),
+  ...pageOf(RunSchema).def.shape,
+});
+export type RunsPage = z.infer<typeof RunsPageSchema>;

@@ -1,6 +1,6 @@
 // Audit entries (issue: reliability, "Audit"): who did what, when, and what changed.
 import * as z from "zod/mini";
-import { InstantSchema } from "./common.ts";
+import { InstantSchema, LimitParamSchema, pageOf, TimeSchema } from "./common.ts";
 
 export const AUDIT_ACTIONS = [
   "run.trigger",
@@ -20,7 +20,7 @@ export type AuditAction = z.infer<typeof AuditActionSchema>;
 /** One operator action. `before` / `after` hold what changed (null where there is no side). */
 export const AuditEntrySchema = z.object({
   id: z.string(),
-  at: z.string(),
+  at: TimeSchema,
   actor: z.string(),
   action: AuditActionSchema,
   /** what it acted on: a run's execution_uuid, a schedule id, a job name, or "scheduler" */
@@ -32,19 +32,15 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
-const limitParam = z.string().check(
-  z.refine((s) => /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100, {
-    message: "must be an integer from 1 to 100",
-  }),
-);
-
 export const ListAuditQuerySchema = z.strictObject({
   action: z.optional(AuditActionSchema),
   actor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   target: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   since: z.optional(InstantSchema),
   until: z.optional(InstantSchema),
-  limit: z.optional(limitParam),
+  limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type ListAuditQuery = z.infer<typeof ListAuditQuerySchema>;
+
+export const AuditPageSchema = pageOf(AuditEntrySchema);

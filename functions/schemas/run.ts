@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { JobNameSchema, UuidSchema } from "./common.ts";
+import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
 
 export const RUN_STATUSES = [
   "QUEUED",
@@ -33,8 +33,8 @@ export type StageStatus = z.infer<typeof StageStatusSchema>;
 export const StageSchema = z.object({
   name: z.string(),
   status: StageStatusSchema,
-  started_at: z.nullable(z.string()),
-  finished_at: z.nullable(z.string()),
+  started_at: z.nullable(TimeSchema),
+  finished_at: z.nullable(TimeSchema),
 });
 export type Stage = z.infer<typeof StageSchema>;
 
@@ -53,7 +53,7 @@ export const ProgressSchema = z.object({
   total: z.nullable(z.number()),
   message: z.nullable(z.string()),
   items: z.array(ProgressItemSchema),
-  updated_at: z.string(),
+  updated_at: TimeSchema,
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
@@ -70,8 +70,8 @@ export const RunSchema = z.object({
   data_source: z.array(z.string()),
   params: z.record(z.string(), z.unknown()),
   status: RunStatusSchema,
-  started_at: z.string(),
-  finished_at: z.nullable(z.string()),
+  started_at: TimeSchema,
+  finished_at: z.nullable(TimeSchema),
   duration_seconds: z.nullable(z.number()),
   input_count: Count,
   inserted_count: Count,
@@ -82,13 +82,13 @@ export const RunSchema = z.object({
   error_summary: z.nullable(z.string().check(z.maxLength(512))),
   progress: z.nullable(ProgressSchema),
   attempt: z.number().check(z.int(), z.minimum(1)),
-  next_scheduled_for: z.nullable(z.string()),
+  next_scheduled_for: z.nullable(TimeSchema),
   workflow_execution_arn: z.nullable(z.string()),
   console_url: z.nullable(z.string()),
   logs_url: z.nullable(z.string()),
   concurrency_key: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
+  created_at: TimeSchema,
+  updated_at: TimeSchema,
 });
 export type Run = z.infer<typeof RunSchema>;
 
@@ -102,20 +102,20 @@ export const RunCountsSchema = z.object({
 });
 export type RunCounts = z.infer<typeof RunCountsSchema>;
 
-/** The short form used inside job answers (last_run, active_runs). */
-export type RunSummary = Pick<
-  Run,
-  | "execution_uuid"
-  | "job_name"
-  | "status"
-  | "trigger_source"
-  | "started_at"
-  | "finished_at"
-  | "duration_seconds"
-  | "input_count"
-  | "inserted_count"
-  | "skipped_count"
-  | "error_count"
-  | "error_summary"
-  | "progress"
->;
+/** The short form used inside other answers (last_run, active_runs, recent, stale runs). */
+export const RunSummarySchema = z.pick(RunSchema, {
+  execution_uuid: true,
+  job_name: true,
+  status: true,
+  trigger_source: true,
+  started_at: true,
+  finished_at: true,
+  duration_seconds: true,
+  input_count: true,
+  inserted_count: true,
+  skipped_count: true,
+  error_count: true,
+  error_summary: true,
+  progress: true,
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;

@@ -1,6 +1,7 @@
 // Schedule (spec/model.md "Schedule"): data changed at run time through the API.
 import * as z from "zod/mini";
-import { InstantSchema, JobNameSchema } from "./common.ts";
+import { InstantSchema, JobNameSchema, LimitParamSchema, pageOf, ParamsInputSchema, TimeSchema } from "./common.ts";
+import { RunSummarySchema } from "./run.ts";
 
 export const EXECUTION_POLICIES = ["allow", "skip", "queue"] as const;
 export const ExecutionPolicySchema = z.enum(EXECUTION_POLICIES);
@@ -59,7 +60,7 @@ export const ScheduleInputShape = {
   description: z.optional(z.nullable(z.string().check(z.maxLength(512)))),
   category: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(64)))),
   tags: z.optional(z.array(TagSchema).check(z.maxLength(20))),
-  params: z.optional(z.record(z.string(), z.unknown())),
+  params: z.optional(ParamsInputSchema),
   enabled: z.optional(z.boolean()),
   execution_policy: z.optional(ExecutionPolicySchema),
   queue_timeout_seconds: z.optional(QueueTimeout),
@@ -78,11 +79,7 @@ export const ListSchedulesQuerySchema = z.strictObject({
   category: z.optional(z.string().check(z.maxLength(64))),
   tag: z.optional(z.string().check(z.maxLength(64))),
   enabled: z.optional(z.enum(["true", "false"])),
-  limit: z.optional(
-    z
-      .string()
-      .check(z.refine((s) => /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100, "must be 1 to 100")),
-  ),
+  limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type ListSchedulesQuery = z.infer<typeof ListSchedulesQuerySchema>;
@@ -98,3 +95,76 @@ export const PreviewRequestSchema = z.strictObject({
 export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
 
 export const SetPausedRequestSchema = z.strictObject({ paused: z.boolean() });
+
+// ---- Answers -------------------------------------------------------------------------------
+
+const DescriptionSchema = z.object({
+  ja: z.string(),
+  en: z.string(),
+});
+
+/** A schedule as answered: the stored fields plus what jobdeck computes from its expression. */
+export const ScheduleViewSchema = z.object({
+  ...ScheduleSchema.def.shape,
+  start_date: z.nullable(TimeSchema),
+  end_date: z.nullable(TimeSchema),
+  created_at: TimeSchema,
+  updated_at: TimeSchema,
+  normalized_expression: z.string(),
+  expression_description: DescriptionSchema,
+  next_fire_times: z.array(TimeSchema).check(z.describe("the next 5 fire instants (fewer near end_date)")),
+  expression_error: z.nullable(
+    z
+      .string()
+      .check(
+        z.describe(
+          "set when the stored expression can no longer be evaluated (older version, hand edit): the schedule does not fire until it is fixed",
+        ),
+      ),
+  ),
+});
+export type ScheduleView = z.infer<typeof ScheduleViewSchema>;
+
+export const SchedulesPageSchema = pageOf(ScheduleViewSchema);
+
+export const PreviewResultSchema = z.object({
+  valid: z.boolean(),
+  normalized_expression: z.nullable(z.string()),
+  description: z.nullable(z.string().check(z.describe("in Japanese"))),
+  description_en: z.nullable(z.string()),
+  next_fire_times: z.array(TimeSchema),
+  message: z.nullable(z.string().check(z.describe("what is wrong when valid is false"))),
+});
+export type PreviewResult = z.infer<typeof PreviewResultSchema>;
+
+export const MissedFireSchema = z.object({
+  schedule_id: z.string(),
+  schedule_name: z.string(),
+  job_name: JobNameSchema,
+  scheduled_time: TimeSchema,
+  reason: z.string(),
+  recorded_at: TimeSchema,
+});
+export type MissedFire = z.infer<typeof MissedFireSchema>;
+
+export const NextFireSchema = z.object({
+  schedule_id: z.string(),
+  schedule_name: z.string(),
+  job_name: JobNameSchema,
+  at: TimeSchema,
+});
+export type NextFire = z.infer<typeof NextFireSchema>;
+
+export const SchedulerStatusSchema = z.object({
+  paused: z.boolean(),
+  paused_by: z.nullable(z.string()),
+  paused_at: z.nullable(TimeSchema),
+  schedules_total: z.number().check(z.int(), z.minimum(0)),
+  schedules_enabled: z.number().check(z.int(), z.minimum(0)),
+  next_fire: z.nullable(NextFireSchema),
+  running_runs: z.array(RunSummarySchema),
+  stale_runs: z.array(RunSummarySchema),
+  long_running_runs: z.array(RunSummarySchema),
+  missed_fires: z.array(MissedFireSchema),
+});
+export type SchedulerStatus = z.infer<typeof SchedulerStatusSchema>;

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve } from "node:path";
 import type { Context } from "aws-lambda";
-import { type ApiEvent, type ApiResult, errorResult } from "../../functions/api/http.ts";
+import { type ApiEvent, type ApiResult, errorResult, unauthorized } from "../../functions/api/http.ts";
 import { type ApiLambda, matchRoute } from "../../functions/api/routes.ts";
 import { LocalTokenRequestSchema } from "../../functions/schemas/api.ts";
 import type { WebConfig } from "../../functions/schemas/web-config.ts";
@@ -216,6 +216,14 @@ export class LocalHttpServer {
       }
       return this.serveStatic(url.pathname, method, res);
     }
+    if ("badEncoding" in match) {
+      return send(
+        res,
+        errorResult(400, "invalid_request", "the path is not valid percent-encoding", [
+          { field: match.badEncoding, message: "is not valid percent-encoding" },
+        ]),
+      );
+    }
     if ("allowed" in match) {
       const r = errorResult(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`, {
         allowed: match.allowed,
@@ -238,7 +246,7 @@ export class LocalHttpServer {
       const auth = req.headers.authorization ?? "";
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       claims = m?.[1] ? await this.opts.tokens.verify(m[1]) : null;
-      if (!claims) return send(res, errorResult(401, "unauthorized", "a valid bearer token is required"));
+      if (!claims) return send(res, unauthorized());
     }
     const routeKey = `${match.route.method} ${match.route.path}`;
     const event = buildEvent({ req, url, routeKey, pathParameters: match.pathParameters, body, claims });

@@ -1,0 +1,346 @@
+// The HTTP contract of every route: what it reads (path, query, headers, body) and every answer
+// it can give (status, body schema, headers). `routes.ts` says who serves a route and who may call
+// it; this file says what the route means. The OpenAPI document is generated from here, the
+// handlers' answers are typed from here, and the tests check every live answer against the
+// document. A route missing here, or one listed here that does not exist, fails the type check.
+//
+// Statuses every route shares (auth, validation, caching, outages) are added by `responsesOf`, so
+// each entry lists only what is its own.
+
+import * as z from "zod/mini";
+import {
+  ListRunsQuerySchema,
+  RunsPageSchema,
+  SetEnabledRequestSchema,
+  TriggerRequestSchema,
+  TriggerResponseSchema,
+} from "../schemas/api.ts";
+import { AuditPageSchema, ListAuditQuerySchema } from "../schemas/audit.ts";
+import { ErrorBodySchema, HealthSchema, JobNameSchema, UuidSchema } from "../schemas/common.ts";
+import { JobProgressAnswerSchema, JobStatsAnswerSchema, StatsQuerySchema } from "../schemas/dashboard.ts";
+import { JobsListSchema, JobViewSchema } from "../schemas/job.ts";
+import { RunSchema } from "../schemas/run.ts";
+import {
+  CreateScheduleRequestSchema,
+  ListSchedulesQuerySchema,
+  PatchScheduleRequestSchema,
+  PreviewRequestSchema,
+  PreviewResultSchema,
+  SchedulerStatusSchema,
+  SchedulesPageSchema,
+  ScheduleViewSchema,
+  SetPausedRequestSchema,
+} from "../schemas/schedule.ts";
+import { ROUTES, type RouteDef, type RouteKey, routeKey } from "./routes.ts";
+
+export const ScheduleIdSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, "is not a schedule id"));
+
+export type Tag = "Runs" | "Trigger" | "Jobs" | "Schedules" | "Scheduler" | "Audit" | "Dashboard" | "Meta";
+
+/** Response headers the API sets; each is described once in `RESPONSE_HEADERS`. */
+export type ResponseHeader = "ETag" | "Retry-After" | "Location" | "Idempotent-Replayed" | "WWW-Authenticate";
+export type RequestHeader = "Idempotency-Key" | "If-Match" | "If-None-Match";
+
+export type ResponseSpec = {
+  description: string;
+  /** JSON body; absent = no body (204, 304). */
+  schema?: z.ZodMiniType;
+  /** Headers always present on this answer. */
+  headers?: readonly ResponseHeader[];
+  /** Headers present on some of these answers. */
+  optionalHeaders?: readonly ResponseHeader[];
+};
+
+export type OperationContract = {
+  operationId: string;
+  tag: Tag;
+  description?: string;
+  path?: Record<string, z.ZodMiniType>;
+  query?: z.ZodMiniObject;
+  headers?: readonly RequestHeader[];
+  body?: z.ZodMiniType;
+  /** The route's own answers (success and conflicts); shared ones are added by `responsesOf`. */
+  responses: Readonly<Record<number, ResponseSpec>>;
+};
+
+const RUN_ID = { execution_uuid: UuidSchema };
+const JOB = { job_name: JobNameSchema };
+const SCHEDULE_ID = { id: ScheduleIdSchema };
+
+const notFound = (what: string): ResponseSpec => ({ description: `unknown ${what}` });
+const precondition: ResponseSpec = {
+  description: "If-Match names a version that is no longer current: read it again and retry",
+};
+
+export const CONTRACT = {
+  "GET /healthz": {
+    operationId: "getHealth",
+    tag: "Meta",
+    description: "Liveness; needs no token.",
+    responses: { 200: { description: "The service answers", schema: HealthSchema } },
+  },
+  "GET /v1/openapi.json": {
+    operationId: "getOpenApi",
+    tag: "Meta",
+    responses: {
+      200: {
+        description: "This document",
+        schema: z.record(z.string(), z.unknown()),
+      },
+    },
+  },
+  "GET /v1/runs": {
+    operationId: "listRuns",
+    tag: "Runs",
+    description:
+      "Newest first (by started_at). Without job_name, runs of all jobs. Items are the full run records.",
+    query: ListRunsQuerySchema,
+    responses: { 200: { description: "A page of runs", schema: RunsPageSchema } },
+  },
+  "GET /v1/runs/{execution_uuid}": {
+    operationId: "getRun",
+    tag: "Runs",
+    path: RUN_ID,
+    responses: { 200: { description: "The run", schema: RunSchema }, 404: notFound("run") },
+  },
+  "POST /v1/runs/{execution_uuid}/cancel": {
+    operationId: "cancelRun",
+    tag: "Runs",
+    description: "Stops the run's workflow execution; the run ends CANCELLED.",
+    path: RUN_ID,
+    responses: {
+      202: { description: "Cancel accepted; the run as it is now", schema: RunSchema },
+      404: notFound("run"),
+      409: { description: "already_finished: the run has ended" },
+    },
+  },
+  "POST /v1/runs/{execution_uuid}/rerun": {
+    operationId: "rerunRun",
+    tag: "Runs",
+    description: "Starts a new run of the same job with the same parameters.",
+    path: RUN_ID,
+    responses: {
+      202: { description: "Started", schema: TriggerResponseSchema },
+      404: notFound("run"),
+      409: { description: "already_running (details name the running run) or job_disabled" },
+      429: { description: "too many manual starts by this user", headers: ["Retry-After"] },
+    },
+  },
+  "POST /v1/trigger": {
+    operationId: "triggerJob",
+    tag: "Trigger",
+    description:
+      "Runs a job now. The run record exists (RUNNING) before the answer is sent; its execution_uuid names the workflow execution.",
+    headers: ["Idempotency-Key"],
+    body: TriggerRequestSchema,
+    responses: {
+      202: {
+        description: "Started (or, with a repeated Idempotency-Key, the first answer again)",
+        schema: TriggerResponseSchema,
+        optionalHeaders: ["Idempotent-Replayed"],
+      },
+      404: notFound("job"),
+      409: {
+        description:
+          "already_running (details.execution_uuid names the running run), job_disabled, or idempotency_in_progress",
+      },
+      429: { description: "too many manual starts by this user", headers: ["Retry-After"] },
+    },
+  },
+  "GET /v1/jobs": {
+    operationId: "listJobs",
+    tag: "Jobs",
+    responses: { 200: { description: "Every registered job", schema: JobsListSchema } },
+  },
+  "GET /v1/jobs/{job_name}": {
+    operationId: "getJob",
+    tag: "Jobs",
+    path: JOB,
+    responses: { 200: { description: "The job", schema: JobViewSchema }, 404: notFound("job") },
+  },
+  "PUT /v1/jobs/{job_name}/enabled": {
+    operationId: "setJobEnabled",
+    tag: "Jobs",
+    description:
+      'A disabled job fires no schedule and refuses trigger. If-Match takes the ETag of the flag as this answer gives it (W/"enabled-true" or W/"enabled-false").',
+    path: JOB,
+    headers: ["If-Match"],
+    body: SetEnabledRequestSchema,
+    responses: {
+      200: { description: "The job", schema: JobViewSchema, headers: ["ETag"] },
+      404: notFound("job"),
+      412: precondition,
+    },
+  },
+  "GET /v1/schedules": {
+    operationId: "listSchedules",
+    tag: "Schedules",
+    description: "Sorted by name.",
+    query: ListSchedulesQuerySchema,
+    responses: { 200: { description: "A page of schedules", schema: SchedulesPageSchema } },
+  },
+  "POST /v1/schedules": {
+    operationId: "createSchedule",
+    tag: "Schedules",
+    body: CreateScheduleRequestSchema,
+    responses: {
+      201: {
+        description: "Created",
+        schema: ScheduleViewSchema,
+        headers: ["Location", "ETag"],
+      },
+      404: notFound("job"),
+      409: { description: "name_taken: a schedule with this name exists" },
+    },
+  },
+  "POST /v1/schedules/preview": {
+    operationId: "previewSchedule",
+    tag: "Schedules",
+    description: "An invalid expression is not an error: valid is false and message says what is wrong.",
+    body: PreviewRequestSchema,
+    responses: { 200: { description: "The verdict and the next fire times", schema: PreviewResultSchema } },
+  },
+  "GET /v1/schedules/{id}": {
+    operationId: "getSchedule",
+    tag: "Schedules",
+    description:
+      "The ETag names the stored version (next_fire_times are computed at each request); send it as If-Match on PUT, PATCH or DELETE.",
+    path: SCHEDULE_ID,
+    responses: {
+      200: { description: "The schedule", schema: ScheduleViewSchema },
+      404: notFound("schedule"),
+    },
+  },
+  "PUT /v1/schedules/{id}": {
+    operationId: "replaceSchedule",
+    tag: "Schedules",
+    path: SCHEDULE_ID,
+    headers: ["If-Match"],
+    body: CreateScheduleRequestSchema,
+    responses: {
+      200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
+      404: notFound("schedule or job"),
+      409: { description: "name_taken" },
+      412: precondition,
+    },
+  },
+  "PATCH /v1/schedules/{id}": {
+    operationId: "patchSchedule",
+    tag: "Schedules",
+    path: SCHEDULE_ID,
+    headers: ["If-Match"],
+    body: PatchScheduleRequestSchema,
+    responses: {
+      200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
+      404: notFound("schedule or job"),
+      409: { description: "name_taken" },
+      412: precondition,
+    },
+  },
+  "DELETE /v1/schedules/{id}": {
+    operationId: "deleteSchedule",
+    tag: "Schedules",
+    path: SCHEDULE_ID,
+    headers: ["If-Match"],
+    responses: { 204: { description: "Deleted" }, 404: notFound("schedule"), 412: precondition },
+  },
+  "GET /v1/scheduler/status": {
+    operationId: "getSchedulerStatus",
+    tag: "Scheduler",
+    responses: { 200: { description: "Scheduler state", schema: SchedulerStatusSchema } },
+  },
+  "PUT /v1/scheduler/paused": {
+    operationId: "setSchedulerPaused",
+    tag: "Scheduler",
+    description: "No schedule fires while paused; manual trigger still works.",
+    body: SetPausedRequestSchema,
+    responses: { 200: { description: "Scheduler state", schema: SchedulerStatusSchema } },
+  },
+  "GET /v1/audit": {
+    operationId: "listAudit",
+    tag: "Audit",
+    description: "Operator actions, newest first.",
+    query: ListAuditQuerySchema,
+    responses: { 200: { description: "A page of audit entries", schema: AuditPageSchema } },
+  },
+  "GET /v1/dashboard/job-stats": {
+    operationId: "getJobStats",
+    tag: "Dashboard",
+    description:
+      "Per-job and overall figures over the runs started in the window. The ETag ignores generated_at and since, so an unchanged dashboard answers 304.",
+    query: StatsQuerySchema,
+    responses: { 200: { description: "Statistics", schema: JobStatsAnswerSchema } },
+  },
+  "GET /v1/dashboard/job-progress": {
+    operationId: "getJobProgress",
+    tag: "Dashboard",
+    description: "The ETag ignores generated_at, so an idle dashboard answers 304.",
+    responses: {
+      200: { description: "Active runs and the last 10 finished", schema: JobProgressAnswerSchema },
+    },
+  },
+} as const satisfies Record<RouteKey, OperationContract>;
+
+export type Contract = typeof CONTRACT;
+
+/** Every answer a route can give: its own plus those the conventions of spec/api.md add. */
+export function responsesOf(route: RouteDef, op: OperationContract): Record<number, ResponseSpec> {
+  const error = (description: string, extra: Partial<ResponseSpec> = {}): ResponseSpec => ({
+    description,
+    schema: ERROR,
+    ...extra,
+  });
+  const out: Record<number, ResponseSpec> = {};
+  const own = op.responses;
+  for (const [status, spec] of Object.entries(own)) {
+    const s = Number(status);
+    out[s] = s >= 400 ? { ...spec, schema: spec.schema ?? ERROR } : spec;
+  }
+  if (route.method === "GET") {
+    out[200] = { ...out[200]!, headers: [...new Set([...(out[200]?.headers ?? []), "ETag" as const])] };
+    out[304] = { description: "Not modified: If-None-Match matched the current ETag", headers: ["ETag"] };
+  }
+  const takesInput = op.path || op.query || op.body || op.headers?.includes("Idempotency-Key");
+  if (takesInput) out[400] ??= error("Invalid input; details name each bad field");
+  if (op.body) {
+    out[413] ??= error("Body over 64 KiB");
+    out[415] ??= error("Body is not JSON (Content-Type: application/json)");
+  }
+  if (route.role) {
+    out[401] ??= error(
+      "No token or a bad one. (In AWS, API Gateway's JWT authorizer answers this itself with {message}.)",
+      { schema: UNAUTHORIZED, headers: ["WWW-Authenticate"] },
+    );
+    out[403] ??= error(`The token lacks the ${route.role} group`);
+  }
+  out[500] ??= error("A defect in jobdeck; the request was logged (never a client mistake)");
+  out[503] ??= error("A dependency (store, workflow service) is unavailable; retry later", {
+    optionalHeaders: ["Retry-After"],
+  });
+  return out;
+}
+
+const ERROR = ErrorBodySchema;
+/** API Gateway's own 401 body in AWS, or jobdeck's error shape locally. */
+const UNAUTHORIZED = z.union([ERROR, z.object({ message: z.string() })]);
+
+/** The route table joined with the contract, in table order. */
+export const OPERATIONS = ROUTES.map((route) => ({
+  route: route as RouteDef,
+  key: routeKey(route) as RouteKey,
+  op: CONTRACT[routeKey(route) as RouteKey] as OperationContract,
+}));
+
+// ---- Typed answers ----------------------------------------------------------------------------
+
+type Responses<K extends RouteKey> = Contract[K]["responses"];
+type Success<K extends RouteKey> = Extract<keyof Responses<K>, 200 | 201 | 202 | 204>;
+
+/** What a handler of route K may answer: a documented success status with its documented body. */
+export type Answer<K extends RouteKey> = {
+  [S in Success<K>]: Responses<K>[S] extends { schema: infer T extends z.ZodMiniType }
+    ? { status: S; body: z.output<T>; headers?: Record<string, string> }
+    : { status: S; headers?: Record<string, string> };
+}[Success<K>];
