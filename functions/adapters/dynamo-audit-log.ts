@@ -14,6 +14,26 @@ export const AUDIT_RETENTION_DAYS = 400;
 // The same "yyyy-mm" month buckets as the runs' all-jobs feed.
 const monthOf = feedBucket;
 
+/**
+ * The Put of one entry; also used inside other transactions (a manual start writes its entry with
+ * its run, see DynamoControlStore.claimStart).
+ */
+export function auditPut(table: string, entry: AuditEntry) {
+  const at = new Date(entry.at).toISOString();
+  return {
+    TableName: table,
+    Item: {
+      pk: `${PREFIX}${monthOf(at)}`,
+      sk: `${at}#${entry.id}`,
+      ...entry,
+      at,
+      expires_at: Math.floor(Date.parse(at) / 1000) + AUDIT_RETENTION_DAYS * 86400,
+    },
+    // An entry is written once; a retried write of the same id changes nothing.
+    ConditionExpression: "attribute_not_exists(pk)",
+  };
+}
+
 export class DynamoAuditLog implements AuditLog {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -21,25 +41,9 @@ export class DynamoAuditLog implements AuditLog {
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    const at = new Date(entry.at).toISOString();
-    await this.doc
-      .send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `${PREFIX}${monthOf(at)}`,
-            sk: `${at}#${entry.id}`,
-            ...entry,
-            at,
-            expires_at: Math.floor(Date.parse(at) / 1000) + AUDIT_RETENTION_DAYS * 86400,
-          },
-          // An entry is written once; a retried write of the same id changes nothing.
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      )
-      .catch((e: unknown) => {
-        if (!isConditionFailure(e)) throw e;
-      });
+    await this.doc.send(new PutCommand(auditPut(this.table, entry))).catch((e: unknown) => {
+      if (!isConditionFailure(e)) throw e;
+    });
   }
 
   async list(filter: AuditFilter, limit: number, after: AuditPosition | null) {

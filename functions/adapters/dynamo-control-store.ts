@@ -6,11 +6,19 @@ import {
   PutCommand,
   ScanCommand,
   TransactWriteCommand,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { AcquireResult, ControlStore, IdempotencyRecord, SlotHolder } from "../ports/control-store.ts";
+import type {
+  AcquireResult,
+  ControlStore,
+  IdempotencyRecord,
+  RateWindow,
+  SlotHolder,
+  StartClaim,
+  StartClaimResult,
+} from "../ports/control-store.ts";
 import type { Run } from "../schemas/run.ts";
-import { firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
+import { auditPut } from "./dynamo-audit-log.ts";
+import { cancellationReasons, firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 import { toRunItem } from "./dynamo-run-store.ts";
 
 const JOB_PREFIX = "JOB#";
@@ -98,7 +106,23 @@ export class DynamoControlStore implements ControlStore {
       },
       ConditionExpression: "attribute_not_exists(pk) OR holder_uuid = :me",
       ExpressionAttributeValues: { ":me": holder.execution_uuid },
+      // The refusal carries the slot as it was when the condition failed: the holder is named even
+      // if its run ends (and frees the slot) before a second read could see it.
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
     };
+  }
+
+  private runPut(run: Run) {
+    return {
+      TableName: this.tables.runs,
+      Item: toRunItem(run),
+      ConditionExpression: "attribute_not_exists(execution_uuid)",
+    };
+  }
+
+  /** The holder in a refusal's old item, else (an old item not returned) the slot as it is now. */
+  private async holderAfterRefusal(key: string, old: unknown): Promise<SlotHolder | null> {
+    return holderOf(old) ?? (await this.getSlot(key));
   }
 
   async acquireSlot(key: string, holder: SlotHolder, run?: Run): Promise<AcquireResult> {
@@ -107,16 +131,7 @@ export class DynamoControlStore implements ControlStore {
         // Slot and run record in one transaction: a 409 never leaves a run behind, a 202 always has one.
         await this.doc.send(
           new TransactWriteCommand({
-            TransactItems: [
-              { Put: this.slotItem(key, holder) },
-              {
-                Put: {
-                  TableName: this.tables.runs,
-                  Item: toRunItem(run),
-                  ConditionExpression: "attribute_not_exists(execution_uuid)",
-                },
-              },
-            ],
+            TransactItems: [{ Put: this.slotItem(key, holder) }, { Put: this.runPut(run) }],
           }),
         );
       } else {
@@ -124,8 +139,71 @@ export class DynamoControlStore implements ControlStore {
       }
       return { acquired: true };
     } catch (e) {
-      if (!isConditionFailure(e) && !firstConditionFailed(e)) throw e;
-      return { acquired: false, holder: await this.getSlot(key) };
+      if (isConditionFailure(e)) {
+        return {
+          acquired: false,
+          holder: await this.holderAfterRefusal(key, (e as { Item?: unknown }).Item),
+        };
+      }
+      if (!firstConditionFailed(e)) throw e;
+      return { acquired: false, holder: await this.holderAfterRefusal(key, cancellationReasons(e)[0]?.Item) };
+    }
+  }
+
+  private rateUpdate(rate: RateWindow) {
+    return {
+      TableName: this.tables.control,
+      Key: { pk: `RATE#${rate.key}`, sk: String(rate.windowStartEpochSeconds) },
+      UpdateExpression: "ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
+      ConditionExpression: "attribute_not_exists(hits) OR hits < :limit",
+      ExpressionAttributeValues: {
+        ":one": 1,
+        ":limit": rate.limit,
+        ":exp": rate.windowStartEpochSeconds + rate.windowSeconds * 2,
+      },
+    };
+  }
+
+  async claimStart(claim: StartClaim): Promise<StartClaimResult> {
+    // In the order refusals are reported: a full rate window, then a disabled job, then a held slot.
+    type Part = "rate" | "job" | "slot" | "run" | "audit";
+    const parts: Part[] = [];
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [];
+    if (claim.rate) {
+      parts.push("rate");
+      items.push({ Update: this.rateUpdate(claim.rate) });
+    }
+    parts.push("job");
+    items.push({
+      ConditionCheck: {
+        TableName: this.tables.control,
+        Key: { pk: `${JOB_PREFIX}${claim.jobName}`, sk: "STATE" },
+        // A job without a flag item is enabled (getJobEnabled).
+        ConditionExpression: "attribute_not_exists(enabled) OR enabled <> :off",
+        ExpressionAttributeValues: { ":off": false },
+      },
+    });
+    parts.push("slot", "run");
+    items.push({ Put: this.slotItem(claim.key, claim.holder) }, { Put: this.runPut(claim.run) });
+    if (claim.audit) {
+      parts.push("audit");
+      items.push({ Put: auditPut(this.tables.control, claim.audit) });
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { outcome: "claimed" };
+    } catch (e) {
+      const reasons = cancellationReasons(e);
+      if (!reasons.length) throw e;
+      const failed = (part: Part) => reasons[parts.indexOf(part)]?.Code === "ConditionalCheckFailed";
+      if (failed("rate")) return { outcome: "rate_limited" };
+      if (failed("job")) return { outcome: "job_disabled" };
+      if (failed("slot")) {
+        const old = reasons[parts.indexOf("slot")]?.Item;
+        return { outcome: "slot_taken", holder: await this.holderAfterRefusal(claim.key, old) };
+      }
+      if (reasons.some((r) => r.Code === "TransactionConflict")) return { outcome: "contended" };
+      throw e;
     }
   }
 
@@ -242,22 +320,26 @@ export class DynamoControlStore implements ControlStore {
     );
   }
 
-  async countHit(key: string, windowStartEpochSeconds: number, windowSeconds: number): Promise<number> {
-    const out = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tables.control,
-        Key: { pk: `RATE#${key}`, sk: String(windowStartEpochSeconds) },
-        UpdateExpression: "ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
-        ExpressionAttributeValues: { ":one": 1, ":exp": windowStartEpochSeconds + windowSeconds * 2 },
-        ReturnValues: "UPDATED_NEW",
-      }),
-    );
-    return Number(out.Attributes?.hits ?? 1);
-  }
-
   async releaseIdempotencyKey(key: string): Promise<void> {
     await this.doc.send(
       new DeleteCommand({ TableName: this.tables.control, Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" } }),
     );
   }
+}
+
+/**
+ * The holder in a slot item returned by a refusal: a plain item (document client) or, inside a
+ * transaction's cancellation reasons, still in DynamoDB's attribute-value form ({S: "…"}).
+ */
+function holderOf(item: unknown): SlotHolder | null {
+  if (!item || typeof item !== "object") return null;
+  const field = (name: string): string | null => {
+    const v = (item as Record<string, unknown>)[name];
+    if (typeof v === "string") return v;
+    const s = (v as { S?: unknown } | undefined)?.S;
+    return typeof s === "string" ? s : null;
+  };
+  const uuid = field("holder_uuid");
+  if (!uuid) return null;
+  return { execution_uuid: uuid, job_name: field("job_name") ?? "", acquired_at: field("acquired_at") ?? "" };
 }

@@ -7,9 +7,15 @@ const named = (e: unknown, name: string) => (e as { name?: string } | null)?.nam
 export const isConditionFailure = (e: unknown): boolean =>
   e instanceof ConditionalCheckFailedException || named(e, "ConditionalCheckFailedException");
 
+/** Why each item of a cancelled transaction failed (in item order); empty for any other error. */
+export function cancellationReasons(
+  e: unknown,
+): NonNullable<TransactionCanceledException["CancellationReasons"]> {
+  if (!(e instanceof TransactionCanceledException) && !named(e, "TransactionCanceledException")) return [];
+  return (e as TransactionCanceledException).CancellationReasons ?? [];
+}
+
 /** A transaction cancelled because the condition of its first item failed. */
 export function firstConditionFailed(e: unknown): boolean {
-  if (!(e instanceof TransactionCanceledException) && !named(e, "TransactionCanceledException")) return false;
-  const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-  return reasons[0]?.Code === "ConditionalCheckFailed";
+  return cancellationReasons(e)[0]?.Code === "ConditionalCheckFailed";
 }

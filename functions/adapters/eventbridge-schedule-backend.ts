@@ -41,6 +41,7 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
+import { ValidationError } from "../domain/errors.ts";
 import {
   nextFireTimes,
   type ParsedExpression,
@@ -244,6 +245,29 @@ function errorName(err: unknown): string | undefined {
 const isNotFound = (err: unknown) => errorName(err) === "ResourceNotFoundException";
 const isConflict = (err: unknown) => errorName(err) === "ConflictException";
 
+/** The schedule field an EventBridge validation message is about, as the API names it. */
+function fieldOf(message: string): string {
+  if (/expression/i.test(message)) return "schedule_expression";
+  if (/time ?zone/i.test(message)) return "timezone";
+  if (/start ?date/i.test(message)) return "start_date";
+  if (/end ?date/i.test(message)) return "end_date";
+  return "(body)";
+}
+
+/**
+ * EventBridge refusing what it was given (ValidationException) is the client's to fix: a 400 with
+ * the service's own words, not a 500. Anything else (throttling, 5xx, quotas) passes on unchanged.
+ */
+function asClientError(err: unknown): unknown {
+  if (errorName(err) !== "ValidationException") return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const e = new ValidationError(`EventBridge Scheduler refused the schedule: ${message}`, [
+    { field: fieldOf(message), message },
+  ]);
+  e.cause = err;
+  return e;
+}
+
 /** True for an at() schedule whose time has passed: EventBridge has nothing left to run for it. */
 function hasFiredOnce(expression: ParsedExpression, timezone: string, now: Date): boolean {
   if (expression.kind !== "at") return false;
@@ -290,7 +314,10 @@ export class EventBridgeScheduleBackend implements ScheduleBackend {
     const now = this.now();
     const desired = desiredSchedule(schedule, this.config, now);
     if (hasFiredOnce(parsedExpressionOf(schedule), schedule.timezone, now)) return;
-    await this.write(desired);
+    // The schedules service writes the table only after this resolves: a refusal saves nothing.
+    await this.write(desired).catch((err: unknown) => {
+      throw asClientError(err);
+    });
   }
 
   async remove(scheduleId: string): Promise<void> {
@@ -302,7 +329,7 @@ export class EventBridgeScheduleBackend implements ScheduleBackend {
         }),
       );
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isNotFound(err)) throw asClientError(err);
     }
   }
 

@@ -12,6 +12,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import { ValidationError } from "../domain/errors.ts";
 import type {
   ExecutionStatus,
   StartedExecution,
@@ -48,6 +49,31 @@ const STATUS: Record<string, ExecutionStatus> = {
 function errorName(err: unknown): string | undefined {
   const name = typeof err === "object" && err !== null ? (err as { name?: unknown }).name : undefined;
   return typeof name === "string" ? name : undefined;
+}
+
+/** Step Functions refusing the request itself (not throttling, quotas or its own failures). */
+const CLIENT_ERRORS = new Set([
+  "ValidationException",
+  "InvalidExecutionInput",
+  "InvalidName",
+  "InvalidDefinition",
+  "InvalidInput",
+  "MissingRequiredParameter",
+]);
+
+/**
+ * A refused input is the client's to fix: a 400 with the service's own words (the params are the
+ * only part of the input a client chooses), not a 500. Anything else passes on unchanged.
+ */
+function asClientError(err: unknown): unknown {
+  const name = errorName(err);
+  if (!name || !CLIENT_ERRORS.has(name)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const e = new ValidationError(`Step Functions refused the execution (${name}): ${message}`, [
+    { field: "params", message },
+  ]);
+  e.cause = err;
+  return e;
 }
 
 export class SfnWorkflowStarter implements WorkflowStarter {
@@ -95,7 +121,7 @@ export class SfnWorkflowStarter implements WorkflowStarter {
           { name: "ExecutionAlreadyExists" },
         );
       }
-      throw err;
+      throw asClientError(err);
     }
   }
 

@@ -25,16 +25,7 @@ export class AuditTrail {
    * the action itself (it is done; the answer must say so).
    */
   async record(action: AuditAction, actor: string, change: AuditChange): Promise<AuditEntry> {
-    const entry: AuditEntry = {
-      id: randomUUID(),
-      at: this.deps.clock.now().toISOString(),
-      actor,
-      action,
-      target: change.target,
-      target_name: change.target_name ?? null,
-      before: change.before ?? null,
-      after: change.after ?? null,
-    };
+    const entry = this.entry(action, actor, change);
     try {
       await this.deps.audit.record(entry);
     } catch (e) {
@@ -46,6 +37,20 @@ export class AuditTrail {
       });
     }
     return entry;
+  }
+
+  /** The entry of an action, not written: for a write that stores it with the action itself. */
+  entry(action: AuditAction, actor: string, change: AuditChange): AuditEntry {
+    return {
+      id: randomUUID(),
+      at: this.deps.clock.now().toISOString(),
+      actor,
+      action,
+      target: change.target,
+      target_name: change.target_name ?? null,
+      before: change.before ?? null,
+      after: change.after ?? null,
+    };
   }
 
   /** The filter of a listing, with its window checked (default: the last 30 days). */
@@ -60,7 +65,16 @@ export class AuditTrail {
         { field: "since", message: `audit entries are kept ${MAX_WINDOW_DAYS} days; ask for a later since` },
       ]);
     }
-    return { action: q.action, actor: q.actor, target: q.target, since, until };
+    // Entries are written at this clock's now: the walk (one query per month) need not start later
+    // than a month past it, however far `until` is (9999-12-31… was ~95,000 queries, then a 500).
+    const latest = new Date(now.getTime() + 31 * 86400_000);
+    return {
+      action: q.action,
+      actor: q.actor,
+      target: q.target,
+      since,
+      until: until < latest ? until : latest,
+    };
   }
 
   list(filter: AuditFilter, limit: number, after: AuditPosition | null) {

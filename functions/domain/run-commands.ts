@@ -77,17 +77,13 @@ export class RunCommands {
 
   async rerun(id: string, actor: string): Promise<TriggerResult> {
     const run = await this.require(id);
-    const started = await this.triggers.trigger({
+    // Same 409 rules as a trigger; the "run.rerun" audit entry is written with the new run.
+    return this.triggers.trigger({
       job_name: run.job_name,
       options: run.params,
       actor,
       trigger_source: "rerun",
+      rerun_of: run.execution_uuid,
     });
-    await new AuditTrail(this.deps).record("run.rerun", actor, {
-      target: started.execution_uuid,
-      target_name: run.job_name,
-      after: { job_name: run.job_name, params: run.params, rerun_of: run.execution_uuid },
-    });
-    return started;
   }
 }

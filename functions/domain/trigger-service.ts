@@ -1,8 +1,10 @@
-// Manual trigger (POST /v1/trigger) and, later, rerun: validate, claim the slot together with the
-// run record, then start the workflow execution named by the execution_uuid.
+// Manual trigger (POST /v1/trigger) and rerun: validate, claim the slot together with the run record
+// (and the rate window, the job flag, the audit entry), then start the workflow execution named by
+// the execution_uuid.
 
 import { randomUUID } from "node:crypto";
-import type { TriggerSource } from "../schemas/run.ts";
+import type { RateWindow } from "../ports/control-store.ts";
+import type { Run, TriggerSource } from "../schemas/run.ts";
 import { AuditTrail } from "./audit.ts";
 import { concurrencyKey } from "./concurrency.ts";
 import { type CoreDeps, expiresAt } from "./deps.ts";
@@ -20,15 +22,29 @@ export type TriggerCommand = {
   options: Record<string, unknown> | undefined;
   actor: string;
   trigger_source: Extract<TriggerSource, "manual" | "api" | "rerun">;
+  /** For a rerun: the run it repeats (named in the audit entry). */
+  rerun_of?: string;
 };
 
 export type TriggerResult = { execution_uuid: string; status: "RUNNING"; next_scheduled_for: string | null };
 
+/**
+ * Claims tried before giving up: a claim is repeated only when the slot was freed between the
+ * refusal and the look at its holder, a stale holder was released, or another write touched the
+ * same items at that instant. Each repeat is a fresh all-or-nothing write.
+ */
+const MAX_CLAIMS = 5;
+
 export class TriggerService {
   constructor(private readonly deps: CoreDeps) {}
 
+  /**
+   * One conditional write decides and records the start (rate window, job flag, slot, RUNNING run,
+   * audit entry), then the workflow starts. The next fire time does not depend on the start: it is
+   * read while the claim is written.
+   */
   async trigger(cmd: TriggerCommand): Promise<TriggerResult> {
-    const { registry, control, runs, workflow, clock, logger, nextFire } = this.deps;
+    const { registry, runs, workflow, clock, logger, nextFire } = this.deps;
     const job = registry.get(cmd.job_name);
     const parsed = job.parameters.safeParse(cmd.options ?? {});
     if (!parsed.success) {
@@ -38,10 +54,6 @@ export class TriggerService {
       );
     }
     const params = parsed.data as Record<string, unknown>;
-    await this.checkRate(cmd.actor);
-    if (!(await control.getJobEnabled(job.name))) {
-      throw new ConflictError("job_disabled", `job ${job.name} is disabled`, { job_name: job.name });
-    }
     const key = concurrencyKey(job.name, job.concurrency, params);
     const executionUuid = randomUUID();
     const run = newRun({
@@ -55,19 +67,13 @@ export class TriggerService {
       status: "RUNNING",
       now: clock.now(),
     });
-    const holder = { execution_uuid: executionUuid, job_name: job.name, acquired_at: run.started_at };
-    let claim = await control.acquireSlot(key, holder, run);
-    if (!claim.acquired && claim.holder && (await this.releaseIfStale(key, claim.holder.execution_uuid))) {
-      claim = await control.acquireSlot(key, holder, run);
-    }
-    if (claim.acquired) {
-      await runs.noteCreated(run);
-    } else {
-      throw new ConflictError("already_running", `a run of ${job.name} is already running`, {
-        job_name: job.name,
-        execution_uuid: claim.holder?.execution_uuid ?? null,
-      });
-    }
+    const next = nextFire.nextFor(job.name).catch((e: unknown) => {
+      // The run is started either way; a schedule that cannot be evaluated must not turn it into an error.
+      logger.warn("next fire time not computed", { job_name: job.name, error: String(e) });
+      return null;
+    });
+    await this.claim(cmd, run);
+    await runs.noteCreated(run);
     try {
       await workflow.start(job.name, executionUuid, {
         job_name: job.name,
@@ -88,41 +94,89 @@ export class TriggerService {
         next_scheduled_for: null,
         expires_at: expiresAt(now, this.deps.settings.retentionDays),
       });
-      await control.releaseSlot(key, executionUuid);
+      await this.deps.control.releaseSlot(key, executionUuid);
+      // The workflow service refused the input itself: the client's to fix, with the service's words.
+      if (e instanceof ValidationError) throw e;
       throw new UnavailableError(
         "the workflow service did not accept the start; nothing is running, try again",
       );
     }
     logger.info("run triggered", { execution_uuid: executionUuid, job_name: job.name, actor: cmd.actor });
-    // A rerun is audited by RunCommands.rerun, with the run it repeats.
-    if (cmd.trigger_source !== "rerun") {
-      await new AuditTrail(this.deps).record("run.trigger", cmd.actor, {
-        target: executionUuid,
-        target_name: job.name,
-        after: { job_name: job.name, params, trigger_source: cmd.trigger_source },
-      });
-    }
-    return {
-      execution_uuid: executionUuid,
-      status: "RUNNING",
-      next_scheduled_for: await nextFire.nextFor(job.name),
+    return { execution_uuid: executionUuid, status: "RUNNING", next_scheduled_for: await next };
+  }
+
+  /** Takes the slot with the RUNNING run, or throws the refusal the API answers (429 / 409). */
+  private async claim(cmd: TriggerCommand, run: Run): Promise<void> {
+    const key = run.concurrency_key;
+    const holder = {
+      execution_uuid: run.execution_uuid,
+      job_name: run.job_name,
+      acquired_at: run.started_at,
     };
+    const audit = new AuditTrail(this.deps).entry(
+      cmd.trigger_source === "rerun" ? "run.rerun" : "run.trigger",
+      cmd.actor,
+      {
+        target: run.execution_uuid,
+        target_name: run.job_name,
+        after:
+          cmd.trigger_source === "rerun"
+            ? { job_name: run.job_name, params: run.params, rerun_of: cmd.rerun_of ?? null }
+            : { job_name: run.job_name, params: run.params, trigger_source: cmd.trigger_source },
+      },
+    );
+    const window = this.rateWindow(cmd.actor);
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.deps.control.claimStart({
+        key,
+        holder,
+        run,
+        jobName: run.job_name,
+        rate: window?.rate ?? null,
+        audit,
+      });
+      switch (result.outcome) {
+        case "claimed":
+          return;
+        case "rate_limited":
+          throw new RateLimitedError(
+            `at most ${window?.rate.limit} manual starts per minute; try again in ${window?.retryAfter} s`,
+            window?.retryAfter ?? 60,
+          );
+        case "job_disabled":
+          throw new ConflictError("job_disabled", `job ${run.job_name} is disabled`, {
+            job_name: run.job_name,
+          });
+        case "slot_taken":
+          if (result.holder && !(await this.releaseIfStale(key, result.holder.execution_uuid))) {
+            throw new ConflictError("already_running", `a run of ${run.job_name} is already running`, {
+              job_name: run.job_name,
+              execution_uuid: result.holder.execution_uuid,
+            });
+          }
+          break; // freed meanwhile, or a stale holder released: claim again
+        case "contended":
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+          break;
+      }
+      if (attempt >= MAX_CLAIMS) {
+        throw new UnavailableError(
+          `the slot of ${run.job_name} kept changing hands; nothing started, try again`,
+        );
+      }
+    }
   }
 
   /** Per-user fixed window on manual starts: a runaway script cannot flood the workflows. */
-  private async checkRate(actor: string): Promise<void> {
+  private rateWindow(actor: string): { rate: RateWindow; retryAfter: number } | null {
     const limit = this.deps.settings.triggersPerMinute ?? 30;
-    if (limit <= 0) return;
+    if (limit <= 0) return null;
     const now = this.deps.clock.now().getTime() / 1000;
     const windowStart = Math.floor(now / 60) * 60;
-    const hits = await this.deps.control.countHit(`trigger#${actor}`, windowStart, 60);
-    if (hits > limit) {
-      const retryAfter = Math.max(1, Math.ceil(windowStart + 60 - now));
-      throw new RateLimitedError(
-        `at most ${limit} manual starts per minute; try again in ${retryAfter} s`,
-        retryAfter,
-      );
-    }
+    return {
+      rate: { key: `trigger#${actor}`, windowStartEpochSeconds: windowStart, windowSeconds: 60, limit },
+      retryAfter: Math.max(1, Math.ceil(windowStart + 60 - now)),
+    };
   }
 
   /**

@@ -1,8 +1,44 @@
+import type { AuditEntry } from "../schemas/audit.ts";
 import type { Run } from "../schemas/run.ts";
 
 export type SlotHolder = { execution_uuid: string; job_name: string; acquired_at: string };
 
+/** `holder` is null only when the slot was freed between the refusal and the look at it. */
 export type AcquireResult = { acquired: true } | { acquired: false; holder: SlotHolder | null };
+
+/** A fixed-window counter of one caller's starts. */
+export type RateWindow = {
+  key: string;
+  windowStartEpochSeconds: number;
+  windowSeconds: number;
+  limit: number;
+};
+
+/** Everything a manual start writes, all or nothing (spec/api.md "Trigger"). */
+export type StartClaim = {
+  /** The concurrency key, and who takes its slot. */
+  key: string;
+  holder: SlotHolder;
+  /** Created RUNNING with the slot. */
+  run: Run;
+  /** Refused (nothing written) while this job's enabled flag is off. */
+  jobName: string;
+  /** Counts the start; refused (nothing written, nothing counted) when the window is full. */
+  rate: RateWindow | null;
+  /** The audit entry of the start, written with it. */
+  audit: AuditEntry | null;
+};
+
+/**
+ * Why a claim was refused, in the order the API reports them. `contended`: another write touched
+ * the same items at that instant (nothing was written; trying again is safe).
+ */
+export type StartClaimResult =
+  | { outcome: "claimed" }
+  | { outcome: "rate_limited" }
+  | { outcome: "job_disabled" }
+  | { outcome: "slot_taken"; holder: SlotHolder | null }
+  | { outcome: "contended" };
 
 export type IdempotencyRecord =
   | { state: "in_progress"; expires_at: number; fingerprint: string }
@@ -20,6 +56,11 @@ export interface ControlStore {
    * two simultaneous calls can never both win. Taking a slot one already holds succeeds.
    */
   acquireSlot(key: string, holder: SlotHolder, run?: Run): Promise<AcquireResult>;
+  /**
+   * A manual start in one conditional write: rate window, job flag, slot, run record and audit
+   * entry. A refused claim writes nothing; a slot refusal names the holder it met.
+   */
+  claimStart(claim: StartClaim): Promise<StartClaimResult>;
   /** Frees the slot only if `executionUuid` holds it. */
   releaseSlot(key: string, executionUuid: string): Promise<void>;
   getSlot(key: string): Promise<SlotHolder | null>;
@@ -39,7 +80,4 @@ export interface ControlStore {
     ttlSeconds: number,
   ): Promise<void>;
   releaseIdempotencyKey(key: string): Promise<void>;
-
-  /** Counts one hit of `key` in the current fixed window; returns the count including this hit. */
-  countHit(key: string, windowStartEpochSeconds: number, windowSeconds: number): Promise<number>;
 }

@@ -159,6 +159,155 @@ describe("DynamoControlStore.acquireSlot", () => {
   });
 });
 
+describe("DynamoControlStore.claimStart", () => {
+  const store = new DynamoControlStore(doc, TABLES, () => NOW);
+  const holder = { execution_uuid: "me-uuid", job_name: "sync.jobs", acquired_at: NOW.toISOString() };
+  const rate = { key: "trigger#ops", windowStartEpochSeconds: 1752580800, windowSeconds: 60, limit: 30 };
+  const audit = {
+    id: "a-1",
+    at: NOW.toISOString(),
+    actor: "ops",
+    action: "run.trigger" as const,
+    target: "me-uuid",
+    target_name: "sync.jobs",
+    before: null,
+    after: { job_name: "sync.jobs" },
+  };
+  const claim = () => ({
+    key: "sync.jobs",
+    holder,
+    run: run("RUNNING", NOW.toISOString(), { execution_uuid: "me-uuid" }),
+    jobName: "sync.jobs",
+    rate,
+    audit,
+  });
+  const reasons = (...rs: Array<{ Code: string; Item?: Record<string, unknown> }>) =>
+    new TransactionCanceledException({
+      message: "Transaction cancelled",
+      $metadata: {},
+      CancellationReasons: rs,
+    });
+
+  it("writes rate window, job flag check, slot, run and audit entry in one transaction", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await expect(store.claimStart(claim())).resolves.toEqual({ outcome: "claimed" });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(["Update", "ConditionCheck", "Put", "Put", "Put"]);
+    expect(items[0]!.Update).toMatchObject({
+      Key: { pk: "RATE#trigger#ops", sk: "1752580800" },
+      ConditionExpression: "attribute_not_exists(hits) OR hits < :limit",
+      ExpressionAttributeValues: { ":limit": 30, ":one": 1 },
+    });
+    expect(items[1]!.ConditionCheck).toMatchObject({
+      Key: { pk: "JOB#sync.jobs", sk: "STATE" },
+      ExpressionAttributeValues: { ":off": false },
+    });
+    expect(items[2]!.Put).toMatchObject({
+      Item: { pk: "SLOT#sync.jobs", holder_uuid: "me-uuid" },
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+    });
+    expect(items[3]!.Put).toMatchObject({ TableName: "t-runs", Item: { execution_uuid: "me-uuid" } });
+    expect(items[4]!.Put).toMatchObject({
+      TableName: "t-control",
+      Item: { pk: "AUDIT#2025-07", sk: `${NOW.toISOString()}#a-1`, action: "run.trigger" },
+    });
+  });
+
+  it("leaves out the rate window and the audit entry when not given", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await store.claimStart({ ...claim(), rate: null, audit: null });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(["ConditionCheck", "Put", "Put"]);
+  });
+
+  it("names the holder from the refused slot's old item, without reading it again", async () => {
+    const old = {
+      pk: { S: "SLOT#sync.jobs" },
+      holder_uuid: { S: "other-uuid" },
+      job_name: { S: "sync.jobs" },
+      acquired_at: { S: "2025-07-15T11:00:00.000Z" },
+    };
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(
+        reasons(
+          { Code: "None" },
+          { Code: "None" },
+          { Code: "ConditionalCheckFailed", Item: old },
+          { Code: "None" },
+          { Code: "None" },
+        ),
+      );
+    await expect(store.claimStart(claim())).resolves.toEqual({
+      outcome: "slot_taken",
+      holder: {
+        execution_uuid: "other-uuid",
+        job_name: "sync.jobs",
+        acquired_at: "2025-07-15T11:00:00.000Z",
+      },
+    });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it("reads the slot when the refusal carries no old item; null when it was freed meanwhile", async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(
+        reasons(
+          { Code: "None" },
+          { Code: "None" },
+          { Code: "ConditionalCheckFailed" },
+          { Code: "None" },
+          { Code: "None" },
+        ),
+      );
+    ddb.on(GetCommand).resolves({});
+    await expect(store.claimStart(claim())).resolves.toEqual({ outcome: "slot_taken", holder: null });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
+  it("reports a full rate window first, then a disabled job, then a held slot", async () => {
+    const failed = { Code: "ConditionalCheckFailed" };
+    const none = { Code: "None" };
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(reasons(failed, failed, failed, none, none))
+      .rejectsOnce(reasons(none, failed, failed, none, none));
+    await expect(store.claimStart(claim())).resolves.toEqual({ outcome: "rate_limited" });
+    await expect(store.claimStart(claim())).resolves.toEqual({ outcome: "job_disabled" });
+  });
+
+  it("a transaction conflict is 'contended' (nothing written, safe to try again)", async () => {
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(
+        reasons(
+          { Code: "None" },
+          { Code: "None" },
+          { Code: "TransactionConflict" },
+          { Code: "None" },
+          { Code: "None" },
+        ),
+      );
+    await expect(store.claimStart(claim())).resolves.toEqual({ outcome: "contended" });
+  });
+
+  it("rethrows anything else", async () => {
+    const err = new Error("network down");
+    ddb.on(TransactWriteCommand).rejects(err);
+    await expect(store.claimStart(claim())).rejects.toBe(err);
+    const collision = reasons(
+      { Code: "None" },
+      { Code: "None" },
+      { Code: "None" },
+      { Code: "ConditionalCheckFailed" },
+      { Code: "None" },
+    );
+    ddb.on(TransactWriteCommand).rejects(collision);
+    await expect(store.claimStart(claim())).rejects.toBe(collision);
+  });
+});
+
 describe("DynamoControlStore.releaseSlot", () => {
   const store = new DynamoControlStore(doc, TABLES, () => NOW);
 

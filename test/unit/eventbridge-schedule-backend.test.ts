@@ -27,6 +27,7 @@ import {
   ReconcileError,
   scheduleDrift,
 } from "../../functions/adapters/eventbridge-schedule-backend.ts";
+import { ValidationError } from "../../functions/domain/errors.ts";
 import type { Schedule } from "../../functions/schemas/schedule.ts";
 
 const sched = mockClient(SchedulerClient);
@@ -352,6 +353,72 @@ describe("remove", () => {
     await expect(backend().remove("01JZ8Q3W6X2VN4K7R9T1B5C8DA")).rejects.toMatchObject({
       name: "ThrottlingException",
     });
+  });
+});
+
+describe("an EventBridge Scheduler ValidationException reaches the client as 400, not 500_internal_error", () => {
+  const backend = () => new EventBridgeScheduleBackend(client, CONFIG);
+  const invalid = (message: string) => new ValidationException({ message, Message: message, $metadata: {} });
+
+  it("UpdateSchedule's ValidationException is a ValidationError (400 invalid_request) with the service's message", async () => {
+    sched.on(UpdateScheduleCommand).rejects(invalid("Invalid Schedule Expression rate(9999999999 days)."));
+    const err = await backend()
+      .put(schedule({ schedule_expression: "rate(5 minutes)" }))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ status: 400, code: "invalid_request" });
+    expect((err as ValidationError).message).toContain("Invalid Schedule Expression rate(9999999999 days).");
+    expect((err as ValidationError).details).toEqual([
+      { field: "schedule_expression", message: "Invalid Schedule Expression rate(9999999999 days)." },
+    ]);
+    expect((err as ValidationError).cause).toBeInstanceOf(ValidationException);
+  });
+
+  it("CreateSchedule's ValidationException too, naming the field the message is about", async () => {
+    sched.on(UpdateScheduleCommand).rejects(notFound());
+    sched
+      .on(CreateScheduleCommand)
+      .rejects(invalid("The StartDate you specify cannot be earlier than 5 minutes ago."));
+    await expect(backend().put(schedule())).rejects.toMatchObject({
+      status: 400,
+      details: [
+        { field: "start_date", message: "The StartDate you specify cannot be earlier than 5 minutes ago." },
+      ],
+    });
+  });
+
+  it("a message about nothing it knows names the body", async () => {
+    sched.on(UpdateScheduleCommand).rejects(invalid("1 validation error detected"));
+    await expect(backend().put(schedule())).rejects.toMatchObject({
+      status: 400,
+      details: [{ field: "(body)", message: "1 validation error detected" }],
+    });
+  });
+
+  it("DeleteSchedule's ValidationException is a ValidationError as well", async () => {
+    sched.on(DeleteScheduleCommand).rejects(invalid("Name is invalid"));
+    await expect(backend().remove("01JZ8Q3W6X2VN4K7R9T1B5C8DA")).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("throttling and server errors are not the client's: they pass on unchanged", async () => {
+    sched.on(UpdateScheduleCommand).rejects(throttled());
+    const err = await backend()
+      .put(schedule())
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).not.toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ name: "ThrottlingException" });
+  });
+
+  it("reconcile still reports the service's own error name", async () => {
+    sched.on(ListSchedulesCommand).resolves({ Schedules: [], $metadata: {} });
+    sched.on(CreateScheduleCommand).rejects(invalid("bad target"));
+    await expect(backend().reconcile([schedule()])).rejects.toThrow(/ValidationException: bad target/);
   });
 });
 

@@ -3,10 +3,15 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  ExecutionLimitExceeded,
   InvalidArn,
+  InvalidExecutionInput,
+  InvalidName,
+  MissingRequiredParameter,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
+  ValidationException,
 } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,6 +20,7 @@ import {
   runLogsQuery,
   SfnWorkflowStarter,
 } from "../../functions/adapters/sfn-workflow-starter.ts";
+import { ValidationError } from "../../functions/domain/errors.ts";
 import type { WorkflowInput } from "../../functions/ports/workflow-starter.ts";
 
 const sfn = mockClient(SFNClient);
@@ -95,6 +101,46 @@ describe("start", () => {
     await expect(starter().start("recap.pipeline", UUID, INPUT)).rejects.toMatchObject({
       name: "InvalidArn",
     });
+  });
+});
+
+describe("a Step Functions validation error reaches the client as 400, not 500 internal_error", () => {
+  it.each([
+    [
+      "InvalidExecutionInput",
+      () => new InvalidExecutionInput({ message: "Provided input is too big", $metadata: {} }),
+    ],
+    ["InvalidName", () => new InvalidName({ message: "Invalid Execution Name", $metadata: {} })],
+    ["ValidationException", () => new ValidationException({ message: "1 validation error", $metadata: {} })],
+    [
+      "MissingRequiredParameter",
+      () => new MissingRequiredParameter({ message: "input missing", $metadata: {} }),
+    ],
+  ] as const)("StartExecution's %s is a ValidationError with the service's message", async (_name, make) => {
+    const cause = make();
+    sfn.on(StartExecutionCommand).rejects(cause);
+    const err = await starter()
+      .start("recap.pipeline", UUID, INPUT)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ status: 400, code: "invalid_request" });
+    expect((err as ValidationError).message).toContain(cause.message);
+    expect((err as ValidationError).details).toEqual([{ field: "params", message: cause.message }]);
+  });
+
+  it("throttling and quota errors are not the client's: they pass on unchanged", async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionLimitExceeded({ message: "too many", $metadata: {} }));
+    const err = await starter()
+      .start("recap.pipeline", UUID, INPUT)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).not.toBeInstanceOf(ValidationError);
+    expect(err).toMatchObject({ name: "ExecutionLimitExceeded" });
   });
 });
 
