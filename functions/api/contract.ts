@@ -304,7 +304,9 @@ export function responsesOf(route: RouteDef, op: OperationContract): Record<numb
   }
   const takesInput = op.path || op.query || op.body || op.headers?.includes("Idempotency-Key");
   if (takesInput) out[400] ??= error("Invalid input; details name each bad field");
-  if (op.body) {
+  // Any body sent with a write is read under the same rules, whether the route uses it or not.
+  if (route.method !== "GET") {
+    out[400] ??= error("Invalid input; details name each bad field");
     out[413] ??= error("Body over 64 KiB");
     out[415] ??= error("Body is not JSON (Content-Type: application/json)");
   }
@@ -344,3 +346,18 @@ export type Answer<K extends RouteKey> = {
     ? { status: S; body: z.output<T>; headers?: Record<string, string> }
     : { status: S; headers?: Record<string, string> };
 }[Success<K>];
+
+// ---- What a client sends and gets (the admin page's typed client) -------------------------------
+
+type Schema<T> = T extends z.ZodMiniType ? T : never;
+/** The body of route K's success answer (undefined for 204). */
+export type SuccessBody<K extends RouteKey> =
+  Answer<K> extends infer A ? (A extends { body: infer B } ? B : undefined) : never;
+/** Route K's query parameters as a client may send them. */
+export type QueryOf<K extends RouteKey> = Contract[K] extends { query: infer Q } ? z.input<Schema<Q>> : never;
+/** Route K's request body. */
+export type BodyOf<K extends RouteKey> = Contract[K] extends { body: infer B } ? z.input<Schema<B>> : never;
+/** Route K's path parameters. */
+export type PathOf<K extends RouteKey> = Contract[K] extends { path: infer P }
+  ? { [N in keyof P]: string }
+  : never;

@@ -272,7 +272,8 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
       if (!ok) return errorResult(403, "forbidden", `this action needs the ${role} group`);
     }
     const headers = lowerHeaders(event);
-    const body = readBody(event, headers);
+    // A GET's body has no meaning (RFC 9110 §9.3.1): it is neither read nor refused.
+    const body = event.requestContext?.http?.method === "GET" ? undefined : readBody(event, headers);
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
     return handler({

@@ -137,7 +137,7 @@ export function matchRoute(
 ):
   | { route: RouteDef; pathParameters: Record<string, string> }
   | { allowed: string[] }
-  | { badEncoding: string }
+  | { route: RouteDef; badEncoding: string }
   | null {
   const allowed: string[] = [];
   for (const route of ROUTES) {
@@ -160,7 +160,7 @@ export function matchRoute(
       try {
         pathParameters[n] = decodeURIComponent(m[i + 1] ?? "");
       } catch {
-        return { badEncoding: n };
+        return { route, badEncoding: n };
       }
     }
     return { route, pathParameters };

@@ -50,6 +50,18 @@ export type LocalHttpOptions = {
   staticDir: string | null;
   /** config.json for the admin page (same document CDK writes next to it in S3). */
   webConfig: WebConfig;
+  /** Sees every answer of an API route (tests check each against the OpenAPI document). */
+  onAnswer?: (answer: ApiAnswer) => void;
+};
+
+/** One answer of an API route as the client received it. */
+export type ApiAnswer = {
+  method: string;
+  /** the route's template, e.g. /v1/runs/{execution_uuid} */
+  route: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 };
 
 const isLoopback = (addr: string | undefined) =>
@@ -216,9 +228,21 @@ export class LocalHttpServer {
       }
       return this.serveStatic(url.pathname, method, res);
     }
+    // Every answer of a matched route goes through here, so an observer sees exactly what was sent.
+    const reply = (result: ApiResult) => {
+      send(res, result);
+      this.opts.onAnswer?.({
+        method,
+        route: "route" in match ? match.route.path : url.pathname,
+        status: result.statusCode ?? 200,
+        headers: Object.fromEntries(
+          Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+        ),
+        body: result.isBase64Encoded ? "" : (result.body ?? ""),
+      });
+    };
     if ("badEncoding" in match) {
-      return send(
-        res,
+      return reply(
         errorResult(400, "invalid_request", "the path is not valid percent-encoding", [
           { field: match.badEncoding, message: "is not valid percent-encoding" },
         ]),
@@ -228,6 +252,7 @@ export class LocalHttpServer {
       const r = errorResult(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`, {
         allowed: match.allowed,
       });
+      // Not an operation of the document (OpenAPI cannot describe a method a path lacks): not observed.
       return send(res, { ...r, headers: { ...r.headers, allow: match.allowed.join(", ") } });
     }
     let body: Buffer;
@@ -236,7 +261,7 @@ export class LocalHttpServer {
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         res.setHeader("connection", "close");
-        return send(res, errorResult(413, "payload_too_large", "request body is over the 64 KiB limit"));
+        return reply(errorResult(413, "payload_too_large", "request body is over the 64 KiB limit"));
       }
       throw e;
     }
@@ -246,13 +271,17 @@ export class LocalHttpServer {
       const auth = req.headers.authorization ?? "";
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       claims = m?.[1] ? await this.opts.tokens.verify(m[1]) : null;
-      if (!claims) return send(res, unauthorized());
+      if (!claims) return reply(unauthorized());
     }
     const routeKey = `${match.route.method} ${match.route.path}`;
     const event = buildEvent({ req, url, routeKey, pathParameters: match.pathParameters, body, claims });
     const handler = this.opts.handlers[match.route.lambda];
-    const result = (await handler(event, lambdaContext(match.route.lambda))) ?? { statusCode: 204 };
-    send(res, result);
+    // A handler that throws is what Lambda reports as an invocation error: API Gateway answers 500.
+    const result = (await handler(event, lambdaContext(match.route.lambda)).catch((e) => {
+      console.error("[jobdeck] handler failed", e);
+      return errorResult(500, "internal_error", "internal error; the request was logged");
+    })) ?? { statusCode: 204 };
+    reply(result);
   }
 
   private async issueToken(req: IncomingMessage, res: ServerResponse, method: string) {

@@ -3,7 +3,7 @@
 // Times missed while the stack was down are recorded as missed, not fired late (EventBridge
 // itself would not have been down).
 import type { CoreDeps } from "../../functions/domain/deps.ts";
-import { scheduleFireTimes } from "../../functions/domain/schedule-times.ts";
+import { fireTimesOf } from "../../functions/domain/schedule-times.ts";
 import type { ScheduleBackend, ScheduleFireInput } from "../../functions/ports/schedule-backend.ts";
 import type { Schedule } from "../../functions/schemas/schedule.ts";
 
@@ -31,6 +31,8 @@ export class LocalScheduler {
   private cursor: Date | null = null;
   private running = false;
   private busy: Promise<void> = Promise.resolve();
+  /** Items already warned about (id + version + reason): the plan runs every second. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly deps: CoreDeps,
@@ -61,6 +63,27 @@ export class LocalScheduler {
       .catch((e) => this.deps.logger.error("scheduler plan failed", { error: String(e) }));
   }
 
+  /**
+   * Fire times of `s` after `from`; none for an item that cannot be evaluated (older version, hand
+   * edit), which is reported on the schedule and skipped here with one warning per version of it.
+   */
+  private timesOf(s: Schedule, from: Date, count: number): Date[] {
+    const { times, error } = fireTimesOf(s, from, count);
+    if (error) {
+      const key = `${s.id} ${s.updated_at} ${error}`;
+      if (!this.warned.has(key)) {
+        this.warned.add(key);
+        this.deps.logger.warn("schedule skipped: it cannot be evaluated", {
+          schedule_id: s.id,
+          schedule_name: s.name,
+          error,
+        });
+        this.print(`[scheduler] ${s.name}: skipped, it cannot be evaluated (${error})`);
+      }
+    }
+    return times;
+  }
+
   /** Fires everything due up to the clock's now. Tests drive it with a controlled clock. */
   async tick(): Promise<number> {
     const run = this.busy.then(() => this.fireDue());
@@ -77,7 +100,7 @@ export class LocalScheduler {
     const since = new Date(last);
     const schedules = await this.deps.schedules.list({ enabled: true });
     for (const s of schedules) {
-      const times = scheduleFireTimes(s, since, MAX_MISSED_PER_SCHEDULE).filter((t) => t <= now);
+      const times = this.timesOf(s, since, MAX_MISSED_PER_SCHEDULE).filter((t) => t <= now);
       for (const t of times) {
         await this.deps.schedulerState.recordMissed({
           schedule_id: s.id,
@@ -105,7 +128,7 @@ export class LocalScheduler {
     ]);
     let fired = 0;
     for (const s of schedules) {
-      const due = scheduleFireTimes(s, from, 20).filter((t) => t <= now);
+      const due = this.timesOf(s, from, 20).filter((t) => t <= now);
       for (const at of due) {
         // Paused or job disabled: nothing fires (the workflow checks again, as in AWS).
         if (settings.paused || flags.get(s.job_name) === false || !this.deps.registry.find(s.job_name))
@@ -145,7 +168,7 @@ export class LocalScheduler {
     const from = this.cursor ?? now;
     let next: Date | null = null;
     for (const s of await this.deps.schedules.list({ enabled: true })) {
-      const t = scheduleFireTimes(s, from, 1)[0];
+      const t = this.timesOf(s, from, 1)[0];
       if (t && (!next || t < next)) next = t;
     }
     const wait = next ? Math.max(0, next.getTime() - now.getTime()) : MAX_SLEEP_MS;

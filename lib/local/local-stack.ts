@@ -41,7 +41,7 @@ import { createRunWorker } from "../../functions/workflow/run-worker.ts";
 import { createStepsHandler } from "../../functions/workflow/steps.ts";
 import { LocalAslWorkflow } from "./asl-workflow.ts";
 import { type DynamoDbLocal, ensureTables, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
-import { LocalHttpServer } from "./http-server.ts";
+import { type LocalHttpOptions, LocalHttpServer } from "./http-server.ts";
 import { createLocalLogger } from "./local-logger.ts";
 import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
 import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
@@ -84,6 +84,8 @@ export type LocalStackOptions = {
   sweepSeconds?: number;
   /** Overrides of the admin page's /config.json (tests point the Cognito login at a stand-in). */
   webConfig?: Partial<WebConfig>;
+  /** Sees every API answer (the tests' OpenAPI conformance check). */
+  onAnswer?: LocalHttpOptions["onAnswer"];
 };
 
 export type LocalStack = {
@@ -271,6 +273,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       localTokenUrl: "/local/token",
       ...opts.webConfig,
     } satisfies WebConfig,
+    onAnswer: opts.onAnswer,
   });
   const url = await server.listen();
   siteUrl = url;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import type { Run } from "../../functions/schemas/run.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../lib/local/local-stack.ts";
+import { type ConformanceOptions, conformanceRecorder } from "./conformance.ts";
 import { ALL_TEST_REGISTRY } from "./test-jobs.ts";
 
 export type Reply = { status: number; headers: Headers; body: any };
@@ -22,10 +23,18 @@ export type Harness = {
   ): Promise<Reply>;
   admin(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   waitForRun(id: string, done: (r: Run) => boolean, timeoutMs?: number): Promise<Run>;
+  /** Answers so far that do not match the OpenAPI document. */
+  mismatches: string[];
+  /** Stops the stack; throws when any answer did not match the OpenAPI document. */
   stop(): Promise<void>;
 };
 
-export async function startHarness(opts: Partial<LocalStackOptions> = {}): Promise<Harness> {
+export type HarnessOptions = Partial<LocalStackOptions> & { conformance?: ConformanceOptions };
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { conformance: conformanceOptions, ...opts } = options;
+  // Every answer of this stack is checked against the published OpenAPI document.
+  const recorder = conformanceRecorder(conformanceOptions);
   const stack = await startLocalStack({
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), "jobdeck-test-")),
@@ -39,6 +48,10 @@ export async function startHarness(opts: Partial<LocalStackOptions> = {}): Promi
     // Several tests start many runs as one user on purpose; the rate-limit test sets its own.
     triggersPerMinute: 0,
     ...opts,
+    onAnswer: (a) => {
+      recorder.onAnswer(a);
+      opts.onAnswer?.(a);
+    },
   });
   const url = stack.url;
   const tokens = new Map<string, string>();
@@ -89,7 +102,16 @@ export async function startHarness(opts: Partial<LocalStackOptions> = {}): Promi
     }
     throw new Error(`run ${id} did not reach the expected state; last: ${JSON.stringify(last)}`);
   };
-  return { stack, url, token, call, admin, waitForRun, stop: () => stack.stop({ graceMs: 2000 }) };
+  const stop = async () => {
+    await stack.stop({ graceMs: 2000 });
+    if (recorder.mismatches.length) {
+      const shown = [...new Set(recorder.mismatches)].slice(0, 20);
+      throw new Error(
+        `${recorder.mismatches.length} of ${recorder.answers} answers do not match openapi.json:\n${shown.join("\n")}`,
+      );
+    }
+  };
+  return { stack, url, token, call, admin, waitForRun, mismatches: recorder.mismatches, stop };
 }
 
 export const isFinished = (r: Run) => !["RUNNING", "QUEUED"].includes(r.status);

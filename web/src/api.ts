@@ -1,16 +1,22 @@
-// The only way the page talks to the backend: /v1 with the bearer token. GETs can be conditional
-// (If-None-Match): a poll of an unchanged page costs one 304 and no re-render. Errors come back in
-// the API's shape ({error: {code, message, details}}) as ApiError.
-import type { JobStatsAnswer } from "../../functions/domain/dashboard-service.ts";
-import type { JobView } from "../../functions/domain/job-queries.ts";
-import type { RunsPage } from "../../functions/domain/run-queries.ts";
-import type { PreviewResult, ScheduleView } from "../../functions/domain/schedule-service.ts";
-import type { SchedulerStatus } from "../../functions/domain/scheduler-service.ts";
+// The only way the page talks to the backend: /v1 with the bearer token, through a client typed by
+// the API's own contract (functions/api/contract.ts): a call names its route ("GET /v1/runs"), and
+// its path, query, body and answer are the types the OpenAPI document is generated from. GETs can
+// be conditional (If-None-Match): a poll of an unchanged page costs one 304 and no re-render.
+// Errors come back in the API's shape ({error: {code, message, details}}) as ApiError.
+import type { BodyOf, PathOf, QueryOf, SuccessBody } from "../../functions/api/contract.ts";
+import type { RouteKey } from "../../functions/api/routes.ts";
+import type { RunsPage } from "../../functions/schemas/api.ts";
+import type { AuditEntry } from "../../functions/schemas/audit.ts";
+import type { JobProgressAnswer, JobStatsAnswer } from "../../functions/schemas/dashboard.ts";
+import type { JobView } from "../../functions/schemas/job.ts";
 import type { Run, RunSummary } from "../../functions/schemas/run.ts";
+import type { PreviewResult, SchedulerStatus, ScheduleView } from "../../functions/schemas/schedule.ts";
 import { refreshSession, type Session, saveSession } from "./auth.ts";
 import type { WebConfig } from "./config.ts";
 
 export type {
+  AuditEntry,
+  JobProgressAnswer,
   JobStatsAnswer,
   JobView,
   PreviewResult,
@@ -20,7 +26,6 @@ export type {
   SchedulerStatus,
   ScheduleView,
 };
-export type JobProgressAnswer = { active: Run[]; recent: RunSummary[]; generated_at: string };
 export type FieldError = { field: string; message: string };
 
 export class ApiError extends Error {
@@ -61,20 +66,53 @@ export function setSession(s: Session | null): void {
 
 const etags = new Map<string, { etag: string; body: unknown }>();
 
-export type RequestOptions = {
-  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  query?: Record<string, string | undefined | null>;
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** GET only: send If-None-Match and answer from the cached body on 304. */
-  conditional?: boolean;
-  signal?: AbortSignal;
-};
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type Split<K> = K extends `${infer M extends Method} ${infer P}` ? [M, P] : never;
 
-export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+/** What a call of route K sends: its path parameters, query and body, each only where K has one. */
+export type RequestOptions<K extends RouteKey> = ([PathOf<K>] extends [never]
+  ? { path?: never }
+  : { path: PathOf<K> }) &
+  ([QueryOf<K>] extends [never] ? { query?: never } : { query?: QueryOf<K> }) &
+  ([BodyOf<K>] extends [never] ? { body?: never } : { body: BodyOf<K> }) & {
+    headers?: Record<string, string>;
+    /** GET only: send If-None-Match and answer from the cached body on 304. */
+    conditional?: boolean;
+    signal?: AbortSignal;
+  };
+
+export async function api<K extends RouteKey>(
+  route: K,
+  // Options may be left out only when the route needs no path parameter and no body.
+  ...[opts]: Record<never, never> extends RequestOptions<K> ? [RequestOptions<K>?] : [RequestOptions<K>]
+): Promise<SuccessBody<K>> {
+  const o = (opts ?? {}) as {
+    path?: Record<string, string>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+    headers?: Record<string, string>;
+    conditional?: boolean;
+    signal?: AbortSignal;
+  };
+  const [method, template] = route.split(" ") as Split<K>;
+  const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(o.path?.[name] ?? ""));
+  return request<SuccessBody<K>>(method, path, o);
+}
+
+async function request<T>(
+  method: Method,
+  path: string,
+  opts: {
+    query?: Record<string, unknown>;
+    body?: unknown;
+    headers?: Record<string, string>;
+    conditional?: boolean;
+    signal?: AbortSignal;
+  },
+): Promise<T> {
   if (!auth) throw new Error("api used before initApi");
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(opts.query ?? {})) if (v != null && v !== "") q.set(k, v);
+  for (const [k, v] of Object.entries(opts.query ?? {})) if (v != null && v !== "") q.set(k, String(v));
   const url = `${auth.config.apiUrl}${path}${q.size ? `?${q}` : ""}`;
   let session = auth.session;
   if (session?.refreshToken && session.expiresAt - Date.now() < 60_000) {
@@ -87,7 +125,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const cached = opts.conditional ? etags.get(url) : undefined;
   if (cached) headers["if-none-match"] = cached.etag;
   const res = await fetch(url, {
-    method: opts.method ?? "GET",
+    method,
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     signal: opts.signal,

@@ -54,8 +54,7 @@ export function TriggerDialog({
     if (Object.keys(errs).length > 0) return;
     setBusy(true);
     try {
-      const s = await api<Started>("/v1/trigger", {
-        method: "POST",
+      const s = await api("POST /v1/trigger", {
         body: { job_name: job, options: params },
         headers: { "idempotency-key": key },
       });

@@ -1,6 +1,6 @@
 // 監査ログ (admins): who did what and when, with what changed (before → after), newest first.
 import { useRef, useState } from "preact/hooks";
-import { AUDIT_ACTIONS, type AuditEntry } from "../../../functions/schemas/audit.ts";
+import { AUDIT_ACTIONS, AuditActionSchema, type AuditEntry } from "../../../functions/schemas/audit.ts";
 import { api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
@@ -9,7 +9,8 @@ import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
 
-type AuditPage = { count: number; results: AuditEntry[]; next_cursor: string | null };
+/** The action filter from the URL, when it names one (an edited URL just shows everything). */
+const auditAction = (raw: string) => AuditActionSchema.safeParse(raw).data;
 
 /** The fields that differ between before and after (all of one side when the other is absent). */
 export function changes(e: Pick<AuditEntry, "before" | "after">): Array<[string, unknown, unknown]> {
@@ -36,10 +37,15 @@ export function AuditPage() {
   const [actorInput, setActorInput] = useState(actor);
   const page = usePoll(
     (signal) =>
-      api<AuditPage>("/v1/audit", {
+      api("GET /v1/audit", {
         conditional: true,
         signal,
-        query: { action, actor, cursor, limit: "50" },
+        query: {
+          action: auditAction(action),
+          actor: actor || undefined,
+          cursor: cursor || undefined,
+          limit: 50,
+        },
       }),
     10_000,
     JSON.stringify([action, actor, cursor]),

@@ -1,7 +1,8 @@
 // The overview: KPIs over a window, a card per active run with its pipeline, recent runs, and a
 // duration sparkline per job.
 import { useMemo } from "preact/hooks";
-import { api, type JobProgressAnswer, type JobStatsAnswer } from "../api.ts";
+import { STATS_WINDOWS, StatsWindowSchema } from "../../../functions/schemas/dashboard.ts";
+import { api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { Sparkline } from "../components/sparkline.tsx";
@@ -11,22 +12,17 @@ import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
 
-const WINDOWS = ["1h", "24h", "7d", "30d"] as const;
-
 export function DashboardPage() {
   const { t, lang } = useApp();
   const { query } = useLocation();
-  const w = (WINDOWS as readonly string[]).includes(query.get("window") ?? "")
-    ? (query.get("window") as string)
-    : "24h";
+  const w = StatsWindowSchema.safeParse(query.get("window")).data ?? "24h";
   const stats = usePoll(
-    (signal) =>
-      api<JobStatsAnswer>("/v1/dashboard/job-stats", { query: { window: w }, conditional: true, signal }),
+    (signal) => api("GET /v1/dashboard/job-stats", { query: { window: w }, conditional: true, signal }),
     15_000,
     w,
   );
   const progress = usePoll(
-    (signal) => api<JobProgressAnswer>("/v1/dashboard/job-progress", { conditional: true, signal }),
+    (signal) => api("GET /v1/dashboard/job-progress", { conditional: true, signal }),
     2000,
     "progress",
   );
@@ -50,7 +46,7 @@ export function DashboardPage() {
         <PageTitle titleKey="dashboard_title" />
         <fieldset class="segmented">
           <legend class="sr-only">{t("window")}</legend>
-          {WINDOWS.map((x) => (
+          {STATS_WINDOWS.map((x) => (
             <button
               key={x}
               type="button"

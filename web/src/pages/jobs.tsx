@@ -1,15 +1,7 @@
 // One card per job, like the seed's data-source card: switch, schedules in words, change-time,
 // last / next run, Run now, live progress while a run is active, and a toast when it ends.
 import { useEffect, useRef, useState } from "preact/hooks";
-import {
-  ApiError,
-  api,
-  type JobView,
-  newIdempotencyKey,
-  type PreviewResult,
-  type Run,
-  type ScheduleView,
-} from "../api.ts";
+import { ApiError, api, type JobView, newIdempotencyKey, type PreviewResult, type Run } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { type Started, TriggerDialog } from "../components/trigger-dialog.tsx";
@@ -31,11 +23,7 @@ const countsLine = (t: Translate, r: Pick<Run, "input_count" | "inserted_count" 
 
 export function JobsPage() {
   const { t, lang, toast } = useApp();
-  const jobs = usePoll(
-    (signal) => api<{ results: JobView[] }>("/v1/jobs", { conditional: true, signal }),
-    2000,
-    "jobs-page",
-  );
+  const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 2000, "jobs-page");
   const [triggerFor, setTriggerFor] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ job: string; schedule: ScheduleSummary } | null>(null);
   const seen = useRef(new Map<string, string>());
@@ -48,7 +36,7 @@ export function JobsPage() {
     for (const j of list) for (const r of j.active_runs) now.set(r.execution_uuid, j.name);
     for (const [id, job] of seen.current) {
       if (now.has(id)) continue;
-      void api<Run>(`/v1/runs/${id}`).then((r) => {
+      void api("GET /v1/runs/{execution_uuid}", { path: { execution_uuid: id } }).then((r) => {
         const counts = countsLine(t, r);
         if (r.status === "SUCCESS")
           toast({
@@ -133,8 +121,7 @@ function JobCard({
   const runNow = async () => {
     setBusy(true);
     try {
-      const s = await api<Started>("/v1/trigger", {
-        method: "POST",
+      const s = await api("POST /v1/trigger", {
         body: { job_name: j.name, options: {} },
         headers: { "idempotency-key": newIdempotencyKey() },
       });
@@ -160,7 +147,7 @@ function JobCard({
   };
   const setEnabled = async (enabled: boolean) => {
     try {
-      await api(`/v1/jobs/${encodeURIComponent(j.name)}/enabled`, { method: "PUT", body: { enabled } });
+      await api("PUT /v1/jobs/{job_name}/enabled", { path: { job_name: j.name }, body: { enabled } });
       toast({ kind: "success", title: t(enabled ? "job_enabled" : "job_disabled", { job: j.name }) });
       onChanged();
     } catch (e) {
@@ -288,8 +275,7 @@ function ChangeTimeDialog({
   const debounced = useDebounced(expr, 250);
   useEffect(() => {
     if (!debounced || !target) return setPreview(null);
-    void api<PreviewResult>("/v1/schedules/preview", {
-      method: "POST",
+    void api("POST /v1/schedules/preview", {
       body: { schedule_expression: debounced, timezone: target.schedule.timezone, count: 3 },
     }).then(setPreview, () => setPreview(null));
   }, [debounced, target]);
@@ -298,8 +284,8 @@ function ChangeTimeDialog({
     e.preventDefault();
     if (!target || !expr) return setError(t("v_time"));
     try {
-      await api<ScheduleView>(`/v1/schedules/${encodeURIComponent(target.schedule.id)}`, {
-        method: "PATCH",
+      await api("PATCH /v1/schedules/{id}", {
+        path: { id: target.schedule.id },
         body: { schedule_expression: expr },
       });
       toast({ kind: "success", title: t("time_changed", { name: target.schedule.name, time }) });

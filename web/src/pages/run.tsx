@@ -1,7 +1,7 @@
 // One run: every field, the stage timeline, the skip breakdown, params, who started it, links to
 // the console / logs, and Cancel / Rerun.
 import { useState } from "preact/hooks";
-import { api, type Run } from "../api.ts";
+import { api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { CopyButton, Dialog, ErrorNote, RunProgress, StatusBadge, When } from "../components/ui.tsx";
@@ -15,10 +15,12 @@ export function RunPage({ id }: { id: string }) {
   const [active, setActive] = useState(true);
   const run = usePoll(
     (signal) =>
-      api<Run>(`/v1/runs/${encodeURIComponent(id)}`, { conditional: true, signal }).then((r) => {
-        setActive(r.status === "RUNNING" || r.status === "QUEUED");
-        return r;
-      }),
+      api("GET /v1/runs/{execution_uuid}", { path: { execution_uuid: id }, conditional: true, signal }).then(
+        (r) => {
+          setActive(r.status === "RUNNING" || r.status === "QUEUED");
+          return r;
+        },
+      ),
     active ? 1500 : 15_000,
     id,
   );
@@ -36,7 +38,7 @@ export function RunPage({ id }: { id: string }) {
   const cancel = async () => {
     setConfirmCancel(false);
     try {
-      await api(`/v1/runs/${r.execution_uuid}/cancel`, { method: "POST", body: {} });
+      await api("POST /v1/runs/{execution_uuid}/cancel", { path: { execution_uuid: r.execution_uuid } });
       toast({ kind: "info", title: t("cancel_requested") });
       run.refresh();
     } catch (e) {
@@ -45,9 +47,8 @@ export function RunPage({ id }: { id: string }) {
   };
   const rerun = async () => {
     try {
-      const s = await api<{ execution_uuid: string }>(`/v1/runs/${r.execution_uuid}/rerun`, {
-        method: "POST",
-        body: {},
+      const s = await api("POST /v1/runs/{execution_uuid}/rerun", {
+        path: { execution_uuid: r.execution_uuid },
       });
       toast({ kind: "info", title: t("started_toast", { job: r.job_name }) });
       navigate(`/runs/${s.execution_uuid}`);

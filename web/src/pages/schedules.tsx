@@ -4,14 +4,7 @@
 // job's JSON Schema are both checked first.
 import { useEffect, useState } from "preact/hooks";
 import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "../../../functions/schemas/schedule.ts";
-import {
-  ApiError,
-  api,
-  type JobView,
-  type PreviewResult,
-  type SchedulerStatus,
-  type ScheduleView,
-} from "../api.ts";
+import { ApiError, api, type JobView, type PreviewResult, type ScheduleView } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { ParamsForm } from "../components/params-form.tsx";
@@ -33,16 +26,22 @@ export function SchedulesPage() {
   const jobs = useJobs();
   const list = usePoll(
     (signal) =>
-      api<{ results: ScheduleView[]; next_cursor: string | null }>("/v1/schedules", {
+      api("GET /v1/schedules", {
         conditional: true,
         signal,
-        query: { job_name: job, category, tag, enabled, limit: "100" },
+        query: {
+          job_name: job || undefined,
+          category: category || undefined,
+          tag: tag || undefined,
+          enabled: enabled === "true" || enabled === "false" ? enabled : undefined,
+          limit: 100,
+        },
       }),
     10_000,
     JSON.stringify([job, category, tag, enabled]),
   );
   const status = usePoll(
-    (signal) => api<SchedulerStatus>("/v1/scheduler/status", { conditional: true, signal }),
+    (signal) => api("GET /v1/scheduler/status", { conditional: true, signal }),
     5000,
     "status",
   );
@@ -86,7 +85,7 @@ export function SchedulesPage() {
             disabled={!canWrite || !st}
             onChange={(paused) =>
               void act(
-                () => api("/v1/scheduler/paused", { method: "PUT", body: { paused } }),
+                () => api("PUT /v1/scheduler/paused", { body: { paused } }),
                 t(paused ? "paused_all" : "resumed_all"),
               )
             }
@@ -221,7 +220,7 @@ export function SchedulesPage() {
                     label={t("schedule_enabled_label", { name: s.name })}
                     onChange={(v) =>
                       void act(
-                        () => api(`/v1/schedules/${s.id}`, { method: "PATCH", body: { enabled: v } }),
+                        () => api("PATCH /v1/schedules/{id}", { path: { id: s.id }, body: { enabled: v } }),
                         t(v ? "schedule_on" : "schedule_off", { name: s.name }),
                       )
                     }
@@ -266,7 +265,7 @@ export function SchedulesPage() {
               setDeleting(null);
               if (s)
                 void act(
-                  () => api(`/v1/schedules/${s.id}`, { method: "DELETE" }),
+                  () => api("DELETE /v1/schedules/{id}", { path: { id: s.id } }),
                   t("deleted", { name: s.name }),
                 );
             }}
@@ -332,7 +331,7 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
       return;
     }
     if (form || jobs.length === 0) return;
-    api<ScheduleView>(`/v1/schedules/${encodeURIComponent(id)}`).then(
+    api("GET /v1/schedules/{id}", { path: { id } }).then(
       (s) => {
         setForm({
           name: s.name,
@@ -357,8 +356,7 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
   useEffect(() => {
     if (!expr.trim()) return setPreview(null);
     const ctl = new AbortController();
-    api<PreviewResult>("/v1/schedules/preview", {
-      method: "POST",
+    api("POST /v1/schedules/preview", {
       body: { schedule_expression: expr, timezone: zone, count: 5 },
       signal: ctl.signal,
     }).then(setPreview, (e: unknown) => {
@@ -419,16 +417,14 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
     if (preview && !preview.valid) errs.schedule_expression = preview.message ?? t("v_expression");
     setErrors(errs);
     setParamErrors(p.errors);
-    if (Object.keys(errs).length || Object.keys(p.errors).length) return;
+    if (!parsed.success || Object.keys(errs).length || Object.keys(p.errors).length) return;
     setBusy(true);
     try {
-      const saved = await api<ScheduleView>(
-        id === null ? "/v1/schedules" : `/v1/schedules/${encodeURIComponent(id)}`,
-        {
-          method: id === null ? "POST" : "PUT",
-          body,
-        },
-      );
+      // What is sent is what the API's own request schema accepted above.
+      const saved =
+        id === null
+          ? await api("POST /v1/schedules", { body: parsed.data })
+          : await api("PUT /v1/schedules/{id}", { path: { id }, body: parsed.data });
       toast({ kind: "success", title: t("schedule_saved", { name: saved.name }) });
       navigate("/schedules");
     } catch (err) {
