@@ -1,10 +1,11 @@
 // Read side of runs: the history list with its opaque cursor, one run, job summaries.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { RunFilter, RunPosition } from "../ports/run-store.ts";
-import type { Run, RunStatus, TriggerSource } from "../schemas/run.ts";
+import type { Run, RunListItem, RunStatus, TriggerSource } from "../schemas/run.ts";
 import { canonicalJson } from "./concurrency.ts";
 import type { CoreDeps } from "./deps.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
+import { listItem } from "./run-summary.ts";
 import { toUtcIso } from "./time.ts";
 
 export type ListRunsParams = {
@@ -18,12 +19,16 @@ export type ListRunsParams = {
   cursor?: string;
 };
 
-export type RunsPage = {
+export type RunsPageOf<T> = {
   next_scheduled_for: string | null;
   count: number;
-  results: Run[];
+  results: T[];
   next_cursor: string | null;
 };
+/** GET /v1/runs: the history table's rows (RunListItemSchema). */
+export type RunsPage = RunsPageOf<RunListItem>;
+/** GET /v1/runs?detail=full: whole runs, for clients that want every field of each. */
+export type FullRunsPage = RunsPageOf<Run>;
 
 export const badCursor = () =>
   new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
@@ -98,7 +103,14 @@ export class RunQueries {
     private readonly cursors: CursorCodec,
   ) {}
 
+  /** A page of runs in their list form; the full record of one is `get`. */
   async list(q: ListRunsParams): Promise<RunsPage> {
+    const page = await this.listFull(q);
+    return { ...page, results: page.results.map(listItem) };
+  }
+
+  /** The same page with every field of each run. */
+  async listFull(q: ListRunsParams): Promise<FullRunsPage> {
     const filter: RunFilter = {
       job_name: q.job_name,
       statuses: q.status

@@ -9,7 +9,7 @@ import {
   TimeSchema,
   UuidSchema,
 } from "./common.ts";
-import { RUN_STATUSES, RunSchema, TriggerSourceSchema } from "./run.ts";
+import { RUN_STATUSES, RunListItemSchema, TriggerSourceSchema } from "./run.ts";
 
 const statusList = z.string().check(
   z.maxLength(200),
@@ -68,6 +68,6 @@ export const RunsPageSchema = z.object({
   next_scheduled_for: z.nullable(
     TimeSchema.check(z.describe("soonest upcoming fire among enabled schedules of the filtered job(s)")),
   ),
-  ...pageOf(RunSchema).def.shape,
+  ...pageOf(RunListItemSchema).def.shape,
 });
 export type RunsPage = z.infer<typeof RunsPageSchema>;

@@ -92,6 +92,38 @@ export const RunSchema = z.object({
 });
 export type Run = z.infer<typeof RunSchema>;
 
+/** The progress a history row shows: where the run is, without per-item details or stage times. */
+export const RunListProgressSchema = z.object({
+  stage: z.nullable(z.string()),
+  /** position of `stage` among the run's stages (0-based); null when it is not one of them */
+  stage_index: z.nullable(z.number().check(z.int(), z.minimum(0))),
+  stage_count: Count,
+  current: z.nullable(z.number()),
+  total: z.nullable(z.number()),
+  message: z.nullable(z.string()),
+  updated_at: TimeSchema,
+});
+export type RunListProgress = z.infer<typeof RunListProgressSchema>;
+
+/**
+ * One run in GET /v1/runs: what the history table needs, at a tenth of the full record's weight.
+ * Every field of the run except its heavy and ops-only parts, which GET /v1/runs/{execution_uuid}
+ * keeps: the full progress (per-item details, stage list with times), the deep links for ops
+ * (workflow_execution_arn, console_url, logs_url; a logs_url alone is ~1 KB in AWS) and the
+ * internal concurrency_key.
+ */
+export const RunListItemSchema = z.extend(
+  z.omit(RunSchema, {
+    progress: true,
+    workflow_execution_arn: true,
+    console_url: true,
+    logs_url: true,
+    concurrency_key: true,
+  }),
+  { progress: z.nullable(RunListProgressSchema) },
+);
+export type RunListItem = z.infer<typeof RunListItemSchema>;
+
 export const RunCountsSchema = z.object({
   input_count: Count,
   inserted_count: Count,

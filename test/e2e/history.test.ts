@@ -171,6 +171,8 @@ describe("history page", () => {
       const detail = page.locator(".run-detail-row");
       expect(await detail.textContent()).toContain("upstream answered 503");
       expect(await detail.locator("pre.json").textContent()).toContain(`"execution_uuid": "${want[0]}"`);
+      // The list carries only the row's fields; opening the row fetches the whole record.
+      await expect.poll(() => detail.locator("pre.json").textContent()).toContain('"concurrency_key"');
       // The page refreshes itself with conditional GETs: unchanged pages come back 304.
       const polls: number[] = [];
       page.on("response", (r) => {

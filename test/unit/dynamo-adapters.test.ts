@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   DynamoDBClient,
   TransactionCanceledException,
@@ -181,7 +182,7 @@ describe("DynamoControlStore.claimStart", () => {
     rate,
     audit,
   });
-  const reasons = (...rs: Array<{ Code: string; Item?: Record<string, unknown> }>) =>
+  const reasons = (...rs: Array<{ Code: string; Item?: Record<string, AttributeValue> }>) =>
     new TransactionCanceledException({
       message: "Transaction cancelled",
       $metadata: {},

@@ -1,8 +1,13 @@
 // データ収集履歴: every run, newest first, 100 a page, filters in the URL, refreshing by itself
 // (conditional GETs: an unchanged page is a 304 and no re-render), rows that expand in place.
 import { useMemo, useRef, useState } from "preact/hooks";
-import { RUN_STATUSES, type Run, TRIGGER_SOURCES } from "../../../functions/schemas/run.ts";
-import { api, type JobProgressAnswer, type JobView, type RunsPage } from "../api.ts";
+import {
+  RUN_STATUSES,
+  type RunListItem,
+  TRIGGER_SOURCES,
+  type TriggerSource,
+} from "../../../functions/schemas/run.ts";
+import { api, type JobView } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { TriggerDialog } from "../components/trigger-dialog.tsx";
@@ -17,11 +22,7 @@ const PERIODS = ["today", "7d", "30d", "all", "custom"] as const;
 type Period = (typeof PERIODS)[number];
 
 export function useJobs(): JobView[] {
-  const jobs = usePoll(
-    (signal) => api<{ results: JobView[] }>("/v1/jobs", { conditional: true, signal }),
-    30_000,
-    "jobs",
-  );
+  const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 30_000, "jobs");
   return jobs.data?.results ?? [];
 }
 
@@ -59,18 +60,19 @@ export function HistoryPage() {
   const [fast, setFast] = useState(false);
   const runs = usePoll(
     (signal) =>
-      api<RunsPage>("/v1/runs", {
+      api("GET /v1/runs", {
         conditional: true,
         signal,
+        // Empty filters are left out of the query (the client drops empty values).
         query: {
-          limit: String(PAGE_SIZE),
-          job_name: job,
-          status,
-          data_source: source,
-          trigger_source: trigger,
+          limit: PAGE_SIZE,
+          job_name: job || undefined,
+          status: status || undefined,
+          data_source: source || undefined,
+          trigger_source: (trigger || undefined) as TriggerSource | undefined,
           started_after: range.after,
           started_before: range.before,
-          cursor,
+          cursor: cursor || undefined,
         },
       }).then((p) => {
         setFast(p.results.some((r) => r.status === "RUNNING" || r.status === "QUEUED"));
@@ -83,8 +85,8 @@ export function HistoryPage() {
   const header = usePoll(
     (signal) =>
       Promise.all([
-        api<JobProgressAnswer>("/v1/dashboard/job-progress", { conditional: true, signal }),
-        api<RunsPage>("/v1/runs", { conditional: true, signal, query: { limit: "1", job_name: job } }),
+        api("GET /v1/dashboard/job-progress", { conditional: true, signal }),
+        api("GET /v1/runs", { conditional: true, signal, query: { limit: 1, job_name: job || undefined } }),
       ]),
     5000,
     `head:${job}`,
@@ -319,7 +321,7 @@ export function HistoryPage() {
   );
 }
 
-function RunRow({ run: r, open, onToggle }: { run: Run; open: boolean; onToggle: () => void }) {
+function RunRow({ run: r, open, onToggle }: { run: RunListItem; open: boolean; onToggle: () => void }) {
   const { t, lang } = useApp();
   const breakdown = r.skip_breakdown
     ? Object.entries(r.skip_breakdown)
@@ -328,7 +330,6 @@ function RunRow({ run: r, open, onToggle }: { run: Run; open: boolean; onToggle:
     : t("no_breakdown");
   const detailId = `run-detail-${r.execution_uuid}`;
   const stage = r.progress?.stage;
-  const stageIndex = r.progress ? r.progress.stages.findIndex((s) => s.name === stage) : -1;
   return (
     <>
       <tr
@@ -373,7 +374,9 @@ function RunRow({ run: r, open, onToggle }: { run: Run; open: boolean; onToggle:
           {r.status === "RUNNING" && stage && (
             <div class="row-stage" data-testid="row-stage">
               {stage}
-              {stageIndex >= 0 && r.progress ? ` (${stageIndex + 1}/${r.progress.stages.length})` : ""}
+              {r.progress && r.progress.stage_index !== null
+                ? ` (${r.progress.stage_index + 1}/${r.progress.stage_count})`
+                : ""}
             </div>
           )}
           {r.attempt > 1 && <div class="muted small">{t("attempt_n", { n: r.attempt })}</div>}
@@ -391,23 +394,45 @@ function RunRow({ run: r, open, onToggle }: { run: Run; open: boolean; onToggle:
           {r.error_summary ?? ""}
         </td>
       </tr>
-      {open && (
-        <tr class="run-detail-row" id={detailId}>
-          <td colSpan={12}>
-            {r.error_summary && (
-              <div class="full-error">
-                <strong>{t("col_error")}</strong>
-                <pre>{r.error_summary}</pre>
-              </div>
-            )}
-            <details open>
-              <summary>{t("run_json")}</summary>
-              <pre class="json">{JSON.stringify(r, null, 2)}</pre>
-            </details>
-            <a href={`/runs/${r.execution_uuid}`}>{t("open_run")} →</a>
-          </td>
-        </tr>
-      )}
+      {open && <RunDetail row={r} id={detailId} />}
     </>
+  );
+}
+
+/**
+ * An opened row: the list carries only what the table shows, so the whole record (params, stages,
+ * per-item progress, links) is fetched when the row opens, and again when the row itself changes.
+ */
+function RunDetail({ row: r, id }: { row: RunListItem; id: string }) {
+  const { t } = useApp();
+  const full = usePoll(
+    (signal) =>
+      api("GET /v1/runs/{execution_uuid}", {
+        path: { execution_uuid: r.execution_uuid },
+        conditional: true,
+        signal,
+      }),
+    0,
+    `${r.execution_uuid}:${r.updated_at}`,
+  );
+  return (
+    <tr class="run-detail-row" id={id}>
+      <td colSpan={12}>
+        {r.error_summary && (
+          <div class="full-error">
+            <strong>{t("col_error")}</strong>
+            <pre>{r.error_summary}</pre>
+          </div>
+        )}
+        <ErrorNote error={full.error} />
+        <details open>
+          <summary>{t("run_json")}</summary>
+          <pre class="json" aria-busy={full.loading && !full.data}>
+            {JSON.stringify(full.data ?? r, null, 2)}
+          </pre>
+        </details>
+        <a href={`/runs/${r.execution_uuid}`}>{t("open_run")} →</a>
+      </td>
+    </tr>
   );
 }
