@@ -247,8 +247,12 @@ export class DynamoRunStore implements RunStore {
         filter.started_after && feedBucket(filter.started_after) > earliest
           ? feedBucket(filter.started_after)
           : earliest;
-      let bucket = feedBucket(upper ?? this.now().toISOString());
-      // Future-dated starts (clock skew) still show: begin at the later of now and the newest bucket asked.
+      // Future-dated starts (clock skew) still show: begin at the newest bucket asked, but no later
+      // than next month — every run starts on this clock, and a walk down from a far-future bound
+      // (started_before=9999-12-31…) would be one query per month, ~95,000 of them.
+      const latest = feedBucket(new Date(this.now().getTime() + 31 * 86_400_000).toISOString());
+      const asked = feedBucket(upper ?? this.now().toISOString());
+      let bucket = asked < latest ? asked : latest;
       let first = true;
       while (bucket >= floor && collected.length < want) {
         const startKey =

@@ -8,7 +8,7 @@ import type { Run } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
 import { runUuidForFire } from "./execution-identity.ts";
 import type { JobDefinition } from "./job.ts";
-import { scheduleFireTimes } from "./schedule-times.ts";
+import { fireTimesOf } from "./schedule-times.ts";
 import { WorkflowSteps } from "./workflow-steps.ts";
 
 /** After its budget a RUNNING run gets this long for the normal paths to end it. */
@@ -131,9 +131,23 @@ export class RunSweeper {
       const [list, flags] = await Promise.all([schedules.list({ enabled: true }), control.listJobEnabled()]);
       for (const s of list) {
         if (flags.get(s.job_name) === false) continue;
-        // Fires before the schedule's last change may have followed another expression.
-        const from = new Date(Math.max(since.getTime(), Date.parse(s.updated_at), Date.parse(s.created_at)));
-        const due = scheduleFireTimes(s, from, MAX_FIRES_PER_SCHEDULE).filter((t) => t <= until);
+        // Fires before the schedule's last change may have followed another expression. A stored
+        // time that does not parse (hand edit) says nothing about that, so it is passed over.
+        const changed = [s.updated_at, s.created_at]
+          .map((t) => Date.parse(t))
+          .filter((t) => !Number.isNaN(t));
+        const from = new Date(Math.max(since.getTime(), ...changed));
+        const { times, error } = fireTimesOf(s, from, MAX_FIRES_PER_SCHEDULE);
+        if (error) {
+          // Such an item never fires, so none of its fires is missed; it is reported on the schedule.
+          this.deps.logger.warn("schedule skipped by the missed-fire check: it cannot be evaluated", {
+            schedule_id: s.id,
+            schedule_name: s.name,
+            error,
+          });
+          continue;
+        }
+        const due = times.filter((t) => t <= until);
         for (const t of due) {
           const scheduled = t.toISOString();
           if (await runs.get(runUuidForFire(s.id, scheduled))) continue;

@@ -87,7 +87,9 @@ const SPECS: readonly FieldSpec[] = [
   { key: "year", label: "year", min: 1970, max: 2199 },
 ];
 
-const YEAR_MAX = 2199;
+/** EventBridge's years (cron year field, "Cron expressions reference"); at() and rate() keep to them too. */
+export const YEAR_MIN = 1970;
+export const YEAR_MAX = 2199;
 
 class ExpressionError extends Error {}
 
@@ -323,6 +325,12 @@ function cronFromFields(parts: string[]): CompiledCron {
 
 /** Far enough for every year EventBridge accepts (1970-2199) in every time zone. */
 const SEARCH_STOP = new Date(Date.UTC(YEAR_MAX + 1, 0, 2));
+/** Before local 1970-01-01 00:00 in every time zone (UTC+14 is the furthest ahead). */
+const SEARCH_START = Date.UTC(YEAR_MIN - 1, 11, 31, 0, 0, 0);
+/** No fire of any kind lies after this instant (the end of 2199 in every time zone). */
+const HORIZON_MS = SEARCH_STOP.getTime();
+/** A rate() has no wall clock of its own: its fires end with 2199 in UTC. */
+const RATE_HORIZON_MS = Date.UTC(YEAR_MAX + 1, 0, 1) - 1;
 
 function cronOptions(timezone: string) {
   return {
@@ -438,6 +446,13 @@ const UNIT_SECONDS: Record<RateUnit, number> = {
   days: 86400,
 };
 
+/**
+ * The longest step a rate() may have, in seconds: EventBridge documents no maximum value, but a
+ * step longer than its whole range of years (1970-2199) can never fire twice, and beyond it the
+ * fire times stop being representable (`rate(9999999999 days)` is past the end of JavaScript dates).
+ */
+const RATE_MAX_SECONDS = (RATE_HORIZON_MS + 1 - Date.UTC(YEAR_MIN, 0, 1)) / 1000;
+
 function parseRate(inner: string): ParsedExpression {
   const m = /^(\S+)\s+(\S+)$/.exec(inner.trim());
   if (!m) return fail(`rate() needs a value and a unit, e.g. rate(5 minutes); got 'rate(${inner})'`);
@@ -445,10 +460,18 @@ function parseRate(inner: string): ParsedExpression {
   if (!/^\d+$/.test(valueText)) fail(`rate value must be a positive integer; got '${valueText}'`);
   const value = Number(valueText);
   if (value < 1) fail(`rate value must be at least 1; got ${value}`);
-  if (!Number.isSafeInteger(value)) fail(`rate value ${valueText} is too large`);
   const unit = unitText.toLowerCase();
   if (!(unit in UNIT_SECONDS)) {
     fail(`rate unit must be minute(s), hour(s) or day(s); got '${unitText}'`);
+  }
+  const unitSeconds = UNIT_SECONDS[unit as RateUnit];
+  const max = Math.floor(RATE_MAX_SECONDS / unitSeconds);
+  if (value > max) {
+    const plural = unit.endsWith("s") ? unit : `${unit}s`;
+    fail(
+      `rate value ${valueText} is too large: a rate() step may be at most ${max} ${plural} ` +
+        `(EventBridge's whole range of years, ${YEAR_MIN}-${YEAR_MAX})`,
+    );
   }
   const singular = !unit.endsWith("s");
   if (value === 1 && !singular)
@@ -477,6 +500,8 @@ function parseAt(inner: string): ParsedExpression {
     number,
     number,
   ];
+  if (year < YEAR_MIN || year > YEAR_MAX)
+    fail(`at(): year ${m[1]} is out of range ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`);
   if (month < 1 || month > 12) fail(`at(): month ${month} is out of range 1-12`);
   const days = daysInMonth(year, month);
   if (day < 1 || day > days) fail(`at(): day ${day} is out of range 1-${days} for ${m[1]}-${m[2]}`);
@@ -554,31 +579,46 @@ export function compiledOf(expr: Extract<ParsedExpression, { kind: "cron" }>): C
 // ---------------------------------------------------------------------------------------------
 // Fire times
 
-/** The next `count` fire instants strictly after `from` (fewer if the schedule ends). */
+/**
+ * The next `count` fire instants strictly after `from` (fewer if the schedule ends), all within
+ * EventBridge's years (1970-2199), so every one is a valid Date. An invalid Date among the inputs
+ * (`from`, `startDate`, `endDate`, `anchor`) gives no fire at all rather than invalid ones.
+ */
 export function nextFireTimes(expr: ParsedExpression, opts: FireOptions): Date[] {
   const { timezone, from } = opts;
   if (!isValidTimeZone(timezone)) throw new RangeError(`unknown time zone '${timezone}'`);
-  const count = Math.max(0, Math.floor(opts.count));
-  if (count === 0 || Number.isNaN(from.getTime())) return [];
+  const count = Number.isFinite(opts.count) ? Math.max(0, Math.floor(opts.count)) : 0;
+  const invalid = (d: Date | null | undefined) => d != null && Number.isNaN(d.getTime());
+  if (
+    count === 0 ||
+    invalid(from) ||
+    invalid(opts.startDate) ||
+    invalid(opts.endDate) ||
+    invalid(opts.anchor)
+  )
+    return [];
   const start = opts.startDate?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const end = opts.endDate?.getTime() ?? Number.POSITIVE_INFINITY;
+  // Bounded by the horizon, so that every instant up to `end` is a valid Date.
+  const end = Math.min(opts.endDate?.getTime() ?? Number.POSITIVE_INFINITY, HORIZON_MS);
 
   if (expr.kind === "at") {
     // EventBridge ignores StartDate and EndDate for one-time schedules (CreateSchedule API reference),
     // so they do not bound at() here either.
     const t = instantOfLocal(expr.local, timezone);
-    return t !== null && t.getTime() > from.getTime() ? [t] : [];
+    return t !== null && t.getTime() > from.getTime() && t.getTime() <= HORIZON_MS ? [t] : [];
   }
 
   if (expr.kind === "rate") {
     const step = expr.seconds * 1000;
+    if (!(step > 0) || step > RATE_MAX_SECONDS * 1000) return []; // not from parseRate: never evaluable
     const anchor = (opts.anchor ?? opts.startDate ?? from).getTime();
-    const lowest = Math.max(from.getTime() + 1, start);
+    // Nothing fires before 1970, however early the anchor or `from`.
+    const lowest = Math.max(from.getTime() + 1, start, Date.UTC(YEAR_MIN, 0, 1));
     let k = lowest <= anchor ? 0 : Math.ceil((lowest - anchor) / step);
     const out: Date[] = [];
     while (out.length < count) {
       const t = anchor + k * step;
-      if (t > end) break;
+      if (!(t <= end && t <= RATE_HORIZON_MS)) break;
       out.push(new Date(t));
       k++;
     }
@@ -589,8 +629,9 @@ export function nextFireTimes(expr: ParsedExpression, opts: FireOptions): Date[]
   if (c.never) return [];
   const cron = cronFor(c.pattern, timezone);
   const out: Date[] = [];
-  // croner's next run is strictly after the cursor; a fire exactly at startDate is allowed.
-  let cursor = new Date(Math.max(from.getTime(), start - 1));
+  // croner's next run is strictly after the cursor; a fire exactly at startDate is allowed. The
+  // cursor starts no earlier than the eve of 1970: croner's own years begin long before EventBridge's.
+  let cursor = new Date(Math.max(from.getTime(), start - 1, SEARCH_START));
   // Each skipped candidate is a DST artefact; a day has at most 60 × 24 of them.
   let budget = count + 2000;
   while (out.length < count && budget-- > 0) {
@@ -599,6 +640,7 @@ export function nextFireTimes(expr: ParsedExpression, opts: FireOptions): Date[]
     const w = wallClock(next, timezone);
     if (w.year > YEAR_MAX) break;
     cursor = next;
+    if (w.year < YEAR_MIN) continue; // the eve of 1970 in this zone
     // croner moves a local time that does not exist (spring forward) to the first time after the
     // gap; EventBridge skips it. Such an instant's wall clock does not match the pattern.
     if (!c.minutes[w.minute] || !c.hours[w.hour]) continue;

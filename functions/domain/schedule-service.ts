@@ -23,9 +23,11 @@ import {
   nextFireTimes,
   type ParsedExpression,
   parseScheduleExpression,
+  YEAR_MAX,
+  YEAR_MIN,
 } from "./schedule-expression.ts";
-import { scheduleFireTimes } from "./schedule-times.ts";
-import { isValidTimeZone, toUtcIso } from "./time.ts";
+import { evaluateSchedule, fireTimesOf, scheduleFireTimes } from "./schedule-times.ts";
+import { isValidTimeZone } from "./time.ts";
 
 export const DEFAULT_TIMEZONE = "Asia/Tokyo";
 /** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
@@ -37,6 +39,11 @@ export type ScheduleView = Schedule & {
   normalized_expression: string;
   expression_description: { ja: string; en: string };
   next_fire_times: string[];
+  /**
+   * Why a stored item cannot be evaluated (written by an older version, edited by hand), else
+   * null; such a schedule has no fire times and never fires until it is fixed.
+   */
+  expression_error: string | null;
 };
 
 export type PreviewResult = {
@@ -102,15 +109,19 @@ export class ScheduleService {
       return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`);
     const parsed = parseScheduleExpression(req.schedule_expression);
     if (!parsed.ok) return invalid(parsed.message);
+    // What saving would refuse, preview reports too (the expression is fine, its bounds are not).
+    const dates = checkDates(req.start_date, req.end_date);
+    if (dates.issues.length) return invalid(dates.issues.map((i) => `${i.field} ${i.message}`).join("; "));
     const from = req.from ? new Date(req.from) : this.deps.clock.now();
+    const startDate = dates.start ? new Date(dates.start) : null;
     await prepareDescriptions([{ expr: parsed.value, timezone: tz }]);
     const times = nextFireTimes(parsed.value, {
       timezone: tz,
       from,
       count: req.count ?? NEXT_FIRE_COUNT,
-      startDate: req.start_date ? new Date(req.start_date) : null,
-      endDate: req.end_date ? new Date(req.end_date) : null,
-      anchor: req.start_date ? new Date(req.start_date) : from,
+      startDate,
+      endDate: dates.end ? new Date(dates.end) : null,
+      anchor: startDate ?? from,
     });
     return {
       valid: true,
@@ -127,18 +138,27 @@ export class ScheduleService {
     return scheduleFireTimes(s, from, count);
   }
 
+  /** A stored item as answered; one that cannot be evaluated says why instead of failing the answer. */
   view(s: Schedule): ScheduleView {
-    const parsed = parseScheduleExpression(s.schedule_expression);
+    const { times, error } = fireTimesOf(s, this.deps.clock.now());
+    const e = evaluateSchedule(s);
+    const raw = String(s.schedule_expression);
+    // A stored date that does not read as a time is answered as null; expression_error quotes it.
+    const readable = (d: string | null) => (d != null && Number.isNaN(Date.parse(d)) ? null : d);
     return {
       ...s,
-      normalized_expression: parsed.ok ? parsed.value.expression : s.schedule_expression,
-      expression_description: parsed.ok
-        ? {
-            ja: describeExpression(parsed.value, s.timezone, "ja"),
-            en: describeExpression(parsed.value, s.timezone, "en"),
-          }
-        : { ja: s.schedule_expression, en: s.schedule_expression },
-      next_fire_times: this.fireTimes(s, this.deps.clock.now()).map((t) => t.toISOString()),
+      start_date: readable(s.start_date),
+      end_date: readable(s.end_date),
+      normalized_expression: e.ok ? e.parsed.expression : raw,
+      expression_description:
+        e.ok && !error
+          ? {
+              ja: describeExpression(e.parsed, s.timezone, "ja"),
+              en: describeExpression(e.parsed, s.timezone, "en"),
+            }
+          : { ja: raw, en: raw },
+      next_fire_times: times.map((t) => t.toISOString()),
+      expression_error: error,
     };
   }
 
@@ -146,8 +166,8 @@ export class ScheduleService {
   async prepare(schedules: readonly Schedule[]): Promise<void> {
     const items = [];
     for (const s of schedules) {
-      const parsed = parseScheduleExpression(s.schedule_expression);
-      if (parsed.ok) items.push({ expr: parsed.value, timezone: s.timezone });
+      const e = evaluateSchedule(s);
+      if (e.ok) items.push({ expr: e.parsed, timezone: s.timezone });
     }
     await prepareDescriptions(items);
   }
@@ -343,10 +363,11 @@ export class ScheduleService {
       if (r.success) params = r.data as Record<string, unknown>;
       else issues.push(...issuesToFields(r.error.issues, "params"));
     }
-    const start = req.start_date ? toUtcIso(req.start_date) : null;
-    const end = req.end_date ? toUtcIso(req.end_date) : null;
-    if (start && end && start >= end)
-      issues.push({ field: "end_date", message: "must be later than start_date" });
+    // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
+    // by the request schema.
+    const dates = checkDates(req.start_date, req.end_date);
+    issues.push(...dates.issues);
+    const { start, end } = dates;
     if (issues.length || !job || !parsed.ok) throw new ValidationError("invalid schedule", issues);
     const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
     return {
@@ -370,6 +391,39 @@ export class ScheduleService {
       },
     };
   }
+}
+
+/** The first and last instants a schedule's start_date / end_date may name: EventBridge's years. */
+const DATE_MIN = Date.UTC(YEAR_MIN, 0, 1);
+const DATE_MAX = Date.UTC(YEAR_MAX + 1, 0, 1) - 1;
+
+/** start_date / end_date as stored (UTC ISO), with an issue for each that is unusable. */
+export function checkDates(
+  startDate: string | null | undefined,
+  endDate: string | null | undefined,
+): { start: string | null; end: string | null; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const one = (field: string, value: string | null | undefined): string | null => {
+    if (value == null || value === "") return null;
+    const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(t)) {
+      issues.push({ field, message: `'${String(value)}' is not a valid date/time` });
+      return null;
+    }
+    if (t < DATE_MIN || t > DATE_MAX) {
+      issues.push({
+        field,
+        message: `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`,
+      });
+      return null;
+    }
+    return new Date(t).toISOString();
+  };
+  const start = one("start_date", startDate);
+  const end = one("end_date", endDate);
+  if (start && end && start >= end)
+    issues.push({ field: "end_date", message: "must be later than start_date" });
+  return { start, end, issues };
 }
 
 function parseOrSame(expr: string): string {

@@ -1,6 +1,7 @@
 // Vectors derive from the EventBridge Scheduler user guide ("Schedule types", "Cron expressions
 // reference": 1 = SUN, `?`, L, W, #, year 1970-2199; DST: a non-existent local time is skipped and a
 // repeated one fires once; rate(n days) is n × 24 hours) and from the calendar, not from croner.
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   describeExpression,
@@ -504,6 +505,19 @@ describe("parse: invalid expressions name the problem", () => {
     ["rate(5 minute)", /plural unit.*rate\(5 minutes\)/],
     ["rate(5 weeks)", /rate unit must be minute\(s\), hour\(s\) or day\(s\); got 'weeks'/],
     ["rate(1.5 hours)", /positive integer/],
+    ["rate(-5 minutes)", /positive integer/],
+    ["rate(1e10 days)", /positive integer/],
+    ["rate(9999999999 days)", /^rate value 9999999999 is too large: .* at most 84006 days \(.*1970-2199\)$/],
+    ["rate(84007 days)", /at most 84006 days/],
+    ["rate(2016145 hours)", /at most 2016144 hours/],
+    ["rate(120968641 minutes)", /at most 120968640 minutes/],
+    ["rate(99999999999999999999999 minutes)", /too large/],
+    ["at(0000-01-01T00:00:00)", /^at\(\): year 0000 is out of range 1970-2199/],
+    ["at(1969-12-31T23:59:59)", /year 1969 is out of range 1970-2199/],
+    ["at(2200-01-01T00:00:00)", /year 2200 is out of range 1970-2199/],
+    ["at(9999-12-31T23:59:59)", /year 9999 is out of range 1970-2199/],
+    ["cron(0 0 1 1 ? 9999)", /^year: 9999 is out of range 1970-2199$/],
+    ["cron(0 0 1 1 ? 2025-99999)", /year: 99999 is out of range/],
     ["rate(minutes)", /value and a unit/],
     ["at(2025-13-01T00:00:00)", /at\(\): month 13 is out of range 1-12/],
     ["at(2025-02-29T00:00:00)", /at\(\): day 29 is out of range 1-28/],
@@ -604,6 +618,116 @@ describe("descriptions without cronstrue", () => {
     expect(describeExpression(parsed("cron(0/30 * * * ? *)"), "Asia/Tokyo", "ja")).toBe("30 分ごと JST");
     expect(describeExpression(parsed("cron(15 0/6 * * ? *)"), "UTC", "en")).toBe(
       "Every 6 hours at minute 15 UTC",
+    );
+  });
+});
+
+describe("bounds: an accepted expression never gives an invalid time", () => {
+  const valid = (d: Date) => !Number.isNaN(d.getTime());
+  const inYears = (d: Date) => d.getTime() >= Date.UTC(1969, 11, 31) && d.getTime() <= Date.UTC(2200, 0, 2);
+
+  it("the largest rate() of each unit is accepted and fires within 1970-2199", () => {
+    for (const expr of ["rate(84006 days)", "rate(2016144 hours)", "rate(120968640 minutes)"]) {
+      const at = fires(expr, FROM, 3, { startDate: new Date("1970-01-01T00:00:00Z") });
+      // The first step after 1970 is past 2199: no fire after FROM, and no invalid time either.
+      expect(at).toEqual([]);
+      expect(fires(expr, "1969-01-01T00:00:00Z", 3, { startDate: new Date("1970-01-01T00:00:00Z") })).toEqual(
+        ["1970-01-01T00:00:00Z"],
+      );
+    }
+  });
+
+  it("rate(1 minute) with a start_date far in the past counts on to now", () => {
+    expect(
+      fires("rate(1 minute)", "2025-01-01T00:00:30Z", 2, { startDate: new Date("1970-01-01T00:00:00Z") }),
+    ).toEqual(["2025-01-01T00:01:00Z", "2025-01-01T00:02:00Z"]);
+  });
+
+  it("cron with year 2199 and at() at the very end of 2199 fire in every time zone, then nothing", () => {
+    for (const timezone of ["Pacific/Kiritimati", "Etc/GMT+12", "UTC"]) {
+      const cron = nextFireTimes(parsed("cron(59 23 31 12 ? 2199)"), {
+        timezone,
+        from: new Date(FROM),
+        count: 3,
+      });
+      const once = nextFireTimes(parsed("at(2199-12-31T23:59:59)"), {
+        timezone,
+        from: new Date(FROM),
+        count: 3,
+      });
+      for (const t of [...cron, ...once]) expect(valid(t) && inYears(t)).toBe(true);
+      expect(cron).toHaveLength(1);
+      expect(once).toHaveLength(1);
+    }
+  });
+
+  it("a cron from a `from` in year 0001 starts in 1970, not in year 1 (croner alone would)", () => {
+    expect(fires("cron(0 0 1 1 ? *)", "0001-06-01T00:00:00Z", 2)).toEqual([
+      "1970-01-01T00:00:00Z",
+      "1971-01-01T00:00:00Z",
+    ]);
+    expect(
+      fires("rate(1 day)", "0001-06-01T00:00:00Z", 1, { anchor: new Date("0001-01-01T00:00:00Z") }),
+    ).toEqual(["1970-01-01T00:00:00Z"]);
+  });
+
+  it("a `from` or start_date in year 9999 gives no fire, not an invalid one", () => {
+    for (const expr of ["rate(1 minute)", "cron(* * * * ? *)", "at(2199-01-01T00:00:00)"]) {
+      expect(fires(expr, "9999-12-31T23:59:59Z", 3)).toEqual([]);
+      expect(
+        fires(expr, FROM, 3, { startDate: new Date("9999-01-01T00:00:00Z") }).length,
+      ).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("invalid input dates give no fire rather than invalid ones", () => {
+    const bad = new Date(Number.NaN);
+    for (const opts of [{ startDate: bad }, { endDate: bad }, { anchor: bad }])
+      expect(fires("rate(5 minutes)", FROM, 3, opts)).toEqual([]);
+    expect(fires("rate(5 minutes)", "not a date", 3)).toEqual([]);
+  });
+
+  it("property: any accepted rate(), cron year or at() with any start, end and from in 0000-9999 gives only valid times within 1970-2199", () => {
+    // Up to the largest value of each unit (1970-01-01 to the end of 2199).
+    const maxOf = { minute: 120_968_640, hour: 2_016_144, day: 84_006 };
+    const rate = fc
+      .constantFrom("minute", "hour", "day" as const)
+      .chain((u) => fc.tuple(fc.integer({ min: 1, max: maxOf[u as keyof typeof maxOf] }), fc.constant(u)))
+      .map(([v, u]) => `rate(${v} ${u}${v === 1 ? "" : "s"})`);
+    const year = fc.integer({ min: 1970, max: 2199 });
+    const cron = fc
+      .tuple(year, fc.option(year, { nil: undefined }))
+      .map(([a, b]) => `cron(0 0 1 1 ? ${b === undefined ? a : `${Math.min(a, b)}-${Math.max(a, b)}`})`);
+    const at = fc
+      .tuple(year, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+      .map(([y, m, d]) => `at(${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}T23:59:59)`);
+    const instant = fc.date({
+      min: new Date("0000-01-01T00:00:00Z"),
+      max: new Date("9999-12-31T23:59:59Z"),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(rate, cron, at),
+        instant,
+        fc.option(instant, { nil: null }),
+        fc.option(instant, { nil: null }),
+        fc.constantFrom("UTC", "Asia/Tokyo", "Pacific/Kiritimati", "Etc/GMT+12", "America/New_York"),
+        (expr, from, startDate, endDate, timezone) => {
+          const r = parseScheduleExpression(expr);
+          if (!r.ok) return false; // every generated expression is within the bounds
+          const times = nextFireTimes(r.value, {
+            timezone,
+            from,
+            count: 5,
+            startDate,
+            endDate,
+            anchor: startDate,
+          });
+          return times.every((t) => valid(t) && inYears(t) && t > from);
+        },
+      ),
+      { numRuns: 300, seed: 20261128 },
     );
   });
 });
