@@ -26,6 +26,7 @@ import {
   PatchScheduleRequestSchema,
   PreviewRequestSchema,
   PreviewResultSchema,
+  ScheduleIdSchema,
   SchedulerStatusSchema,
   SchedulesPageSchema,
   ScheduleViewSchema,
@@ -33,15 +34,20 @@ import {
 } from "../schemas/schedule.ts";
 import { ROUTES, type RouteDef, type RouteKey, routeKey } from "./routes.ts";
 
-export const ScheduleIdSchema = z
-  .string()
-  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, "is not a schedule id"));
-
 export type Tag = "Runs" | "Trigger" | "Jobs" | "Schedules" | "Scheduler" | "Audit" | "Dashboard" | "Meta";
 
-/** Response headers the API sets; each is described once in `RESPONSE_HEADERS`. */
-export type ResponseHeader = "ETag" | "Retry-After" | "Location" | "Idempotent-Replayed" | "WWW-Authenticate";
-export type RequestHeader = "Idempotency-Key" | "If-Match" | "If-None-Match";
+/** Headers a client may send beyond Authorization and Content-Type (CORS allows exactly these). */
+export const REQUEST_HEADERS = ["Idempotency-Key", "If-Match", "If-None-Match"] as const;
+export type RequestHeader = (typeof REQUEST_HEADERS)[number];
+/** Headers the API sets that a page may read (CORS exposes exactly these). */
+export const RESPONSE_HEADERS = [
+  "ETag",
+  "Retry-After",
+  "Location",
+  "Idempotent-Replayed",
+  "WWW-Authenticate",
+] as const;
+export type ResponseHeader = (typeof RESPONSE_HEADERS)[number];
 
 export type ResponseSpec = {
   description: string;

@@ -106,7 +106,7 @@ const TAGS: Record<Tag, string> = {
   Meta: "Health and this document",
 };
 
-const RESPONSE_HEADERS: Record<ResponseHeader, Json> = {
+const RESPONSE_HEADER_DOCS: Record<ResponseHeader, Json> = {
   ETag: {
     description: "Validator of this answer; send it back as If-None-Match (GET) or If-Match (writes)",
     schema: { type: "string" },
@@ -123,7 +123,7 @@ const RESPONSE_HEADERS: Record<ResponseHeader, Json> = {
   "WWW-Authenticate": { description: "The authentication scheme: Bearer", schema: { type: "string" } },
 };
 
-const REQUEST_HEADERS: Record<RequestHeader, Json> = {
+const REQUEST_HEADER_DOCS: Record<RequestHeader, Json> = {
   "Idempotency-Key": {
     description: "The same key within 24 h returns the first answer and starts nothing new",
     schema: { type: "string", minLength: 1, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" },
@@ -141,8 +141,8 @@ const REQUEST_HEADERS: Record<RequestHeader, Json> = {
 
 function response(spec: ResponseSpec): Json {
   const headers: Json = {};
-  for (const h of spec.headers ?? []) headers[h] = { ...RESPONSE_HEADERS[h], required: true };
-  for (const h of spec.optionalHeaders ?? []) headers[h] = { ...RESPONSE_HEADERS[h], required: false };
+  for (const h of spec.headers ?? []) headers[h] = { ...RESPONSE_HEADER_DOCS[h], required: true };
+  for (const h of spec.optionalHeaders ?? []) headers[h] = { ...RESPONSE_HEADER_DOCS[h], required: false };
   return {
     description: spec.description,
     ...(Object.keys(headers).length ? { headers } : {}),
@@ -172,7 +172,7 @@ function parameters(op: OperationContract, method: string): Json[] {
   }
   const headers = [...(op.headers ?? []), ...(method === "GET" ? (["If-None-Match"] as const) : [])];
   for (const h of headers) {
-    const { description, schema } = REQUEST_HEADERS[h];
+    const { description, schema } = REQUEST_HEADER_DOCS[h];
     out.push({ name: h, in: "header", required: false, description, schema });
   }
   return out;

@@ -6,9 +6,9 @@ import {
   ListSchedulesQuerySchema,
   PatchScheduleRequestSchema,
   PreviewRequestSchema,
+  ScheduleIdSchema,
 } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { ScheduleIdSchema } from "./contract.ts";
 import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
 
 /**

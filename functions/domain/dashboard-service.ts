@@ -1,26 +1,23 @@
 // Dashboard figures (spec/api.md "Dashboard"): per-job and overall stats over a window, from the
 // runs started in that window (one index query per job, never a table scan), and live progress.
+
+import type { JobProgressAnswer, JobStatsAnswer, StatsWindow } from "../schemas/dashboard.ts";
 import type { Run, RunStatus } from "../schemas/run.ts";
 import { FINISHED_STATUSES } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
 import { summarize } from "./run-summary.ts";
-import { computeStats, type RunStats } from "./stats.ts";
+import { computeStats } from "./stats.ts";
 
-export const WINDOWS = { "1h": 3600, "24h": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400 } as const;
-export type StatsWindow = keyof typeof WINDOWS;
+/** Seconds in each window the API offers (StatsWindowSchema). */
+export const WINDOWS: Record<StatsWindow, number> = {
+  "1h": 3600,
+  "24h": 86_400,
+  "7d": 7 * 86_400,
+  "30d": 30 * 86_400,
+};
 
 /** Runs read per job and window; beyond it the answer says `truncated`. */
 export const MAX_RUNS_PER_JOB = 5000;
-
-export type JobStatsAnswer = {
-  window: StatsWindow;
-  since: string;
-  generated_at: string;
-  overall: RunStats;
-  jobs: Array<{ job_name: string; truncated: boolean } & RunStats>;
-  /** Per-job durations of the window's finished runs, oldest first (for sparklines). */
-  durations: Record<string, Array<{ started_at: string; duration_seconds: number; status: RunStatus }>>;
-};
 
 export class DashboardService {
   constructor(private readonly deps: CoreDeps) {}
@@ -65,7 +62,7 @@ export class DashboardService {
     };
   }
 
-  async jobProgress() {
+  async jobProgress(): Promise<JobProgressAnswer> {
     const [active, recent] = await Promise.all([
       this.deps.runs.listActive(),
       this.deps.runs.list({ statuses: [...FINISHED_STATUSES] as RunStatus[] }, 10, null),

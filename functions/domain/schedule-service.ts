@@ -11,7 +11,9 @@ import type {
   ExecutionPolicy,
   PatchScheduleRequest,
   PreviewRequest,
+  PreviewResult,
   Schedule,
+  ScheduleView,
 } from "../schemas/schedule.ts";
 import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
@@ -35,25 +37,8 @@ export const DEFAULT_POLICY: ExecutionPolicy = "skip";
 export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 3600;
 const NEXT_FIRE_COUNT = 5;
 
-export type ScheduleView = Schedule & {
-  normalized_expression: string;
-  expression_description: { ja: string; en: string };
-  next_fire_times: string[];
-  /**
-   * Why a stored item cannot be evaluated (written by an older version, edited by hand), else
-   * null; such a schedule has no fire times and never fires until it is fixed.
-   */
-  expression_error: string | null;
-};
-
-export type PreviewResult = {
-  valid: boolean;
-  normalized_expression: string | null;
-  description: string | null;
-  description_en: string | null;
-  next_fire_times: string[];
-  message: string | null;
-};
+// Answer shapes are the API's schemas (functions/schemas/schedule.ts); the service fills them in.
+export type { PreviewResult, ScheduleView };
 
 export function newScheduleId(): string {
   return `s${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;

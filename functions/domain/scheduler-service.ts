@@ -2,9 +2,7 @@
 // and `next_scheduled_for` (spec/api.md "Scheduler").
 
 import type { NextFireLookup } from "../ports/clock.ts";
-import type { MissedFire } from "../ports/schedule-store.ts";
-import type { RunSummary } from "../schemas/run.ts";
-import type { Schedule } from "../schemas/schedule.ts";
+import type { NextFire, Schedule, SchedulerStatus } from "../schemas/schedule.ts";
 import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import { summarize } from "./run-summary.ts";
@@ -14,20 +12,7 @@ import { fireTimesOf } from "./schedule-times.ts";
 /** The seed's "> 1 h" warning. */
 export const LONG_RUNNING_SECONDS = 3600;
 
-export type NextFire = { schedule_id: string; schedule_name: string; job_name: string; at: string };
-
-export type SchedulerStatus = {
-  paused: boolean;
-  paused_by: string | null;
-  paused_at: string | null;
-  schedules_total: number;
-  schedules_enabled: number;
-  next_fire: NextFire | null;
-  running_runs: RunSummary[];
-  stale_runs: RunSummary[];
-  long_running_runs: RunSummary[];
-  missed_fires: MissedFire[];
-};
+export type { NextFire, SchedulerStatus };
 
 export class SchedulerService implements NextFireLookup {
   constructor(private readonly deps: CoreDeps) {}

@@ -1,4 +1,4 @@
-import type { Schedule } from "../schemas/schedule.ts";
+import type { MissedFire, Schedule } from "../schemas/schedule.ts";
 
 export type ScheduleFilter = { job_name?: string; category?: string; tag?: string; enabled?: boolean };
 
@@ -22,14 +22,7 @@ export type SchedulerSettings = {
 };
 
 /** A fire time of an enabled schedule that produced no run (local stack down, paused…). */
-export type MissedFire = {
-  schedule_id: string;
-  schedule_name: string;
-  job_name: string;
-  scheduled_time: string;
-  reason: string;
-  recorded_at: string;
-};
+export type { MissedFire };
 
 export interface SchedulerStateStore {
   getSettings(): Promise<SchedulerSettings>;

@@ -1,11 +1,22 @@
 // Schedule (spec/model.md "Schedule"): data changed at run time through the API.
 import * as z from "zod/mini";
-import { InstantSchema, JobNameSchema, LimitParamSchema, pageOf, ParamsInputSchema, TimeSchema } from "./common.ts";
+import {
+  InstantSchema,
+  JobNameSchema,
+  LimitParamSchema,
+  ParamsInputSchema,
+  pageOf,
+  TimeSchema,
+} from "./common.ts";
 import { RunSummarySchema } from "./run.ts";
 
 export const EXECUTION_POLICIES = ["allow", "skip", "queue"] as const;
 export const ExecutionPolicySchema = z.enum(EXECUTION_POLICIES);
 export type ExecutionPolicy = z.infer<typeof ExecutionPolicySchema>;
+
+export const ScheduleIdSchema = z
+  .string()
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, "is not a schedule id"));
 
 export const SCHEDULE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export const ScheduleNameSchema = z

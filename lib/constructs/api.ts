@@ -2,6 +2,7 @@
 // app client with the authorization code grant + PKCE for the admin page), the HTTP API with a JWT
 // authorizer on every route of functions/api/routes.ts except GET /healthz, one Lambda function
 // per API area, access logs, default throttling and CORS for the admin page's origin only.
+
 import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
@@ -11,6 +12,7 @@ import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { REQUEST_HEADERS, RESPONSE_HEADERS } from "../../functions/api/contract.ts";
 import { type ApiLambda, ROUTES, type Role, routeKey } from "../../functions/api/routes.ts";
 import type { JobDefinition } from "../../functions/domain/job.ts";
 import type { EnvValues, LambdaFactory, MadeFunction } from "../functions.ts";
@@ -204,8 +206,9 @@ export class JobdeckApi extends Construct {
           apigw.CorsHttpMethod.DELETE,
           apigw.CorsHttpMethod.OPTIONS,
         ],
-        allowHeaders: ["authorization", "content-type", "idempotency-key", "if-none-match"],
-        exposeHeaders: ["etag"],
+        // Exactly the headers of the API's contract (functions/api/contract.ts).
+        allowHeaders: ["authorization", "content-type", ...REQUEST_HEADERS.map((h) => h.toLowerCase())],
+        exposeHeaders: RESPONSE_HEADERS.map((h) => h.toLowerCase()),
         maxAge: Duration.hours(1),
       },
     });

@@ -305,6 +305,14 @@ describe("api", () => {
     expect(api.Properties.CorsConfiguration.AllowOrigins.map(flat)).toEqual([
       expect.stringMatching(/^https:\/\/<AdminSiteDistribution\w+\.DomainName>$/),
     ]);
+    // The page on CloudFront calls the API cross-origin: conditional writes need If-Match sent,
+    // and the page must be able to read ETag, Retry-After and Location.
+    expect(api.Properties.CorsConfiguration.AllowHeaders).toEqual(
+      expect.arrayContaining(["authorization", "content-type", "idempotency-key", "if-match", "if-none-match"]),
+    );
+    expect(api.Properties.CorsConfiguration.ExposeHeaders).toEqual(
+      expect.arrayContaining(["etag", "retry-after", "location", "idempotent-replayed"]),
+    );
   });
 
   it("has a user pool without self sign-up, groups admin and viewer, optional TOTP MFA, a PKCE client", () => {
