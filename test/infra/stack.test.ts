@@ -308,7 +308,13 @@ describe("api", () => {
     // The page on CloudFront calls the API cross-origin: conditional writes need If-Match sent,
     // and the page must be able to read ETag, Retry-After and Location.
     expect(api.Properties.CorsConfiguration.AllowHeaders).toEqual(
-      expect.arrayContaining(["authorization", "content-type", "idempotency-key", "if-match", "if-none-match"]),
+      expect.arrayContaining([
+        "authorization",
+        "content-type",
+        "idempotency-key",
+        "if-match",
+        "if-none-match",
+      ]),
     );
     expect(api.Properties.CorsConfiguration.ExposeHeaders).toEqual(
       expect.arrayContaining(["etag", "retry-after", "location", "idempotent-replayed"]),
