@@ -6,6 +6,9 @@ import type { ScheduleView } from "../../functions/domain/schedule-service.ts";
 import { launchBrowser, newPage } from "../helpers/browser.ts";
 import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
 import { WEB_DIST } from "../helpers/web-build.ts";
+
+const SHOTS = process.env.JOBDECK_SHOTS_DIR ?? "/tmp";
+
 import { login, realErrors } from "./e2e-helpers.ts";
 
 let h: Harness;
@@ -127,6 +130,67 @@ describe("schedule form", () => {
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe("a schedule that can no longer be evaluated", () => {
+  it("is flagged on the schedules list and on its job card (both languages), and the rest of the page works", async () => {
+    const now = new Date().toISOString();
+    const id = `sbad${Date.now().toString(36)}`;
+    // Written straight to the store, as an older version or a hand edit in DynamoDB would.
+    await h.stack.deps.schedules.create({
+      id,
+      name: "hand-edited",
+      auto_generated_name: false,
+      job_name: "listed_companies.sync",
+      schedule_expression: "rate(9999999999 days)",
+      timezone: "Asia/Tokyo",
+      start_date: null,
+      end_date: null,
+      description: null,
+      category: null,
+      tags: [],
+      params: {},
+      enabled: true,
+      execution_policy: "skip",
+      queue_timeout_seconds: 3600,
+      created_at: now,
+      updated_at: now,
+      created_by: "older-version",
+      updated_by: "older-version",
+    });
+    const good = await h.admin("POST", "/v1/schedules", {
+      name: "still-fine",
+      job_name: "listed_companies.sync",
+      schedule_expression: "cron(30 2 * * ? *)",
+    });
+    expect(good.status).toBe(201);
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      await login(page, "admin", "/schedules");
+      const row = page.locator("[data-testid=schedule-row][data-schedule=hand-edited]");
+      await row.locator("[data-testid=expression-error]").waitFor();
+      expect(await row.locator("[data-testid=expression-error]").textContent()).toContain("評価できない式");
+      // The good schedule beside it still shows its next fire.
+      const fine = page.locator("[data-testid=schedule-row][data-schedule=still-fine]");
+      expect(await fine.locator("time").count()).toBe(1);
+      await page.screenshot({ path: `${SHOTS}/schedules-expression-error-ja.png`, fullPage: true });
+      await page.goto("/jobs");
+      const item = page.locator("[data-testid=job-schedule][data-schedule=hand-edited]");
+      await item.waitFor();
+      expect(await item.textContent()).toContain("評価できない式");
+      await page.locator("header.topbar label.lang select").selectOption("en");
+      await expect.poll(() => item.textContent()).toContain("Expression cannot be evaluated");
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto("/schedules");
+      await page.locator("[data-testid=expression-error]").waitFor();
+      await page.screenshot({ path: `${SHOTS}/schedules-expression-error-en-phone.png`, fullPage: true });
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+      await h.admin("DELETE", `/v1/schedules/${id}`);
+      await h.admin("DELETE", `/v1/schedules/${good.body.id}`);
     }
   });
 });

@@ -145,6 +145,9 @@ export const en: Record<keyof typeof ja, string> = {
   job_disabled: "{job} disabled",
   schedules: "Schedules",
   no_schedules: "No schedules",
+  expression_error:
+    "This expression cannot be evaluated, so the schedule never fires. Edit it to fix it: {message}",
+  expression_error_short: "Expression cannot be evaluated",
   disabled: "disabled",
   change_time: "Change time",
   change_time_title: "Change when {job} runs",

@@ -149,6 +149,8 @@ export const ja = {
   job_disabled: "{job} を無効にしました",
   schedules: "スケジュール",
   no_schedules: "スケジュールはありません",
+  expression_error: "この式は評価できないため実行されません。編集して直してください: {message}",
+  expression_error_short: "評価できない式",
   disabled: "無効",
   change_time: "時刻を変更",
   change_time_title: "{job} の実行時刻を変更",

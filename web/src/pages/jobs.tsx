@@ -186,6 +186,11 @@ function JobCard({
               <li key={s.id} data-testid="job-schedule" data-schedule={s.name}>
                 <span class={s.enabled ? undefined : "muted strike"}>{s.description[lang]}</span>
                 {!s.enabled && <span class="muted"> ({t("disabled")})</span>}{" "}
+                {s.expression_error && (
+                  <span class="warn" title={t("expression_error", { message: s.expression_error })}>
+                    ⚠ {t("expression_error_short")}{" "}
+                  </span>
+                )}
                 {dailyTime(s.schedule_expression) && (
                   <button type="button" class="btn small" disabled={!canWrite} onClick={() => onEditTime(s)}>
                     {t("change_time")}

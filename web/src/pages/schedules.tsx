@@ -190,6 +190,16 @@ export function SchedulesPage() {
                 <td>
                   <a href={`/schedules/${s.id}`}>{s.name}</a>
                   {s.category && <div class="muted small">{s.category}</div>}
+                  {/* First column: seen without scrolling the table sideways on a phone. */}
+                  {s.expression_error && (
+                    <div
+                      class="warn small"
+                      data-testid="expression-error"
+                      title={t("expression_error", { message: s.expression_error })}
+                    >
+                      ⚠ {t("expression_error_short")}
+                    </div>
+                  )}
                 </td>
                 <td>{s.job_name}</td>
                 <td>
@@ -199,7 +209,9 @@ export function SchedulesPage() {
                   </div>
                 </td>
                 <td class="nowrap">
-                  {s.enabled ? (
+                  {s.expression_error ? (
+                    <span class="muted">—</span>
+                  ) : s.enabled ? (
                     <When iso={s.next_fire_times[0] ?? null} withSeconds={false} compact />
                   ) : (
                     <span class="muted">—</span>
