@@ -40,8 +40,8 @@ export class TriggerService {
 
   /**
    * One conditional write decides and records the start (rate window, job flag, slot, RUNNING run,
-   * audit entry), then the workflow starts. The next fire time does not depend on the start: it is
-   * read while the claim is written.
+   * audit entry), then the workflow starts. The next fire time, which does not depend on the start,
+   * is read meanwhile.
    */
   async trigger(cmd: TriggerCommand): Promise<TriggerResult> {
     const { registry, runs, workflow, clock, logger, nextFire } = this.deps;
@@ -67,12 +67,14 @@ export class TriggerService {
       status: "RUNNING",
       now: clock.now(),
     });
+    const claimed = this.claim(cmd, run);
+    // Read while the claim is written: the answer's next fire time does not depend on it.
     const next = nextFire.nextFor(job.name).catch((e: unknown) => {
       // The run is started either way; a schedule that cannot be evaluated must not turn it into an error.
       logger.warn("next fire time not computed", { job_name: job.name, error: String(e) });
       return null;
     });
-    await this.claim(cmd, run);
+    await claimed;
     await runs.noteCreated(run);
     try {
       await workflow.start(job.name, executionUuid, {

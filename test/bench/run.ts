@@ -1,6 +1,7 @@
 // `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
 // with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
-// `npm run bench -- --only bundles` (or `--only history,sync`, `--only web`) runs just those sections.
+// `npm run bench -- --only bundles` (or `--only history,sync`, `--only web`, `--only api`) runs just
+// those sections.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 process.env.JOBDECK_LOG_LEVEL ??= "error";
 
@@ -11,6 +12,7 @@ const { runHistoryBench } = await import("./history-bench.ts");
 const { runSyncBench } = await import("./sync-bench.ts");
 const { runBundleBench } = await import("./bundles.ts");
 const { runWebSizeBench } = await import("./web-size.ts");
+const { runApiBench } = await import("./api-bench.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
 const { eatmydataLibrary } = await import("../../lib/local/dynamodb-local.ts");
@@ -22,8 +24,12 @@ const SYNC_RATIO_GOAL = 1.5;
 const BUNDLE_KB_GOAL = 300;
 const REQUIRE_RATIO_GOAL = 1.25;
 const WEB_GZIP_KB_GOAL = 80;
+// Issue 10: ratios against the same DynamoDB Local in the same run, and payloads a tab downloads.
+const TRIGGER_RATIO_GOAL = 2;
+const LIST_PAGE_KB_GOAL = 100;
+const IDLE_DASHBOARD_KB_PER_MIN_GOAL = 50;
 
-const SECTIONS = ["history", "sync", "bundles", "web"] as const;
+const SECTIONS = ["history", "sync", "api", "bundles", "web"] as const;
 type Section = (typeof SECTIONS)[number];
 function parseOnly(argv: readonly string[]): ReadonlySet<Section> {
   const i = argv.indexOf("--only");
@@ -47,7 +53,7 @@ const log = (line: string) => {
 };
 
 // DynamoDB Local only for the sections that need it.
-const env = only.has("history") || only.has("sync") ? await openBenchEnv(log) : null;
+const env = only.has("history") || only.has("sync") || only.has("api") ? await openBenchEnv(log) : null;
 let interrupted = false;
 const onSignal = (signal: string) => {
   if (interrupted) return;
@@ -139,6 +145,47 @@ try {
         figures: `duration_seconds ${y.e2e.durationSeconds.toFixed(2)} s   trigger → SUCCESS seen ${fmtS(y.e2e.wallMs)}`,
       });
     }
+  }
+
+  if (env && only.has("api")) {
+    const a = await runApiBench(env, { log });
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    rows.push({
+      section: "api",
+      what: "POST /v1/trigger + GET run (RUNNING)",
+      figures:
+        `p50 ${fmtMs(a.trigger.triggerMs).padStart(8)} vs PutItem+GetItem p50 ${fmtMs(a.trigger.floorMs)}   ` +
+        `ratio ${fmtRatio(a.trigger.ratio)}   (n=${a.trigger.samples}, interleaved)`,
+      goal: goal(a.trigger.ratio, TRIGGER_RATIO_GOAL, `ratio ≤ ${TRIGGER_RATIO_GOAL}`),
+    });
+    rows.push({
+      section: "api",
+      what: "  split (medians)",
+      figures:
+        `POST ${fmtMs(a.trigger.postMs)}   GET right after ${fmtMs(a.trigger.getMs)}   ` +
+        `GET of the run at rest ${fmtMs(a.trigger.restingGetMs)}`,
+    });
+    rows.push({
+      section: "api",
+      what: "GET /v1/runs, 100 finished recap.pipeline",
+      figures:
+        `${kb(a.list.bytes).padStart(9)} body` +
+        (a.list.fullBytes === null ? "" : `   (?detail=full ${kb(a.list.fullBytes)})`),
+      goal: goal(a.list.bytes / 1024, LIST_PAGE_KB_GOAL, `≤ ${LIST_PAGE_KB_GOAL} KB`),
+    });
+    rows.push({
+      section: "api",
+      what: "idle dashboard tab (job-stats 15 s, job-progress 2 s)",
+      figures:
+        `${kb(a.dashboard.bytesPerMinute).padStart(9)} a minute   ` +
+        `(${a.dashboard.requests} polls in ${a.dashboard.seconds} s, ${a.dashboard.notModified} × 304; ` +
+        `first load ${kb(a.dashboard.loadBytes)})`,
+      goal: goal(
+        a.dashboard.bytesPerMinute / 1024,
+        IDLE_DASHBOARD_KB_PER_MIN_GOAL,
+        `≤ ${IDLE_DASHBOARD_KB_PER_MIN_GOAL} KB/min`,
+      ),
+    });
   }
 
   if (only.has("bundles")) {
