@@ -2,8 +2,10 @@
 // - trigger: POST /v1/trigger then GET of the run until it is seen RUNNING, against a PutItem +
 //   GetItem of a run-sized item (samples interleaved so background noise lands on both alike);
 // - list: the bytes of a page of 100 finished recap.pipeline runs (GET /v1/runs);
-// - dashboard: the bytes an idle dashboard tab downloads in a minute, polling job-stats and
-//   job-progress at the page's own cadence (web/src/pages/dashboard.tsx) with If-None-Match.
+// - dashboard: the bytes an idle dashboard tab downloads in a minute once loaded, polling job-stats
+//   and job-progress at the page's own cadence (web/src/pages/dashboard.tsx) with If-None-Match.
+// BENCH_API_SAMPLES, BENCH_API_WARMUP and BENCH_API_DASHBOARD_S (seconds watched) shorten a run
+// while working on it; the defaults are what the reported figures use.
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { toRunItem } from "../../functions/adapters/dynamo-run-store.ts";
