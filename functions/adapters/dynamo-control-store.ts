@@ -1,5 +1,7 @@
 // ControlStore on DynamoDB (control table, single-table pk/sk).
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -43,13 +45,25 @@ export class DynamoControlStore implements ControlStore {
     return out.Item ? out.Item.enabled !== false : true;
   }
 
-  async listJobEnabled(): Promise<Map<string, boolean>> {
-    const map = new Map<string, boolean>();
-    const items = await this.scanControl("begins_with(pk, :p) AND sk = :s", {
-      ":p": JOB_PREFIX,
-      ":s": "STATE",
-    });
-    for (const item of items) map.set(String(item.pk).slice(JOB_PREFIX.length), item.enabled !== false);
+  async listJobEnabled(jobNames: readonly string[]): Promise<Map<string, boolean>> {
+    const map = new Map<string, boolean>(jobNames.map((n) => [n, true]));
+    // BatchGetItem takes 100 keys a call and may leave some unprocessed under load: ask again.
+    for (let i = 0; i < jobNames.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = jobNames
+        .slice(i, i + 100)
+        .map((n) => ({ pk: `${JOB_PREFIX}${n}`, sk: "STATE" }));
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tables.control]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tables.control] ?? [])
+          map.set(String(item.pk).slice(JOB_PREFIX.length), item.enabled !== false);
+        keys = out.UnprocessedKeys?.[this.tables.control]?.Keys;
+      }
+    }
     return map;
   }
 

@@ -101,7 +101,7 @@ export const CONTRACT = {
     operationId: "listRuns",
     tag: "Runs",
     description:
-      "Newest first (by started_at). Without job_name, runs of all jobs. Items are the full run records.",
+      "Newest first (by started_at). Without job_name, runs of all jobs. Items are list rows (RunListItem: no per-item progress, stage timings or deep links); GET /v1/runs/{execution_uuid} has the whole run.",
     query: ListRunsQuerySchema,
     responses: { 200: { description: "A page of runs", schema: RunsPageSchema } },
   },
@@ -170,7 +170,7 @@ export const CONTRACT = {
     operationId: "setJobEnabled",
     tag: "Jobs",
     description:
-      'A disabled job fires no schedule and refuses trigger. If-Match takes the ETag of the flag as this answer gives it (W/"enabled-true" or W/"enabled-false").',
+      "A disabled job fires no schedule and refuses trigger. If-Match takes the ETag of GET /v1/jobs/{job_name} (or of this answer): the write happens only if the flag is still what that answer showed.",
     path: JOB,
     headers: ["If-Match"],
     body: SetEnabledRequestSchema,
@@ -197,7 +197,6 @@ export const CONTRACT = {
         schema: ScheduleViewSchema,
         headers: ["Location", "ETag"],
       },
-      404: notFound("job"),
       409: { description: "name_taken: a schedule with this name exists" },
     },
   },
@@ -212,7 +211,7 @@ export const CONTRACT = {
     operationId: "getSchedule",
     tag: "Schedules",
     description:
-      "The ETag names the stored version (next_fire_times are computed at each request); send it as If-Match on PUT, PATCH or DELETE.",
+      "Send the ETag back as If-Match on PUT, PATCH or DELETE: the write happens only if the schedule was not changed since (a next fire time passing in between does not count).",
     path: SCHEDULE_ID,
     responses: {
       200: { description: "The schedule", schema: ScheduleViewSchema },
@@ -227,7 +226,7 @@ export const CONTRACT = {
     body: CreateScheduleRequestSchema,
     responses: {
       200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
-      404: notFound("schedule or job"),
+      404: notFound("schedule"),
       409: { description: "name_taken" },
       412: precondition,
     },
@@ -240,7 +239,7 @@ export const CONTRACT = {
     body: PatchScheduleRequestSchema,
     responses: {
       200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
-      404: notFound("schedule or job"),
+      404: notFound("schedule"),
       409: { description: "name_taken" },
       412: precondition,
     },
@@ -349,7 +348,13 @@ type Success<K extends RouteKey> = Extract<keyof Responses<K>, 200 | 201 | 202 |
 /** What a handler of route K may answer: a documented success status with its documented body. */
 export type Answer<K extends RouteKey> = {
   [S in Success<K>]: Responses<K>[S] extends { schema: infer T extends z.ZodMiniType }
-    ? { status: S; body: z.output<T>; headers?: Record<string, string> }
+    ? {
+        status: S;
+        body: z.output<T>;
+        headers?: Record<string, string>;
+        /** The stored version: the answer's ETag becomes "<version>.<digest>" (If-Match compares it). */
+        version?: string;
+      }
     : { status: S; headers?: Record<string, string> };
 }[Success<K>];
 

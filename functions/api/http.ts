@@ -7,12 +7,17 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import type * as z from "zod/mini";
+import { en } from "zod/locales";
+import * as z from "zod/mini";
 import { DomainError, issuesToFields, RateLimitedError, ValidationError } from "../domain/errors.ts";
 import type { JobLogger } from "../domain/job.ts";
 import { toDisplayTime } from "../domain/time.ts";
 import type { Answer } from "./contract.ts";
 import { ROUTES, type Role, type RouteKey, routeKey } from "./routes.ts";
+
+// zod/mini ships without messages ("Invalid input" for every mistake); the English locale says what
+// was expected and what came ("expected number, received string"), which a 400 should name.
+z.config(en());
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -58,10 +63,18 @@ export function errorResult(status: number, code: string, message: string, detai
   return json(status, { error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
 
-/** 401 with the RFC 6750 challenge, so a client knows which scheme to send. */
-export function unauthorized(): ApiResult {
-  const res = errorResult(401, "unauthorized", "a valid bearer token is required");
-  return { ...res, headers: { ...res.headers, "www-authenticate": 'Bearer realm="jobdeck"' } };
+/**
+ * 401 with the RFC 6750 challenge, so a client knows which scheme to send and, when it sent a
+ * token, that this one was refused (expired, not ours) rather than missing.
+ */
+export function unauthorized(tokenSent = false): ApiResult {
+  const res = errorResult(
+    401,
+    "unauthorized",
+    tokenSent ? "the bearer token is invalid or expired" : "a valid bearer token is required",
+  );
+  const challenge = tokenSent ? 'Bearer realm="jobdeck", error="invalid_token"' : 'Bearer realm="jobdeck"';
+  return { ...res, headers: { ...res.headers, "www-authenticate": challenge } };
 }
 
 /**
@@ -150,16 +163,26 @@ function readBody(event: ApiEvent, headers: Record<string, string>): unknown {
       `request body is ${buf.length} bytes; the limit is ${MAX_BODY_BYTES}`,
     );
   }
-  const type = (headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") {
+  const [type, ...params] = (headers["content-type"] ?? "").split(";").map((p) => p.trim().toLowerCase());
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice(8)
+    .replace(/"/g, "");
+  if (type !== "application/json" || (charset !== undefined && charset !== "utf-8" && charset !== "utf8")) {
     throw new DomainError(
       415,
       "unsupported_media_type",
-      "send the body as JSON with Content-Type: application/json",
+      "send the body as UTF-8 JSON with Content-Type: application/json",
     );
   }
+  let text: string;
   try {
-    return parseJsonStrict(buf.toString("utf8"));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch {
+    throw new ValidationError("body is not UTF-8", [{ field: "(body)", message: "is not valid UTF-8" }]);
+  }
+  try {
+    return parseJsonStrict(text);
   } catch (e) {
     if (e instanceof DomainError) throw e;
     // Only the parser's own syntax message is the client's business; anything else stays inside.
@@ -201,20 +224,38 @@ export function presentTimes(value: unknown, timeZone: string, key = ""): unknow
   return value;
 }
 
-/** Weak comparison (RFC 9110 §8.8.3.2): `W/` is ignored; `*` matches any current version. */
+/** Weak comparison (RFC 9110 §8.8.3.2), for If-None-Match: `W/` is ignored; `*` matches anything. */
 export function tagMatches(header: string, current: string): boolean {
   const bare = (t: string) => t.trim().replace(/^W\//, "");
   return header.split(",").some((t) => t.trim() === "*" || bare(t) === bare(current));
 }
 
-/** If-Match on a write: a version the client saw that is no longer current → 412, nothing written. */
-export function requireMatch(ifMatch: string, current: string): void {
-  if (!tagMatches(ifMatch, current)) {
+/**
+ * The ETag of a writable resource: `"<version>.<digest of the answer>"`. The digest makes a
+ * conditional GET honest (computed fields such as next_fire_times change the tag, so a poll never
+ * keeps a stale copy); the version names the stored state a write may be conditioned on.
+ */
+export const versionedTag = (version: string, body: string) => `"${version}.${etagOf(body).slice(3, -1)}"`;
+
+/**
+ * If-Match on a write (RFC 9110 §13.1.1): the stored version a client read must still be current,
+ * else 412 and nothing is written. Only the version part is compared: a write is not refused
+ * because a computed field (a next fire time, a last run) moved on since the read.
+ */
+export function requireMatch(ifMatch: string, currentVersion: string): void {
+  const versionOf = (t: string) =>
+    t
+      .trim()
+      .replace(/^W\//, "")
+      .replace(/^"|"$/g, "")
+      .replace(/\.[^.]*$/, "");
+  const ok = ifMatch.split(",").some((t) => t.trim() === "*" || versionOf(t) === currentVersion);
+  if (!ok) {
     throw new DomainError(
       412,
       "precondition_failed",
-      "the resource changed since you read it (If-Match does not match its current ETag); read it again",
-      { current_etag: current },
+      "the resource changed since you read it (If-Match names an older version); read it again",
+      { current_version: currentVersion },
     );
   }
 }
@@ -245,9 +286,17 @@ export function contractHandler<K extends RouteKey>(
   for (const [key, handle] of Object.entries(routes) as [K, (req: ApiRequest) => Promise<Answer<K>>][]) {
     const verbatim = opts.verbatim?.includes(key) ?? false;
     plain[key] = async (req) => {
-      const a = (await handle(req)) as { status: number; body?: unknown; headers?: Record<string, string> };
+      const a = (await handle(req)) as {
+        status: number;
+        body?: unknown;
+        headers?: Record<string, string>;
+        version?: string;
+      };
       const body = a.body === undefined || verbatim ? a.body : presentTimes(a.body, opts.timeZone);
-      return json(a.status, body, a.headers);
+      const res = json(a.status, body, a.headers);
+      if (a.version !== undefined)
+        res.headers = { ...res.headers, etag: versionedTag(a.version, String(res.body)) };
+      return res;
     };
   }
   return apiHandler(plain, opts);
@@ -299,7 +348,9 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
       )?.[1];
       res.headers = { ...res.headers, etag: tag };
       if (inm !== undefined && tagMatches(inm, tag)) {
-        request.response = { statusCode: 304, headers: { etag: tag, "cache-control": "no-cache" }, body: "" };
+        // A 304 repeats what the 200 would have said about caching and handling (RFC 9110 §15.4.5).
+        const { "content-type": _ct, ...headers } = SECURITY_HEADERS;
+        request.response = { statusCode: 304, headers: { ...headers, etag: tag }, body: "" };
       }
     })
     .onError((request) => {

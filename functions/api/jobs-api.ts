@@ -4,8 +4,8 @@ import { JobNameSchema } from "../schemas/common.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
 
-/** The `enabled` flag is the job's only writable state: its ETag is the flag itself. */
-const flagTag = (enabled: boolean) => `W/"enabled-${enabled}"`;
+/** The `enabled` flag is the job's only writable state: it is the version a write is conditioned on. */
+const flagVersion = (enabled: boolean) => `enabled-${enabled}`;
 
 export function createJobsApi(app: ApiApp) {
   const jobs = new JobQueries(app.deps);
@@ -16,17 +16,17 @@ export function createJobsApi(app: ApiApp) {
         const all = await jobs.list();
         return { status: 200, body: { count: all.length, results: all } };
       },
-      "GET /v1/jobs/{job_name}": async (req) => ({
-        status: 200,
-        body: await jobs.get(jobName(req.params.job_name)),
-      }),
+      "GET /v1/jobs/{job_name}": async (req) => {
+        const view = await jobs.get(jobName(req.params.job_name));
+        return { status: 200, body: view, version: flagVersion(view.enabled) };
+      },
       "PUT /v1/jobs/{job_name}/enabled": async (req) => {
         const name = jobName(req.params.job_name);
         const body = parseWith(SetEnabledRequestSchema, req.body ?? {}, "body");
         const ifMatch = req.header("if-match");
-        if (ifMatch !== undefined) requireMatch(ifMatch, flagTag(await jobs.isEnabled(name)));
+        if (ifMatch !== undefined) requireMatch(ifMatch, flagVersion(await jobs.isEnabled(name)));
         const view = await jobs.setEnabled(name, body.enabled, actorOf(req.identity));
-        return { status: 200, body: view, headers: { etag: flagTag(view.enabled) } };
+        return { status: 200, body: view, version: flagVersion(view.enabled) };
       },
     },
     { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },

@@ -13,7 +13,7 @@ import { AuditEntrySchema, AuditPageSchema } from "../schemas/audit.ts";
 import { ErrorBodySchema, HealthSchema } from "../schemas/common.ts";
 import { JobProgressAnswerSchema, JobStatsAnswerSchema, RunStatsSchema } from "../schemas/dashboard.ts";
 import { JobsListSchema, JobViewSchema, ScheduleSummarySchema } from "../schemas/job.ts";
-import { ProgressSchema, RunSchema, RunSummarySchema } from "../schemas/run.ts";
+import { ProgressSchema, RunListItemSchema, RunSchema, RunSummarySchema } from "../schemas/run.ts";
 import {
   CreateScheduleRequestSchema,
   MissedFireSchema,
@@ -41,6 +41,7 @@ type Json = Record<string, unknown>;
 const OUTPUT_COMPONENTS: Record<string, z.ZodMiniType> = {
   Run: RunSchema,
   RunSummary: RunSummarySchema,
+  RunListItem: RunListItemSchema,
   Progress: ProgressSchema,
   RunsPage: RunsPageSchema,
   TriggerResponse: TriggerResponseSchema,

@@ -11,19 +11,16 @@ import {
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
 
-/**
- * A schedule's ETag names its stored version, not the answer's bytes: next_fire_times move with
- * the clock, and a write must not fail with 412 just because a fire time passed.
- */
-export const scheduleTag = (s: { id: string; updated_at: string }) =>
-  `W/"${createHash("sha1").update(`${s.id}\n${s.updated_at}`).digest("base64url")}"`;
+/** A schedule's stored version: every write sets updated_at. */
+export const scheduleVersion = (s: { id: string; updated_at: string }) =>
+  createHash("sha1").update(`${s.id}\n${s.updated_at}`).digest("base64url").slice(0, 16);
 
 export function createSchedulesApi(app: ApiApp) {
   const schedules = new ScheduleService(app.deps);
   const id = (raw: string | undefined) => parseWith(ScheduleIdSchema, raw, "schedule id", "id");
   /** If-Match, when sent, must name the version stored now. */
   const precondition = async (scheduleId: string, ifMatch: string | undefined) => {
-    if (ifMatch !== undefined) requireMatch(ifMatch, scheduleTag(await schedules.get(scheduleId)));
+    if (ifMatch !== undefined) requireMatch(ifMatch, scheduleVersion(await schedules.get(scheduleId)));
   };
   return contractHandler(
     {
@@ -58,7 +55,8 @@ export function createSchedulesApi(app: ApiApp) {
         return {
           status: 201,
           body: created,
-          headers: { location: `/v1/schedules/${created.id}`, etag: scheduleTag(created) },
+          headers: { location: `/v1/schedules/${created.id}` },
+          version: scheduleVersion(created),
         };
       },
       "POST /v1/schedules/preview": async (req) => {
@@ -67,21 +65,21 @@ export function createSchedulesApi(app: ApiApp) {
       },
       "GET /v1/schedules/{id}": async (req) => {
         const s = await schedules.get(id(req.params.id));
-        return { status: 200, body: s, headers: { etag: scheduleTag(s) } };
+        return { status: 200, body: s, version: scheduleVersion(s) };
       },
       "PUT /v1/schedules/{id}": async (req) => {
         const sid = id(req.params.id);
         const body = parseWith(CreateScheduleRequestSchema, req.body ?? {}, "body");
         await precondition(sid, req.header("if-match"));
         const s = await schedules.replace(sid, body, actorOf(req.identity));
-        return { status: 200, body: s, headers: { etag: scheduleTag(s) } };
+        return { status: 200, body: s, version: scheduleVersion(s) };
       },
       "PATCH /v1/schedules/{id}": async (req) => {
         const sid = id(req.params.id);
         const body = parseWith(PatchScheduleRequestSchema, req.body ?? {}, "body");
         await precondition(sid, req.header("if-match"));
         const s = await schedules.patch(sid, body, actorOf(req.identity));
-        return { status: 200, body: s, headers: { etag: scheduleTag(s) } };
+        return { status: 200, body: s, version: scheduleVersion(s) };
       },
       "DELETE /v1/schedules/{id}": async (req) => {
         const sid = id(req.params.id);

@@ -55,7 +55,7 @@ export class JobQueries {
 
   async list(): Promise<JobView[]> {
     const [flags, active, schedules] = await Promise.all([
-      this.deps.control.listJobEnabled(),
+      this.deps.control.listJobEnabled(this.deps.registry.names()),
       this.deps.runs.listActive(),
       this.deps.schedules.list(),
     ]);

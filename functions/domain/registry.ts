@@ -16,6 +16,10 @@ export class JobRegistry {
     return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
   find(name: string): JobDefinition | undefined {
     return this.byName.get(name);
   }

@@ -1,7 +1,8 @@
 // Read side of runs: the history list with its opaque cursor, one run, job summaries.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { RunFilter, RunPosition } from "../ports/run-store.ts";
-import type { Run, RunListItem, RunStatus, TriggerSource } from "../schemas/run.ts";
+import type { RunsPage } from "../schemas/api.ts";
+import type { Run, RunStatus, TriggerSource } from "../schemas/run.ts";
 import { canonicalJson } from "./concurrency.ts";
 import type { CoreDeps } from "./deps.ts";
 import { NotFoundError, ValidationError } from "./errors.ts";
@@ -19,16 +20,8 @@ export type ListRunsParams = {
   cursor?: string;
 };
 
-export type RunsPageOf<T> = {
-  next_scheduled_for: string | null;
-  count: number;
-  results: T[];
-  next_cursor: string | null;
-};
-/** GET /v1/runs: the history table's rows (RunListItemSchema). */
-export type RunsPage = RunsPageOf<RunListItem>;
-/** GET /v1/runs?detail=full: whole runs, for clients that want every field of each. */
-export type FullRunsPage = RunsPageOf<Run>;
+/** GET /v1/runs: the history table's rows (RunListItemSchema); `get` has the whole run. */
+export type { RunsPage };
 
 export const badCursor = () =>
   new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
@@ -105,12 +98,6 @@ export class RunQueries {
 
   /** A page of runs in their list form; the full record of one is `get`. */
   async list(q: ListRunsParams): Promise<RunsPage> {
-    const page = await this.listFull(q);
-    return { ...page, results: page.results.map(listItem) };
-  }
-
-  /** The same page with every field of each run. */
-  async listFull(q: ListRunsParams): Promise<FullRunsPage> {
     const filter: RunFilter = {
       job_name: q.job_name,
       statuses: q.status
@@ -129,11 +116,14 @@ export class RunQueries {
     const fingerprint = canonicalJson(filter);
     const after = q.cursor ? this.cursors.decode(q.cursor, fingerprint) : null;
     const limit = q.limit ?? 100;
-    const page = await this.deps.runs.list(filter, limit, after);
+    const [page, next] = await Promise.all([
+      this.deps.runs.list(filter, limit, after),
+      this.deps.nextFire.nextFor(q.job_name),
+    ]);
     return {
-      next_scheduled_for: await this.deps.nextFire.nextFor(q.job_name),
+      next_scheduled_for: next,
       count: page.runs.length,
-      results: page.runs,
+      results: page.runs.map(listItem),
       next_cursor: page.next ? this.cursors.encode(page.next, fingerprint) : null,
     };
   }

@@ -128,7 +128,10 @@ export class RunSweeper {
     const missed: MissedFire[] = [];
     // While paused nothing is due: the window is passed over, not reported.
     if (!settings.paused) {
-      const [list, flags] = await Promise.all([schedules.list({ enabled: true }), control.listJobEnabled()]);
+      const [list, flags] = await Promise.all([
+        schedules.list({ enabled: true }),
+        control.listJobEnabled(this.deps.registry.names()),
+      ]);
       for (const s of list) {
         if (flags.get(s.job_name) === false) continue;
         // Fires before the schedule's last change may have followed another expression. A stored

@@ -28,8 +28,8 @@ import {
   YEAR_MAX,
   YEAR_MIN,
 } from "./schedule-expression.ts";
-import { evaluateSchedule, fireTimesOf, scheduleFireTimes } from "./schedule-times.ts";
-import { isValidTimeZone } from "./time.ts";
+import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
+import { canonicalTimeZone, isValidTimeZone } from "./time.ts";
 
 export const DEFAULT_TIMEZONE = "Asia/Tokyo";
 /** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
@@ -81,7 +81,7 @@ export class ScheduleService {
   constructor(private readonly deps: CoreDeps) {}
 
   async preview(req: PreviewRequest): Promise<PreviewResult> {
-    const tz = req.timezone ?? DEFAULT_TIMEZONE;
+    const tz = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
     const invalid = (message: string): PreviewResult => ({
       valid: false,
       normalized_expression: null,
@@ -106,7 +106,8 @@ export class ScheduleService {
       count: req.count ?? NEXT_FIRE_COUNT,
       startDate,
       endDate: dates.end ? new Date(dates.end) : null,
-      anchor: startDate ?? from,
+      // As the schedule would fire if saved now: the same phase the saved one answers with.
+      anchor: rateAnchor(startDate, this.deps.clock.now()),
     });
     return {
       valid: true,
@@ -114,7 +115,12 @@ export class ScheduleService {
       description: describeExpression(parsed.value, tz, "ja"),
       description_en: describeExpression(parsed.value, tz, "en"),
       next_fire_times: times.map((t) => t.toISOString()),
-      message: parsed.normalizedFrom ? `normalized from '${parsed.normalizedFrom}'` : null,
+      message: times.length
+        ? parsed.normalizedFrom
+          ? `normalized from '${parsed.normalizedFrom}'`
+          : null
+        : // Valid, as EventBridge would accept it, but worth saying before anyone waits for it.
+          "this schedule would never fire after the given time (a date that does not occur, or one already past)",
     };
   }
 
@@ -333,7 +339,7 @@ export class ScheduleService {
     const issues: FieldIssue[] = [];
     const job = this.deps.registry.find(req.job_name);
     if (!job) issues.push({ field: "job_name", message: `'${req.job_name}' is not a registered job` });
-    const timezone = req.timezone ?? DEFAULT_TIMEZONE;
+    const timezone = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
     if (!isValidTimeZone(timezone)) {
       issues.push({
         field: "timezone",

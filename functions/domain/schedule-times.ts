@@ -20,6 +20,10 @@ const instant = (value: unknown): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
+/** rate() counts from start_date, else from creation — to the whole minute, as operators read it. */
+export const rateAnchor = (startDate: Date | null, created: Date): Date =>
+  startDate ?? new Date(Math.floor(created.getTime() / 60_000) * 60_000);
+
 /** What evaluating `s` needs, or why it cannot be evaluated. */
 export function evaluateSchedule(s: Schedule): ScheduleEvaluation {
   if (typeof s.schedule_expression !== "string")
@@ -34,9 +38,8 @@ export function evaluateSchedule(s: Schedule): ScheduleEvaluation {
   const endDate = s.end_date == null ? null : instant(s.end_date);
   if (s.end_date != null && !endDate)
     return { ok: false, error: `end_date '${String(s.end_date)}' is not a valid time` };
-  // rate() counts from start_date, else from creation — to the whole minute, as operators read it.
   const created = instant(s.created_at);
-  const anchor = startDate ?? (created ? new Date(Math.floor(created.getTime() / 60_000) * 60_000) : null);
+  const anchor = startDate ?? (created ? rateAnchor(null, created) : null);
   if (!anchor)
     return {
       ok: false,

@@ -22,7 +22,7 @@ export class SchedulerService implements NextFireLookup {
     const [settings, schedules, flags] = await Promise.all([
       this.deps.schedulerState.getSettings(),
       this.deps.schedules.list({ job_name: jobName, enabled: true }),
-      this.deps.control.listJobEnabled(),
+      this.deps.control.listJobEnabled(this.deps.registry.names()),
     ]);
     if (settings.paused) return null;
     return this.soonest(

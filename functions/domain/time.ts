@@ -29,6 +29,20 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * The zone's name as the time zone database spells it ("asia/tokyo" → "Asia/Tokyo"): what is
+ * stored, shown and sent to EventBridge is one spelling. An unknown zone comes back unchanged.
+ */
+export function canonicalTimeZone(timeZone: string): string {
+  try {
+    const resolved = new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+    // Only the spelling: ICU also maps links to other zones (EST → America/Panama), not wanted here.
+    return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
 /** Wall-clock fields of `date` in `timeZone`. */
 export function wallClock(date: Date, timeZone: string) {
   const parts: Record<string, string> = {};

@@ -47,8 +47,11 @@ export type IdempotencyRecord =
 /** Jobs' enabled flags, concurrency slots and idempotency keys (the control table). */
 export interface ControlStore {
   getJobEnabled(jobName: string): Promise<boolean>;
-  /** All job flags that were ever set; jobs missing from the map are enabled. */
-  listJobEnabled(): Promise<Map<string, boolean>>;
+  /**
+   * The flags of these jobs (the registry's), read by key: the cost follows the number of jobs, not
+   * the size of the control table (which also holds audit entries, rate windows, idempotency keys).
+   */
+  listJobEnabled(jobNames: readonly string[]): Promise<Map<string, boolean>>;
   setJobEnabled(jobName: string, enabled: boolean, actor: string): Promise<void>;
 
   /**

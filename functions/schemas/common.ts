@@ -6,12 +6,11 @@ export const JOB_NAME_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 
 export const JobNameSchema = z.string().check(z.minLength(1), z.maxLength(64), z.regex(JOB_NAME_PATTERN));
 
-export const UuidSchema = z
-  .string()
-  .check(
-    z.maxLength(36, "must be a UUID v4"),
-    z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, "must be a UUID v4"),
-  );
+export const UuidSchema = z.string().check(
+  z.maxLength(36, "must be a UUID"),
+  // Any RFC 9562 UUID: an id of another version is simply unknown (404), not malformed.
+  z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, "must be a UUID"),
+);
 
 const INSTANT_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
@@ -29,6 +28,9 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  */
 export function parseInstant(s: string): { ok: true; ms: number } | { ok: false; message: string } {
   const m = INSTANT_PATTERN.exec(s);
+  // A `+` sent unencoded in a query string arrives as a space: say so rather than "not a time".
+  if (!m && / \d{2}:?\d{2}$/.test(s))
+    return { ok: false, message: `${INSTANT_FORMAT_MESSAGE} (in a URL, send the offset's + as %2B)` };
   if (!m) return { ok: false, message: INSTANT_FORMAT_MESSAGE };
   const n = (i: number) => Number(m[i] ?? 0);
   const [year, month, day, hour, minute, second] = [n(1), n(2), n(3), n(4), n(5), n(6)];
@@ -71,10 +73,13 @@ export const ErrorBodySchema = z.object({
     message: z.string(),
     details: z.optional(
       z
-        .unknown()
+        .union([
+          z.array(z.object({ field: z.string(), message: z.string() })),
+          z.record(z.string(), z.unknown()),
+        ])
         .check(
           z.describe(
-            "invalid_request: a list of {field, message}; conflicts: the object in question (e.g. execution_uuid)",
+            "invalid_request: a list of {field, message}; conflicts: the object in question (e.g. {execution_uuid} of the running run)",
           ),
         ),
     ),
@@ -118,3 +123,21 @@ export const LimitParamSchema = z.coerce
 
 /** Parameters sent to a job (trigger options, schedule params): checked by the job's own schema. */
 export const ParamsInputSchema = z.record(z.string().check(z.maxLength(128)), z.unknown());
+
+/** Text an operator typed: no control or invisible format characters (they hide in lists and logs). */
+export const plainText = (max: number, min = 0) =>
+  z
+    .string()
+    .check(
+      z.minLength(min),
+      z.maxLength(max),
+      z.regex(/^[^\p{Cc}\p{Cf}]*$/u, "must not contain control or invisible characters"),
+    );
+/** As plainText, but line breaks are allowed (descriptions). */
+export const multilineText = (max: number) =>
+  z
+    .string()
+    .check(
+      z.maxLength(max),
+      z.regex(/^(?:[^\p{Cc}\p{Cf}]|[\n\r\t])*$/u, "must not contain control or invisible characters"),
+    );

@@ -4,8 +4,10 @@ import {
   InstantSchema,
   JobNameSchema,
   LimitParamSchema,
+  multilineText,
   ParamsInputSchema,
   pageOf,
+  plainText,
   TimeSchema,
 } from "./common.ts";
 import { RunSummarySchema } from "./run.ts";
@@ -29,9 +31,7 @@ export const ScheduleNameSchema = z
       "may contain letters, digits, '_', '.', '-' and must start with a letter or digit",
     ),
   );
-const TagSchema = z
-  .string()
-  .check(z.minLength(1), z.maxLength(64), z.regex(/^[^\s,]+$/, "no spaces or commas"));
+const TagSchema = plainText(64, 1).check(z.regex(/^[^\s,]+$/, "no spaces or commas"));
 const TimeZoneNameSchema = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** A schedule as stored and answered (times UTC ISO in store; `next_fire_times` added in answers). */
@@ -68,8 +68,8 @@ export const ScheduleInputShape = {
   timezone: z.optional(TimeZoneNameSchema),
   start_date: z.optional(z.nullable(InstantSchema)),
   end_date: z.optional(z.nullable(InstantSchema)),
-  description: z.optional(z.nullable(z.string().check(z.maxLength(512)))),
-  category: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(64)))),
+  description: z.optional(z.nullable(multilineText(512))),
+  category: z.optional(z.nullable(plainText(64, 1))),
   tags: z.optional(z.array(TagSchema).check(z.maxLength(20))),
   params: z.optional(ParamsInputSchema),
   enabled: z.optional(z.boolean()),

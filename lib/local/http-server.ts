@@ -1,6 +1,7 @@
 // Stands in for API Gateway (HTTP API + JWT authorizer) and CloudFront: verifies the bearer token,
 // builds the same API Gateway v2 event and calls the same Lambda handler in process.
 
+import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -137,7 +138,9 @@ export function buildEvent(input: {
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const contentType = (headers["content-type"] ?? "").toLowerCase();
-  const textual = contentType === "" || /json|text|xml|x-www-form-urlencoded/.test(contentType);
+  // Text that is not valid UTF-8 goes as bytes (base64), so the handler sees what was sent.
+  const textual =
+    (contentType === "" || /json|text|xml|x-www-form-urlencoded/.test(contentType)) && isUtf8(input.body);
   const now = new Date();
   return {
     version: "2.0",
@@ -194,6 +197,22 @@ export class LocalHttpServer {
       });
     });
     this.server.keepAliveTimeout = 5000;
+    // Node answers a malformed or oversized request line itself, as a bare status; answer in the
+    // API's error shape instead (API Gateway's own limits apply in AWS).
+    this.server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+      const r = tooLarge
+        ? errorResult(431, "headers_too_large", "the request line or headers are too large")
+        : errorResult(400, "invalid_request", "malformed HTTP request");
+      const body = String(r.body);
+      const head = Object.entries(r.headers ?? {})
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join("");
+      socket.end(
+        `HTTP/1.1 ${r.statusCode} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
     await new Promise<void>((r, j) => {
       this.server!.once("error", j);
       this.server!.listen(this.opts.port, this.opts.host, () => r());
@@ -241,13 +260,6 @@ export class LocalHttpServer {
         body: result.isBase64Encoded ? "" : (result.body ?? ""),
       });
     };
-    if ("badEncoding" in match) {
-      return reply(
-        errorResult(400, "invalid_request", "the path is not valid percent-encoding", [
-          { field: match.badEncoding, message: "is not valid percent-encoding" },
-        ]),
-      );
-    }
     if ("allowed" in match) {
       const r = errorResult(405, "method_not_allowed", `${method} is not allowed on ${url.pathname}`, {
         allowed: match.allowed,
@@ -255,23 +267,40 @@ export class LocalHttpServer {
       // Not an operation of the document (OpenAPI cannot describe a method a path lacks): not observed.
       return send(res, { ...r, headers: { ...r.headers, allow: match.allowed.join(", ") } });
     }
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        res.setHeader("connection", "close");
-        return reply(errorResult(413, "payload_too_large", "request body is over the 64 KiB limit"));
-      }
-      throw e;
-    }
     let claims: Record<string, unknown> | null = null;
     if (match.route.role !== null) {
-      // The JWT authorizer's job: no valid token, no handler call.
+      // The JWT authorizer's job, first as in API Gateway: no valid token, nothing else is looked at.
       const auth = req.headers.authorization ?? "";
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       claims = m?.[1] ? await this.opts.tokens.verify(m[1]) : null;
-      if (!claims) return reply(unauthorized());
+      if (!claims) {
+        req.resume();
+        return reply(unauthorized(Boolean(m?.[1])));
+      }
+    }
+    if ("badEncoding" in match) {
+      req.resume();
+      return reply(
+        errorResult(400, "invalid_request", "the path is not valid percent-encoding", [
+          { field: match.badEncoding, message: "is not valid percent-encoding" },
+        ]),
+      );
+    }
+    let body: Buffer;
+    if (method === "GET") {
+      // A GET's body has no meaning: drained, never read into memory or refused.
+      req.resume();
+      body = Buffer.alloc(0);
+    } else {
+      try {
+        body = await readBody(req);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          res.setHeader("connection", "close");
+          return reply(errorResult(413, "payload_too_large", "request body is over the 64 KiB limit"));
+        }
+        throw e;
+      }
     }
     const routeKey = `${match.route.method} ${match.route.path}`;
     const event = buildEvent({ req, url, routeKey, pathParameters: match.pathParameters, body, claims });

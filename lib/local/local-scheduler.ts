@@ -124,7 +124,7 @@ export class LocalScheduler {
     const schedules = await this.deps.schedules.list({ enabled: true });
     const [settings, flags] = await Promise.all([
       this.deps.schedulerState.getSettings(),
-      this.deps.control.listJobEnabled(),
+      this.deps.control.listJobEnabled(this.deps.registry.names()),
     ]);
     let fired = 0;
     for (const s of schedules) {

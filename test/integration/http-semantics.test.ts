@@ -90,7 +90,8 @@ describe("conditional writes (If-Match)", () => {
     const path = `/v1/schedules/${created.body.id}`;
     const seen = await h.admin("GET", path);
     const tag = seen.headers.get("etag")!;
-    expect(tag).toBe(created.headers.get("etag"));
+    // The same stored version as the create answered (the part If-Match compares).
+    expect(tag.split(".")[0]).toBe(created.headers.get("etag")?.split(".")[0]);
 
     // Someone else changes it (no If-Match: unconditional, as before).
     const other = await h.admin("PATCH", path, { description: "second" });
@@ -116,18 +117,33 @@ describe("conditional writes (If-Match)", () => {
     expect((await h.admin("PATCH", path, { description: "x" }, { "if-match": "*" })).status).toBe(404);
   });
 
-  it("If-Match on a job's enabled flag: stale → 412, current → 200", async () => {
+  it("the ETag of GET /v1/jobs/{name} could never be used as If-Match: now it can, and a stale one is 412", async () => {
     const path = "/v1/jobs/test.per_params/enabled";
-    const on = await h.admin("PUT", path, { enabled: true });
-    expect(on.status).toBe(200);
-    const tag = on.headers.get("etag")!;
+    expect((await h.admin("PUT", path, { enabled: true })).status).toBe(200);
+    const read = await h.admin("GET", "/v1/jobs/test.per_params");
+    const tag = read.headers.get("etag")!;
+    // Someone else turns it off; our write conditioned on what we read is refused.
     expect((await h.admin("PUT", path, { enabled: false })).status).toBe(200);
     const stale = await h.admin("PUT", path, { enabled: true }, { "if-match": tag });
     expect(stale.status).toBe(412);
     expect((await h.admin("GET", "/v1/jobs/test.per_params")).body.enabled).toBe(false);
-    const current = await h.admin("PUT", path, { enabled: true }, { "if-match": 'W/"enabled-false"' });
-    expect(current.status).toBe(200);
-    expect(current.body.enabled).toBe(true);
+    // Read again: that tag works…
+    const fresh = (await h.admin("GET", "/v1/jobs/test.per_params")).headers.get("etag")!;
+    expect((await h.admin("PUT", path, { enabled: true }, { "if-match": fresh })).status).toBe(200);
+    // …and one read before a run changed the job's last_run still does: only the flag counts.
+    const current = await h.admin("GET", "/v1/jobs/test.per_params");
+    const t = await h.admin("POST", "/v1/trigger", {
+      job_name: "test.per_params",
+      options: { key: "k", ms: 1 },
+    });
+    expect(t.status).toBe(202);
+    await h.waitForRun(t.body.execution_uuid, isFinished);
+    const after = await h.admin("GET", "/v1/jobs/test.per_params");
+    expect(after.headers.get("etag")).not.toBe(current.headers.get("etag"));
+    const ok = await h.admin("PUT", path, { enabled: false }, { "if-match": current.headers.get("etag")! });
+    expect(ok.status).toBe(200);
+    expect(ok.body.enabled).toBe(false);
+    await h.admin("PUT", path, { enabled: true });
   });
 });
 
@@ -165,5 +181,176 @@ describe("times", () => {
     const stats = await h.admin("GET", "/v1/dashboard/job-stats?window=1h");
     expect(stats.body.since).toMatch(/\+09:00$/);
     await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
+  });
+});
+
+describe("what an independent probe found next", () => {
+  it("GET /v1/schedules/{id} answered 304 while its next_fire_times had moved on: the ETag now follows them", async () => {
+    let now = new Date("2031-03-01T00:00:10Z");
+    const clocked = await startHarness({ clock: { now: () => now } });
+    try {
+      const s = await clocked.admin("POST", "/v1/schedules", {
+        job_name: "test.flaky",
+        schedule_expression: "rate(1 minute)",
+      });
+      const path = `/v1/schedules/${s.body.id}`;
+      const first = await clocked.admin("GET", path);
+      const tag = first.headers.get("etag")!;
+      expect((await clocked.admin("GET", path, undefined, { "if-none-match": tag })).status).toBe(304);
+      now = new Date(now.getTime() + 62_000);
+      const later = await clocked.admin("GET", path, undefined, { "if-none-match": tag });
+      expect(later.status).toBe(200);
+      expect(later.body.next_fire_times[0]).not.toBe(first.body.next_fire_times[0]);
+      // …while a write conditioned on the first read still goes through: the schedule is unchanged.
+      const patched = await clocked.admin("PATCH", path, { description: "x" }, { "if-match": tag });
+      expect(patched.status).toBe(200);
+    } finally {
+      await clocked.stop();
+    }
+  });
+
+  it("a 304 dropped the headers every other answer carries", async () => {
+    const first = await h.admin("GET", "/v1/jobs");
+    const again = await h.admin("GET", "/v1/jobs", undefined, {
+      "if-none-match": first.headers.get("etag")!,
+    });
+    expect(again.status).toBe(304);
+    for (const name of [
+      "cache-control",
+      "x-content-type-options",
+      "content-security-policy",
+      "x-frame-options",
+    ])
+      expect(again.headers.get(name), name).toBe(first.headers.get(name));
+  });
+
+  it("a 2 MiB body on a GET answered an undocumented 413: a GET's body is not read", async () => {
+    const token = await h.token(["viewer"]);
+    const size = 2 * 1024 * 1024;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${h.url}/v1/jobs`, {
+        method: "GET",
+        headers: { authorization: `Bearer ${token}`, "content-type": "text/plain", "content-length": size },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(Buffer.alloc(size, 0x61));
+    });
+    expect(status).toBe(200);
+  });
+
+  it("preview and the saved schedule disagreed for rate() (now + rate vs the whole minute)", async () => {
+    const preview = await h.admin("POST", "/v1/schedules/preview", { schedule_expression: "rate(1 hour)" });
+    const saved = await h.admin("POST", "/v1/schedules", {
+      job_name: "test.flaky",
+      schedule_expression: "rate(1 hour)",
+    });
+    expect(preview.body.next_fire_times[0]).toMatch(/:00\+09:00$/);
+    // Same minute unless the clock crossed a minute between the two calls.
+    const diff = Date.parse(saved.body.next_fire_times[0]) - Date.parse(preview.body.next_fire_times[0]);
+    expect([0, 60_000]).toContain(diff);
+    await h.admin("DELETE", `/v1/schedules/${saved.body.id}`);
+  });
+
+  it("a charset other than UTF-8 was ignored and invalid UTF-8 became U+FFFD: now 415 and 400", async () => {
+    const token = await h.token(["admin"]);
+    const body = JSON.stringify({ schedule_expression: "rate(1 hour)" });
+    const utf16 = await h.call("POST", "/v1/schedules/preview", {
+      token,
+      raw: body,
+      headers: { "content-type": "application/json; charset=utf-16" },
+    });
+    expect(utf16.status).toBe(415);
+    const ok = await h.call("POST", "/v1/schedules/preview", {
+      token,
+      raw: body,
+      headers: { "content-type": "application/json; charset=UTF-8" },
+    });
+    expect(ok.status).toBe(200);
+    const bad = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const bytes = Buffer.concat([
+        Buffer.from('{"schedule_expression":"rate(1 hour)","x'),
+        Buffer.from([0xe9]),
+        Buffer.from('":1}'),
+      ]);
+      const req = request(`${h.url}/v1/schedules/preview`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          "content-length": bytes.length,
+        },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      req.end(bytes);
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/UTF-8/);
+  });
+
+  it("Node's own 431 for a long URL had no body: it answers in the API's error shape", async () => {
+    const res = await fetch(`${h.url}/v1/runs?cursor=${"a".repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect((await res.json()).error.code).toBe("headers_too_large");
+  });
+
+  it("a rejected token is told apart from a missing one (error=invalid_token), and auth comes before path checks", async () => {
+    const bad = await h.call("GET", "/v1/jobs", { token: "expired.or.forged" });
+    expect(bad.headers.get("www-authenticate")).toMatch(/error="invalid_token"/);
+    const none = await h.call("GET", "/v1/jobs");
+    expect(none.headers.get("www-authenticate")).not.toMatch(/error=/);
+    expect((await h.call("GET", "/v1/runs/%ZZ")).status).toBe(401);
+  });
+
+  it("a UUID of another version was 400 'not a UUID v4': it is an unknown run (404)", async () => {
+    const v7 = "01890a5d-ac96-774b-bcce-b302099a8057";
+    expect((await h.admin("GET", `/v1/runs/${v7}`)).status).toBe(404);
+    expect((await h.admin("GET", "/v1/runs/not-a-uuid")).status).toBe(400);
+  });
+
+  it("control and invisible characters were saved in tags and categories; a zone was saved as typed", async () => {
+    for (const field of [{ tags: ["a\u0007b"] }, { tags: ["a\u200bb"] }, { category: "x\ny" }]) {
+      const res = await h.admin("POST", "/v1/schedules", {
+        job_name: "test.flaky",
+        schedule_expression: "rate(1 hour)",
+        ...field,
+      });
+      expect(res.status, JSON.stringify(field)).toBe(400);
+    }
+    const s = await h.admin("POST", "/v1/schedules", {
+      job_name: "test.flaky",
+      schedule_expression: "rate(2 hours)",
+      timezone: "asia/tokyo",
+      description: "two lines\nare fine",
+    });
+    expect(s.status).toBe(201);
+    expect(s.body.timezone).toBe("Asia/Tokyo");
+    await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
+  });
+
+  it("a schedule that never fires previewed as valid with nothing said", async () => {
+    const res = await h.admin("POST", "/v1/schedules/preview", { schedule_expression: "cron(0 0 31 2 ? *)" });
+    expect(res.body.valid).toBe(true);
+    expect(res.body.next_fire_times).toEqual([]);
+    expect(res.body.message).toMatch(/never fire/);
+  });
+
+  it("validation messages said only 'Invalid input': they say what was expected", async () => {
+    const res = await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: "false" });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toEqual({
+      field: "enabled",
+      message: expect.stringMatching(/expected boolean/),
+    });
   });
 });

@@ -5,12 +5,14 @@ import {
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
@@ -306,6 +308,46 @@ describe("DynamoControlStore.claimStart", () => {
     );
     ddb.on(TransactWriteCommand).rejects(collision);
     await expect(store.claimStart(claim())).rejects.toBe(collision);
+  });
+});
+
+describe("DynamoControlStore.listJobEnabled", () => {
+  const store = () => new DynamoControlStore(doc, TABLES, () => NOW);
+
+  it("a growing control table (audit entries, rate windows) made every next-fire read scan it: flags are now read by key", async () => {
+    ddb.on(BatchGetCommand).resolves({
+      Responses: { [TABLES.control]: [{ pk: "JOB#b", sk: "STATE", enabled: false }] },
+    });
+    const flags = await store().listJobEnabled(["a", "b"]);
+    expect([...flags]).toEqual([
+      ["a", true],
+      ["b", false],
+    ]);
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+    const keys = ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems?.[TABLES.control]?.Keys;
+    expect(keys).toEqual([
+      { pk: "JOB#a", sk: "STATE" },
+      { pk: "JOB#b", sk: "STATE" },
+    ]);
+  });
+
+  it("asks again for unprocessed keys and splits more than 100 jobs into batches", async () => {
+    const names = Array.from({ length: 150 }, (_, i) => `j${i}`);
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { [TABLES.control]: [] },
+        UnprocessedKeys: { [TABLES.control]: { Keys: [{ pk: "JOB#j3", sk: "STATE" }] } },
+      })
+      .resolvesOnce({ Responses: { [TABLES.control]: [{ pk: "JOB#j3", sk: "STATE", enabled: false }] } })
+      .resolves({ Responses: { [TABLES.control]: [] } });
+    const flags = await store().listJobEnabled(names);
+    expect(flags.get("j3")).toBe(false);
+    expect(flags.size).toBe(150);
+    const sizes = ddb
+      .commandCalls(BatchGetCommand)
+      .map((c) => c.args[0].input.RequestItems?.[TABLES.control]?.Keys?.length);
+    expect(sizes).toEqual([100, 1, 50]);
   });
 });
 
