@@ -80,6 +80,14 @@ const precondition: ResponseSpec = {
   description: "If-Match names a version that is no longer current: read it again and retry",
 };
 
+/** PUT and PATCH of a schedule answer alike. */
+const SCHEDULE_WRITE_RESPONSES = {
+  200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
+  404: notFound("schedule"),
+  409: { description: "name_taken" },
+  412: precondition,
+} as const;
+
 export const CONTRACT = {
   "GET /healthz": {
     operationId: "getHealth",
@@ -224,12 +232,7 @@ export const CONTRACT = {
     path: SCHEDULE_ID,
     headers: ["If-Match"],
     body: CreateScheduleRequestSchema,
-    responses: {
-      200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
-      404: notFound("schedule"),
-      409: { description: "name_taken" },
-      412: precondition,
-    },
+    responses: SCHEDULE_WRITE_RESPONSES,
   },
   "PATCH /v1/schedules/{id}": {
     operationId: "patchSchedule",
@@ -237,12 +240,7 @@ export const CONTRACT = {
     path: SCHEDULE_ID,
     headers: ["If-Match"],
     body: PatchScheduleRequestSchema,
-    responses: {
-      200: { description: "The schedule", schema: ScheduleViewSchema, headers: ["ETag"] },
-      404: notFound("schedule"),
-      409: { description: "name_taken" },
-      412: precondition,
-    },
+    responses: SCHEDULE_WRITE_RESPONSES,
   },
   "DELETE /v1/schedules/{id}": {
     operationId: "deleteSchedule",

@@ -45,6 +45,7 @@ export class Conformance {
     const res = op.responses?.[String(a.status)] as Json | undefined;
     if (!res) return [`${where}: status ${a.status} is not documented for this operation`];
     const problems: string[] = [];
+    const answerPath = ["paths", a.route, a.method.toLowerCase(), "responses", String(a.status)];
     for (const [name, h] of Object.entries((res.headers ?? {}) as Record<string, Json>)) {
       const value = a.headers[name.toLowerCase()];
       if (value === undefined) {
@@ -52,18 +53,7 @@ export class Conformance {
         continue;
       }
       const v = h.schema?.type === "integer" ? Number(value) : value;
-      const validate = this.validator(
-        pointer(
-          "paths",
-          a.route,
-          a.method.toLowerCase(),
-          "responses",
-          String(a.status),
-          "headers",
-          name,
-          "schema",
-        ),
-      );
+      const validate = this.validator(pointer(...answerPath, "headers", name, "schema"));
       if (!validate(v))
         problems.push(`${where}: header ${name}=${value}: ${this.ajv.errorsText(validate.errors)}`);
     }
@@ -80,18 +70,7 @@ export class Conformance {
     } catch {
       return [...problems, `${where}: the body is not JSON`];
     }
-    const validate = this.validator(
-      pointer(
-        "paths",
-        a.route,
-        a.method.toLowerCase(),
-        "responses",
-        String(a.status),
-        "content",
-        "application/json",
-        "schema",
-      ),
-    );
+    const validate = this.validator(pointer(...answerPath, "content", "application/json", "schema"));
     if (!validate(body)) {
       const errors = (validate.errors ?? [])
         .slice(0, 5)
