@@ -9,27 +9,30 @@
 
 import * as z from "zod/mini";
 import {
-  ListRunsQuerySchema,
+  AuditPageSchema,
+  HealthSchema,
+  JobProgressAnswerSchema,
+  JobStatsAnswerSchema,
+  JobsListSchema,
+  JobViewSchema,
+  PreviewResultSchema,
   RunsPageSchema,
-  SetEnabledRequestSchema,
-  TriggerRequestSchema,
+  SchedulerStatusSchema,
+  SchedulesPageSchema,
+  ScheduleViewSchema,
   TriggerResponseSchema,
-} from "../schemas/api.ts";
-import { AuditPageSchema, ListAuditQuerySchema } from "../schemas/audit.ts";
-import { ErrorBodySchema, HealthSchema, JobNameSchema, UuidSchema } from "../schemas/common.ts";
-import { JobProgressAnswerSchema, JobStatsAnswerSchema, StatsQuerySchema } from "../schemas/dashboard.ts";
-import { JobsListSchema, JobViewSchema } from "../schemas/job.ts";
+} from "../schemas/answers.ts";
+import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
+import { ListAuditQuerySchema } from "../schemas/audit.ts";
+import { ErrorBodySchema, JobNameSchema, UuidSchema } from "../schemas/common.ts";
+import { StatsQuerySchema } from "../schemas/dashboard.ts";
 import { RunSchema } from "../schemas/run.ts";
 import {
   CreateScheduleRequestSchema,
   ListSchedulesQuerySchema,
   PatchScheduleRequestSchema,
   PreviewRequestSchema,
-  PreviewResultSchema,
   ScheduleIdSchema,
-  SchedulerStatusSchema,
-  SchedulesPageSchema,
-  ScheduleViewSchema,
   SetPausedRequestSchema,
 } from "../schemas/schedule.ts";
 import { ROUTES, type RouteDef, type RouteKey, routeKey } from "./routes.ts";

@@ -4,25 +4,32 @@
 
 import * as z from "zod/mini";
 import {
-  RunsPageSchema,
-  SetEnabledRequestSchema,
-  TriggerRequestSchema,
-  TriggerResponseSchema,
-} from "../schemas/api.ts";
-import { AuditEntrySchema, AuditPageSchema } from "../schemas/audit.ts";
-import { ErrorBodySchema, HealthSchema } from "../schemas/common.ts";
-import { JobProgressAnswerSchema, JobStatsAnswerSchema, RunStatsSchema } from "../schemas/dashboard.ts";
-import { JobsListSchema, JobViewSchema, ScheduleSummarySchema } from "../schemas/job.ts";
-import { ProgressSchema, RunListItemSchema, RunSchema, RunSummarySchema } from "../schemas/run.ts";
-import {
-  CreateScheduleRequestSchema,
+  AuditPageSchema,
+  HealthSchema,
+  JobProgressAnswerSchema,
+  JobStatsAnswerSchema,
+  JobsListSchema,
+  JobViewSchema,
   MissedFireSchema,
-  PatchScheduleRequestSchema,
-  PreviewRequestSchema,
   PreviewResultSchema,
+  RunListItemSchema,
+  RunStatsSchema,
+  RunSummarySchema,
+  RunsPageSchema,
   SchedulerStatusSchema,
+  ScheduleSummarySchema,
   SchedulesPageSchema,
   ScheduleViewSchema,
+  TriggerResponseSchema,
+} from "../schemas/answers.ts";
+import { SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
+import { AuditEntrySchema } from "../schemas/audit.ts";
+import { ErrorBodySchema } from "../schemas/common.ts";
+import { ProgressSchema, RunSchema } from "../schemas/run.ts";
+import {
+  CreateScheduleRequestSchema,
+  PatchScheduleRequestSchema,
+  PreviewRequestSchema,
   SetPausedRequestSchema,
 } from "../schemas/schedule.ts";
 import {

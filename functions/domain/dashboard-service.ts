@@ -1,7 +1,8 @@
 // Dashboard figures (spec/api.md "Dashboard"): per-job and overall stats over a window, from the
 // runs started in that window (one index query per job, never a table scan), and live progress.
 
-import type { JobProgressAnswer, JobStatsAnswer, StatsWindow } from "../schemas/dashboard.ts";
+import type { JobProgressAnswer, JobStatsAnswer } from "../schemas/answers.ts";
+import type { StatsWindow } from "../schemas/dashboard.ts";
 import type { Run, RunStatus } from "../schemas/run.ts";
 import { FINISHED_STATUSES } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";

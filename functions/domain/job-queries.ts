@@ -1,7 +1,7 @@
 // GET /v1/jobs and /v1/jobs/{name}; PUT /v1/jobs/{name}/enabled.
 
 import * as z from "zod/mini";
-import type { JobView, ScheduleSummary } from "../schemas/job.ts";
+import type { JobView, ScheduleSummary } from "../schemas/answers.ts";
 import { FINISHED_STATUSES, type Run, type RunStatus } from "../schemas/run.ts";
 import type { Schedule } from "../schemas/schedule.ts";
 import { AuditTrail } from "./audit.ts";
@@ -12,7 +12,7 @@ import { ScheduleService } from "./schedule-service.ts";
 import { computeStats, type RunStats } from "./stats.ts";
 
 // The answer shapes are the API's schemas (functions/schemas/job.ts); the domain fills them in.
-export type { JobView, ScheduleSummary } from "../schemas/job.ts";
+export type { JobView, ScheduleSummary } from "../schemas/answers.ts";
 export { summarize } from "./run-summary.ts";
 
 const schemaCache = new WeakMap<object, Record<string, unknown>>();

@@ -1,7 +1,7 @@
 // Read side of runs: the history list with its opaque cursor, one run, job summaries.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { RunFilter, RunPosition } from "../ports/run-store.ts";
-import type { RunsPage } from "../schemas/api.ts";
+import type { RunsPage } from "../schemas/answers.ts";
 import type { Run, RunStatus, TriggerSource } from "../schemas/run.ts";
 import { canonicalJson } from "./concurrency.ts";
 import type { CoreDeps } from "./deps.ts";

@@ -1,4 +1,5 @@
-import type { Run, RunListItem, RunListProgress, RunSummary } from "../schemas/run.ts";
+import type { RunListItem, RunListProgress, RunSummary } from "../schemas/answers.ts";
+import type { Run } from "../schemas/run.ts";
 
 /** The short form of a run inside other answers (last_run, active_runs, recent). */
 export function summarize(run: Run): RunSummary {

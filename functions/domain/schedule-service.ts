@@ -6,14 +6,13 @@
 
 import { randomBytes } from "node:crypto";
 import type { ScheduleFilter } from "../ports/schedule-store.ts";
+import type { PreviewResult, ScheduleView } from "../schemas/answers.ts";
 import type {
   CreateScheduleRequest,
   ExecutionPolicy,
   PatchScheduleRequest,
   PreviewRequest,
-  PreviewResult,
   Schedule,
-  ScheduleView,
 } from "../schemas/schedule.ts";
 import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";

@@ -2,7 +2,8 @@
 // and `next_scheduled_for` (spec/api.md "Scheduler").
 
 import type { NextFireLookup } from "../ports/clock.ts";
-import type { NextFire, Schedule, SchedulerStatus } from "../schemas/schedule.ts";
+import type { NextFire, SchedulerStatus } from "../schemas/answers.ts";
+import type { Schedule } from "../schemas/schedule.ts";
 import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import { summarize } from "./run-summary.ts";

@@ -1,6 +1,6 @@
 // Run statistics over a window (dashboard job-stats, jobs' stats_24h).
 
-import type { RunStats } from "../schemas/dashboard.ts";
+import type { RunStats } from "../schemas/answers.ts";
 import type { Run } from "../schemas/run.ts";
 
 export type { RunStats };

@@ -1,15 +1,7 @@
 // Request schemas of the HTTP API (spec/api.md). Query values arrive as strings.
 import * as z from "zod/mini";
-import {
-  InstantSchema,
-  JobNameSchema,
-  LimitParamSchema,
-  ParamsInputSchema,
-  pageOf,
-  TimeSchema,
-  UuidSchema,
-} from "./common.ts";
-import { RUN_STATUSES, RunListItemSchema, TriggerSourceSchema } from "./run.ts";
+import { InstantSchema, JobNameSchema, LimitParamSchema, ParamsInputSchema } from "./common.ts";
+import { RUN_STATUSES, TriggerSourceSchema } from "./run.ts";
 
 const statusList = z.string().check(
   z.maxLength(200),
@@ -54,20 +46,3 @@ export const LocalTokenRequestSchema = z.strictObject({
   expires_in_seconds: z.optional(z.number().check(z.int(), z.minimum(-3600), z.maximum(86400))),
 });
 export type LocalTokenRequest = z.infer<typeof LocalTokenRequestSchema>;
-
-// ---- Answers -------------------------------------------------------------------------------
-
-export const TriggerResponseSchema = z.object({
-  execution_uuid: UuidSchema,
-  status: z.literal("RUNNING"),
-  next_scheduled_for: z.nullable(TimeSchema),
-});
-export type TriggerResponse = z.infer<typeof TriggerResponseSchema>;
-
-export const RunsPageSchema = z.object({
-  next_scheduled_for: z.nullable(
-    TimeSchema.check(z.describe("soonest upcoming fire among enabled schedules of the filtered job(s)")),
-  ),
-  ...pageOf(RunListItemSchema).def.shape,
-});
-export type RunsPage = z.infer<typeof RunsPageSchema>;

@@ -1,6 +1,6 @@
 // Audit entries (issue: reliability, "Audit"): who did what, when, and what changed.
 import * as z from "zod/mini";
-import { InstantSchema, LimitParamSchema, pageOf, TimeSchema } from "./common.ts";
+import { InstantSchema, LimitParamSchema, TimeSchema } from "./common.ts";
 
 export const AUDIT_ACTIONS = [
   "run.trigger",
@@ -42,5 +42,3 @@ export const ListAuditQuerySchema = z.strictObject({
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type ListAuditQuery = z.infer<typeof ListAuditQuerySchema>;
-
-export const AuditPageSchema = pageOf(AuditEntrySchema);

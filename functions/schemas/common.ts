@@ -98,19 +98,6 @@ export const TimeSchema = z
     z.describe("ISO 8601 instant with the display time zone's offset, e.g. 2025-10-30T22:05:12+09:00"),
   );
 
-/** One page of a cursor-paged list (spec/api.md "Pagination"). */
-export const pageOf = <T extends z.ZodMiniType>(item: T) =>
-  z.object({
-    count: z.number().check(z.int(), z.minimum(0), z.describe("number of results on this page")),
-    results: z.array(item),
-    next_cursor: z.nullable(
-      z.string().check(z.describe("opaque; pass as `cursor` for the next page, null on the last")),
-    ),
-  });
-
-export const HealthSchema = z.object({ ok: z.boolean() });
-export type Health = z.infer<typeof HealthSchema>;
-
 /** `limit` of a paged list: query strings arrive as text, the contract (and the parsed value) is an integer. */
 export const LimitParamSchema = z.coerce
   .number()

@@ -92,38 +92,6 @@ export const RunSchema = z.object({
 });
 export type Run = z.infer<typeof RunSchema>;
 
-/** The progress a history row shows: where the run is, without per-item details or stage times. */
-export const RunListProgressSchema = z.object({
-  stage: z.nullable(z.string()),
-  /** position of `stage` among the run's stages (0-based); null when it is not one of them */
-  stage_index: z.nullable(z.number().check(z.int(), z.minimum(0))),
-  stage_count: Count,
-  current: z.nullable(z.number()),
-  total: z.nullable(z.number()),
-  message: z.nullable(z.string()),
-  updated_at: TimeSchema,
-});
-export type RunListProgress = z.infer<typeof RunListProgressSchema>;
-
-/**
- * One run in GET /v1/runs: what the history table needs, at a tenth of the full record's weight.
- * Every field of the run except its heavy and ops-only parts, which GET /v1/runs/{execution_uuid}
- * keeps: the full progress (per-item details, stage list with times), the deep links for ops
- * (workflow_execution_arn, console_url, logs_url; a logs_url alone is ~1 KB in AWS) and the
- * internal concurrency_key.
- */
-export const RunListItemSchema = z.extend(
-  z.omit(RunSchema, {
-    progress: true,
-    workflow_execution_arn: true,
-    console_url: true,
-    logs_url: true,
-    concurrency_key: true,
-  }),
-  { progress: z.nullable(RunListProgressSchema) },
-);
-export type RunListItem = z.infer<typeof RunListItemSchema>;
-
 export const RunCountsSchema = z.object({
   input_count: Count,
   inserted_count: Count,
@@ -133,21 +101,3 @@ export const RunCountsSchema = z.object({
   skip_breakdown: z.nullable(z.record(z.string(), Count)),
 });
 export type RunCounts = z.infer<typeof RunCountsSchema>;
-
-/** The short form used inside other answers (last_run, active_runs, recent, stale runs). */
-export const RunSummarySchema = z.pick(RunSchema, {
-  execution_uuid: true,
-  job_name: true,
-  status: true,
-  trigger_source: true,
-  started_at: true,
-  finished_at: true,
-  duration_seconds: true,
-  input_count: true,
-  inserted_count: true,
-  skipped_count: true,
-  error_count: true,
-  error_summary: true,
-  progress: true,
-});
-export type RunSummary = z.infer<typeof RunSummarySchema>;

@@ -6,11 +6,8 @@ import {
   LimitParamSchema,
   multilineText,
   ParamsInputSchema,
-  pageOf,
   plainText,
-  TimeSchema,
 } from "./common.ts";
-import { RunSummarySchema } from "./run.ts";
 
 export const EXECUTION_POLICIES = ["allow", "skip", "queue"] as const;
 export const ExecutionPolicySchema = z.enum(EXECUTION_POLICIES);
@@ -106,76 +103,3 @@ export const PreviewRequestSchema = z.strictObject({
 export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
 
 export const SetPausedRequestSchema = z.strictObject({ paused: z.boolean() });
-
-// ---- Answers -------------------------------------------------------------------------------
-
-const DescriptionSchema = z.object({
-  ja: z.string(),
-  en: z.string(),
-});
-
-/** A schedule as answered: the stored fields plus what jobdeck computes from its expression. */
-export const ScheduleViewSchema = z.object({
-  ...ScheduleSchema.def.shape,
-  start_date: z.nullable(TimeSchema),
-  end_date: z.nullable(TimeSchema),
-  created_at: TimeSchema,
-  updated_at: TimeSchema,
-  normalized_expression: z.string(),
-  expression_description: DescriptionSchema,
-  next_fire_times: z.array(TimeSchema).check(z.describe("the next 5 fire instants (fewer near end_date)")),
-  expression_error: z.nullable(
-    z
-      .string()
-      .check(
-        z.describe(
-          "set when the stored expression can no longer be evaluated (older version, hand edit): the schedule does not fire until it is fixed",
-        ),
-      ),
-  ),
-});
-export type ScheduleView = z.infer<typeof ScheduleViewSchema>;
-
-export const SchedulesPageSchema = pageOf(ScheduleViewSchema);
-
-export const PreviewResultSchema = z.object({
-  valid: z.boolean(),
-  normalized_expression: z.nullable(z.string()),
-  description: z.nullable(z.string().check(z.describe("in Japanese"))),
-  description_en: z.nullable(z.string()),
-  next_fire_times: z.array(TimeSchema),
-  message: z.nullable(z.string().check(z.describe("what is wrong when valid is false"))),
-});
-export type PreviewResult = z.infer<typeof PreviewResultSchema>;
-
-export const MissedFireSchema = z.object({
-  schedule_id: z.string(),
-  schedule_name: z.string(),
-  job_name: JobNameSchema,
-  scheduled_time: TimeSchema,
-  reason: z.string(),
-  recorded_at: TimeSchema,
-});
-export type MissedFire = z.infer<typeof MissedFireSchema>;
-
-export const NextFireSchema = z.object({
-  schedule_id: z.string(),
-  schedule_name: z.string(),
-  job_name: JobNameSchema,
-  at: TimeSchema,
-});
-export type NextFire = z.infer<typeof NextFireSchema>;
-
-export const SchedulerStatusSchema = z.object({
-  paused: z.boolean(),
-  paused_by: z.nullable(z.string()),
-  paused_at: z.nullable(TimeSchema),
-  schedules_total: z.number().check(z.int(), z.minimum(0)),
-  schedules_enabled: z.number().check(z.int(), z.minimum(0)),
-  next_fire: z.nullable(NextFireSchema),
-  running_runs: z.array(RunSummarySchema),
-  stale_runs: z.array(RunSummarySchema),
-  long_running_runs: z.array(RunSummarySchema),
-  missed_fires: z.array(MissedFireSchema),
-});
-export type SchedulerStatus = z.infer<typeof SchedulerStatusSchema>;

@@ -3,7 +3,8 @@
 // table shows; the full record stays in GET /v1/runs/{execution_uuid}.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listItem, listProgress } from "../../functions/domain/run-summary.ts";
-import { type Run, RunListItemSchema } from "../../functions/schemas/run.ts";
+import { RunListItemSchema } from "../../functions/schemas/answers.ts";
+import { type Run } from "../../functions/schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
 
 let h: Harness;

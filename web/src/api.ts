@@ -5,12 +5,18 @@
 // Errors come back in the API's shape ({error: {code, message, details}}) as ApiError.
 import type { BodyOf, PathOf, QueryOf, SuccessBody } from "../../functions/api/contract.ts";
 import type { RouteKey } from "../../functions/api/routes.ts";
-import type { RunsPage } from "../../functions/schemas/api.ts";
+import type {
+  JobProgressAnswer,
+  JobStatsAnswer,
+  JobView,
+  PreviewResult,
+  RunSummary,
+  RunsPage,
+  SchedulerStatus,
+  ScheduleView,
+} from "../../functions/schemas/answers.ts";
 import type { AuditEntry } from "../../functions/schemas/audit.ts";
-import type { JobProgressAnswer, JobStatsAnswer } from "../../functions/schemas/dashboard.ts";
-import type { JobView } from "../../functions/schemas/job.ts";
-import type { Run, RunSummary } from "../../functions/schemas/run.ts";
-import type { PreviewResult, SchedulerStatus, ScheduleView } from "../../functions/schemas/schedule.ts";
+import type { Run } from "../../functions/schemas/run.ts";
 import { refreshSession, type Session, saveSession } from "./auth.ts";
 import type { WebConfig } from "./config.ts";
 

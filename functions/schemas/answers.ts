@@ -1,0 +1,276 @@
+// What the API answers, beyond the model itself: views, pages, statuses, dashboard figures. The
+// handlers' answers are typed by these, the OpenAPI document is generated from them (through
+// functions/api/contract.ts) and the tests validate live answers against that document.
+//
+// They live apart from the request and model schemas on purpose: building a zod schema costs time
+// at load, and a Lambda needs these only as types (`import type`), so no handler bundle carries them.
+import * as z from "zod/mini";
+import { AuditEntrySchema } from "./audit.ts";
+import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
+import { StatsWindowSchema } from "./dashboard.ts";
+import { ConcurrencyModeSchema, RetryPolicySchema } from "./job.ts";
+import { RunSchema, RunStatusSchema } from "./run.ts";
+import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
+
+/** One page of a cursor-paged list (spec/api.md "Pagination"). */
+export const pageOf = <T extends z.ZodMiniType>(item: T) =>
+  z.object({
+    count: z.number().check(z.int(), z.minimum(0), z.describe("number of results on this page")),
+    results: z.array(item),
+    next_cursor: z.nullable(
+      z.string().check(z.describe("opaque; pass as `cursor` for the next page, null on the last")),
+    ),
+  });
+
+export const HealthSchema = z.object({ ok: z.boolean() });
+export type Health = z.infer<typeof HealthSchema>;
+
+// ---- Runs ----
+
+const Count = z.number().check(z.int(), z.minimum(0));
+
+/** The short form used inside other answers (last_run, active_runs, recent, stale runs). */
+export const RunSummarySchema = z.pick(RunSchema, {
+  execution_uuid: true,
+  job_name: true,
+  status: true,
+  trigger_source: true,
+  started_at: true,
+  finished_at: true,
+  duration_seconds: true,
+  input_count: true,
+  inserted_count: true,
+  skipped_count: true,
+  error_count: true,
+  error_summary: true,
+  progress: true,
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+/** The progress a history row shows: where the run is, without per-item details or stage times. */
+export const RunListProgressSchema = z.object({
+  stage: z.nullable(z.string()),
+  /** position of `stage` among the run's stages (0-based); null when it is not one of them */
+  stage_index: z.nullable(z.number().check(z.int(), z.minimum(0))),
+  stage_count: Count,
+  current: z.nullable(z.number()),
+  total: z.nullable(z.number()),
+  message: z.nullable(z.string()),
+  updated_at: TimeSchema,
+});
+export type RunListProgress = z.infer<typeof RunListProgressSchema>;
+
+/**
+ * One run in GET /v1/runs: what the history table needs, at a tenth of the full record's weight.
+ * Every field of the run except its heavy and ops-only parts, which GET /v1/runs/{execution_uuid}
+ * keeps: the full progress (per-item details, stage list with times), the deep links for ops
+ * (workflow_execution_arn, console_url, logs_url; a logs_url alone is ~1 KB in AWS) and the
+ * internal concurrency_key.
+ */
+export const RunListItemSchema = z.extend(
+  z.omit(RunSchema, {
+    progress: true,
+    workflow_execution_arn: true,
+    console_url: true,
+    logs_url: true,
+    concurrency_key: true,
+  }),
+  { progress: z.nullable(RunListProgressSchema) },
+);
+export type RunListItem = z.infer<typeof RunListItemSchema>;
+
+// ---- Trigger and run pages ----
+
+export const TriggerResponseSchema = z.object({
+  execution_uuid: UuidSchema,
+  status: z.literal("RUNNING"),
+  next_scheduled_for: z.nullable(TimeSchema),
+});
+export type TriggerResponse = z.infer<typeof TriggerResponseSchema>;
+
+export const RunsPageSchema = z.object({
+  next_scheduled_for: z.nullable(
+    TimeSchema.check(z.describe("soonest upcoming fire among enabled schedules of the filtered job(s)")),
+  ),
+  ...pageOf(RunListItemSchema).def.shape,
+});
+export type RunsPage = z.infer<typeof RunsPageSchema>;
+
+// ---- Statistics and dashboard ----
+
+const Seconds = z.nullable(z.number().check(z.minimum(0)));
+
+/** Figures over the runs started in a window (skips are policy, not outcomes: not in success_rate). */
+export const RunStatsSchema = z.object({
+  total: Count,
+  succeeded: Count,
+  failed: z.number().check(z.int(), z.minimum(0), z.describe("FAILURE and TIMED_OUT")),
+  skipped: Count,
+  cancelled: Count,
+  success_rate: z.nullable(
+    z.number().check(z.minimum(0), z.maximum(1), z.describe("null while no run has finished")),
+  ),
+  avg_duration_seconds: Seconds,
+  p95_duration_seconds: Seconds,
+  inserted_total: Count,
+  last_failure: z.nullable(
+    z.object({
+      execution_uuid: UuidSchema,
+      started_at: TimeSchema,
+      error_summary: z.nullable(z.string()),
+    }),
+  ),
+});
+export type RunStats = z.infer<typeof RunStatsSchema>;
+
+export const JobStatsAnswerSchema = z.object({
+  window: StatsWindowSchema,
+  since: TimeSchema,
+  generated_at: TimeSchema,
+  overall: RunStatsSchema,
+  jobs: z.array(
+    z.object({
+      job_name: JobNameSchema,
+      ...RunStatsSchema.def.shape,
+      truncated: z.boolean().check(z.describe("true when the window held more runs than were read")),
+    }),
+  ),
+  durations: z.record(
+    z.string(),
+    z.array(
+      z.object({
+        started_at: TimeSchema,
+        duration_seconds: z.number().check(z.minimum(0)),
+        status: RunStatusSchema,
+      }),
+    ),
+  ),
+});
+export type JobStatsAnswer = z.infer<typeof JobStatsAnswerSchema>;
+
+export const JobProgressAnswerSchema = z.object({
+  active: z.array(RunSchema),
+  recent: z.array(RunSummarySchema),
+  generated_at: TimeSchema,
+});
+export type JobProgressAnswer = z.infer<typeof JobProgressAnswerSchema>;
+
+// ---- Schedules and the scheduler ----
+
+const DescriptionSchema = z.object({
+  ja: z.string(),
+  en: z.string(),
+});
+
+/** A schedule as answered: the stored fields plus what jobdeck computes from its expression. */
+export const ScheduleViewSchema = z.object({
+  ...ScheduleSchema.def.shape,
+  start_date: z.nullable(TimeSchema),
+  end_date: z.nullable(TimeSchema),
+  created_at: TimeSchema,
+  updated_at: TimeSchema,
+  normalized_expression: z.string(),
+  expression_description: DescriptionSchema,
+  next_fire_times: z.array(TimeSchema).check(z.describe("the next 5 fire instants (fewer near end_date)")),
+  expression_error: z.nullable(
+    z
+      .string()
+      .check(
+        z.describe(
+          "set when the stored expression can no longer be evaluated (older version, hand edit): the schedule does not fire until it is fixed",
+        ),
+      ),
+  ),
+});
+export type ScheduleView = z.infer<typeof ScheduleViewSchema>;
+
+export const SchedulesPageSchema = pageOf(ScheduleViewSchema);
+
+export const PreviewResultSchema = z.object({
+  valid: z.boolean(),
+  normalized_expression: z.nullable(z.string()),
+  description: z.nullable(z.string().check(z.describe("in Japanese"))),
+  description_en: z.nullable(z.string()),
+  next_fire_times: z.array(TimeSchema),
+  message: z.nullable(z.string().check(z.describe("what is wrong when valid is false"))),
+});
+export type PreviewResult = z.infer<typeof PreviewResultSchema>;
+
+export const MissedFireSchema = z.object({
+  schedule_id: z.string(),
+  schedule_name: z.string(),
+  job_name: JobNameSchema,
+  scheduled_time: TimeSchema,
+  reason: z.string(),
+  recorded_at: TimeSchema,
+});
+export type MissedFire = z.infer<typeof MissedFireSchema>;
+
+export const NextFireSchema = z.object({
+  schedule_id: z.string(),
+  schedule_name: z.string(),
+  job_name: JobNameSchema,
+  at: TimeSchema,
+});
+export type NextFire = z.infer<typeof NextFireSchema>;
+
+export const SchedulerStatusSchema = z.object({
+  paused: z.boolean(),
+  paused_by: z.nullable(z.string()),
+  paused_at: z.nullable(TimeSchema),
+  schedules_total: z.number().check(z.int(), z.minimum(0)),
+  schedules_enabled: z.number().check(z.int(), z.minimum(0)),
+  next_fire: z.nullable(NextFireSchema),
+  running_runs: z.array(RunSummarySchema),
+  stale_runs: z.array(RunSummarySchema),
+  long_running_runs: z.array(RunSummarySchema),
+  missed_fires: z.array(MissedFireSchema),
+});
+export type SchedulerStatus = z.infer<typeof SchedulerStatusSchema>;
+
+// ---- Jobs ----
+
+/** A schedule as listed inside a job answer. */
+export const ScheduleSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  schedule_expression: z.string().check(z.describe("normalized")),
+  timezone: z.string(),
+  enabled: z.boolean(),
+  execution_policy: ExecutionPolicySchema,
+  params: z.record(z.string(), z.unknown()),
+  description: z.object({ ja: z.string(), en: z.string() }),
+  next_fire_at: z.nullable(TimeSchema),
+  expression_error: z.nullable(z.string()),
+});
+export type ScheduleSummary = z.infer<typeof ScheduleSummarySchema>;
+
+export const JobViewSchema = z.object({
+  name: JobNameSchema,
+  description: z.string(),
+  category: z.string(),
+  data_sources: z.array(z.string()),
+  enabled: z.boolean(),
+  parameter_schema: z
+    .record(z.string(), z.unknown())
+    .check(z.describe("JSON Schema (draft 2020-12) of the options a trigger or schedule may pass")),
+  concurrency: ConcurrencyModeSchema,
+  timeout_seconds: z.number().check(z.int(), z.minimum(1)),
+  retry: RetryPolicySchema,
+  stages: z.array(z.string()),
+  schedules: z.array(ScheduleSummarySchema),
+  next_scheduled_for: z.nullable(TimeSchema),
+  last_run: z.nullable(RunSummarySchema),
+  active_runs: z.array(RunSummarySchema),
+  stats_24h: RunStatsSchema,
+});
+export type JobView = z.infer<typeof JobViewSchema>;
+
+export const JobsListSchema = z.object({
+  count: z.number().check(z.int(), z.minimum(0)),
+  results: z.array(JobViewSchema),
+});
+
+// ---- Audit ----
+
+export const AuditPageSchema = pageOf(AuditEntrySchema);
