@@ -308,8 +308,8 @@ export function responsesOf(route: RouteDef, op: OperationContract): Record<numb
     out[200] = { ...out[200]!, headers: [...new Set([...(out[200]?.headers ?? []), "ETag" as const])] };
     out[304] = { description: "Not modified: If-None-Match matched the current ETag", headers: ["ETag"] };
   }
-  const takesInput = op.path || op.query || op.body || op.headers?.includes("Idempotency-Key");
-  if (takesInput) out[400] ??= error("Invalid input; details name each bad field");
+  // Every /v1 route reads its query (an unknown parameter is refused), its path or its body.
+  if (route.role !== null) out[400] ??= error("Invalid input; details name each bad field");
   // Any body sent with a write is read under the same rules, whether the route uses it or not.
   if (route.method !== "GET") {
     out[400] ??= error("Invalid input; details name each bad field");

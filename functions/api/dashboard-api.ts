@@ -1,7 +1,7 @@
 import { DashboardService } from "../domain/dashboard-service.ts";
 import { StatsQuerySchema } from "../schemas/dashboard.ts";
 import type { ApiApp } from "./app.ts";
-import { contractHandler, etagOf, parseWith } from "./http.ts";
+import { contractHandler, etagOf, noQuery, parseWith } from "./http.ts";
 
 /**
  * A weak ETag over the answer without the fields that only say when it was computed: an idle
@@ -19,7 +19,8 @@ export function createDashboardApi(app: ApiApp) {
         const body = await dashboard.jobStats(q.window ?? "24h");
         return { status: 200, body, headers: { etag: stableTag(body, ["generated_at", "since"]) } };
       },
-      "GET /v1/dashboard/job-progress": async () => {
+      "GET /v1/dashboard/job-progress": async (req) => {
+        noQuery(req);
         const body = await dashboard.jobProgress();
         return { status: 200, body, headers: { etag: stableTag(body, ["generated_at"]) } };
       },

@@ -191,6 +191,12 @@ function readBody(event: ApiEvent, headers: Record<string, string>): unknown {
   }
 }
 
+const NoQuerySchema = z.strictObject({});
+/** For routes that take no query: an unknown parameter is a mistake worth saying (400), not ignored. */
+export function noQuery(req: ApiRequest): void {
+  parseWith(NoQuerySchema, req.query, "query");
+}
+
 /** Parses with a zod schema or throws a 400 naming each bad field. */
 export function parseWith<S extends z.ZodMiniType>(
   schema: S,

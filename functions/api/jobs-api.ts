@@ -2,7 +2,7 @@ import { JobQueries } from "../domain/job-queries.ts";
 import { SetEnabledRequestSchema } from "../schemas/api.ts";
 import { JobNameSchema } from "../schemas/common.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
+import { actorOf, contractHandler, noQuery, parseWith, requireMatch } from "./http.ts";
 
 /** The `enabled` flag is the job's only writable state: it is the version a write is conditioned on. */
 const flagVersion = (enabled: boolean) => `enabled-${enabled}`;
@@ -12,11 +12,13 @@ export function createJobsApi(app: ApiApp) {
   const jobName = (raw: string | undefined) => parseWith(JobNameSchema, raw, "job_name", "job_name");
   return contractHandler(
     {
-      "GET /v1/jobs": async () => {
+      "GET /v1/jobs": async (req) => {
+        noQuery(req);
         const all = await jobs.list();
         return { status: 200, body: { count: all.length, results: all } };
       },
       "GET /v1/jobs/{job_name}": async (req) => {
+        noQuery(req);
         const view = await jobs.get(jobName(req.params.job_name));
         return { status: 200, body: view, version: flagVersion(view.enabled) };
       },

@@ -3,7 +3,7 @@ import { RunQueries } from "../domain/run-queries.ts";
 import { ListRunsQuerySchema } from "../schemas/api.ts";
 import { UuidSchema } from "../schemas/common.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, parseWith } from "./http.ts";
+import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
 
 export function createRunsApi(app: ApiApp) {
   const commands = new RunCommands(app.deps);
@@ -23,10 +23,10 @@ export function createRunsApi(app: ApiApp) {
         status: 202,
         body: await commands.rerun(runId(req.params.execution_uuid), actorOf(req.identity)),
       }),
-      "GET /v1/runs/{execution_uuid}": async (req) => ({
-        status: 200,
-        body: await runs.get(runId(req.params.execution_uuid)),
-      }),
+      "GET /v1/runs/{execution_uuid}": async (req) => {
+        noQuery(req);
+        return { status: 200, body: await runs.get(runId(req.params.execution_uuid)) };
+      },
     },
     { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );

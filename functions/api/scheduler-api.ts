@@ -6,14 +6,17 @@ import type { AuditPosition } from "../ports/audit-log.ts";
 import { ListAuditQuerySchema } from "../schemas/audit.ts";
 import { SetPausedRequestSchema } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, parseWith } from "./http.ts";
+import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
 
 export function createSchedulerApi(app: ApiApp) {
   const scheduler = new SchedulerService(app.deps);
   const audit = new AuditTrail(app.deps);
   return contractHandler(
     {
-      "GET /v1/scheduler/status": async () => ({ status: 200, body: await scheduler.status() }),
+      "GET /v1/scheduler/status": async (req) => {
+        noQuery(req);
+        return { status: 200, body: await scheduler.status() };
+      },
       "GET /v1/audit": async (req) => {
         const q = parseWith(ListAuditQuerySchema, req.query, "query");
         const filter = audit.filterOf(q);

@@ -9,7 +9,7 @@ import {
   ScheduleIdSchema,
 } from "../schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, parseWith, requireMatch } from "./http.ts";
+import { actorOf, contractHandler, noQuery, parseWith, requireMatch } from "./http.ts";
 
 /** A schedule's stored version: every write sets updated_at. */
 export const scheduleVersion = (s: { id: string; updated_at: string }) =>
@@ -64,6 +64,7 @@ export function createSchedulesApi(app: ApiApp) {
         return { status: 200, body: await schedules.preview(body) };
       },
       "GET /v1/schedules/{id}": async (req) => {
+        noQuery(req);
         const s = await schedules.get(id(req.params.id));
         return { status: 200, body: s, version: scheduleVersion(s) };
       },

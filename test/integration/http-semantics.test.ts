@@ -312,6 +312,20 @@ describe("what an independent probe found next", () => {
     expect((await h.call("GET", "/v1/runs/%ZZ")).status).toBe(401);
   });
 
+  it("unknown query parameters were refused on some routes and silently ignored on others: refused everywhere", async () => {
+    for (const path of [
+      "/v1/jobs?x=1",
+      "/v1/jobs/test.flaky?expand=all",
+      "/v1/scheduler/status?verbose=1",
+      "/v1/dashboard/job-progress?window=1h",
+      "/v1/runs?x=1",
+    ]) {
+      const res = await h.admin("GET", path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.details[0].message, path).toBe("unknown field");
+    }
+  });
+
   it("a UUID of another version was 400 'not a UUID v4': it is an unknown run (404)", async () => {
     const v7 = "01890a5d-ac96-774b-bcce-b302099a8057";
     expect((await h.admin("GET", `/v1/runs/${v7}`)).status).toBe(404);
