@@ -111,6 +111,40 @@ describe("history page", () => {
     }
   });
 
+  it("a disabled job was answered 'already running' in the dialog: it now says the job is disabled (ja, en)", async () => {
+    expect((await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false })).status).toBe(200);
+    const { page, context, errors } = await newPage(browser, h.url);
+    try {
+      for (const [lang, text] of [
+        ["ja", "test.flaky は無効になっています"],
+        ["en", "test.flaky is disabled"],
+      ] as const) {
+        await login(page, "admin", "/history?job=test.flaky");
+        await page.locator("header.topbar label.lang select").selectOption(lang);
+        await page.locator(".page-head button.primary, .page-head .btn").first().waitFor();
+        await page
+          .getByRole("button", { name: lang === "ja" ? "今すぐ実行" : "Run now" })
+          .first()
+          .click();
+        const dialog = page.locator("dialog[open]");
+        await dialog.getByRole("button", { name: lang === "ja" ? "今すぐ実行" : "Run now" }).click();
+        const alert = dialog.locator(".error-note[role=alert]");
+        await alert.waitFor();
+        expect(await alert.textContent()).toContain(text);
+        expect(await dialog.locator("[data-testid=already-running]").count()).toBe(0);
+        await page.screenshot({
+          path: `${process.env.JOBDECK_SHOTS_DIR ?? "/tmp"}/trigger-disabled-${lang}.png`,
+        });
+        await page.keyboard.press("Escape");
+        await page.evaluate(() => sessionStorage.clear());
+      }
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+      await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: true });
+    }
+  });
+
   it("250 runs: pages of 100 walk newest first; a filtered URL opened in a new page shows the same rows", async () => {
     // One minute apart, the newest an hour ago: after the runs of the tests above, inside "30 days".
     const seeded = await seedRuns(h, 250, new Date(Date.now() - 3600_000));

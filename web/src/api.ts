@@ -43,6 +43,13 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+  /** The run a `409 already_running` names (the API always names it), else null. */
+  get runningRun(): string | null {
+    const d = this.details;
+    if (this.code !== "already_running" || !d || typeof d !== "object" || Array.isArray(d)) return null;
+    const id = (d as Record<string, unknown>).execution_uuid;
+    return typeof id === "string" ? id : null;
+  }
   /** Field messages when the API sent them as details: [{field, message}]. */
   get fieldErrors(): FieldError[] {
     return Array.isArray(this.details)

@@ -60,9 +60,11 @@ export function TriggerDialog({
       });
       onStarted(s, job);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        const d = err.details as { execution_uuid?: string } | undefined;
-        setConflict(d?.execution_uuid ?? "");
+      if (err instanceof ApiError && err.code === "already_running") {
+        setConflict(err.runningRun ?? "");
+      } else if (err instanceof ApiError && err.code === "job_disabled") {
+        // Not "already running": the job is switched off, and says so.
+        setFailure(t("job_is_disabled", { job }));
       } else if (err instanceof ApiError && err.fieldErrors.length) {
         setErrors(
           Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^options\./, ""), f.message])),

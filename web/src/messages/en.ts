@@ -115,6 +115,7 @@ export const en: Record<keyof typeof ja, string> = {
   trigger_title: "Run a job",
   starting: "Starting…",
   already_running: "{job} is already running.",
+  job_is_disabled: "{job} is disabled: enable it to run it.",
   open_running_run: "Open the running run",
   started_toast: "{job} started",
   params: "Parameters",

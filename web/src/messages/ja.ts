@@ -118,6 +118,7 @@ export const ja = {
   trigger_title: "ジョブを実行",
   starting: "開始中…",
   already_running: "{job} はすでに実行中です。",
+  job_is_disabled: "{job} は無効になっています。有効にしてから実行してください。",
   open_running_run: "実行中の実行を開く",
   started_toast: "{job} を開始しました",
   params: "パラメータ",

@@ -128,16 +128,16 @@ function JobCard({
       toast({ kind: "info", title: t("started_toast", { job: j.name }), href: `/runs/${s.execution_uuid}` });
       onChanged();
     } catch (e) {
-      const running =
-        e instanceof ApiError && e.status === 409
-          ? (e.details as { execution_uuid?: string })?.execution_uuid
-          : undefined;
+      const running = e instanceof ApiError ? e.runningRun : null;
+      const code = e instanceof ApiError ? e.code : null;
       toast({
         kind: "error",
         title:
-          e instanceof ApiError && e.status === 409
+          code === "already_running"
             ? t("already_running", { job: j.name })
-            : t("action_failed"),
+            : code === "job_disabled"
+              ? t("job_is_disabled", { job: j.name })
+              : t("action_failed"),
         body: e instanceof Error ? e.message : String(e),
         href: running ? `/runs/${running}` : undefined,
       });

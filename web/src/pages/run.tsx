@@ -1,7 +1,7 @@
 // One run: every field, the stage timeline, the skip breakdown, params, who started it, links to
 // the console / logs, and Cancel / Rerun.
 import { useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { ApiError, api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
 import { CopyButton, Dialog, ErrorNote, RunProgress, StatusBadge, When } from "../components/ui.tsx";
@@ -53,7 +53,7 @@ export function RunPage({ id }: { id: string }) {
       toast({ kind: "info", title: t("started_toast", { job: r.job_name }) });
       navigate(`/runs/${s.execution_uuid}`);
     } catch (e) {
-      const running = (e as { details?: { execution_uuid?: string } }).details?.execution_uuid;
+      const running = e instanceof ApiError ? e.runningRun : null;
       toast({
         kind: "error",
         title: t("action_failed"),
