@@ -1,5 +1,6 @@
 // Ends the run with one plain line, "N passed, N failed[, N skipped]", that CI logs can read
 // without knowing Vitest's own format.
+import { rmSync, statSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
@@ -16,6 +17,19 @@ export default class SummaryReporter implements Reporter {
       }
       // A file that failed to load has no tests but must still count as a failure.
       if (mod.state() === "failed" && !mod.children.size) failed++;
+    }
+    // Mismatches fail their file (Harness.stop); this says how much of the suite was checked.
+    const log = process.env.JOBDECK_CONFORMANCE_LOG;
+    if (log) {
+      let answers = 0;
+      try {
+        answers = statSync(log).size;
+        rmSync(log, { force: true });
+      } catch {
+        // no stack was started in this run
+      }
+      if (answers)
+        process.stdout.write(`\nopenapi conformance: ${answers} live answers checked against openapi.json\n`);
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
   }
