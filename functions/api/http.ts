@@ -78,17 +78,19 @@ export function unauthorized(tokenSent = false): ApiResult {
 }
 
 /**
- * API Gateway passes JWT claims as strings; an array claim such as `cognito:groups` arrives as
- * "[admin viewer]". Accept that form and real arrays (the local server sends the same strings).
+ * API Gateway (HTTP API JWT authorizer) passes JWT claims as strings; an array claim such as
+ * `cognito:groups` arrives as "[admin viewer]": one pair of brackets, the names separated by single
+ * spaces (Cognito group names contain no whitespace). Read exactly that form, a real array, or a
+ * claim that was a plain string (one group, compared whole). Nothing is split on commas or matched
+ * by substring, so a crafted value such as "x,admin" or "[x,admin]" grants nothing.
  */
 export function parseGroups(raw: unknown): Role[] {
-  let list: string[] = [];
-  if (Array.isArray(raw)) list = raw.map(String);
-  else if (typeof raw === "string")
-    list = raw
-      .replace(/^\[|\]$/g, "")
-      .split(/[\s,]+/)
-      .filter(Boolean);
+  let list: unknown[] = [];
+  if (Array.isArray(raw)) list = raw;
+  else if (typeof raw === "string") {
+    const bracketed = /^\[([^[\]]*)\]$/.exec(raw);
+    list = bracketed ? (bracketed[1] ? bracketed[1].split(" ") : []) : [raw];
+  }
   return list.filter((g): g is Role => g === "admin" || g === "viewer");
 }
 

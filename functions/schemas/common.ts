@@ -111,20 +111,18 @@ export const LimitParamSchema = z.coerce
 /** Parameters sent to a job (trigger options, schedule params): checked by the job's own schema. */
 export const ParamsInputSchema = z.record(z.string().check(z.maxLength(128)), z.unknown());
 
-/** Text an operator typed: no control or invisible format characters (they hide in lists and logs). */
+/**
+ * Characters refused in text an operator typed: controls (\p{Cc}, NUL included), invisible format
+ * characters such as bidi overrides and zero-width spaces (\p{Cf}) and lone UTF-16 surrogates
+ * (\p{Cs}: half an emoji, not a character; stores and logs mangle it). They hide in lists and logs.
+ */
+const PLAIN_TEXT = /^[^\p{Cc}\p{Cf}\p{Cs}]*$/u;
+const MULTILINE_TEXT = /^(?:[^\p{Cc}\p{Cf}\p{Cs}]|[\n\r\t])*$/u;
+const HIDDEN_MESSAGE = "must not contain control or invisible characters";
+
+/** Text an operator typed: no control, invisible format or lone surrogate characters. */
 export const plainText = (max: number, min = 0) =>
-  z
-    .string()
-    .check(
-      z.minLength(min),
-      z.maxLength(max),
-      z.regex(/^[^\p{Cc}\p{Cf}]*$/u, "must not contain control or invisible characters"),
-    );
-/** As plainText, but line breaks are allowed (descriptions). */
+  z.string().check(z.minLength(min), z.maxLength(max), z.regex(PLAIN_TEXT, HIDDEN_MESSAGE));
+/** As plainText, but line breaks and tabs are allowed (descriptions). */
 export const multilineText = (max: number) =>
-  z
-    .string()
-    .check(
-      z.maxLength(max),
-      z.regex(/^(?:[^\p{Cc}\p{Cf}]|[\n\r\t])*$/u, "must not contain control or invisible characters"),
-    );
+  z.string().check(z.maxLength(max), z.regex(MULTILINE_TEXT, HIDDEN_MESSAGE));

@@ -1,5 +1,5 @@
 // Stands in for Cognito: POST /local/token issues JWTs signed with a key kept in the data folder;
-// the server accepts only tokens it signed (right key, issuer, audience, not expired).
+// the server accepts only tokens it signed (right key, issuer, audience, with an `exp`, not expired).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -39,13 +39,17 @@ export class LocalTokens {
     return { token, expires_at: new Date(exp * 1000).toISOString() };
   }
 
-  /** The verified claims, or null for a missing, malformed, foreign or expired token. */
+  /**
+   * The verified claims, or null for a missing, malformed, foreign or expired token. A token
+   * without `exp` is refused too: it would be valid forever (jose accepts it unless told).
+   */
   async verify(token: string): Promise<LocalClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.secret, {
         issuer: LOCAL_ISSUER,
         audience: LOCAL_AUDIENCE,
         algorithms: ["HS256"],
+        requiredClaims: ["exp", "sub"],
       });
       if (typeof payload.sub !== "string") return null;
       return payload as LocalClaims;
