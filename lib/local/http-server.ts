@@ -5,7 +5,8 @@ import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
+import { hostname } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import type { Context } from "aws-lambda";
 import { type ApiEvent, type ApiResult, errorResult, unauthorized } from "../../functions/api/http.ts";
@@ -67,6 +68,37 @@ export type ApiAnswer = {
 
 const isLoopback = (addr: string | undefined) =>
   !!addr && (addr === "::1" || addr.startsWith("127.") || addr.startsWith("::ffff:127."));
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const WILDCARD_HOSTS = new Set(["", "0.0.0.0", "::", "[::]"]);
+
+/** `name:port` of a Host header (or an Origin's host), lower-cased, IPv6 in brackets; null if malformed. */
+function splitHost(value: string): { name: string; port: number | null } | null {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());
+  if (!m?.[1]) return null;
+  return { name: m[1].toLowerCase().replace(/\.$/, ""), port: m[2] ? Number(m[2]) : null };
+}
+
+/**
+ * Which `Host` values the server answers to (DNS rebinding): a page of another site that points its
+ * own DNS name at 127.0.0.1 sends that name as Host, so only loopback names are accepted, plus the
+ * name in HOST when it is set to something else. HOST=0.0.0.0 / :: (every interface) also accepts
+ * this machine's name and any IP literal (a literal involves no DNS, so it cannot be rebound).
+ */
+export function hostChecker(configuredHost: string, port: number): (host: string | undefined) => boolean {
+  const configured = configuredHost.trim().toLowerCase();
+  const wildcard = WILDCARD_HOSTS.has(configured);
+  const allowed = new Set(LOOPBACK_NAMES);
+  if (wildcard) allowed.add(hostname().toLowerCase());
+  else allowed.add(isIP(configured) === 6 ? `[${configured}]` : configured.replace(/\.$/, ""));
+  return (host) => {
+    const h = host ? splitHost(host) : null;
+    if (!h || (h.port ?? 80) !== port) return false;
+    if (allowed.has(h.name)) return true;
+    const literal = h.name.startsWith("[") ? h.name.slice(1, -1) : h.name;
+    return wildcard && isIP(literal) !== 0;
+  };
+}
 
 class BodyTooLarge extends Error {}
 
@@ -184,6 +216,8 @@ export function buildEvent(input: {
 
 export class LocalHttpServer {
   private server: Server | null = null;
+  /** Set by listen(), once the port is known. */
+  private hostAllowed: (host: string | undefined) => boolean = () => false;
 
   constructor(private readonly opts: LocalHttpOptions) {}
 
@@ -218,6 +252,7 @@ export class LocalHttpServer {
       this.server!.listen(this.opts.port, this.opts.host, () => r());
     });
     const addr = this.server.address() as AddressInfo;
+    this.hostAllowed = hostChecker(this.opts.host, addr.port);
     const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
     return `http://${host}:${addr.port}`;
   }
@@ -232,6 +267,21 @@ export class LocalHttpServer {
     const url = new URL(req.url ?? "/", "http://local");
     const method = (req.method ?? "GET").toUpperCase();
 
+    // Before anything else, on every path: a foreign Host is a request meant for another server
+    // (DNS rebinding). Not an answer of an API operation (API Gateway itself refuses unknown
+    // hosts), so it is sent, not observed.
+    if (!this.hostAllowed(req.headers.host)) {
+      req.resume();
+      res.setHeader("connection", "close");
+      return send(
+        res,
+        errorResult(
+          421,
+          "misdirected_request",
+          "this server answers only to localhost, 127.0.0.1 or [::1] with its port (set HOST to serve another name)",
+        ),
+      );
+    }
     if (url.pathname === "/local/token") return this.issueToken(req, res, method);
     if (url.pathname === "/config.json" && method === "GET") {
       return send(res, {
@@ -318,6 +368,17 @@ export class LocalHttpServer {
       return send(res, errorResult(404, "not_found", "no route"));
     }
     if (method !== "POST") return send(res, errorResult(405, "method_not_allowed", "use POST"));
+    // A browser names the page that sent the request: only the admin page's own origin (or a
+    // client that sends none, such as curl) may mint a token; "null" (sandboxed frames, file://)
+    // is foreign too.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin)) {
+      req.resume();
+      return send(
+        res,
+        errorResult(403, "forbidden", "tokens are issued only to the admin page's own origin"),
+      );
+    }
     let raw: Buffer;
     try {
       raw = await readBody(req);
@@ -353,6 +414,18 @@ export class LocalHttpServer {
       headers: { "content-type": "application/json", "cache-control": "no-store" },
       body: JSON.stringify(out),
     });
+  }
+
+  private originAllowed(origin: string): boolean {
+    let u: URL;
+    try {
+      u = new URL(origin);
+    } catch {
+      return false;
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") return false;
+    const port = u.port || (u.protocol === "https:" ? "443" : "80");
+    return this.hostAllowed(`${u.hostname}:${port}`);
   }
 
   private serveStatic(pathname: string, method: string, res: ServerResponse) {
