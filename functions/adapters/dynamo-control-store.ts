@@ -8,6 +8,7 @@ import {
   PutCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
   AcquireResult,
@@ -74,6 +75,7 @@ export class DynamoControlStore implements ControlStore {
   private async scanControl(
     filter: string,
     values: Record<string, unknown>,
+    names?: Record<string, string>,
   ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -83,6 +85,7 @@ export class DynamoControlStore implements ControlStore {
           TableName: this.tables.control,
           FilterExpression: filter,
           ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
         }),
@@ -266,6 +269,7 @@ export class DynamoControlStore implements ControlStore {
     key: string,
     fingerprint: string,
     ttlSeconds: number,
+    claim: { reservedId: string; leaseSeconds: number },
   ): Promise<IdempotencyRecord | null> {
     const nowSec = Math.floor(this.now().getTime() / 1000);
     try {
@@ -277,6 +281,8 @@ export class DynamoControlStore implements ControlStore {
             sk: "IDEM",
             state: "in_progress",
             fingerprint,
+            reserved_id: claim.reservedId,
+            lease_until: nowSec + claim.leaseSeconds,
             expires_at: nowSec + ttlSeconds,
           },
           // An expired key (TTL not swept yet) may be claimed again.
@@ -296,7 +302,15 @@ export class DynamoControlStore implements ControlStore {
       }),
     );
     const item = out.Item;
-    if (!item) return { state: "in_progress", expires_at: nowSec + ttlSeconds, fingerprint };
+    // Gone between the refusal and the read (released): report it as busy; the client retries.
+    if (!item)
+      return {
+        state: "in_progress",
+        expires_at: nowSec + ttlSeconds,
+        fingerprint,
+        reserved_id: null,
+        lease_until: nowSec + claim.leaseSeconds,
+      };
     const fp = String(item.fingerprint ?? "");
     if (item.state === "completed") {
       return {
@@ -307,7 +321,70 @@ export class DynamoControlStore implements ControlStore {
         body: item.body,
       };
     }
-    return { state: "in_progress", expires_at: Number(item.expires_at), fingerprint: fp };
+    return {
+      state: "in_progress",
+      expires_at: Number(item.expires_at),
+      fingerprint: fp,
+      reserved_id: typeof item.reserved_id === "string" ? item.reserved_id : null,
+      // Keys written before leases existed carry none: their request is long gone.
+      lease_until: typeof item.lease_until === "number" ? item.lease_until : 0,
+    };
+  }
+
+  async takeOverIdempotencyKey(key: string, previousLease: number, leaseSeconds: number): Promise<boolean> {
+    const nowSec = Math.floor(this.now().getTime() / 1000);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tables.control,
+          Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" },
+          UpdateExpression: "SET lease_until = :lease",
+          // Only from the lease this caller saw run out: two takers cannot both win.
+          ConditionExpression:
+            "#state = :in_progress AND (lease_until = :previous OR (attribute_not_exists(lease_until) AND :previous = :zero))",
+          ExpressionAttributeNames: { "#state": "state" },
+          ExpressionAttributeValues: {
+            ":lease": nowSec + leaseSeconds,
+            ":in_progress": "in_progress",
+            ":previous": previousLease,
+            ":zero": 0,
+          },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async expireIdempotencyLeases(): Promise<number> {
+    const items = await this.scanControl(
+      "begins_with(pk, :p) AND #state = :s",
+      {
+        ":p": IDEM_PREFIX,
+        ":s": "in_progress",
+      },
+      { "#state": "state" },
+    );
+    for (const item of items) {
+      await this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tables.control,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: "SET lease_until = :zero",
+            ConditionExpression: "#state = :s",
+            ExpressionAttributeNames: { "#state": "state" },
+            ExpressionAttributeValues: { ":zero": 0, ":s": "in_progress" },
+          }),
+        )
+        .catch((e) => {
+          // Completed meanwhile: nothing to expire.
+          if (!isConditionFailure(e)) throw e;
+        });
+    }
+    return items.length;
   }
 
   async completeIdempotencyKey(

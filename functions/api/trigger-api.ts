@@ -16,15 +16,35 @@ export function createTriggerApi(app: ApiApp) {
             ? undefined
             : parseWith(IdempotencyKeySchema, rawKey, "header", "Idempotency-Key");
         const actor = actorOf(req.identity);
-        const result = await withIdempotency(app.deps.control, { actor, key, request: body }, async () => ({
-          status: 202 as const,
-          body: await triggers.trigger({
-            job_name: body.job_name,
-            options: body.options,
-            actor,
-            trigger_source: "manual",
-          }),
-        }));
+        const result = await withIdempotency(
+          app.deps,
+          { actor, key, request: body },
+          {
+            run: async (reservedId) => ({
+              status: 202 as const,
+              body: await triggers.trigger({
+                job_name: body.job_name,
+                options: body.options,
+                actor,
+                trigger_source: "manual",
+                execution_uuid: reservedId,
+              }),
+            }),
+            // A request that died after starting its run: the run is the answer it would have given.
+            recover: async (reservedId) => {
+              const run = await app.deps.runs.get(reservedId);
+              if (!run) return null;
+              return {
+                status: 202 as const,
+                body: {
+                  execution_uuid: run.execution_uuid,
+                  status: "RUNNING" as const,
+                  next_scheduled_for: await app.deps.nextFire.nextFor(run.job_name),
+                },
+              };
+            },
+          },
+        );
         return {
           status: 202,
           body: result.body,

@@ -59,6 +59,8 @@ export class Reconciler {
    * every slot is freed.
    */
   async afterRestart(reason: string): Promise<number> {
+    // Requests that held an Idempotency-Key died with the process: a retry may look for their work now.
+    await this.deps.control.expireIdempotencyLeases();
     const active = await this.deps.runs.listActive();
     for (const run of active) {
       await this.steps.finish(run, ["RUNNING", "QUEUED"], "FAILURE", reason);

@@ -24,6 +24,8 @@ export type TriggerCommand = {
   trigger_source: Extract<TriggerSource, "manual" | "api" | "rerun">;
   /** For a rerun: the run it repeats (named in the audit entry). */
   rerun_of?: string;
+  /** The id reserved for the run (an Idempotency-Key's claim); a new one when absent. */
+  execution_uuid?: string;
 };
 
 export type TriggerResult = { execution_uuid: string; status: "RUNNING"; next_scheduled_for: string | null };
@@ -55,7 +57,7 @@ export class TriggerService {
     }
     const params = parsed.data as Record<string, unknown>;
     const key = concurrencyKey(job.name, job.concurrency, params);
-    const executionUuid = randomUUID();
+    const executionUuid = cmd.execution_uuid ?? randomUUID();
     const run = newRun({
       execution_uuid: executionUuid,
       job_name: job.name,

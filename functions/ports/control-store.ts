@@ -41,7 +41,15 @@ export type StartClaimResult =
   | { outcome: "contended" };
 
 export type IdempotencyRecord =
-  | { state: "in_progress"; expires_at: number; fingerprint: string }
+  | {
+      state: "in_progress";
+      expires_at: number;
+      fingerprint: string;
+      /** The id the request reserved for what it creates (a run): how its work is found after a crash. */
+      reserved_id: string | null;
+      /** Epoch seconds until which the claiming request is presumed alive. */
+      lease_until: number;
+    }
   | { state: "completed"; expires_at: number; fingerprint: string; status: number; body: unknown };
 
 /** Jobs' enabled flags, concurrency slots and idempotency keys (the control table). */
@@ -69,12 +77,23 @@ export interface ControlStore {
   getSlot(key: string): Promise<SlotHolder | null>;
   listSlots(): Promise<Array<SlotHolder & { key: string }>>;
 
-  /** Claims an idempotency key; returns the existing record if someone claimed it first. */
+  /**
+   * Claims an idempotency key for a request that reserved `reservedId` and holds it for
+   * `leaseSeconds`; returns the existing record if someone claimed it first.
+   */
   claimIdempotencyKey(
     key: string,
     fingerprint: string,
     ttlSeconds: number,
+    claim: { reservedId: string; leaseSeconds: number },
   ): Promise<IdempotencyRecord | null>;
+  /**
+   * Takes over a key whose claiming request died (its lease `previousLease` ran out): true when this
+   * caller got it, false when another took it first. The reserved id is kept.
+   */
+  takeOverIdempotencyKey(key: string, previousLease: number, leaseSeconds: number): Promise<boolean>;
+  /** After a restart every in-progress key belongs to a request that died with the process. */
+  expireIdempotencyLeases(): Promise<number>;
   completeIdempotencyKey(
     key: string,
     fingerprint: string,
