@@ -11,7 +11,6 @@ import { tableNames } from "../../functions/adapters/table-definitions.ts";
 import { ensureTables, startDynamoDbLocal } from "../../lib/local/dynamodb-local.ts";
 import { PROJECT_ROOT } from "../../lib/local/local-stack.ts";
 
-type Started = Awaited<ReturnType<typeof startDynamoDbLocal>>;
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
