@@ -19,3 +19,62 @@ export function cancellationReasons(
 export function firstConditionFailed(e: unknown): boolean {
   return cancellationReasons(e)[0]?.Code === "ConditionalCheckFailed";
 }
+
+/** Error names of a store that is down, slow or overloaded (the SDK's and Node's). */
+const UNAVAILABLE_NAMES = new Set([
+  "TimeoutError",
+  "AbortError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "InternalServerError",
+  "InternalFailure",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "Throttling",
+  "RequestLimitExceeded",
+  "LimitExceededException",
+  "TransactionInProgressException",
+]);
+/** Node's codes of a connection that could not be made or was lost. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+]);
+
+/**
+ * True when `e` says the store could not be reached or could not serve the call right now
+ * (connection refused or lost, a timeout, a 5xx, throttling) — an outage the caller may retry,
+ * not a defect nor a refusal of this request. Recognised by shape (name, code, HTTP status), so
+ * it holds for any copy of the SDK and for errors wrapped as `cause`.
+ */
+export function isStoreUnavailable(e: unknown): boolean {
+  for (let err = e, depth = 0; err && typeof err === "object" && depth < 5; depth++) {
+    const x = err as {
+      name?: unknown;
+      code?: unknown;
+      message?: unknown;
+      $metadata?: { httpStatusCode?: number };
+      $fault?: unknown;
+      cause?: unknown;
+    };
+    if (typeof x.name === "string" && UNAVAILABLE_NAMES.has(x.name)) return true;
+    if (typeof x.code === "string" && UNAVAILABLE_CODES.has(x.code)) return true;
+    if (typeof x.message === "string" && /socket hang up|ECONNREFUSED|ECONNRESET/i.test(x.message))
+      return true;
+    const status = x.$metadata?.httpStatusCode;
+    if (typeof status === "number" && status >= 500) return true;
+    err = x.cause;
+  }
+  return false;
+}

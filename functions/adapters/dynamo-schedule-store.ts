@@ -155,6 +155,18 @@ export class DynamoScheduleStore implements ScheduleStore {
 }
 
 const MISSED_TTL_DAYS = 30;
+const missedKey = (scheduleId: string, scheduledTime: string) => ({
+  pk: "MISSED",
+  sk: `${scheduledTime}#${scheduleId}`,
+});
+const toMissed = (i: Record<string, unknown>): MissedFire => ({
+  schedule_id: String(i.schedule_id),
+  schedule_name: String(i.schedule_name),
+  job_name: String(i.job_name),
+  scheduled_time: String(i.scheduled_time),
+  reason: String(i.reason),
+  recorded_at: String(i.recorded_at),
+});
 
 export class DynamoSchedulerStateStore implements SchedulerStateStore {
   constructor(
@@ -199,17 +211,44 @@ export class DynamoSchedulerStateStore implements SchedulerStateStore {
     return settings;
   }
 
-  async recordMissed(missed: MissedFire): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
+  async recordMissed(missed: MissedFire): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...missedKey(missed.schedule_id, missed.scheduled_time),
+            ...missed,
+            expires_at: Math.floor(this.now().getTime() / 1000) + MISSED_TTL_DAYS * 86400,
+          },
+          // decided once: the first record of a fire stands (scheduler and sweeper may both look)
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getMissed(scheduleId: string, scheduledTime: string): Promise<MissedFire | null> {
+    const out = await this.doc.send(
+      new GetCommand({
         TableName: this.table,
-        Item: {
-          pk: "MISSED",
-          sk: `${missed.scheduled_time}#${missed.schedule_id}`,
-          ...missed,
-          expires_at: Math.floor(this.now().getTime() / 1000) + MISSED_TTL_DAYS * 86400,
-        },
+        Key: missedKey(scheduleId, scheduledTime),
+        ConsistentRead: true,
       }),
+    );
+    return out.Item ? toMissed(out.Item) : null;
+  }
+
+  async probe(timeoutMs: number): Promise<void> {
+    // One strongly consistent GetItem of a key that never exists: the cheapest call that needs the
+    // table to answer (and only the read access every API function has).
+    await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: "HEALTH", sk: "PROBE" }, ConsistentRead: true }),
+      { abortSignal: AbortSignal.timeout(timeoutMs) },
     );
   }
 
@@ -223,14 +262,7 @@ export class DynamoSchedulerStateStore implements SchedulerStateStore {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((i) => ({
-      schedule_id: String(i.schedule_id),
-      schedule_name: String(i.schedule_name),
-      job_name: String(i.job_name),
-      scheduled_time: String(i.scheduled_time),
-      reason: String(i.reason),
-      recorded_at: String(i.recorded_at),
-    }));
+    return (out.Items ?? []).map(toMissed);
   }
 
   async setOnce(marker: string, value: string): Promise<boolean> {

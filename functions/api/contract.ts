@@ -60,6 +60,8 @@ export type ResponseSpec = {
   headers?: readonly ResponseHeader[];
   /** Headers present on some of these answers. */
   optionalHeaders?: readonly ResponseHeader[];
+  /** A status other than a success that the route's handler answers itself, with `schema`. */
+  answered?: true;
 };
 
 export type OperationContract = {
@@ -95,8 +97,17 @@ export const CONTRACT = {
   "GET /healthz": {
     operationId: "getHealth",
     tag: "Meta",
-    description: "Liveness; needs no token.",
-    responses: { 200: { description: "The service answers", schema: HealthSchema } },
+    description:
+      "Health of the service and of each dependency (a cheap read of the store with a short timeout); needs no token.",
+    responses: {
+      200: { description: "The service and every dependency answer", schema: HealthSchema },
+      503: {
+        description: "A dependency is down; the body says which",
+        schema: HealthSchema,
+        headers: ["Retry-After"],
+        answered: true,
+      },
+    },
   },
   "GET /v1/openapi.json": {
     operationId: "getOpenApi",
@@ -344,7 +355,12 @@ export const OPERATIONS = ROUTES.map((route) => ({
 // ---- Typed answers ----------------------------------------------------------------------------
 
 type Responses<K extends RouteKey> = Contract[K]["responses"];
-type Success<K extends RouteKey> = Extract<keyof Responses<K>, 200 | 201 | 202 | 204>;
+/** Statuses a handler answers itself: its successes, and those its entry marks `answered`. */
+type Success<K extends RouteKey> =
+  | Extract<keyof Responses<K>, 200 | 201 | 202 | 204>
+  | {
+      [S in keyof Responses<K>]: Responses<K>[S] extends { answered: true } ? S : never;
+    }[keyof Responses<K>];
 
 /** What a handler of route K may answer: a documented success status with its documented body. */
 export type Answer<K extends RouteKey> = {

@@ -9,7 +9,14 @@ import type {
 } from "aws-lambda";
 import { en } from "zod/locales";
 import * as z from "zod/mini";
-import { DomainError, issuesToFields, RateLimitedError, ValidationError } from "../domain/errors.ts";
+import { isStoreUnavailable } from "../adapters/dynamo-errors.ts";
+import {
+  DomainError,
+  issuesToFields,
+  RateLimitedError,
+  UnavailableError,
+  ValidationError,
+} from "../domain/errors.ts";
 import type { JobLogger } from "../domain/job.ts";
 import { toDisplayTime } from "../domain/time.ts";
 import type { Answer } from "./contract.ts";
@@ -272,6 +279,9 @@ export function etagOf(body: string): string {
   return `W/"${createHash("sha1").update(body).digest("base64url")}"`;
 }
 
+/** Retry-After of a 503: how long a store or workflow-service outage is worth waiting out. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 const ROLE_OF = new Map(ROUTES.map((r) => [routeKey(r), r.role]));
 
 export type ApiHandlerOptions = { logger: JobLogger };
@@ -362,11 +372,21 @@ export function apiHandler(routes: Record<string, RouteHandler>, opts: ApiHandle
       }
     })
     .onError((request) => {
-      const err = request.error;
+      let err = request.error;
+      // A store that is down, slow or throttling is an outage the client may retry (503), not a
+      // defect (500): recognised here, in one place, whatever the route was doing.
+      if (!(err instanceof DomainError) && isStoreUnavailable(err)) {
+        opts.logger.warn("dependency unavailable", {
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
+        err = new UnavailableError("a dependency (the store) is unavailable; retry shortly");
+      }
       if (err instanceof DomainError) {
         const res = errorResult(err.status, err.code, err.message, err.details);
         if (err instanceof RateLimitedError)
           res.headers = { ...res.headers, "retry-after": String(err.retryAfterSeconds) };
+        else if (err.status === 503)
+          res.headers = { ...res.headers, "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) };
         request.response = res;
         return;
       }

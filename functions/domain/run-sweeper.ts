@@ -17,6 +17,13 @@ export const SWEEP_GRACE_SECONDS = 60;
 const QUEUE_LIMIT_SECONDS = 24 * 3600;
 /** A fire time with no run this long after it is missed (EventBridge's delivery plus the start). */
 export const MISSED_GRACE_SECONDS = 300;
+/**
+ * The latest a fire may still start (the local scheduler after an outage of its store): a fire
+ * found later than this after its time is recorded missed instead. It ends a minute before the
+ * sweeper's grace, so a late fire's run exists before the sweeper looks for it: each fire is
+ * either run or recorded missed, never both.
+ */
+export const LATE_FIRE_WINDOW_SECONDS = MISSED_GRACE_SECONDS - 60;
 /** How far back the first scan looks; later scans start where the last one stopped. */
 const MISSED_LOOKBACK_SECONDS = 24 * 3600;
 const MISSED_SCAN_MARKER = "missed-scan-until";
@@ -162,8 +169,9 @@ export class RunSweeper {
             reason: `no run ${MISSED_GRACE_SECONDS / 60} minutes after the fire time`,
             recorded_at: now.toISOString(),
           };
-          await schedulerState.recordMissed(m);
-          missed.push(m);
+          // Decided once: a fire already recorded (by the local scheduler, or an earlier sweep that
+          // stopped before its marker) keeps its first record and is not reported again.
+          if (await schedulerState.recordMissed(m)) missed.push(m);
         }
       }
     }

@@ -234,7 +234,13 @@ export async function buildAwsApp(env: Env, needs: AwsAppNeeds = {}): Promise<Aw
   const clock = systemClock;
   const now = () => clock.now();
 
-  const doc = DynamoDBDocumentClient.from(wrap(new DynamoDBClient({ region: config.region })), {
+  // Bounded waits: a call during a DynamoDB outage fails within seconds (the API answers 503 with
+  // Retry-After) rather than holding the function until its own timeout.
+  const dynamoClient = new DynamoDBClient({
+    region: config.region,
+    requestHandler: { connectionTimeout: 2000, requestTimeout: 5000, throwOnRequestTimeout: true },
+  });
+  const doc = DynamoDBDocumentClient.from(wrap(dynamoClient), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const registry = new JobRegistry(JOBS);

@@ -28,10 +28,21 @@ export type { MissedFire };
 export interface SchedulerStateStore {
   getSettings(): Promise<SchedulerSettings>;
   setPaused(paused: boolean, actor: string): Promise<SchedulerSettings>;
-  recordMissed(missed: MissedFire): Promise<void>;
+  /**
+   * Records a fire as missed, once: `false` when this fire (schedule id + scheduled time) was
+   * already recorded, whose record then stands as it was.
+   */
+  recordMissed(missed: MissedFire): Promise<boolean>;
+  /** The record of this fire if it was recorded as missed. */
+  getMissed(scheduleId: string, scheduledTime: string): Promise<MissedFire | null>;
   listMissed(limit: number): Promise<MissedFire[]>;
   /** Run-once markers (e.g. "default schedules created"). Returns true when this call set it. */
   setOnce(marker: string, value: string): Promise<boolean>;
   getMarker(marker: string): Promise<string | null>;
   putMarker(marker: string, value: string): Promise<void>;
+  /**
+   * A cheap read of the store (the control table) that gives up after `timeoutMs`: resolves when
+   * the store answers, rejects otherwise. /healthz asks it.
+   */
+  probe(timeoutMs: number): Promise<void>;
 }

@@ -22,7 +22,13 @@ export const pageOf = <T extends z.ZodMiniType>(item: T) =>
     ),
   });
 
-export const HealthSchema = z.object({ ok: z.boolean() });
+/** /healthz: the service answers, and whether each dependency it needs does. */
+export const HealthSchema = z.object({
+  ok: z.boolean().check(z.describe("true when every dependency answers")),
+  dynamodb: z
+    .enum(["up", "down"])
+    .check(z.describe("the store (DynamoDB): up when a read answered within a short timeout")),
+});
 export type Health = z.infer<typeof HealthSchema>;
 
 // ---- Runs ----

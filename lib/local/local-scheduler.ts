@@ -1,8 +1,12 @@
 // Stands in for EventBridge Scheduler: fires enabled schedules at their fire times (≤ 1 s late)
 // with the same input an EventBridge target would send, honouring pause-all and disabled jobs.
 // Times missed while the stack was down are recorded as missed, not fired late (EventBridge
-// itself would not have been down).
+// itself would not have been down). A tick that fails (the store is down) is logged, counted and
+// retried: the timer is always armed again. Fires that came due meanwhile are decided once, when
+// a tick succeeds again: the latest due fire of each schedule runs if it is still within
+// LATE_FIRE_WINDOW_SECONDS, every other one is recorded missed — no burst of backlogged fires.
 import type { CoreDeps } from "../../functions/domain/deps.ts";
+import { LATE_FIRE_WINDOW_SECONDS } from "../../functions/domain/run-sweeper.ts";
 import { fireTimesOf } from "../../functions/domain/schedule-times.ts";
 import type { ScheduleBackend, ScheduleFireInput } from "../../functions/ports/schedule-backend.ts";
 import type { Schedule } from "../../functions/schemas/schedule.ts";
@@ -14,12 +18,37 @@ const CHECKED_MARKER = "local_scheduler_checked_at";
  */
 const MAX_SLEEP_MS = 1000;
 const MAX_MISSED_PER_SCHEDULE = 50;
+/** After a failed tick the next one comes after 1 s, doubling up to this. */
+const MAX_RETRY_MS = 5000;
+/** A fire found later than this is checked against the missed records before it runs. */
+const ON_TIME_MS = 2 * MAX_SLEEP_MS;
+
+/** What the scheduler has been through (the local stack keeps it; tests and logs read it). */
+export type LocalSchedulerState = {
+  running: boolean;
+  /** A tick is planned (always while running: no failure leaves the scheduler without one). */
+  timer_armed: boolean;
+  ticks: number;
+  /** Ticks that failed (the store did not answer…); each was logged and retried. */
+  tick_failures: number;
+  /** Failed ticks since the last one that succeeded (0 when healthy). */
+  consecutive_failures: number;
+  last_error: string | null;
+  last_error_at: string | null;
+  last_success_at: string | null;
+  /** Fires started later than ON_TIME_MS after their time (after an outage). */
+  late_fires: number;
+  /** Fires this scheduler recorded as missed (at start, or after an outage). */
+  missed_recorded: number;
+};
 
 export type FireHandler = (
   jobName: string,
   executionName: string,
   input: ScheduleFireInput,
 ) => Promise<unknown>;
+
+const fireKey = (scheduleId: string, at: Date) => `${scheduleId} ${at.toISOString()}`;
 
 export function executionNameForFire(scheduleId: string, at: Date): string {
   return `${scheduleId}-${at.toISOString().replace(/[-:.]/g, "")}`;
@@ -33,6 +62,18 @@ export class LocalScheduler {
   private busy: Promise<void> = Promise.resolve();
   /** Items already warned about (id + version + reason): the plan runs every second. */
   private readonly warned = new Set<string>();
+  /** Fires after the cursor already run or recorded by a tick that failed later on. */
+  private readonly decided = new Set<string>();
+  private readonly counters = {
+    ticks: 0,
+    tick_failures: 0,
+    consecutive_failures: 0,
+    last_error: null as string | null,
+    last_error_at: null as string | null,
+    last_success_at: null as string | null,
+    late_fires: 0,
+    missed_recorded: 0,
+  };
 
   constructor(
     private readonly deps: CoreDeps,
@@ -55,12 +96,14 @@ export class LocalScheduler {
     this.timer = null;
   }
 
-  /** A schedule changed: plan again (serialised with ticks). */
+  state(): LocalSchedulerState {
+    return { running: this.running, timer_armed: this.timer !== null, ...this.counters };
+  }
+
+  /** A schedule changed: plan again (serialised with ticks; plan never throws). */
   notify(): void {
     if (!this.running) return;
-    this.busy = this.busy
-      .then(() => this.plan())
-      .catch((e) => this.deps.logger.error("scheduler plan failed", { error: String(e) }));
+    this.busy = this.busy.then(() => this.plan());
   }
 
   /**
@@ -84,14 +127,48 @@ export class LocalScheduler {
     return times;
   }
 
-  /** Fires everything due up to the clock's now. Tests drive it with a controlled clock. */
+  /**
+   * Fires everything due up to the clock's now; rejects when the tick failed (it was counted and
+   * logged, and the next one is planned all the same). Tests drive it with a controlled clock.
+   */
   async tick(): Promise<number> {
-    const run = this.busy.then(() => this.fireDue());
+    const run = this.busy.then(() => this.tickOnce());
     this.busy = run.then(
       () => undefined,
       () => undefined,
     );
     return run;
+  }
+
+  private async tickOnce(): Promise<number> {
+    const c = this.counters;
+    c.ticks++;
+    try {
+      const fired = await this.fireDue();
+      if (c.consecutive_failures > 0) {
+        this.deps.logger.warn("scheduler ticks succeed again", { failed_ticks: c.consecutive_failures });
+        this.print(`[scheduler] the store answers again after ${c.consecutive_failures} failed tick(s)`);
+      }
+      c.consecutive_failures = 0;
+      c.last_success_at = this.deps.clock.now().toISOString();
+      return fired;
+    } catch (e) {
+      c.tick_failures++;
+      c.consecutive_failures++;
+      c.last_error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      c.last_error_at = new Date().toISOString();
+      this.deps.logger.error("scheduler tick failed; retrying", {
+        error: c.last_error,
+        consecutive_failures: c.consecutive_failures,
+        tick_failures: c.tick_failures,
+      });
+      if (c.consecutive_failures === 1)
+        this.print(`[scheduler] tick failed (${c.last_error}); retrying until the store answers`);
+      throw e;
+    } finally {
+      // Whatever happened, the next tick is planned.
+      await this.plan();
+    }
   }
 
   private async recordMissedSince(now: Date): Promise<void> {
@@ -126,20 +203,66 @@ export class LocalScheduler {
       this.deps.schedulerState.getSettings(),
       this.deps.control.listJobEnabled(this.deps.registry.names()),
     ]);
+    // Fires at or before this instant are too late to start (the sweeper would call them missed).
+    const lateLimit = new Date(now.getTime() - LATE_FIRE_WINDOW_SECONDS * 1000);
+    const cause =
+      this.counters.consecutive_failures > 0
+        ? `the scheduler could not reach the store (${this.counters.last_error})`
+        : "the scheduler was late";
     let fired = 0;
     for (const s of schedules) {
-      const due = this.timesOf(s, from, 20).filter((t) => t <= now);
-      for (const at of due) {
-        // Paused or job disabled: nothing fires (the workflow checks again, as in AWS).
-        if (settings.paused || flags.get(s.job_name) === false || !this.deps.registry.find(s.job_name))
-          continue;
-        await this.fireOne(s, at);
-        fired++;
+      // Paused or job disabled: nothing fires (the workflow checks again, as in AWS), nothing is missed.
+      if (settings.paused || flags.get(s.job_name) === false || !this.deps.registry.find(s.job_name))
+        continue;
+      const open = (t: Date) => !this.decided.has(fireKey(s.id, t));
+      const stale =
+        from < lateLimit
+          ? this.timesOf(s, from, MAX_MISSED_PER_SCHEDULE).filter((t) => t <= lateLimit && open(t))
+          : [];
+      const recent = this.timesOf(s, from < lateLimit ? lateLimit : from, 20).filter(
+        (t) => t <= now && open(t),
+      );
+      // Only the latest due fire may still run; any earlier one is recorded missed (no burst).
+      const latest = recent.pop();
+      const notRun = [...stale, ...recent];
+      if (latest) {
+        const late = now.getTime() - latest.getTime() > ON_TIME_MS;
+        // A late fire may have been decided elsewhere meanwhile (the sweeper of another process).
+        const already = late ? await this.deps.schedulerState.getMissed(s.id, latest.toISOString()) : null;
+        if (!already) {
+          await this.fireOne(s, latest);
+          fired++;
+          if (late) {
+            this.counters.late_fires++;
+            this.print(
+              `[scheduler] ${s.name}: fired ${Math.round((now.getTime() - latest.getTime()) / 1000)} s late (${cause})`,
+            );
+          }
+        }
+        this.decided.add(fireKey(s.id, latest));
+      }
+      let recorded = 0;
+      for (const t of notRun) {
+        const first = await this.deps.schedulerState.recordMissed({
+          schedule_id: s.id,
+          schedule_name: s.name,
+          job_name: s.job_name,
+          scheduled_time: t.toISOString(),
+          reason: `not fired on time: ${cause}; after a delay only the latest fire within ${LATE_FIRE_WINDOW_SECONDS} s runs`,
+          recorded_at: now.toISOString(),
+        });
+        this.decided.add(fireKey(s.id, t));
+        if (first) recorded++;
+      }
+      if (recorded) {
+        this.counters.missed_recorded += recorded;
+        this.print(`[scheduler] ${s.name}: ${recorded} fire time(s) missed (${cause}; recorded, not run)`);
       }
     }
+    // Everything up to now is decided: fires after the cursor are the only ones still to come.
     this.cursor = now;
+    this.decided.clear();
     await this.deps.schedulerState.putMarker(CHECKED_MARKER, now.toISOString());
-    if (this.running) await this.plan();
     return fired;
   }
 
@@ -161,24 +284,37 @@ export class LocalScheduler {
     }
   }
 
+  /** Arms the timer for the next tick; never throws, and always arms it while running. */
   private async plan(): Promise<void> {
     if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    const now = this.deps.clock.now();
-    const from = this.cursor ?? now;
-    let next: Date | null = null;
-    for (const s of await this.deps.schedules.list({ enabled: true })) {
-      const t = this.timesOf(s, from, 1)[0];
-      if (t && (!next || t < next)) next = t;
+    let wait = MAX_SLEEP_MS;
+    const failures = this.counters.consecutive_failures;
+    if (failures > 0) {
+      wait = Math.min(MAX_SLEEP_MS * 2 ** (failures - 1), MAX_RETRY_MS);
+    } else {
+      try {
+        const now = this.deps.clock.now();
+        const from = this.cursor ?? now;
+        let next: Date | null = null;
+        for (const s of await this.deps.schedules.list({ enabled: true })) {
+          const t = this.timesOf(s, from, 1)[0];
+          if (t && (!next || t < next)) next = t;
+        }
+        wait = Math.min(next ? Math.max(0, next.getTime() - now.getTime()) : MAX_SLEEP_MS, MAX_SLEEP_MS);
+      } catch (e) {
+        // The table could not be read: tick in a second all the same (the tick retries the read).
+        this.deps.logger.warn("scheduler plan failed", {
+          error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+        });
+      }
     }
-    const wait = next ? Math.max(0, next.getTime() - now.getTime()) : MAX_SLEEP_MS;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        void this.tick().catch((e) => this.deps.logger.error("scheduler tick failed", { error: String(e) }));
-      },
-      Math.min(wait, MAX_SLEEP_MS),
-    );
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      // A failure is counted and logged by the tick, which plans the next one itself.
+      this.tick().catch(() => {});
+    }, wait);
     this.timer.unref?.();
   }
 }

@@ -123,7 +123,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     endpoint = dynamo.endpoint;
   }
   const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
-  const client = dynamo?.client ?? new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  // Short timeouts: during an outage of the store a call fails within seconds (the API answers
+  // 503, the scheduler retries its tick) instead of waiting on a dead or stalled socket.
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+  });
   const tables = tableNames(opts.tablePrefix ?? "jobdeck");
   await ensureTables(client, tables);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -295,8 +302,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       // Let running executions end by themselves; what is still running after the grace is
       // aborted, and the reconciler ends its run as CANCELLED (a later start would do the same).
       await workflow.drain(graceMs);
+      client.destroy();
       if (dynamo) await dynamo.stop();
-      else client.destroy();
     },
   };
 }

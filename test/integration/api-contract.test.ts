@@ -39,7 +39,7 @@ describe("auth", () => {
     }
     const health = await h.call("GET", "/healthz");
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ ok: true });
+    expect(health.body).toEqual({ ok: true, dynamodb: "up" });
   });
 
   it("a token with a bad signature, an expired one or another issuer → 401", async () => {

@@ -422,8 +422,14 @@ describe("API entries", () => {
     const { handler } = await import("../../functions/lambda/api-meta.ts");
     const res = await handler(apiEvent("GET /healthz"), {} as never);
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(String(res.body))).toEqual({ ok: true });
+    expect(JSON.parse(String(res.body))).toEqual({ ok: true, dynamodb: "up" });
     expect(secrets.calls()).toHaveLength(0);
+    // the probe is one read of the control table, through the store port
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.TableName)).toEqual(["t-control"]);
+    ddb.on(GetCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+    const down = await handler(apiEvent("GET /healthz"), {} as never);
+    expect(down.statusCode).toBe(503);
+    expect(JSON.parse(String(down.body))).toEqual({ ok: false, dynamodb: "down" });
   });
 
   it("reads the cursor secret once per container", async () => {
