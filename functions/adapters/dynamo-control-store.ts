@@ -239,6 +239,23 @@ export class DynamoControlStore implements ControlStore {
     }
   }
 
+  async handOverSlot(key: string, fromUuid: string, to: SlotHolder): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          ...this.slotItem(key, to),
+          ConditionExpression: "holder_uuid = :from",
+          ExpressionAttributeValues: { ":from": fromUuid },
+          ReturnValuesOnConditionCheckFailure: undefined,
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
   async getSlot(key: string): Promise<SlotHolder | null> {
     const out = await this.doc.send(
       new GetCommand({

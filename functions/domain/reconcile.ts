@@ -6,6 +6,7 @@ import type { WorkflowInput } from "../ports/workflow-starter.ts";
 import type { RunStatus } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
 import { runUuidFor } from "./execution-identity.ts";
+import { SlotQueue } from "./slot-queue.ts";
 import { WorkflowSteps } from "./workflow-steps.ts";
 
 export type ExecutionEndStatus = "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -40,8 +41,9 @@ export class Reconciler {
     // A run owned by another execution (a duplicate delivery that ended) is not this one's to end.
     if (!run || (run.workflow_execution_arn && run.workflow_execution_arn !== e.arn)) return null;
     if (run.status !== "RUNNING" && run.status !== "QUEUED") {
-      // Finished already; make sure a crash between "finish" and "release" left no slot behind.
-      await this.deps.control.releaseSlot(run.concurrency_key, run.execution_uuid);
+      // Finished already; make sure a crash between "finish" and "release" left no slot behind
+      // (and that a queue waiting for it is not left waiting).
+      await new SlotQueue(this.deps).release(run);
       return null;
     }
     const outcome = OUTCOME[e.status];

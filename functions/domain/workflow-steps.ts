@@ -8,6 +8,7 @@ import { type CoreDeps, expiresAt } from "./deps.ts";
 import { issuesToFields } from "./errors.ts";
 import { runUuidFor } from "./execution-identity.ts";
 import { durationSeconds, newRun, summarizeError } from "./run-lifecycle.ts";
+import { SlotQueue } from "./slot-queue.ts";
 
 /** What the workflow carries about its run between states. */
 export type RunContext = {
@@ -172,11 +173,20 @@ export class WorkflowSteps {
   async takeSlot(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
     const now = this.deps.clock.now();
-    const result = await this.deps.control.acquireSlot(run.concurrency_key, {
-      execution_uuid: run.execution_uuid,
-      job_name: run.job_name,
-      acquired_at: now.toISOString(),
-    });
+    const queue = new SlotQueue(this.deps);
+    // First queued, first served: a free slot is not taken while a run queued earlier still waits
+    // (the slot is handed to it when the holder ends). A slot already handed to this run is its own.
+    const mustWait =
+      run.execution_policy === "queue" &&
+      (await this.deps.control.getSlot(run.concurrency_key))?.execution_uuid !== run.execution_uuid &&
+      (await queue.someoneBefore({ ...run, started_at: run.queued_at }));
+    const result = mustWait
+      ? { acquired: false, holder: await this.deps.control.getSlot(run.concurrency_key) }
+      : await this.deps.control.acquireSlot(run.concurrency_key, {
+          execution_uuid: run.execution_uuid,
+          job_name: run.job_name,
+          acquired_at: now.toISOString(),
+        });
     if (result.acquired || run.execution_policy === "allow") {
       // allow without the slot: runs beside the holder and never releases someone else's slot.
       await this.deps.runs.patchActive(run.execution_uuid, { status: "RUNNING" });
@@ -277,7 +287,7 @@ export class WorkflowSteps {
     counts?: RunCounts,
     progress?: Progress,
   ) {
-    const { runs, control, clock, nextFire, settings, logger } = this.deps;
+    const { runs, clock, nextFire, settings, logger } = this.deps;
     const now = clock.now();
     const existing = await runs.get(run.execution_uuid);
     const finishedAt = now.toISOString();
@@ -293,7 +303,7 @@ export class WorkflowSteps {
           expires_at: expiresAt(now, settings.retentionDays),
         })
       : null;
-    await control.releaseSlot(run.concurrency_key, run.execution_uuid);
+    await new SlotQueue(this.deps).release(run);
     if (updated) {
       await this.deps.onRunFinished?.(updated);
       logger.info("run finished", {

@@ -74,6 +74,11 @@ export interface ControlStore {
   claimStart(claim: StartClaim): Promise<StartClaimResult>;
   /** Frees the slot only if `executionUuid` holds it. */
   releaseSlot(key: string, executionUuid: string): Promise<void>;
+  /**
+   * Passes the slot from `fromUuid` to `to` in one conditional write (only if `fromUuid` still holds
+   * it): the next queued run gets it without racing anyone for a free slot. False if not held.
+   */
+  handOverSlot(key: string, fromUuid: string, to: SlotHolder): Promise<boolean>;
   getSlot(key: string): Promise<SlotHolder | null>;
   listSlots(): Promise<Array<SlotHolder & { key: string }>>;
 
