@@ -18,8 +18,8 @@ const CHECKED_MARKER = "local_scheduler_checked_at";
  */
 const MAX_SLEEP_MS = 1000;
 const MAX_MISSED_PER_SCHEDULE = 50;
-/** After a failed tick the next one comes after 1 s, doubling up to this. */
-const MAX_RETRY_MS = 5000;
+/** After a failed tick the next one comes after 1 s, then every 2 s until one succeeds. */
+const MAX_RETRY_MS = 2000;
 /** A fire found later than this is checked against the missed records before it runs. */
 const ON_TIME_MS = 2 * MAX_SLEEP_MS;
 
