@@ -15,7 +15,7 @@ import {
 } from "../../functions/domain/idempotency.ts";
 import { TriggerService } from "../../functions/domain/trigger-service.ts";
 import type { Run } from "../../functions/schemas/run.ts";
-import { type ChildStack, startChildStack } from "../helpers/child-stack.ts";
+import { type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 
 describe("an Idempotency-Key whose request died (in process, the store as a crash leaves it)", () => {
@@ -136,7 +136,7 @@ describe("kill -9 during keyed triggers, then npm start again", () => {
     await new Promise((r) => setTimeout(r, 150));
     first.proc.kill("SIGKILL");
     await Promise.all(inflight);
-    await new Promise((r) => first.proc.once("exit", r));
+    await waitExit(first.proc);
 
     const second = await startChildStack(dataDir, undefined, env);
     children.push(second);
