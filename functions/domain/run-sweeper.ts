@@ -8,7 +8,7 @@ import type { Run } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
 import { runUuidForFire } from "./execution-identity.ts";
 import type { JobDefinition } from "./job.ts";
-import { fireTimesOf } from "./schedule-times.ts";
+import { fireTimesOrSkip } from "./schedule-times.ts";
 import { WorkflowSteps } from "./workflow-steps.ts";
 
 /** After its budget a RUNNING run gets this long for the normal paths to end it. */
@@ -147,16 +147,14 @@ export class RunSweeper {
           .map((t) => Date.parse(t))
           .filter((t) => !Number.isNaN(t));
         const from = new Date(Math.max(since.getTime(), ...changed));
-        const { times, error } = fireTimesOf(s, from, MAX_FIRES_PER_SCHEDULE);
-        if (error) {
-          // Such an item never fires, so none of its fires is missed; it is reported on the schedule.
-          this.deps.logger.warn("schedule skipped by the missed-fire check: it cannot be evaluated", {
-            schedule_id: s.id,
-            schedule_name: s.name,
-            error,
-          });
-          continue;
-        }
+        // An item that cannot be evaluated never fires, so none of its fires is missed.
+        const times = fireTimesOrSkip(
+          s,
+          from,
+          MAX_FIRES_PER_SCHEDULE,
+          this.deps.logger,
+          "the missed-fire check",
+        );
         const due = times.filter((t) => t <= until);
         for (const t of due) {
           const scheduled = t.toISOString();

@@ -5,6 +5,7 @@
 // in DynamoDB may carry an expression, time zone or date that the API would refuse today. Such an
 // item is reported (`expression_error`) and never fires; it must not break the answers around it.
 import type { Schedule } from "../schemas/schedule.ts";
+import type { JobLogger } from "./job.ts";
 import { nextFireTimes, type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
 import { isValidTimeZone } from "./time.ts";
 
@@ -76,6 +77,27 @@ export function fireTimesOf(
   if (times.some((t) => Number.isNaN(t.getTime())))
     return { times: [], error: "cannot be evaluated: it gives an invalid time" };
   return { times, error: null };
+}
+
+/**
+ * As fireTimesOf, for a reader that only skips such an item: it is reported on the schedule itself
+ * (expression_error), and here logged once per read as left out of `what`.
+ */
+export function fireTimesOrSkip(
+  s: Schedule,
+  from: Date,
+  count: number,
+  logger: Pick<JobLogger, "warn">,
+  what: string,
+): Date[] {
+  const { times, error } = fireTimesOf(s, from, count);
+  if (error)
+    logger.warn(`schedule left out of ${what}: it cannot be evaluated`, {
+      schedule_id: s.id,
+      schedule_name: s.name,
+      error,
+    });
+  return times;
 }
 
 /** Next fire instants of `s`, strictly after `from`; none for an item that cannot be evaluated. */

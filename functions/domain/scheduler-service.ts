@@ -8,7 +8,7 @@ import { AuditTrail } from "./audit.ts";
 import type { CoreDeps } from "./deps.ts";
 import { summarize } from "./run-summary.ts";
 import { sweepDeadline } from "./run-sweeper.ts";
-import { fireTimesOf } from "./schedule-times.ts";
+import { fireTimesOrSkip } from "./schedule-times.ts";
 
 /** The seed's "> 1 h" warning. */
 export const LONG_RUNNING_SECONDS = 3600;
@@ -35,17 +35,7 @@ export class SchedulerService implements NextFireLookup {
     const now = this.deps.clock.now();
     let best: NextFire | null = null;
     for (const s of schedules) {
-      const { times, error } = fireTimesOf(s, now, 1);
-      if (error) {
-        // Reported on the schedule itself (expression_error); here it is only left out.
-        this.deps.logger.warn("schedule skipped: it cannot be evaluated", {
-          schedule_id: s.id,
-          schedule_name: s.name,
-          error,
-        });
-        continue;
-      }
-      const at = times[0];
+      const at = fireTimesOrSkip(s, now, 1, this.deps.logger, "the next fire")[0];
       if (at && (!best || at.toISOString() < best.at)) {
         best = { schedule_id: s.id, schedule_name: s.name, job_name: s.job_name, at: at.toISOString() };
       }
