@@ -54,7 +54,9 @@ let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping (running runs get 5 s to finish)…`);
+  console.log(
+    `\n${signal}: stopping — no new work; running runs get 5 s to finish, queued runs stay queued; DynamoDB Local stops last…`,
+  );
   try {
     await stack.stop({ graceMs: 5000 });
   } finally {

@@ -35,6 +35,10 @@ export class Reconciler {
     status: ExecutionEndStatus;
     cause?: string;
     input?: Partial<WorkflowInput>;
+    /** The true reason when the host knows better than the execution status (the stack stopping). */
+    outcome?: { status: RunStatus; summary: string };
+    /** Leave a QUEUED run queued (the stack stops; the next start resumes it). */
+    keepQueued?: boolean;
   }) {
     const uuid = runUuidFor(e.input, e.name, e.arn);
     const run = await this.deps.runs.get(uuid);
@@ -46,7 +50,8 @@ export class Reconciler {
       await new SlotQueue(this.deps).release(run);
       return null;
     }
-    const outcome = OUTCOME[e.status];
+    if (run.status === "QUEUED" && e.keepQueued) return null;
+    const outcome = e.outcome ?? OUTCOME[e.status];
     const summary = e.cause ? `${outcome.summary}: ${e.cause}` : outcome.summary;
     this.deps.logger.warn("reconciling run of an ended execution", {
       execution_uuid: uuid,

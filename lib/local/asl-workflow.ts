@@ -194,12 +194,22 @@ export class LocalAslWorkflow implements WorkflowStarter {
     return n;
   }
 
-  /** Waits for every execution to end (graceful shutdown), aborting them after `graceMs`. */
-  async drain(graceMs: number): Promise<void> {
+  /** The executions still running, by ARN. */
+  runningArns(): string[] {
+    return [...this.executions.values()].filter((e) => e.status === "RUNNING").map((e) => e.arn);
+  }
+
+  /**
+   * Waits for every execution to end (graceful shutdown), aborting them after `graceMs`;
+   * `beforeAbort` learns which executions the grace ran out on before they are aborted.
+   */
+  async drain(graceMs: number, beforeAbort?: (arns: string[]) => void): Promise<void> {
     const pending = [...this.executions.values()].filter((e) => e.status === "RUNNING");
     if (!pending.length) return;
     const timer = setTimeout(() => {
-      for (const e of pending) e.abort();
+      const left = pending.filter((e) => e.status === "RUNNING");
+      beforeAbort?.(left.map((e) => e.arn));
+      for (const e of left) e.abort();
     }, graceMs);
     await Promise.allSettled(pending.map((e) => e.done));
     clearTimeout(timer);

@@ -218,6 +218,8 @@ export class LocalHttpServer {
   private server: Server | null = null;
   /** Set by listen(), once the port is known. */
   private hostAllowed: (host: string | undefined) => boolean = () => false;
+  /** Set while the stack shuts down: requests that would start a run answer 503 (Retry-After). */
+  private refusing: { retryAfterSeconds: number; message: string } | null = null;
 
   constructor(private readonly opts: LocalHttpOptions) {}
 
@@ -255,6 +257,14 @@ export class LocalHttpServer {
     this.hostAllowed = hostChecker(this.opts.host, addr.port);
     const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
     return `http://${host}:${addr.port}`;
+  }
+
+  /**
+   * Graceful shutdown: from now on a request that would start a run (trigger, rerun) answers
+   * 503 unavailable with Retry-After; everything else (reads, cancel) is still served.
+   */
+  refuseNewRuns(retryAfterSeconds: number, message: string): void {
+    this.refusing = { retryAfterSeconds, message };
   }
 
   async close(): Promise<void> {
@@ -335,6 +345,18 @@ export class LocalHttpServer {
           { field: match.badEncoding, message: "is not valid percent-encoding" },
         ]),
       );
+    }
+    if (
+      this.refusing &&
+      method === "POST" &&
+      (match.route.path === "/v1/trigger" || match.route.path.endsWith("/rerun"))
+    ) {
+      req.resume();
+      const r = errorResult(503, "unavailable", this.refusing.message);
+      return reply({
+        ...r,
+        headers: { ...r.headers, "retry-after": String(this.refusing.retryAfterSeconds) },
+      });
     }
     let body: Buffer;
     if (method === "GET") {

@@ -55,6 +55,10 @@ export const LOCAL_WORKER_ARN = "arn:aws:lambda:local:000000000000:function:jobd
 export const LOCAL_STOP_SUMMARY =
   "the local stack stopped during the run (it was restarted; the run did not finish)";
 
+/** The outcome of a run the grace of a graceful shutdown ran out on. */
+export const localShutdownSummary = (graceMs: number) =>
+  `the local stack stopped during the run (it was shut down; the run did not finish within the ${Math.round(graceMs / 1000)} s grace)`;
+
 export type LocalStackOptions = {
   host?: string;
   port?: number;
@@ -178,6 +182,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
   };
 
+  // Graceful shutdown: executions aborted because the stack stops (not because someone cancelled).
+  const shutdown = { graceMs: 0, aborted: new Set<string>() };
   const workflow = new LocalAslWorkflow({
     definitionFile: RUN_JOB_ASL,
     substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
@@ -189,11 +195,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     onEnd: async (end) => {
       // The interpreter's end stands in for the Step Functions status-change rule.
       if (end.status !== "SUCCEEDED") {
+        const byShutdown = shutdown.aborted.has(end.arn);
         await reconciler.executionEnded({
           name: end.name,
           arn: end.arn,
           status: end.status,
           input: end.input,
+          // The stack stopping is the true reason, not a cancel; a queued run stays queued and
+          // resumes at the next start.
+          ...(byShutdown
+            ? {
+                outcome: { status: "FAILURE" as const, summary: localShutdownSummary(shutdown.graceMs) },
+                keepQueued: true,
+              }
+            : {}),
         });
       }
       const run = await runs.get(runUuidFor(end.input, end.name, end.arn)).catch(() => null);
@@ -296,12 +311,31 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     sweeper,
     reconciledAtStart,
     async stop({ graceMs = 5000 } = {}) {
+      // 1. Stop taking work: no fire, no sweep, and a trigger answers 503 with Retry-After.
+      shutdown.graceMs = graceMs;
       scheduler?.stop();
       if (sweepTimer) clearInterval(sweepTimer);
+      server.refuseNewRuns(
+        Math.max(1, Math.ceil(graceMs / 1000)),
+        "the local stack is shutting down; retry once it is back",
+      );
+      // 2. Queued runs keep their place: their executions end now, the runs stay QUEUED and the
+      // next start resumes them in queue order.
+      const queuedArns = new Set(
+        (await runs.listActive().catch(() => []))
+          .filter((r) => r.status === "QUEUED" && r.workflow_execution_arn)
+          .map((r) => r.workflow_execution_arn as string),
+      );
+      const queuedNow = workflow.runningArns().filter((arn) => queuedArns.has(arn));
+      for (const arn of queuedNow) shutdown.aborted.add(arn);
+      await Promise.allSettled(queuedNow.map((arn) => workflow.stop(arn)));
+      // 3. Running runs get the grace to finish and write their outcome; those it runs out on are
+      // ended FAILURE with the stop as the reason (by this stack, while its store is still up).
+      await workflow.drain(graceMs, (arns) => {
+        for (const arn of arns) shutdown.aborted.add(arn);
+      });
+      // 4. Only then the listener, the store client and, last, DynamoDB Local.
       await server.close();
-      // Let running executions end by themselves; what is still running after the grace is
-      // aborted, and the reconciler ends its run as CANCELLED (a later start would do the same).
-      await workflow.drain(graceMs);
       client.destroy();
       if (dynamo) await dynamo.stop();
     },

@@ -11,6 +11,7 @@ export async function startChildStack(
   dataDir: string,
   port?: number,
   env: Record<string, string> = {},
+  opts: { detached?: boolean } = {},
 ): Promise<ChildStack> {
   const p = port ?? (await freePort());
   const started = Date.now();
@@ -25,6 +26,9 @@ export async function startChildStack(
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
+    // detached: a process group of its own, as a terminal gives `npm start` (a test sends the
+    // terminal's Ctrl-C with process.kill(-pid, "SIGINT")).
+    detached: opts.detached ?? false,
   });
   let out = "";
   proc.stdout?.on("data", (d) => {
