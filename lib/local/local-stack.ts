@@ -98,6 +98,8 @@ export type LocalStack = {
   tables: TableNames;
   doc: DynamoDBDocumentClient;
   workflow: LocalAslWorkflow;
+  /** The supervised DynamoDB Local this stack started (null with `dynamoEndpoint`). */
+  dynamodb: DynamoDbLocal | null;
   tokens: LocalTokens;
   scheduler: LocalScheduler;
   /** The periodic sweep (overdue runs, missed fires); tests call sweep() themselves. */
@@ -137,6 +139,22 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const tables = tableNames(opts.tablePrefix ?? "jobdeck");
   await ensureTables(client, tables);
+  // A JVM restarted in memory comes back empty: the "up" after a restart re-creates the tables
+  // (on disk the restarted JVM finds its data where it was).
+  let restarted = false;
+  dynamo?.onStatus((status) => {
+    if (status !== "up") {
+      restarted = true;
+      return;
+    }
+    if (!restarted || !opts.inMemory) return;
+    restarted = false;
+    ensureTables(client, tables).catch((e) =>
+      logger.warn("re-creating the tables after a DynamoDB Local restart failed", {
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
+  });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   const registry = new JobRegistry(opts.jobs ?? JOBS);
@@ -306,6 +324,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     tables,
     doc,
     workflow,
+    dynamodb: dynamo,
     tokens,
     scheduler,
     sweeper,
