@@ -50,11 +50,24 @@ const UNAVAILABLE_CODES = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "ERR_SOCKET_CONNECTION_TIMEOUT",
+  // the disk under the store is full
+  "ENOSPC",
+  "EDQUOT",
+  "SQLITE_FULL",
+  "SQLITE_IOERR",
 ]);
+/**
+ * What a store that failed on its side says when it has no HTTP status to show: DynamoDB Local
+ * with a full disk answers "InternalFailure: unknown error" (sometimes namespaced, as
+ * `com.amazonaws.dynamodb.v20120810#InternalFailure`), or passes SQLite's "database or disk is full".
+ */
+const STORE_FAILURE_NAME = /(^|[#.])(InternalFailure|InternalServerError|ServiceUnavailable)(Exception)?$/;
+const STORE_FAILURE_MESSAGE =
+  /socket hang up|ECONNREFUSED|ECONNRESET|^unknown error$|database or disk is full|disk full|no space left on device|ENOSPC|SQLITE_FULL|SQLITE_IOERR/i;
 
 /**
  * True when `e` says the store could not be reached or could not serve the call right now
- * (connection refused or lost, a timeout, a 5xx, throttling) — an outage the caller may retry,
+ * (connection refused or lost, a timeout, a 5xx, throttling, a full disk) — an outage the caller may retry,
  * not a defect nor a refusal of this request. Recognised by shape (name, code, HTTP status), so
  * it holds for any copy of the SDK and for errors wrapped as `cause`.
  */
@@ -68,10 +81,12 @@ export function isStoreUnavailable(e: unknown): boolean {
       $fault?: unknown;
       cause?: unknown;
     };
-    if (typeof x.name === "string" && UNAVAILABLE_NAMES.has(x.name)) return true;
-    if (typeof x.code === "string" && UNAVAILABLE_CODES.has(x.code)) return true;
-    if (typeof x.message === "string" && /socket hang up|ECONNREFUSED|ECONNRESET/i.test(x.message))
+    if (typeof x.name === "string" && (UNAVAILABLE_NAMES.has(x.name) || STORE_FAILURE_NAME.test(x.name)))
       return true;
+    if (typeof x.code === "string" && UNAVAILABLE_CODES.has(x.code)) return true;
+    if (typeof x.message === "string" && STORE_FAILURE_MESSAGE.test(x.message.trim())) return true;
+    // the SDK marks a failure on the service's side as a server fault
+    if (x.$fault === "server") return true;
     const status = x.$metadata?.httpStatusCode;
     if (typeof status === "number" && status >= 500) return true;
     err = x.cause;

@@ -16,6 +16,8 @@ export type Settings = {
   retentionDays: number;
   /** Manual starts (trigger, rerun) per user per minute; 0 = no limit. */
   triggersPerMinute?: number;
+  /** How long a run's final write (finish + slot release) is retried while the store is down (default 120). */
+  storeRetrySeconds?: number;
 };
 
 /** Everything the domain services need; hosts (Lambda, local stack) build it from their adapters. */

@@ -94,6 +94,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
   let inFlight: Promise<void> | null = null;
   let dirty = false;
   let closed = false;
+  let failedWrites = 0;
 
   const writeNow = async () => {
     dirty = false;
@@ -102,8 +103,11 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
       const stillRunning = await deps.sink.write(snapshot());
       if (!stillRunning) cancel("run is no longer RUNNING (cancelled or ended)");
     } catch (e) {
-      // Progress is best effort: a failed write must not fail the job.
-      deps.logger.warn("progress write failed", { error: String(e) });
+      // Progress is best effort: a failed write (store down, disk full) must not fail the job;
+      // it is logged, counted, and the next progress (or the final flush) tries again.
+      failedWrites++;
+      dirty = true;
+      deps.logger.warn("progress write failed", { error: String(e), failed_writes: failedWrites });
     }
   };
   const schedule = () => {

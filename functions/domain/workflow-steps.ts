@@ -1,5 +1,6 @@
 // The logic behind each Task state of statemachines/run-job.asl.json. Every step takes the
 // execution's state and returns the next state, and is safe to repeat (Step Functions retries).
+import { isStoreUnavailable } from "../adapters/dynamo-errors.ts";
 import type { WorkflowInput } from "../ports/workflow-starter.ts";
 import type { Progress, RunCounts, RunStatus } from "../schemas/run.ts";
 import type { ExecutionPolicy } from "../schemas/schedule.ts";
@@ -34,12 +35,39 @@ export type WorkflowState = {
   input: WorkflowInput;
   run?: RunContext;
   slot?: { outcome: "acquired" | "skipped" | "wait"; wait_seconds?: number; holder?: string | null };
-  result?: { counts: RunCounts; progress: Progress };
+  /** The worker's outcome; `ended_at` is when the job itself ended (its run's real end). */
+  result?: { counts: RunCounts; progress: Progress; ended_at?: string };
+  /** When the failed attempt ended (stamped by attempt_failed before it reads the store). */
+  ended_at?: string;
   retry?: { again: boolean; wait_seconds: number };
   error?: StepError;
 };
 
 export type ExecutionRef = { name: string; arn: string };
+
+/** How long the final write of a run is retried while the store is down, unless settings say otherwise. */
+export const STORE_RETRY_SECONDS = 120;
+
+/** A step error that is the store failing (down, slow, 5xx, disk full), not the job's own error. */
+export function isStoreFailure(err: StepError | undefined): boolean {
+  if (!err) return false;
+  let cause = err.Cause;
+  if (typeof cause === "string") {
+    try {
+      cause = JSON.parse(cause);
+    } catch {
+      // plain text cause
+    }
+  }
+  if (cause && typeof cause === "object") {
+    const c = cause as { errorType?: unknown; errorMessage?: unknown };
+    if (isStoreUnavailable({ name: c.errorType, message: c.errorMessage }) || isStoreUnavailable(cause))
+      return true;
+  }
+  return isStoreUnavailable({ name: err.Error, message: typeof cause === "string" ? cause : undefined });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Turns a `{Error, Cause}` from Step Functions (or the local interpreter) into one readable line. */
 export function describeStepError(err: StepError | undefined): string {
@@ -224,14 +252,27 @@ export class WorkflowSteps {
   /** After a failed attempt: count it and decide whether the job's retry policy allows another. */
   async attemptFailed(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
+    // The attempt ended now, whatever the store does next: the run's real end if it is not retried.
+    state = { ...state, ended_at: state.ended_at ?? this.deps.clock.now().toISOString() };
     const job = this.deps.registry.get(run.job_name);
     const timedOut = state.error?.Error === "States.Timeout";
     const cancelled = state.error?.Error === "JobCancelled";
-    const current = await this.deps.runs.get(run.execution_uuid);
-    const stillRunning = current?.status === "RUNNING";
-    if (timedOut || cancelled || !stillRunning || run.attempt >= run.max_attempts) {
+    if (timedOut || cancelled || run.attempt >= run.max_attempts) {
       return { ...state, retry: { again: false, wait_seconds: 0 } };
     }
+    let stillRunning: boolean;
+    try {
+      stillRunning = (await this.deps.runs.get(run.execution_uuid))?.status === "RUNNING";
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      // The store is down: no retry (it could not be recorded), and the job's own error stays the reason.
+      this.deps.logger.warn("store unavailable after a failed attempt; not retrying", {
+        execution_uuid: run.execution_uuid,
+        error: String(e),
+      });
+      return { ...state, retry: { again: false, wait_seconds: 0 } };
+    }
+    if (!stillRunning) return { ...state, retry: { again: false, wait_seconds: 0 } };
     const wait = Math.round(job.retry.backoff_seconds * job.retry.backoff_rate ** (run.attempt - 1));
     const next = run.attempt + 1;
     this.deps.logger.warn("attempt failed, retrying", {
@@ -242,26 +283,40 @@ export class WorkflowSteps {
       error: describeStepError(state.error),
     });
     await this.deps.runs.patchActive(run.execution_uuid, { attempt: next });
-    const { error: _dropped, ...rest } = state;
+    const { error: _dropped, ended_at: _retried, ...rest } = state;
     return { ...rest, run: { ...run, attempt: next }, retry: { again: true, wait_seconds: wait } };
   }
 
   async finishRun(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
-    await this.finish(run, ["RUNNING"], "SUCCESS", null, state.result?.counts, state.result?.progress);
+    await this.finish(run, ["RUNNING"], "SUCCESS", null, state.result?.counts, state.result?.progress, {
+      endedAt: state.result?.ended_at,
+      retry: true,
+    });
     return state;
   }
 
   async failRun(state: WorkflowState): Promise<WorkflowState> {
     const input = state.input;
     const run = state.run;
-    const summary = describeStepError(state.error);
+    const summary = failureSummary(state);
     const status: RunStatus = state.error?.Error === "States.Timeout" ? "TIMED_OUT" : "FAILURE";
+    // The run ended when its worker did (or its last attempt failed), not when this write lands.
+    const endedAt = state.result?.ended_at ?? state.ended_at;
     if (run) {
-      await this.finish(run, ["RUNNING", "QUEUED"], status, summary);
+      await this.finish(
+        run,
+        ["RUNNING", "QUEUED"],
+        status,
+        summary,
+        state.result?.counts,
+        state.result?.progress,
+        { endedAt, retry: true },
+      );
     } else if (input.execution_uuid) {
       // Failed before the run context existed (e.g. the store was down in StartRun).
-      const existing = await this.deps.runs.get(input.execution_uuid);
+      const uuid = input.execution_uuid;
+      const existing = await this.untilStored("read the run to end it", uuid, () => this.deps.runs.get(uuid));
       if (existing) {
         await this.finish(
           {
@@ -272,13 +327,48 @@ export class WorkflowSteps {
           ["RUNNING", "QUEUED"],
           status,
           summary,
+          undefined,
+          undefined,
+          { endedAt, retry: true },
         );
       }
     }
     return state;
   }
 
-  /** Moves the run to a finished status (only from `from`), then frees its slot. */
+  /**
+   * Retries `write` with backoff while the store is unavailable (down, slow, 5xx, disk full), for at
+   * most settings.storeRetrySeconds: the end of a run lands as soon as the store answers again.
+   */
+  private async untilStored<T>(what: string, executionUuid: string, write: () => Promise<T>): Promise<T> {
+    const budgetMs = (this.deps.settings.storeRetrySeconds ?? STORE_RETRY_SECONDS) * 1000;
+    const deadline = Date.now() + budgetMs;
+    let wait = 250;
+    for (let failures = 0; failures < 10_000; failures++) {
+      try {
+        return await write();
+      } catch (e) {
+        if (!isStoreUnavailable(e) || Date.now() + wait > deadline) throw e;
+        this.deps.logger.warn("store unavailable; retrying", {
+          execution_uuid: executionUuid,
+          what,
+          failures: failures + 1,
+          wait_ms: wait,
+          error: String(e),
+        });
+        await sleep(wait);
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
+    return write();
+  }
+
+  /**
+   * Moves the run to a finished status (only from `from`), then frees its slot. `endedAt` is when
+   * the run really ended (its worker's end). With `retry` (the workflow's own end of a run), the
+   * write is retried while the store is down, so the run is not left RUNNING; API requests and the
+   * sweeper do not wait (they answer 503 / try again at the next sweep).
+   */
   async finish(
     run: Pick<RunContext, "execution_uuid" | "job_name" | "concurrency_key">,
     from: RunStatus[],
@@ -286,24 +376,32 @@ export class WorkflowSteps {
     errorSummary: string | null,
     counts?: RunCounts,
     progress?: Progress,
+    opts: { endedAt?: string; retry?: boolean } = {},
   ) {
     const { runs, clock, nextFire, settings, logger } = this.deps;
-    const now = clock.now();
-    const existing = await runs.get(run.execution_uuid);
-    const finishedAt = now.toISOString();
-    const updated = existing
-      ? await runs.finish(run.execution_uuid, from, {
-          status,
-          finished_at: finishedAt,
-          duration_seconds: durationSeconds(existing.started_at, finishedAt),
-          error_summary: errorSummary === null ? null : summarizeError(errorSummary),
-          next_scheduled_for: await nextFire.nextFor(run.job_name),
-          counts,
-          progress,
-          expires_at: expiresAt(now, settings.retentionDays),
-        })
-      : null;
-    await new SlotQueue(this.deps).release(run);
+    const endedAt = opts.endedAt && !Number.isNaN(Date.parse(opts.endedAt)) ? new Date(opts.endedAt) : null;
+    const end = endedAt ?? clock.now();
+    const finishedAt = end.toISOString();
+    const write = async () => {
+      const existing = await runs.get(run.execution_uuid);
+      const done = existing
+        ? await runs.finish(run.execution_uuid, from, {
+            status,
+            finished_at: finishedAt,
+            duration_seconds: durationSeconds(existing.started_at, finishedAt),
+            error_summary: errorSummary === null ? null : summarizeError(errorSummary),
+            next_scheduled_for: await nextFire.nextFor(run.job_name),
+            counts,
+            progress,
+            expires_at: expiresAt(end, settings.retentionDays),
+          })
+        : null;
+      await new SlotQueue(this.deps).release(run);
+      return done;
+    };
+    const updated = opts.retry
+      ? await this.untilStored("record the run's end", run.execution_uuid, write)
+      : await write();
     if (updated) {
       await this.deps.onRunFinished?.(updated);
       logger.info("run finished", {
@@ -317,6 +415,18 @@ export class WorkflowSteps {
     }
     return updated;
   }
+}
+
+/** The error_summary of a failed run: the job's own error, or the store failing, said as such. */
+function failureSummary(state: WorkflowState): string {
+  const text = describeStepError(state.error);
+  if (!isStoreFailure(state.error) || state.error?.Error === "States.Timeout") return text;
+  const when = state.result
+    ? "recording its end"
+    : state.slot?.outcome === "acquired"
+      ? "recording its progress"
+      : "starting";
+  return `the store failed while the run was ${when}: ${text}`;
 }
 
 function idleContext(jobName: string, executionUuid: string): RunContext {

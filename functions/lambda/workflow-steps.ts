@@ -11,6 +11,9 @@ import { snsAlerts } from "./sns-alerts.ts";
 
 const ready = once(async () => {
   const app = await awsApp({ scheduling: true, alerts: snsAlerts });
+  // The end of a run is retried while DynamoDB is down, within this Lambda's 60-s timeout
+  // (Step Functions' own retries of FailRun take over after that).
+  app.deps.settings.storeRetrySeconds = 45;
   return { app, run: createStepsHandler(app.deps) };
 });
 

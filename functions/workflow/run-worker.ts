@@ -1,9 +1,11 @@
 // Thin handler of the RunWorker Task: runs one attempt of the job and returns its counts.
+import { isStoreUnavailable } from "../adapters/dynamo-errors.ts";
 import type { CoreDeps } from "../domain/deps.ts";
 import type { JobServices } from "../domain/job.ts";
 import { executeJob } from "../domain/job-runner.ts";
 import { bindLogger } from "../domain/logging.ts";
 import type { WorkflowState } from "../domain/workflow-steps.ts";
+import type { Progress } from "../schemas/run.ts";
 
 /** The worker is called with the whole workflow state (direct Lambda ARN resource, no Parameters). */
 export type WorkerPayload = WorkflowState;
@@ -19,7 +21,16 @@ export function createRunWorker(deps: CoreDeps & { services: JobServices; minWri
       job_name: run.job_name,
       attempt: run.attempt,
     });
-    const previous = run.attempt > 1 ? ((await deps.runs.get(run.execution_uuid))?.progress ?? null) : null;
+    let previous: Progress | null = null;
+    if (run.attempt > 1) {
+      try {
+        previous = (await deps.runs.get(run.execution_uuid))?.progress ?? null;
+      } catch (e) {
+        // The earlier attempt's stages are a nicety: a store that is down does not stop the attempt.
+        if (!isStoreUnavailable(e)) throw e;
+        logger.warn("could not read the earlier attempt's progress", { error: String(e) });
+      }
+    }
     logger.info("worker started");
     const result = await executeJob(
       {
@@ -39,7 +50,9 @@ export function createRunWorker(deps: CoreDeps & { services: JobServices; minWri
         minWriteIntervalMs: deps.minWriteIntervalMs,
       },
     );
+    // The run's real end: the final record may land later if the store is slow or down.
+    const ended_at = deps.clock.now().toISOString();
     logger.info("worker finished", { ...result.counts });
-    return { ...state, result };
+    return { ...state, result: { ...result, ended_at } };
   };
 }
