@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { isStoreUnavailable } from "../../functions/adapters/dynamo-errors.ts";
 import { executeJob, type ProgressSnapshot } from "../../functions/domain/job-runner.ts";
-import { isStoreFailure } from "../../functions/domain/workflow-steps.ts";
+import { isStoreFailure, type WorkflowState, WorkflowSteps } from "../../functions/domain/workflow-steps.ts";
 import { defineJob } from "../../functions/jobs/define-job.ts";
 
 const shaped = (name: string, message: string, extra: Record<string, unknown> = {}) =>
@@ -84,5 +84,47 @@ describe("progress writes are best effort", () => {
     expect(result.counts.input_count).toBe(2);
     expect(failures).toBe(1);
     expect(warnings).toContain("progress write failed");
+  });
+});
+
+describe("a job's own error stays its reason", () => {
+  it("a job that fails while the store is down keeps its own error (no retry is attempted), and its end is stamped", async () => {
+    const storeDown = shaped("TimeoutError", "connect ECONNRESET 127.0.0.1:8000");
+    const deps = {
+      registry: { get: () => ({ retry: { attempts: 3, backoff_seconds: 1, backoff_rate: 2 } }) },
+      runs: {
+        get: async () => {
+          throw storeDown;
+        },
+      },
+      clock: { now: () => new Date("2025-07-10T00:00:05.000Z") },
+      logger: { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} },
+    } as unknown as ConstructorParameters<typeof WorkflowSteps>[0];
+    const error = {
+      Error: "Error",
+      Cause: JSON.stringify({ errorType: "Error", errorMessage: "the job's own failure" }),
+    };
+    const state = {
+      input: { job_name: "t.fails" },
+      run: {
+        execution_uuid: "u",
+        job_name: "t.fails",
+        concurrency_key: "t.fails",
+        params: {},
+        attempt: 1,
+        max_attempts: 3,
+        timeout_seconds: 10,
+        proceed: true,
+        execution_policy: "skip" as const,
+        queue_timeout_seconds: 0,
+        queued_at: "2025-07-10T00:00:00.000Z",
+      },
+      error,
+    } as WorkflowState;
+    const next = await new WorkflowSteps(deps).attemptFailed(state);
+    expect(next.retry).toEqual({ again: false, wait_seconds: 0 });
+    expect(next.error).toEqual(error);
+    expect(next.ended_at).toBe("2025-07-10T00:00:05.000Z");
+    expect(isStoreFailure(next.error)).toBe(false);
   });
 });
