@@ -9,7 +9,6 @@ import type {
 } from "aws-lambda";
 import { en } from "zod/locales";
 import * as z from "zod/mini";
-import { isStoreUnavailable } from "../adapters/dynamo-errors.ts";
 import {
   DomainError,
   issuesToFields,
@@ -18,6 +17,7 @@ import {
   ValidationError,
 } from "../domain/errors.ts";
 import type { JobLogger } from "../domain/job.ts";
+import { isStoreUnavailable } from "../domain/store-failures.ts";
 import { toDisplayTime } from "../domain/time.ts";
 import type { Answer } from "./contract.ts";
 import { ROUTES, type Role, type RouteKey, routeKey } from "./routes.ts";

@@ -1,6 +1,6 @@
 // The logic behind each Task state of statemachines/run-job.asl.json. Every step takes the
 // execution's state and returns the next state, and is safe to repeat (Step Functions retries).
-import { isStoreUnavailable } from "../adapters/dynamo-errors.ts";
+
 import type { WorkflowInput } from "../ports/workflow-starter.ts";
 import type { Progress, RunCounts, RunStatus } from "../schemas/run.ts";
 import type { ExecutionPolicy } from "../schemas/schedule.ts";
@@ -10,6 +10,7 @@ import { issuesToFields } from "./errors.ts";
 import { runUuidFor } from "./execution-identity.ts";
 import { durationSeconds, newRun, summarizeError } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
+import { isStoreUnavailable } from "./store-failures.ts";
 
 /** What the workflow carries about its run between states. */
 export type RunContext = {

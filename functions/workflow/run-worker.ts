@@ -1,9 +1,10 @@
 // Thin handler of the RunWorker Task: runs one attempt of the job and returns its counts.
-import { isStoreUnavailable } from "../adapters/dynamo-errors.ts";
+
 import type { CoreDeps } from "../domain/deps.ts";
 import type { JobServices } from "../domain/job.ts";
 import { executeJob } from "../domain/job-runner.ts";
 import { bindLogger } from "../domain/logging.ts";
+import { isStoreUnavailable } from "../domain/store-failures.ts";
 import type { WorkflowState } from "../domain/workflow-steps.ts";
 import type { Progress } from "../schemas/run.ts";
 

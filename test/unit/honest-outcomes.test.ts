@@ -3,8 +3,8 @@
 // that fails does not fail the job and is tried again.
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { isStoreUnavailable } from "../../functions/adapters/dynamo-errors.ts";
 import { executeJob, type ProgressSnapshot } from "../../functions/domain/job-runner.ts";
+import { isStoreUnavailable } from "../../functions/domain/store-failures.ts";
 import { isStoreFailure, type WorkflowState, WorkflowSteps } from "../../functions/domain/workflow-steps.ts";
 import { defineJob } from "../../functions/jobs/define-job.ts";
 
