@@ -50,6 +50,12 @@ if (stack.reconciledAtStart) {
   );
 }
 
+if (stack.resumedAtStart) {
+  console.log(
+    `  resumed     ${stack.resumedAtStart} queued run(s) of the previous stop, in their queue order`,
+  );
+}
+
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;

@@ -3,7 +3,7 @@
 // locally) and when the local stack starts after a crash.
 
 import type { WorkflowInput } from "../ports/workflow-starter.ts";
-import type { RunStatus } from "../schemas/run.ts";
+import type { Run, RunStatus } from "../schemas/run.ts";
 import type { CoreDeps } from "./deps.ts";
 import { runUuidFor } from "./execution-identity.ts";
 import { SlotQueue } from "./slot-queue.ts";
@@ -62,14 +62,17 @@ export class Reconciler {
   }
 
   /**
-   * After the local stack restarts, nothing is running: every active run is ended as FAILURE and
-   * every slot is freed.
+   * After the local stack restarts, nothing is running: every RUNNING run is ended (FAILURE,
+   * `reason`) and every slot it held is freed (handed to the head of its queue). With
+   * `keepQueued`, queued runs keep their place (their executions are started again by the host,
+   * see queuedToResume); otherwise they end as well.
    */
-  async afterRestart(reason: string): Promise<number> {
+  async afterRestart(reason: string, opts: { keepQueued?: boolean } = {}): Promise<number> {
     // Requests that held an Idempotency-Key died with the process: a retry may look for their work now.
     await this.deps.control.expireIdempotencyLeases();
     const active = await this.deps.runs.listActive();
-    for (const run of active) {
+    const ended = active.filter((r) => !(opts.keepQueued && resumable(r)));
+    for (const run of ended) {
       await this.steps.finish(run, ["RUNNING", "QUEUED"], "FAILURE", reason);
     }
     for (const slot of await this.deps.control.listSlots()) {
@@ -78,6 +81,37 @@ export class Reconciler {
         await this.deps.control.releaseSlot(slot.key, slot.execution_uuid);
       }
     }
-    return active.length;
+    return ended.length;
+  }
+
+  /**
+   * The queued runs to resume after a restart, first queued first: each with the execution to
+   * start again (same name, so the same ARN owns the run) and its input (the run's own
+   * execution_uuid, so the queued time and place are kept).
+   */
+  async queuedToResume(): Promise<{ run: Run; name: string; input: WorkflowInput }[]> {
+    const queued = (await this.deps.runs.listActive()).filter(resumable);
+    queued.sort((a, b) =>
+      a.started_at === b.started_at
+        ? a.execution_uuid.localeCompare(b.execution_uuid)
+        : a.started_at.localeCompare(b.started_at),
+    );
+    return queued.map((run) => ({
+      run,
+      name: (run.workflow_execution_arn as string).split(":").pop() as string,
+      input: {
+        job_name: run.job_name,
+        execution_uuid: run.execution_uuid,
+        params: run.params,
+        trigger_source: run.trigger_source,
+        triggered_by: run.triggered_by,
+        schedule_id: run.schedule_id,
+        schedule_name: run.schedule_name,
+      },
+    }));
   }
 }
+
+/** A queued schedule fire whose execution is known: it can be started again where it waited. */
+const resumable = (r: Run) =>
+  r.status === "QUEUED" && Boolean(r.workflow_execution_arn) && Boolean(r.schedule_id);

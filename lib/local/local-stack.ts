@@ -105,6 +105,8 @@ export type LocalStack = {
   /** The periodic sweep (overdue runs, missed fires); tests call sweep() themselves. */
   sweeper: RunSweeper;
   reconciledAtStart: number;
+  /** Queued runs of the previous process resumed at this start. */
+  resumedAtStart: number;
   stop(opts?: { graceMs?: number }): Promise<void>;
 };
 
@@ -202,6 +204,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   // Graceful shutdown: executions aborted because the stack stops (not because someone cancelled).
   const shutdown = { graceMs: 0, aborted: new Set<string>() };
+  // Queued runs resumed at this start (their executions started again where they waited).
+  const resumed = new Set<string>();
   const workflow = new LocalAslWorkflow({
     definitionFile: RUN_JOB_ASL,
     substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
@@ -212,6 +216,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     },
     onEnd: async (end) => {
       // The interpreter's end stands in for the Step Functions status-change rule.
+      if (end.status === "SUCCEEDED" && resumed.has(end.arn)) {
+        // A resumed queued run whose schedule no longer lets it run (deleted, disabled, paused
+        // while the stack was stopped) ends without running: it must not stay QUEUED.
+        await reconciler.executionEnded({
+          name: end.name,
+          arn: end.arn,
+          status: end.status,
+          input: end.input,
+          outcome: {
+            status: "SKIPPED",
+            summary:
+              "queued before the local stack stopped; its schedule no longer runs it (deleted, disabled or paused)",
+          },
+        });
+      }
       if (end.status !== "SUCCEEDED") {
         const byShutdown = shutdown.aborted.has(end.arn);
         await reconciler.executionEnded({
@@ -257,7 +276,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const alerts = logAlertPublisher(logger);
   deps.onRunFinished = (run) => alertOnFailure(alerts, siteUrl, logger)(run);
 
-  const reconciledAtStart = await reconciler.afterRestart(LOCAL_STOP_SUMMARY);
+  // Running runs died with the previous process: they end FAILURE. Queued runs keep their place.
+  const reconciledAtStart = await reconciler.afterRestart(LOCAL_STOP_SUMMARY, { keepQueued: true });
+  const toResume = await reconciler.queuedToResume();
 
   const scheduleService = new ScheduleService(deps);
   if (opts.defaultSchedules ?? true) await scheduleService.ensureDefaults(registry.list());
@@ -266,6 +287,20 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     (jobName, name, input) => deps.workflow.start(jobName, name, input),
     print,
   );
+  // Queued runs resume where they waited, first queued first (before any new fire can queue):
+  // the same execution name owns the run again, its execution_uuid and queued time are kept.
+  for (const q of toResume) {
+    try {
+      const started = await workflow.start(q.run.job_name, q.name, q.input);
+      resumed.add(started.executionArn);
+      print(`[run] RESUMED   ${q.run.job_name} ${q.run.execution_uuid} (queued since ${q.run.started_at})`);
+    } catch (e) {
+      logger.warn("resuming a queued run failed", {
+        execution_uuid: q.run.execution_uuid,
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
   if (opts.scheduler ?? process.env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
 
   // AWS sweeps every minute from an EventBridge rule; locally a timer does the same.
@@ -329,6 +364,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     scheduler,
     sweeper,
     reconciledAtStart,
+    resumedAtStart: resumed.size,
     async stop({ graceMs = 5000 } = {}) {
       // 1. Stop taking work: no fire, no sweep, and a trigger answers 503 with Retry-After.
       shutdown.graceMs = graceMs;
