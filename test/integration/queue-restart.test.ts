@@ -50,7 +50,8 @@ async function api(stack: LocalStack) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: r.status, body: await r.json() };
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
   };
 }
 
@@ -125,4 +126,56 @@ describe("queue policy across a restart", () => {
       202,
     );
   }, 90_000);
+
+  it("a queued run whose schedule was deleted before the restart ends SKIPPED, not left QUEUED", async () => {
+    for (const st of stacks.splice(0)) await st.stop({ graceMs: 0 }).catch(() => {});
+    const first = await start();
+    const call = await api(first);
+    const s = await call("POST", "/v1/schedules", {
+      name: "gone-restart",
+      job_name: "test.slow",
+      schedule_expression: "rate(1 minute)",
+      params: { ms: 10 },
+      execution_policy: "queue",
+      queue_timeout_seconds: 600,
+    });
+    expect(s.status).toBe(201);
+    const blocker = await call("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 1500 } });
+    expect(blocker.status).toBe(202);
+    const input: ScheduleFireInput = {
+      job_name: "test.slow",
+      schedule_id: s.body.id,
+      schedule_name: "gone-restart",
+      params: { ms: 10 },
+      trigger_source: "schedule",
+      scheduled_time: "2030-02-01T00:00:00.000Z",
+      execution_policy: "queue",
+      queue_timeout_seconds: 600,
+    };
+    await first.workflow.start("test.slow", `gone-restart-${Date.now()}`, input);
+    const fire = async (c: typeof call) =>
+      ((await c("GET", "/v1/runs?job_name=test.slow&trigger_source=schedule")).body.results as Run[]).find(
+        (r) => r.schedule_name === "gone-restart",
+      );
+    let queued = await fire(call);
+    for (let i = 0; i < 100 && queued?.status !== "QUEUED"; i++) {
+      await sleep(100);
+      queued = await fire(call);
+    }
+    expect(queued?.status).toBe("QUEUED");
+    expect((await call("DELETE", `/v1/schedules/${s.body.id}`)).status).toBeLessThan(300);
+    await first.stop({ graceMs: 5000 });
+
+    const second = await start();
+    expect(second.resumedAtStart).toBe(1);
+    const call2 = await api(second);
+    const get = async () => (await call2("GET", `/v1/runs/${queued?.execution_uuid}`)).body as Run;
+    let ended = await get();
+    for (let i = 0; i < 100 && ended.status === "QUEUED"; i++) {
+      await sleep(100);
+      ended = await get();
+    }
+    expect(ended.status).toBe("SKIPPED");
+    expect(ended.error_summary).toMatch(/schedule no longer runs it/);
+  }, 60_000);
 });
