@@ -73,7 +73,11 @@ export class Reconciler {
     const active = await this.deps.runs.listActive();
     const ended = active.filter((r) => !(opts.keepQueued && resumable(r)));
     for (const run of ended) {
-      await this.steps.finish(run, ["RUNNING", "QUEUED"], "FAILURE", reason);
+      // It ended when the process died, not now: its last sign of life is its end, so the
+      // duration does not count the time the stack was down.
+      await this.steps.finish(run, ["RUNNING", "QUEUED"], "FAILURE", reason, undefined, undefined, {
+        endedAt: lastSignOfLife(run),
+      });
     }
     for (const slot of await this.deps.control.listSlots()) {
       const holder = await this.deps.runs.get(slot.execution_uuid);
@@ -115,3 +119,11 @@ export class Reconciler {
 /** A queued schedule fire whose execution is known: it can be started again where it waited. */
 const resumable = (r: Run) =>
   r.status === "QUEUED" && Boolean(r.workflow_execution_arn) && Boolean(r.schedule_id);
+
+/** The latest time a run was seen alive: its last progress or record write (never before its start). */
+export function lastSignOfLife(run: Run): string {
+  const times = [run.started_at, run.updated_at, run.progress?.updated_at]
+    .filter((t): t is string => typeof t === "string" && !Number.isNaN(Date.parse(t)))
+    .map((t) => Date.parse(t));
+  return new Date(Math.max(...times)).toISOString();
+}
