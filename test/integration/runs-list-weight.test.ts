@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listItem, listProgress } from "../../functions/domain/run-summary.ts";
 import { RunListItemSchema } from "../../functions/schemas/answers.ts";
-import { type Run } from "../../functions/schemas/run.ts";
+import type { Run } from "../../functions/schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
 
 let h: Harness;
