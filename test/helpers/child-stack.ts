@@ -63,3 +63,14 @@ export async function waitExit(proc: ChildProcess, timeoutMs = 10_000): Promise<
     });
   });
 }
+
+/** Headers of an admin on a child stack: a token from its own POST /local/token. */
+export async function adminHeaders(url: string, sub = "ops"): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/local/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sub, groups: ["admin"] }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  return { authorization: `Bearer ${token}`, "content-type": "application/json" };
+}

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Run } from "../../functions/schemas/run.ts";
 import { type LocalStack, startLocalStack } from "../../lib/local/local-stack.ts";
-import { type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
 import { ALL_TEST_REGISTRY } from "../helpers/test-jobs.ts";
 
 const dirs: string[] = [];
@@ -48,17 +48,6 @@ function expectDownThenUp(seen: Health[], killedAt: number) {
   const back = seen.find((h) => h.status === 200 && h.at > (down?.at ?? 0));
   expect(back?.body).toEqual({ ok: true, dynamodb: "up" });
   expect((back?.at ?? Number.POSITIVE_INFINITY) - killedAt).toBeLessThan(10_000);
-}
-
-async function adminHeaders(url: string) {
-  const tok = await (
-    await fetch(`${url}/local/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ sub: "ops", groups: ["admin"] }),
-    })
-  ).json();
-  return { authorization: `Bearer ${tok.token}`, "content-type": "application/json" };
 }
 
 /** A run triggered after the restart ends SUCCESS: the store works again, tables included. */

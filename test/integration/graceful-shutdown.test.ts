@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Run } from "../../functions/schemas/run.ts";
-import { type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
 
 const dirs: string[] = [];
 const children: ChildStack[] = [];
@@ -37,14 +37,7 @@ async function start(dir: string): Promise<ChildStack> {
 }
 
 async function client(url: string) {
-  const tok = await (
-    await fetch(`${url}/local/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ sub: "ops", groups: ["admin"] }),
-    })
-  ).json();
-  const headers = { authorization: `Bearer ${tok.token}`, "content-type": "application/json" };
+  const headers = await adminHeaders(url);
   return {
     trigger: async (job_name: string, options?: object) =>
       await fetch(`${url}/v1/trigger`, {

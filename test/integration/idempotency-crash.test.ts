@@ -15,7 +15,7 @@ import {
 } from "../../functions/domain/idempotency.ts";
 import { TriggerService } from "../../functions/domain/trigger-service.ts";
 import type { Run } from "../../functions/schemas/run.ts";
-import { type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
 import { type Harness, startHarness } from "../helpers/harness.ts";
 
 describe("an Idempotency-Key whose request died (in process, the store as a crash leaves it)", () => {
@@ -104,14 +104,7 @@ describe("kill -9 during keyed triggers, then npm start again", () => {
   const env = { JOBDECK_EXTRA_JOBS: "test/helpers/test-jobs.ts", JOBDECK_SCHEDULER: "off" };
 
   async function client(url: string) {
-    const tok = await (
-      await fetch(`${url}/local/token`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ sub: "ops", groups: ["admin"] }),
-      })
-    ).json();
-    const headers = { authorization: `Bearer ${tok.token}`, "content-type": "application/json" };
+    const headers = await adminHeaders(url);
     return {
       trigger: async (key: string) => {
         const res = await fetch(`${url}/v1/trigger`, {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Run } from "../../functions/schemas/run.ts";
-import { type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "jobdeck-restart-"));
 const children: ChildStack[] = [];
@@ -17,14 +17,7 @@ afterAll(async () => {
 });
 
 async function client(url: string) {
-  const tok = await (
-    await fetch(`${url}/local/token`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ sub: "ops", groups: ["admin"] }),
-    })
-  ).json();
-  const headers = { authorization: `Bearer ${tok.token}`, "content-type": "application/json" };
+  const headers = await adminHeaders(url);
   return {
     trigger: async (job_name: string, options?: object) =>
       (
