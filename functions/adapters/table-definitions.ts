@@ -86,14 +86,3 @@ export function tableNames(prefix: string): TableNames {
     recaps: `${prefix}-recaps`,
   };
 }
-
-/** Physical names from the environment (Lambda), falling back to the prefix convention. */
-export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): TableNames {
-  const fallback = tableNames(env.JOBDECK_TABLE_PREFIX ?? "jobdeck");
-  return {
-    runs: env[RunsTable.envVar] ?? fallback.runs,
-    control: env[ControlTable.envVar] ?? fallback.control,
-    companies: env[CompaniesTable.envVar] ?? fallback.companies,
-    recaps: env[RecapsTable.envVar] ?? fallback.recaps,
-  };
-}

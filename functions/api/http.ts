@@ -44,8 +44,6 @@ export type ApiRequest = {
 
 export type RouteHandler = (req: ApiRequest) => Promise<ApiResult>;
 
-export class HttpError extends DomainError {}
-
 // Every API answer is JSON for a script, never a page: nothing may frame, sniff or render it,
 // and nothing in it may be cached by a shared cache (answers depend on the caller's token).
 const SECURITY_HEADERS = {

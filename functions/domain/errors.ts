@@ -1,4 +1,4 @@
-// Typed domain errors. The API maps them to HTTP in one middleware (functions/api/middleware.ts);
+// Typed domain errors. The API maps them to HTTP in one middleware (apiHandler in functions/api/http.ts);
 // the domain itself knows nothing about HTTP beyond the suggested status.
 
 export type FieldIssue = { field: string; message: string };

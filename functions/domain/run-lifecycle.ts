@@ -91,13 +91,3 @@ export function newRun(input: NewRunInput): Run {
 export function durationSeconds(startedAt: string, finishedAt: string): number {
   return Math.max(0, Math.round(Date.parse(finishedAt) - Date.parse(startedAt)) / 1000);
 }
-
-/** Fields written when a run reaches a finished status. */
-export type FinishPatch = {
-  status: RunStatus;
-  finished_at: string;
-  duration_seconds: number;
-  error_summary: string | null;
-  next_scheduled_for: string | null;
-  counts?: RunCounts;
-};
