@@ -237,10 +237,14 @@ export function presentTimes(value: unknown, timeZone: string, key = ""): unknow
   return value;
 }
 
+const digestOf = (body: string) => createHash("sha1").update(body).digest("base64url");
+
+/** An entity tag without its weak marker (`W/`). */
+const strongForm = (t: string) => t.trim().replace(/^W\//, "");
+
 /** Weak comparison (RFC 9110 §8.8.3.2), for If-None-Match: `W/` is ignored; `*` matches anything. */
 export function tagMatches(header: string, current: string): boolean {
-  const bare = (t: string) => t.trim().replace(/^W\//, "");
-  return header.split(",").some((t) => t.trim() === "*" || bare(t) === bare(current));
+  return header.split(",").some((t) => t.trim() === "*" || strongForm(t) === strongForm(current));
 }
 
 /**
@@ -248,7 +252,7 @@ export function tagMatches(header: string, current: string): boolean {
  * conditional GET honest (computed fields such as next_fire_times change the tag, so a poll never
  * keeps a stale copy); the version names the stored state a write may be conditioned on.
  */
-export const versionedTag = (version: string, body: string) => `"${version}.${etagOf(body).slice(3, -1)}"`;
+export const versionedTag = (version: string, body: string) => `"${version}.${digestOf(body)}"`;
 
 /**
  * If-Match on a write (RFC 9110 §13.1.1): the stored version a client read must still be current,
@@ -257,9 +261,7 @@ export const versionedTag = (version: string, body: string) => `"${version}.${et
  */
 export function requireMatch(ifMatch: string, currentVersion: string): void {
   const versionOf = (t: string) =>
-    t
-      .trim()
-      .replace(/^W\//, "")
+    strongForm(t)
       .replace(/^"|"$/g, "")
       .replace(/\.[^.]*$/, "");
   const ok = ifMatch.split(",").some((t) => t.trim() === "*" || versionOf(t) === currentVersion);
@@ -274,7 +276,7 @@ export function requireMatch(ifMatch: string, currentVersion: string): void {
 }
 
 export function etagOf(body: string): string {
-  return `W/"${createHash("sha1").update(body).digest("base64url")}"`;
+  return `W/"${digestOf(body)}"`;
 }
 
 /** Retry-After of a 503: how long a store or workflow-service outage is worth waiting out. */

@@ -202,15 +202,16 @@ export class WorkflowSteps {
   async takeSlot(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
     const now = this.deps.clock.now();
-    const queue = new SlotQueue(this.deps);
     // First queued, first served: a free slot is not taken while a run queued earlier still waits
     // (the slot is handed to it when the holder ends). A slot already handed to this run is its own.
+    const slot =
+      run.execution_policy === "queue" ? await this.deps.control.getSlot(run.concurrency_key) : null;
     const mustWait =
       run.execution_policy === "queue" &&
-      (await this.deps.control.getSlot(run.concurrency_key))?.execution_uuid !== run.execution_uuid &&
-      (await queue.someoneBefore({ ...run, started_at: run.queued_at }));
+      slot?.execution_uuid !== run.execution_uuid &&
+      (await new SlotQueue(this.deps).someoneBefore({ ...run, started_at: run.queued_at }));
     const result = mustWait
-      ? { acquired: false, holder: await this.deps.control.getSlot(run.concurrency_key) }
+      ? { acquired: false, holder: slot }
       : await this.deps.control.acquireSlot(run.concurrency_key, {
           execution_uuid: run.execution_uuid,
           job_name: run.job_name,
