@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Run } from "../../functions/schemas/run.ts";
 import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
+import { until } from "../helpers/wait.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "jobdeck-restart-"));
 const children: ChildStack[] = [];
@@ -38,17 +39,6 @@ async function client(url: string) {
     run: async (id: string) => (await (await fetch(`${url}/v1/runs/${id}`, { headers })).json()) as Run,
     runs: async () => (await (await fetch(`${url}/v1/runs`, { headers })).json()).results as Run[],
   };
-}
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await f();
-  while (!ok(v)) {
-    if (Date.now() > end) throw new Error(`condition not met; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 150));
-    v = await f();
-  }
-  return v;
 }
 
 describe("local stack restart after kill -9", () => {

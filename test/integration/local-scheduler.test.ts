@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Run } from "../../functions/schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { poll } from "../helpers/wait.ts";
 
 const stacks: Harness[] = [];
 afterEach(async () => {
@@ -14,16 +15,6 @@ const start = async (opts: Parameters<typeof startHarness>[0]) => {
   stacks.push(h);
   return h;
 };
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await f();
-  while (!ok(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await f();
-  }
-  return v;
-}
 
 describe("local scheduler in real time", () => {
   it("fires a due schedule at most 1 s late with the EventBridge target's input", async () => {
@@ -41,10 +32,12 @@ describe("local scheduler in real time", () => {
     expect(new Date(s.body.next_fire_times[0]).getTime()).toBe(
       Math.floor(fireAt / 1000) * 1000 + (fireAt % 1000),
     );
-    const runs = await until(
+    const runs = await poll(
       async () =>
         (await h.admin("GET", "/v1/runs?job_name=test.slow&trigger_source=schedule")).body.results as Run[],
       (r) => r.length > 0,
+      15_000,
+      50,
     );
     expect(runs).toHaveLength(1);
     const run = runs[0]!;

@@ -7,6 +7,7 @@ import { MISSED_GRACE_SECONDS } from "../../functions/domain/run-sweeper.ts";
 import type { Run } from "../../functions/schemas/run.ts";
 import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
 import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
+import { poll } from "../helpers/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,16 +32,6 @@ async function stackBehindProxy(opts: HarnessOptions = {}): Promise<{ h: Harness
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await f();
-  for (let i = 0; !ok(v) && Date.now() < end && i < 10_000; i++) {
-    await sleep(100);
-    v = await f();
-  }
-  return v;
-}
-
 describe("the local scheduler heals", () => {
   it("the scheduler keeps firing after an outage: no tick failure stops the timer", async () => {
     const { h, proxy } = await stackBehindProxy({ scheduler: true });
@@ -58,7 +49,7 @@ describe("the local scheduler heals", () => {
     proxy.cut();
     await sleep(3000);
     proxy.heal();
-    const runs = await until(
+    const runs = await poll(
       async () => {
         const r = await h.admin("GET", "/v1/runs?job_name=test.slow&trigger_source=schedule");
         return r.status === 200 ? (r.body.results as Run[]) : [];
@@ -129,7 +120,7 @@ describe("the local scheduler heals", () => {
       return out;
     };
     // Not a burst of ten: A runs only its latest fire (within the late-fire window), B none.
-    await until(
+    await poll(
       () => runsOf(a),
       (r) => r.length > 0,
       5000,
@@ -200,7 +191,7 @@ describe("the API during a store outage", () => {
     expect(Date.now() - hungStart).toBeLessThan(20_000);
 
     proxy.heal();
-    const healed = await until(answer, (rs) => rs.every((r) => r.status < 300), 10_000);
+    const healed = await poll(answer, (rs) => rs.every((r) => r.status < 300), 10_000);
     expect(healed.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200, 202]);
   });
 
@@ -224,7 +215,7 @@ describe("the API during a store outage", () => {
     expect(Date.now() - t0).toBeLessThan(4000);
 
     proxy.heal();
-    const back = await until(
+    const back = await poll(
       () => h.call("GET", "/healthz"),
       (r) => r.status === 200,
       10_000,
