@@ -20,7 +20,11 @@ export function createSchedulesApi(app: ApiApp) {
   const id = (raw: string | undefined) => parseWith(ScheduleIdSchema, raw, "schedule id", "id");
   /** If-Match, when sent, must name the version stored now. */
   const precondition = async (scheduleId: string, ifMatch: string | undefined) => {
-    if (ifMatch !== undefined) requireMatch(ifMatch, scheduleVersion(await schedules.get(scheduleId)));
+    if (ifMatch === undefined) return;
+    // The stored item is all the version needs (no fire times or descriptions); an unknown id is
+    // left to the write itself, which answers 404.
+    const stored = await app.deps.schedules.get(scheduleId);
+    if (stored) requireMatch(ifMatch, scheduleVersion(stored));
   };
   return contractHandler(
     {
