@@ -1,13 +1,13 @@
 // `npm start`: the whole of jobdeck on one machine, offline (spec/local.md).
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { JobDefinition } from "../functions/domain/job.ts";
-import { JOBS } from "../functions/jobs/registry.ts";
-import { LOCAL_STOP_SUMMARY, startLocalStack } from "../lib/local/local-stack.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
+import { LOCAL_STOP_SUMMARY, startLocalStack } from "./local/local-stack.ts";
 
 /**
  * JOBDECK_EXTRA_JOBS=path/a.ts,path/b.ts registers the job definitions those modules export beside
- * the registry: try a job locally before adding it to functions/jobs/registry.ts (the tests use it
+ * the registry: try a job locally before adding it to functions/jobs/all-jobs.ts (the tests use it
  * for their fault-making jobs).
  */
 async function withExtraJobs(): Promise<JobDefinition[]> {

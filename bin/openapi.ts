@@ -2,7 +2,7 @@
 // linters and client generators: `tsx bin/openapi.ts openapi.json`.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { openApiDocument } from "../functions/api/openapi.ts";
+import { openApiDocument } from "#api/openapi.ts";
 
 const out = process.argv[2];
 if (!out) {

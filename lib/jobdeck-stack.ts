@@ -1,11 +1,11 @@
 // The whole AWS deployment of jobdeck in one stack, driven by the job registry: per registered job
 // one worker function, one state machine, their permissions, schedules and alarms. Adding a job
-// needs no change here (functions/jobs/registry.ts is the only list).
+// needs no change here (functions/jobs/all-jobs.ts is the only list).
 
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import type { JobDefinition } from "../functions/domain/job.ts";
-import { JOBS } from "../functions/jobs/registry.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
 import { JobdeckAdminSite } from "./constructs/admin-site.ts";
 import { AlarmTopic } from "./constructs/alarm-topic.ts";
 import { JobdeckApi } from "./constructs/api.ts";

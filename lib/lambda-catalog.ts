@@ -1,7 +1,7 @@
 // Every Lambda function of jobdeck: the contract between the handler entries in
 // functions/lambda/ (which read these environment variables) and the CDK constructs in lib/
 // (which set them). The bench bundles the same entries with the same options.
-import type { ApiLambda } from "../functions/api/routes.ts";
+import type { ApiLambda } from "#api/routes.ts";
 
 /** Environment variables a handler may read. CDK sets exactly those its function lists. */
 export const ENV = {
@@ -53,7 +53,7 @@ export type LambdaSpec = {
 
 const api = (lambda: ApiLambda, env: EnvName[], description: string): LambdaSpec => ({
   id: `Api${lambda[0]!.toUpperCase()}${lambda.slice(1)}`,
-  entry: `functions/lambda/api-${lambda}.ts`,
+  entry: `functions/lambda/api/${lambda}-function.ts`,
   env: [...COMMON, ENV.CURSOR_SECRET_ARN, ...env],
   timeoutSeconds: 29,
   memoryMb: 512,
@@ -73,7 +73,7 @@ export const API_LAMBDAS: Record<ApiLambda, LambdaSpec> = {
 
 export const WORKFLOW_STEPS_LAMBDA: LambdaSpec = {
   id: "WorkflowSteps",
-  entry: "functions/lambda/workflow-steps.ts",
+  entry: "functions/lambda/workflow/steps-function.ts",
   env: [...COMMON, ...SCHEDULING, ...ALERTS],
   timeoutSeconds: 60,
   memoryMb: 512,
@@ -84,7 +84,7 @@ export const WORKFLOW_STEPS_LAMBDA: LambdaSpec = {
 export function workerLambda(jobName: string, timeoutSeconds: number): LambdaSpec {
   return {
     id: `Worker${jobName.replace(/(^|[._-])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}`,
-    entry: "functions/lambda/workflow-worker.ts",
+    entry: "functions/lambda/workflow/worker-function.ts",
     env: [...COMMON, ENV.COMPANIES_TABLE, ENV.RECAPS_TABLE, ENV.JOB_NAME],
     // the Lambda limit must not cut a run the state machine still allows
     timeoutSeconds: Math.min(900, timeoutSeconds + 30),
@@ -95,7 +95,7 @@ export function workerLambda(jobName: string, timeoutSeconds: number): LambdaSpe
 
 export const RECONCILER_LAMBDA: LambdaSpec = {
   id: "ExecutionReconciler",
-  entry: "functions/lambda/execution-reconciler.ts",
+  entry: "functions/lambda/events/execution-reconciler-function.ts",
   env: [...COMMON, ...ALERTS],
   timeoutSeconds: 60,
   memoryMb: 256,
@@ -104,7 +104,7 @@ export const RECONCILER_LAMBDA: LambdaSpec = {
 
 export const RUN_SWEEPER_LAMBDA: LambdaSpec = {
   id: "RunSweeper",
-  entry: "functions/lambda/run-sweeper.ts",
+  entry: "functions/lambda/events/run-sweeper-function.ts",
   env: [...COMMON, ...ALERTS],
   timeoutSeconds: 60,
   memoryMb: 256,
@@ -113,7 +113,7 @@ export const RUN_SWEEPER_LAMBDA: LambdaSpec = {
 
 export const DEFAULT_SCHEDULES_LAMBDA: LambdaSpec = {
   id: "DefaultSchedules",
-  entry: "functions/lambda/default-schedules.ts",
+  entry: "functions/lambda/events/default-schedules-function.ts",
   env: [...COMMON, ...SCHEDULING],
   timeoutSeconds: 120,
   memoryMb: 256,

@@ -3,7 +3,7 @@
 // call can know every state machine's ARN without a dependency cycle.
 import { ArnFormat, Stack } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
-import type { JobDefinition } from "../functions/domain/job.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 
 /** `my_area.some-job` → `MyAreaSomeJob`: construct ids of a job's resources. */
 export function jobConstructId(jobName: string): string {

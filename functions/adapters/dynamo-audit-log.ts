@@ -2,8 +2,8 @@
 // (sk <at>#<id>), so a listing reads the months of its window newest first with Query, never a
 // Scan. Filters on action / actor / target are applied by DynamoDB on the read pages.
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { AuditFilter, AuditLog, AuditPosition } from "../ports/audit-log.ts";
-import type { AuditEntry } from "../schemas/audit.ts";
+import type { AuditFilter, AuditLog, AuditPosition } from "#ports/audit-log.ts";
+import type { AuditEntry } from "#schemas/audit.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
 import { feedBucket, previousBucket } from "./dynamo-run-store.ts";
 

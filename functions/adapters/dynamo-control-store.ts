@@ -18,8 +18,8 @@ import type {
   SlotHolder,
   StartClaim,
   StartClaimResult,
-} from "../ports/control-store.ts";
-import type { Run } from "../schemas/run.ts";
+} from "#ports/control-store.ts";
+import type { Run } from "#schemas/run.ts";
 import { auditPut } from "./dynamo-audit-log.ts";
 import { cancellationReasons, firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 import { toRunItem } from "./dynamo-run-store.ts";

@@ -21,4 +21,4 @@ export function firstConditionFailed(e: unknown): boolean {
 }
 
 // The outage classifier has no SDK import and serves the domain too: it lives there.
-export { isStoreUnavailable } from "../domain/store-failures.ts";
+export { isStoreUnavailable } from "#domain/store-failures.ts";

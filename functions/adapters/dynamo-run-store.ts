@@ -14,8 +14,8 @@ import type {
   RunPage,
   RunPosition,
   RunStore,
-} from "../ports/run-store.ts";
-import { ACTIVE_STATUSES, RUN_STATUSES, type Run, type RunStatus } from "../schemas/run.ts";
+} from "#ports/run-store.ts";
+import { ACTIVE_STATUSES, RUN_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
 import { RUNS_INDEX } from "./table-definitions.ts";
 

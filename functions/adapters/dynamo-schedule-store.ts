@@ -13,8 +13,8 @@ import type {
   SchedulerSettings,
   SchedulerStateStore,
   ScheduleStore,
-} from "../ports/schedule-store.ts";
-import type { Schedule } from "../schemas/schedule.ts";
+} from "#ports/schedule-store.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 import { firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 
 const SCHEDULE_PK = "SCHEDULE";

@@ -41,14 +41,14 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import { ValidationError } from "../domain/errors.ts";
+import { ValidationError } from "#domain/errors.ts";
 import {
   nextFireTimes,
   type ParsedExpression,
   parseScheduleExpression,
-} from "../domain/schedule-expression.ts";
-import type { ReconcileReport, ScheduleBackend, ScheduleFireInput } from "../ports/schedule-backend.ts";
-import type { Schedule } from "../schemas/schedule.ts";
+} from "#domain/schedules/schedule-expression.ts";
+import type { ReconcileReport, ScheduleBackend, ScheduleFireInput } from "#ports/schedule-backend.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 
 export type EventBridgeBackendConfig = {
   /** The stack's schedule group. */

@@ -4,8 +4,8 @@
 // Metrics: CloudWatch EMF lines on stdout (no PutMetricData call, no middleware needed).
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { JobLogger } from "../domain/job.ts";
-import type { Run, RunStatus } from "../schemas/run.ts";
+import type { JobLogger } from "#domain/jobs/job-definition.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
 
 export const DEFAULT_SERVICE_NAME = "jobdeck";
 export const DEFAULT_METRICS_NAMESPACE = "jobdeck";

@@ -12,13 +12,13 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { ValidationError } from "../domain/errors.ts";
+import { ValidationError } from "#domain/errors.ts";
 import type {
   ExecutionStatus,
   StartedExecution,
   WorkflowInput,
   WorkflowStarter,
-} from "../ports/workflow-starter.ts";
+} from "#ports/workflow-starter.ts";
 
 export type SfnWorkflowStarterConfig = {
   /** job_name → state machine ARN. */

@@ -21,12 +21,12 @@ import {
   SchedulesPageSchema,
   ScheduleViewSchema,
   TriggerResponseSchema,
-} from "../schemas/answers.ts";
-import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
-import { ListAuditQuerySchema } from "../schemas/audit.ts";
-import { ErrorBodySchema, JobNameSchema, UuidSchema } from "../schemas/common.ts";
-import { StatsQuerySchema } from "../schemas/dashboard.ts";
-import { RunSchema } from "../schemas/run.ts";
+} from "#schemas/answers.ts";
+import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "#schemas/api.ts";
+import { ListAuditQuerySchema } from "#schemas/audit.ts";
+import { ErrorBodySchema, JobNameSchema, UuidSchema } from "#schemas/common.ts";
+import { StatsQuerySchema } from "#schemas/dashboard.ts";
+import { RunSchema } from "#schemas/run.ts";
 import {
   CreateScheduleRequestSchema,
   ListSchedulesQuerySchema,
@@ -34,7 +34,7 @@ import {
   PreviewRequestSchema,
   ScheduleIdSchema,
   SetPausedRequestSchema,
-} from "../schemas/schedule.ts";
+} from "#schemas/schedule.ts";
 import { ROUTES, type RouteDef, type RouteKey, routeKey } from "./routes.ts";
 
 export type Tag = "Runs" | "Trigger" | "Jobs" | "Schedules" | "Scheduler" | "Audit" | "Dashboard" | "Meta";

@@ -1,5 +1,5 @@
-import { DashboardService } from "../domain/dashboard-service.ts";
-import { StatsQuerySchema } from "../schemas/dashboard.ts";
+import { DashboardService } from "#domain/runs/dashboard-service.ts";
+import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import type { ApiApp } from "./app.ts";
 import { contractHandler, etagOf, noQuery, parseWith } from "./http.ts";
 

@@ -15,10 +15,10 @@ import {
   RateLimitedError,
   UnavailableError,
   ValidationError,
-} from "../domain/errors.ts";
-import type { JobLogger } from "../domain/job.ts";
-import { isStoreUnavailable } from "../domain/store-failures.ts";
-import { toDisplayTime } from "../domain/time.ts";
+} from "#domain/errors.ts";
+import type { JobLogger } from "#domain/jobs/job-definition.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
+import { toDisplayTime } from "#domain/time.ts";
 import type { Answer } from "./contract.ts";
 import { ROUTES, type Role, type RouteKey, routeKey } from "./routes.ts";
 

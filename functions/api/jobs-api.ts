@@ -1,6 +1,6 @@
-import { JobQueries } from "../domain/job-queries.ts";
-import { SetEnabledRequestSchema } from "../schemas/api.ts";
-import { JobNameSchema } from "../schemas/common.ts";
+import { JobQueries } from "#domain/jobs/job-queries.ts";
+import { SetEnabledRequestSchema } from "#schemas/api.ts";
+import { JobNameSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, noQuery, parseWith, requireMatch } from "./http.ts";
 

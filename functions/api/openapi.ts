@@ -21,17 +21,17 @@ import {
   SchedulesPageSchema,
   ScheduleViewSchema,
   TriggerResponseSchema,
-} from "../schemas/answers.ts";
-import { SetEnabledRequestSchema, TriggerRequestSchema } from "../schemas/api.ts";
-import { AuditEntrySchema } from "../schemas/audit.ts";
-import { ErrorBodySchema } from "../schemas/common.ts";
-import { ProgressSchema, RunSchema } from "../schemas/run.ts";
+} from "#schemas/answers.ts";
+import { SetEnabledRequestSchema, TriggerRequestSchema } from "#schemas/api.ts";
+import { AuditEntrySchema } from "#schemas/audit.ts";
+import { ErrorBodySchema } from "#schemas/common.ts";
+import { ProgressSchema, RunSchema } from "#schemas/run.ts";
 import {
   CreateScheduleRequestSchema,
   PatchScheduleRequestSchema,
   PreviewRequestSchema,
   SetPausedRequestSchema,
-} from "../schemas/schedule.ts";
+} from "#schemas/schedule.ts";
 import {
   OPERATIONS,
   type OperationContract,

@@ -1,7 +1,7 @@
-import { RunCommands } from "../domain/run-commands.ts";
-import { RunQueries } from "../domain/run-queries.ts";
-import { ListRunsQuerySchema } from "../schemas/api.ts";
-import { UuidSchema } from "../schemas/common.ts";
+import { RunCommands } from "#domain/runs/run-commands.ts";
+import { RunQueries } from "#domain/runs/run-queries.ts";
+import { ListRunsQuerySchema } from "#schemas/api.ts";
+import { UuidSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
 

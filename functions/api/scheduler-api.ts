@@ -1,10 +1,10 @@
-import { AuditTrail } from "../domain/audit.ts";
-import { canonicalJson } from "../domain/concurrency.ts";
-import { badCursor } from "../domain/run-queries.ts";
-import { SchedulerService } from "../domain/scheduler-service.ts";
-import type { AuditPosition } from "../ports/audit-log.ts";
-import { ListAuditQuerySchema } from "../schemas/audit.ts";
-import { SetPausedRequestSchema } from "../schemas/schedule.ts";
+import { AuditTrail } from "#domain/audit.ts";
+import { canonicalJson } from "#domain/runs/concurrency-key.ts";
+import { badCursor } from "#domain/runs/run-queries.ts";
+import { SchedulerService } from "#domain/schedules/scheduler-control.ts";
+import type { AuditPosition } from "#ports/audit-log.ts";
+import { ListAuditQuerySchema } from "#schemas/audit.ts";
+import { SetPausedRequestSchema } from "#schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
 

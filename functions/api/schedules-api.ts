@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../domain/concurrency.ts";
-import { ScheduleService } from "../domain/schedule-service.ts";
+import { canonicalJson } from "#domain/runs/concurrency-key.ts";
+import { ScheduleService } from "#domain/schedules/schedule-service.ts";
 import {
   CreateScheduleRequestSchema,
   ListSchedulesQuerySchema,
   PatchScheduleRequestSchema,
   PreviewRequestSchema,
   ScheduleIdSchema,
-} from "../schemas/schedule.ts";
+} from "#schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, noQuery, parseWith, requireMatch } from "./http.ts";
 

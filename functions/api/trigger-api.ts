@@ -1,6 +1,6 @@
-import { withIdempotency } from "../domain/idempotency.ts";
-import { TriggerService } from "../domain/trigger-service.ts";
-import { IdempotencyKeySchema, TriggerRequestSchema } from "../schemas/api.ts";
+import { withIdempotency } from "#domain/runs/idempotency.ts";
+import { TriggerService } from "#domain/runs/trigger-service.ts";
+import { IdempotencyKeySchema, TriggerRequestSchema } from "#schemas/api.ts";
 import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, parseWith } from "./http.ts";
 

@@ -1,9 +1,9 @@
 // The audit trail: every operator action (trigger, cancel, rerun, schedule changes, job
 // enable/disable, pause/resume) leaves exactly one entry with the actor and what changed.
 import { randomUUID } from "node:crypto";
-import type { AuditFilter, AuditPosition } from "../ports/audit-log.ts";
-import type { AuditAction, AuditEntry, ListAuditQuery } from "../schemas/audit.ts";
-import type { CoreDeps } from "./deps.ts";
+import type { AuditFilter, AuditPosition } from "#ports/audit-log.ts";
+import type { AuditAction, AuditEntry, ListAuditQuery } from "#schemas/audit.ts";
+import type { CoreDeps } from "./core-deps.ts";
 import { ValidationError } from "./errors.ts";
 
 /** How far back a listing may reach (entries are kept 400 days). */

@@ -1,4 +1,4 @@
-import type { JobLogger } from "./job.ts";
+import type { JobLogger } from "./jobs/job-definition.ts";
 
 /** A logger whose every line carries `fields` (e.g. execution_uuid, job_name). */
 export function bindLogger(base: JobLogger, fields: Record<string, unknown>): JobLogger {

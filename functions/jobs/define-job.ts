@@ -1,9 +1,9 @@
 // The job SDK: a job module calls defineJob({...}) and lists itself in registry.ts.
 import type * as z from "zod/mini";
-import type { AnyParamsSchema, JobContext, JobDefinition } from "../domain/job.ts";
-import type { ConcurrencyMode, RetryPolicy } from "../schemas/job.ts";
+import type { AnyParamsSchema, JobContext, JobDefinition } from "#domain/jobs/job-definition.ts";
+import type { ConcurrencyMode, RetryPolicy } from "#schemas/job.ts";
 
-export type { JobContext, JobDefinition } from "../domain/job.ts";
+export type { JobContext, JobDefinition } from "#domain/jobs/job-definition.ts";
 
 type JobSpec<S extends AnyParamsSchema> = Omit<
   JobDefinition<S>,

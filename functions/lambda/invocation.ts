@@ -1,7 +1,7 @@
 // One invocation of a non-API function: Lambda context and per-invocation keys (execution_uuid,
 // job_name…) on every log line, and an unhandled error logged with them before Lambda reports it.
 import type { Context } from "aws-lambda";
-import type { PowertoolsJobLogger } from "../adapters/powertools-logger.ts";
+import type { PowertoolsJobLogger } from "#adapters/powertools-logger.ts";
 
 export async function withInvocation<T>(
   logger: PowertoolsJobLogger,

@@ -1,4 +1,4 @@
-import type { FailureAlert } from "../domain/failure-alerts.ts";
+import type { FailureAlert } from "#domain/runs/failure-alerts.ts";
 
 /** Where failure alerts go: the alarm topic (SNS) in AWS, one log line locally. */
 export interface AlertPublisher {

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEntry } from "../schemas/audit.ts";
+import type { AuditAction, AuditEntry } from "#schemas/audit.ts";
 
 export type AuditFilter = { action?: AuditAction; actor?: string; target?: string; since: Date; until: Date };
 /** Where the next page starts: the last entry shown (entries are ordered by `at`, then `id`). */

@@ -1,5 +1,5 @@
-import type { AuditEntry } from "../schemas/audit.ts";
-import type { Run } from "../schemas/run.ts";
+import type { AuditEntry } from "#schemas/audit.ts";
+import type { Run } from "#schemas/run.ts";
 
 export type SlotHolder = { execution_uuid: string; job_name: string; acquired_at: string };
 

@@ -1,4 +1,4 @@
-import type { Progress, Run, RunCounts, RunStatus, TriggerSource } from "../schemas/run.ts";
+import type { Progress, Run, RunCounts, RunStatus, TriggerSource } from "#schemas/run.ts";
 
 export type RunFilter = {
   job_name?: string;

@@ -1,4 +1,4 @@
-import type { Schedule } from "../schemas/schedule.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 
 /**
  * The executor of schedules: EventBridge Scheduler in AWS, the in-process scheduler locally.

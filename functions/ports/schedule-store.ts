@@ -1,5 +1,5 @@
-import type { MissedFire } from "../schemas/answers.ts";
-import type { Schedule } from "../schemas/schedule.ts";
+import type { MissedFire } from "#schemas/answers.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 
 export type ScheduleFilter = { job_name?: string; category?: string; tag?: string; enabled?: boolean };
 

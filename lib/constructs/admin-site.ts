@@ -13,7 +13,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
-import type { WebConfig } from "../../functions/schemas/web-config.ts";
+import type { WebConfig } from "#schemas/web-config.ts";
 import { PROJECT_ROOT } from "../functions.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";

@@ -5,7 +5,7 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { type KeyAttr, TABLES, type TableDefinition } from "../../functions/adapters/table-definitions.ts";
+import { type KeyAttr, TABLES, type TableDefinition } from "#adapters/table-definitions.ts";
 import type { EnvValues } from "../functions.ts";
 import { ENV } from "../lambda-catalog.ts";
 import { acknowledge } from "../nag.ts";

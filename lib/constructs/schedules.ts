@@ -11,7 +11,7 @@ import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as cr from "aws-cdk-lib/custom-resources";
 import { Construct } from "constructs";
-import type { JobDefinition } from "../../functions/domain/job.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { EnvValues, LambdaFactory, MadeFunction } from "../functions.ts";
 import { DEFAULT_SCHEDULES_LAMBDA, ENV } from "../lambda-catalog.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";

@@ -11,7 +11,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import type { JobDefinition } from "../../functions/domain/job.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { type EnvValues, type LambdaFactory, type MadeFunction, PROJECT_ROOT } from "../functions.ts";
 import {
   ENV,
@@ -65,7 +65,7 @@ export type WorkflowsProps = {
 export class JobdeckWorkflows extends Construct {
   readonly steps: MadeFunction;
   readonly reconciler: MadeFunction;
-  /** Every minute: ends overdue runs and records missed fires (functions/domain/run-sweeper.ts). */
+  /** Every minute: ends overdue runs and records missed fires (functions/domain/runs/run-sweeper.ts). */
   readonly sweeper: MadeFunction;
   readonly jobs: JobWorkflow[] = [];
   readonly executionEndedRule: events.Rule;

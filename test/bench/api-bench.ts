@@ -8,9 +8,9 @@
 // while working on it; the defaults are what the reported figures use.
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { toRunItem } from "../../functions/adapters/dynamo-run-store.ts";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
-import type { LocalStack } from "../../lib/local/local-stack.ts";
+import { toRunItem } from "#adapters/dynamo-run-store.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import type { LocalStack } from "#local/local-stack.ts";
 import type { BenchEnv } from "./bench-env.ts";
 import { fmtMs, median } from "./stats.ts";
 

@@ -10,14 +10,14 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { TableDefinition } from "../../functions/adapters/table-definitions.ts";
+import type { TableDefinition } from "#adapters/table-definitions.ts";
 import {
   createTableInput,
   type DynamoDbLocal,
   LOCAL_AWS,
   startDynamoDbLocal,
-} from "../../lib/local/dynamodb-local.ts";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../lib/local/local-stack.ts";
+} from "#local/dynamodb-local.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "#local/local-stack.ts";
 
 export type BenchEnv = {
   root: string;

@@ -10,7 +10,7 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
-import { JOBS } from "../../functions/jobs/registry.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
 import {
   API_LAMBDAS,
   BUNDLING,

@@ -2,10 +2,10 @@
 // through real HTTP on two local stacks that share one DynamoDB Local.
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { BATCH_SIZE } from "../../functions/adapters/dynamo-company-store.ts";
-import { DynamoRunStore, feedBucket, toRunItem } from "../../functions/adapters/dynamo-run-store.ts";
-import { durationSeconds, newRun } from "../../functions/domain/run-lifecycle.ts";
-import type { Run, RunStatus, TriggerSource } from "../../functions/schemas/run.ts";
+import { DynamoRunStore, feedBucket, toRunItem } from "#adapters/dynamo-run-store.ts";
+import { durationSeconds, newRun } from "#domain/runs/run-lifecycle.ts";
+import { BATCH_SIZE } from "#jobs/listed-companies/dynamo-company-store.ts";
+import type { Run, RunStatus, TriggerSource } from "#schemas/run.ts";
 import { type BenchEnv, type HttpClient, httpClient } from "./bench-env.ts";
 import { fmtInt, fmtMs, fmtRatio, fmtS, type Summary, summarize } from "./stats.ts";
 

@@ -15,7 +15,7 @@ const { runWebSizeBench } = await import("./web-size.ts");
 const { runApiBench } = await import("./api-bench.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
-const { eatmydataLibrary } = await import("../../lib/local/dynamodb-local.ts");
+const { eatmydataLibrary } = await import("#local/dynamodb-local.ts");
 type Row = import("./report.ts").Row;
 
 const HISTORY_RATIO_GOAL = 1.3;

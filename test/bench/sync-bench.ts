@@ -3,20 +3,20 @@
 // of exactly the same items, plus the end-to-end duration of a run triggered over HTTP.
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { BATCH_SIZE, DynamoCompanyStore } from "../../functions/adapters/dynamo-company-store.ts";
-import { DynamoRunStore } from "../../functions/adapters/dynamo-run-store.ts";
-import { CompaniesTable, RunsTable } from "../../functions/adapters/table-definitions.ts";
-import { executeJob } from "../../functions/domain/job-runner.ts";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
+import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
+import { CompaniesTable, RunsTable } from "#adapters/table-definitions.ts";
+import { executeJob } from "#domain/runs/job-attempt.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import { BATCH_SIZE, DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
 import {
   listedCompaniesSync,
   loadListedInfo,
   planSync,
   toSourceCompany,
-} from "../../functions/jobs/listed-companies-sync.ts";
-import type { CompanyRecord, CompanyStore, RecapStore } from "../../functions/ports/job-data.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { createLocalLogger } from "../../lib/local/local-logger.ts";
+} from "#jobs/listed-companies/listed-companies-sync.ts";
+import { createLocalLogger } from "#local/local-logger.ts";
+import type { CompanyRecord, CompanyStore, RecapStore } from "#ports/job-data.ts";
+import type { Run } from "#schemas/run.ts";
 import { type BenchEnv, httpClient } from "./bench-env.ts";
 import { fmtInt, fmtMs, fmtRatio, fmtS, median } from "./stats.ts";
 

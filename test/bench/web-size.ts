@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildWeb, WEB_DIST } from "../helpers/web-build.ts";
+import { buildWeb, WEB_DIST } from "#test/helpers/web-build.ts";
 
 export type WebAsset = { file: string; bytes: number; gzip: number };
 

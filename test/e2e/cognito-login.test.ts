@@ -7,9 +7,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, newPage } from "../helpers/browser.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
-import { WEB_DIST } from "../helpers/web-build.ts";
+import { launchBrowser, newPage } from "#test/helpers/browser.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
+import { WEB_DIST } from "#test/helpers/web-build.ts";
 import { realErrors } from "./e2e-helpers.ts";
 
 const CLIENT_ID = "admin-page-client";

@@ -2,9 +2,9 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { durationSeconds, newRun } from "../../functions/domain/run-lifecycle.ts";
-import type { Run, RunStatus } from "../../functions/schemas/run.ts";
-import type { Harness } from "../helpers/harness.ts";
+import { durationSeconds, newRun } from "#domain/runs/run-lifecycle.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
+import type { Harness } from "#test/helpers/harness.ts";
 
 /** Logs in through the page's dev login form (POST /local/token), as admin or viewer. */
 export async function login(page: Page, role: "admin" | "viewer", path = "/", user = `e2e-${role}`) {

@@ -2,10 +2,10 @@
 // end without a reload, the "already running" answer, and paging / filters that live in the URL.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { launchBrowser, newPage } from "../helpers/browser.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
-import { WEB_DIST } from "../helpers/web-build.ts";
+import type { Run } from "#schemas/run.ts";
+import { launchBrowser, newPage } from "#test/helpers/browser.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
+import { WEB_DIST } from "#test/helpers/web-build.ts";
 import { login, realErrors, rowIds, seedRuns } from "./e2e-helpers.ts";
 
 let h: Harness;

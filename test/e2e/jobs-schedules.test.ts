@@ -2,10 +2,10 @@
 // and a schedule form that refuses invalid params before sending anything.
 import type { Browser, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScheduleView } from "../../functions/domain/schedule-service.ts";
-import { launchBrowser, newPage } from "../helpers/browser.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
-import { WEB_DIST } from "../helpers/web-build.ts";
+import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
+import { launchBrowser, newPage } from "#test/helpers/browser.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
+import { WEB_DIST } from "#test/helpers/web-build.ts";
 
 const SHOTS = process.env.JOBDECK_SHOTS_DIR ?? "/tmp";
 

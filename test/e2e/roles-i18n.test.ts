@@ -1,10 +1,10 @@
 // Who may do what, both languages on every page, phone width and the keyboard, in real Chromium.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScheduleView } from "../../functions/domain/schedule-service.ts";
-import { launchBrowser, newPage } from "../helpers/browser.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
-import { WEB_DIST } from "../helpers/web-build.ts";
+import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
+import { launchBrowser, newPage } from "#test/helpers/browser.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
+import { WEB_DIST } from "#test/helpers/web-build.ts";
 import { login, realErrors } from "./e2e-helpers.ts";
 
 let h: Harness;

@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import type { Run } from "../../functions/schemas/run.ts";
-import { PROJECT_ROOT, startLocalStack } from "../../lib/local/local-stack.ts";
-import { rng, syntheticRun } from "../bench/history-bench.ts";
-import { launchBrowser, newPage } from "../helpers/browser.ts";
+import { PROJECT_ROOT, startLocalStack } from "#local/local-stack.ts";
+import type { Run } from "#schemas/run.ts";
+import { rng, syntheticRun } from "#test/bench/history-bench.ts";
+import { launchBrowser, newPage } from "#test/helpers/browser.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const OUT = join(PROJECT_ROOT, "docs", "screenshots");

@@ -2,9 +2,9 @@
 import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { launchBrowser, newPage } from "../helpers/browser.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
-import { WEB_DIST, WEB_INDEX } from "../helpers/web-build.ts";
+import { launchBrowser, newPage } from "#test/helpers/browser.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
+import { WEB_DIST, WEB_INDEX } from "#test/helpers/web-build.ts";
 
 let h: Harness;
 let browser: Browser;

@@ -1,7 +1,7 @@
 // Runs bin/local.ts (what `npm start` runs) as a child process, for tests that kill it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort } from "../../lib/local/dynamodb-local.ts";
+import { freePort } from "#local/dynamodb-local.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -5,8 +5,8 @@
 import { appendFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { openApiDocument } from "../../functions/api/openapi.ts";
-import type { ApiAnswer } from "../../lib/local/http-server.ts";
+import { openApiDocument } from "#api/openapi.ts";
+import type { ApiAnswer } from "#local/http-server.ts";
 
 // ajv-formats is CommonJS; under ESM its function arrives as `default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (

@@ -1,8 +1,8 @@
 // A recording JobContext for unit tests of job modules, plus in-memory job-data stores.
 // It keeps every call (stages, items, progress, counters, log lines) so tests can assert on them.
-import type { JobContext, JobLogger, JobServices } from "../../functions/domain/job.ts";
-import type { CompanyRecord, CompanyStore, RecapDigest, RecapStore } from "../../functions/ports/job-data.ts";
-import type { StageStatus } from "../../functions/schemas/run.ts";
+import type { JobContext, JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
+import type { CompanyRecord, CompanyStore, RecapDigest, RecapStore } from "#ports/job-data.ts";
+import type { StageStatus } from "#schemas/run.ts";
 
 export type ItemCall = {
   name: string;

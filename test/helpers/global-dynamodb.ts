@@ -1,6 +1,6 @@
 // Vitest globalSetup: one in-memory DynamoDB Local for all integration files.
 import type { TestProject } from "vitest/node";
-import { type DynamoDbLocal, startDynamoDbLocal } from "../../lib/local/dynamodb-local.ts";
+import { type DynamoDbLocal, startDynamoDbLocal } from "#local/dynamodb-local.ts";
 
 let ddb: DynamoDbLocal | null = null;
 

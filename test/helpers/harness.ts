@@ -5,8 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../lib/local/local-stack.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "#local/local-stack.ts";
+import type { Run } from "#schemas/run.ts";
 import { type ConformanceOptions, conformanceRecorder } from "./conformance.ts";
 import { ALL_TEST_REGISTRY } from "./test-jobs.ts";
 

@@ -1,8 +1,8 @@
 // Jobs that exist only in tests: they make failures, retries, slowness and per-params
 // concurrency happen on purpose. Stacks under test register them beside the real registry.
 import * as z from "zod/mini";
-import { defineJob } from "../../functions/jobs/define-job.ts";
-import { JOBS } from "../../functions/jobs/registry.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
+import { defineJob } from "#jobs/define-job.ts";
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
-import { JOBS } from "../../functions/jobs/registry.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
 import { ASL_SUBSTITUTIONS, RUN_JOB_ASL } from "../../lib/constructs/workflows.ts";
 import { PROJECT_ROOT } from "../../lib/functions.ts";
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { JOBS } from "../../functions/jobs/registry.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
 import { PROJECT_ROOT } from "../../lib/functions.ts";
 
 const OFFLINE = spawnSync("unshare", ["-n", "true"]).status === 0;

@@ -2,9 +2,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TABLES } from "../../functions/adapters/table-definitions.ts";
-import { ROUTES, routeKey } from "../../functions/api/routes.ts";
-import { JOBS } from "../../functions/jobs/registry.ts";
+import { TABLES } from "#adapters/table-definitions.ts";
+import { ROUTES, routeKey } from "#api/routes.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
+import { alwaysFails } from "#test/helpers/test-jobs.ts";
 import { RUN_JOB_ASL } from "../../lib/constructs/workflows.ts";
 import { PROJECT_ROOT } from "../../lib/functions.ts";
 import {
@@ -15,7 +16,6 @@ import {
   WORKFLOW_STEPS_LAMBDA,
   workerLambda,
 } from "../../lib/lambda-catalog.ts";
-import { alwaysFails } from "../helpers/test-jobs.ts";
 import {
   asList,
   policyStatements,

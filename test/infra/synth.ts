@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import type { JobDefinition } from "../../functions/domain/job.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { loadJobDataFiles, PROJECT_ROOT } from "../../lib/functions.ts";
 import { JobdeckStack } from "../../lib/jobdeck-stack.ts";
 import { settingsFromContext } from "../../lib/settings.ts";

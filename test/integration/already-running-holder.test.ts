@@ -2,7 +2,7 @@
 // Short runs end (and free their slot) while other triggers are between "the slot is taken" and
 // "who holds it": each 409 must still name a run of that job that exists.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

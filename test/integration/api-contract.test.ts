@@ -2,9 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
-import type { Run, RunStatus, TriggerSource } from "../../functions/schemas/run.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import type { Run, RunStatus, TriggerSource } from "#schemas/run.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

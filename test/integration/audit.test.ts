@@ -1,8 +1,8 @@
 // Promise: every operator action leaves exactly one audit entry with the actor and what changed,
 // readable by admins at GET /v1/audit (filters, signed cursor).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { AuditEntry } from "../../functions/schemas/audit.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import type { AuditEntry } from "#schemas/audit.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 const ACTOR = "tester@example.test";

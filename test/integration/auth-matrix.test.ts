@@ -3,8 +3,8 @@
 // deciding how it is protected fails this test.
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTES, routeKey } from "../../functions/api/routes.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { ROUTES, routeKey } from "#api/routes.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 const ID = "7d4c2f0e-9a1b-4c3d-8e5f-0a1b2c3d4e5f";
 /** A concrete request per route: path with parameters filled in, and a body where one is needed. */

@@ -1,9 +1,9 @@
 // GET /v1/dashboard/job-stats and /job-progress: figures from the runs in the window only.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
-import type { Run, RunStatus } from "../../functions/schemas/run.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 const NOW = new Date("2025-10-10T12:00:00Z");
 let h: Harness;

@@ -3,7 +3,7 @@
 // Every request here goes to 127.0.0.1: only the headers name other hosts.
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 let port: number;

@@ -5,18 +5,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { batchPutAll, DynamoCompanyStore } from "../../functions/adapters/dynamo-company-store.ts";
-import { DynamoRecapStore } from "../../functions/adapters/dynamo-recap-store.ts";
-import { type TableNames, tableNames } from "../../functions/adapters/table-definitions.ts";
+import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
+import { batchPutAll, DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
 import {
   LISTED_INFO_PATH_ENV,
   listedCompaniesSync,
   loadListedInfo,
   toSourceCompany,
-} from "../../functions/jobs/listed-companies-sync.ts";
-import type { CompanyRecord } from "../../functions/ports/job-data.ts";
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from "../../lib/local/dynamodb-local.ts";
-import { FakeJobContext } from "../helpers/fake-job-context.ts";
+} from "#jobs/listed-companies/listed-companies-sync.ts";
+import { DynamoRecapStore } from "#jobs/recap/dynamo-recap-store.ts";
+import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import type { CompanyRecord } from "#ports/job-data.ts";
+import { FakeJobContext } from "#test/helpers/fake-job-context.ts";
 
 let ddb: DynamoDbLocal;
 let doc: DynamoDBDocumentClient;

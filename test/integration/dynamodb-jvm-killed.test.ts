@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack.ts";
-import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
-import { ALL_TEST_REGISTRY } from "../helpers/test-jobs.ts";
+import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import type { Run } from "#schemas/run.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "#test/helpers/child-stack.ts";
+import { ALL_TEST_REGISTRY } from "#test/helpers/test-jobs.ts";
 
 const dirs: string[] = [];
 const children: ChildStack[] = [];

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import { tableNames } from "../../functions/adapters/table-definitions.ts";
-import { ensureTables, startDynamoDbLocal } from "../../lib/local/dynamodb-local.ts";
-import { PROJECT_ROOT } from "../../lib/local/local-stack.ts";
+import { tableNames } from "#adapters/table-definitions.ts";
+import { ensureTables, startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { PROJECT_ROOT } from "#local/local-stack.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -2,8 +2,8 @@
 // locally (the alarm topic in AWS) with the job, the status, a link to the run and its summary;
 // a run that succeeds or is cancelled alerts nobody.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { JobLogger } from "../../functions/domain/job.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import type { JobLogger } from "#domain/jobs/job-definition.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 type Line = { level: string; message: string; extra?: Record<string, unknown> };
 const lines: Line[] = [];

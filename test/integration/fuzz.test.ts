@@ -4,9 +4,9 @@
 // refused schedule write saves nothing. Fixed seeds: the same cases on every run (≥ 2,000 in all).
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ROUTES } from "../../functions/api/routes.ts";
-import type { Schedule } from "../../functions/schemas/schedule.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { ROUTES } from "#api/routes.ts";
+import type { Schedule } from "#schemas/schedule.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 let admin: string;

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 const DIR = fileURLToPath(new URL("../fixtures/generated-client/", import.meta.url));
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

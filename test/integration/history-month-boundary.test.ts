@@ -1,8 +1,8 @@
 // The all-jobs feed is partitioned by month: runs triggered in an earlier month must still be
 // listed after the month changes (regression: triggered runs did not record their month).
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let now = new Date("2025-06-30T23:59:00Z");
 let h: Harness;

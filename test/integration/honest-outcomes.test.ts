@@ -4,9 +4,9 @@
 // Outages are injected by the TCP proxy of test/helpers/fault-proxy.ts; a full disk by making the
 // run store's writes answer what DynamoDB Local answers then ("InternalFailure: unknown error").
 import { afterEach, describe, expect, inject, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import type { Run } from "#schemas/run.ts";
+import { type FaultProxy, startFaultProxy } from "#test/helpers/fault-proxy.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -3,8 +3,8 @@
 // ETags, and times always answered with the display offset.
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTES } from "../../functions/api/routes.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { ROUTES } from "#api/routes.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

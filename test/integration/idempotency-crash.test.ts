@@ -12,11 +12,11 @@ import {
   IDEMPOTENCY_LEASE_SECONDS,
   idempotencyStoreKey,
   requestFingerprint,
-} from "../../functions/domain/idempotency.ts";
-import { TriggerService } from "../../functions/domain/trigger-service.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+} from "#domain/runs/idempotency.ts";
+import { TriggerService } from "#domain/runs/trigger-service.ts";
+import type { Run } from "#schemas/run.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "#test/helpers/child-stack.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 describe("an Idempotency-Key whose request died (in process, the store as a crash leaves it)", () => {
   let h: Harness;

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { adminHeaders, type ChildStack, startChildStack, waitExit } from "../helpers/child-stack.ts";
-import { until } from "../helpers/wait.ts";
+import type { Run } from "#schemas/run.ts";
+import { adminHeaders, type ChildStack, startChildStack, waitExit } from "#test/helpers/child-stack.ts";
+import { until } from "#test/helpers/wait.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "jobdeck-restart-"));
 const children: ChildStack[] = [];

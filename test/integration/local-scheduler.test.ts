@@ -2,9 +2,9 @@
 // creates the jobs' default schedules once, and stays quiet with JOBDECK_SCHEDULER=off.
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
-import { poll } from "../helpers/wait.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
+import { poll } from "#test/helpers/wait.ts";
 
 const stacks: Harness[] = [];
 afterEach(async () => {

@@ -2,10 +2,10 @@
 // answers of a real stack are checked against the published document and against copies of it
 // with one thing removed; each removal must turn a conforming answer into a mismatch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../functions/api/openapi.ts";
-import type { ApiAnswer } from "../../lib/local/http-server.ts";
-import { Conformance } from "../helpers/conformance.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { openApiDocument } from "#api/openapi.ts";
+import type { ApiAnswer } from "#local/http-server.ts";
+import { Conformance } from "#test/helpers/conformance.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 const answers: ApiAnswer[] = [];

@@ -3,10 +3,10 @@
 // with a true reason and its real duration, every fire is run or recorded missed, exactly once.
 // (The JVM killed and back within 10 s is test/integration/dynamodb-local-supervision.test.ts.)
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { runUuidForFire } from "../../functions/domain/execution-identity.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { runUuidForFire } from "#domain/runs/execution-identity.ts";
+import type { Run } from "#schemas/run.ts";
+import { type FaultProxy, startFaultProxy } from "#test/helpers/fault-proxy.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 const OUTAGE_MS = 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,9 +1,9 @@
 // Issue 11, item 6: "The queue policy is last-in-first-out". Runs queued for one concurrency key
 // take the slot in the order they were queued, and the slot is handed over, not raced for.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScheduleFireInput } from "../../functions/ports/schedule-backend.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import type { ScheduleFireInput } from "#ports/schedule-backend.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

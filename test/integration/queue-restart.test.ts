@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ScheduleFireInput } from "../../functions/ports/schedule-backend.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type LocalStack, startLocalStack } from "../../lib/local/local-stack.ts";
-import { ALL_TEST_REGISTRY } from "../helpers/test-jobs.ts";
+import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import type { ScheduleFireInput } from "#ports/schedule-backend.ts";
+import type { Run } from "#schemas/run.ts";
+import { ALL_TEST_REGISTRY } from "#test/helpers/test-jobs.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "jobdeck-queue-restart-"));
 const stacks: LocalStack[] = [];

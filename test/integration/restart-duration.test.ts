@@ -3,9 +3,9 @@
 // of life (last progress or record write), not the moment the next start reconciles it.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Reconciler } from "../../functions/domain/reconcile.ts";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
-import { type Harness, startHarness } from "../helpers/harness.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import { Reconciler } from "#domain/runs/run-reconciler.ts";
+import { type Harness, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

@@ -3,10 +3,10 @@
 // error_summary, its concurrency slot is freed, and the next trigger of the job is accepted.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
-import { MISSED_GRACE_SECONDS } from "../../functions/domain/run-sweeper.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import { MISSED_GRACE_SECONDS } from "#domain/runs/run-sweeper.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 let now: Date | null = null;

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LISTED_INFO_PATH_ENV } from "../../functions/jobs/listed-companies-sync.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { LISTED_INFO_PATH_ENV } from "#jobs/listed-companies/listed-companies-sync.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 const UNKNOWN = "7d4c2f0e-9a1b-4c3d-8e5f-0a1b2c3d4e5f";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -2,10 +2,10 @@
 // stage list (~241 KB for 100 finished recap.pipeline runs). The list now carries what the history
 // table shows; the full record stays in GET /v1/runs/{execution_uuid}.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listItem, listProgress } from "../../functions/domain/run-summary.ts";
-import { RunListItemSchema } from "../../functions/schemas/answers.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { listItem, listProgress } from "#domain/runs/run-summary.ts";
+import { RunListItemSchema } from "#schemas/answers.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

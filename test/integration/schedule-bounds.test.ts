@@ -2,8 +2,8 @@
 // real bounds is refused with 400 before anything is saved, and a stored item that can no longer
 // be evaluated (older version, hand edit) is reported on that item and breaks no other answer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Schedule } from "../../functions/schemas/schedule.ts";
-import { type Harness, isFinished, type Reply, startHarness } from "../helpers/harness.ts";
+import type { Schedule } from "#schemas/schedule.ts";
+import { type Harness, isFinished, type Reply, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {

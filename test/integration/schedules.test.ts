@@ -1,8 +1,8 @@
 // Schedules end to end on the local stack (issue 3 acceptance): the scheduler is driven by a
 // controlled clock and `scheduler.tick()`, the same code path its timer takes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import type { Run } from "#schemas/run.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 let now = new Date("2025-10-01T00:00:00Z"); // 09:00 JST
 let h: Harness;

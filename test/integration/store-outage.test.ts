@@ -2,12 +2,12 @@
 // TCP proxy between the stack and the shared DynamoDB Local (test/helpers/fault-proxy.ts), cut
 // and healed by the test; nothing other files share is stopped.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { runUuidForFire } from "../../functions/domain/execution-identity.ts";
-import { MISSED_GRACE_SECONDS } from "../../functions/domain/run-sweeper.ts";
-import type { Run } from "../../functions/schemas/run.ts";
-import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.ts";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.ts";
-import { poll } from "../helpers/wait.ts";
+import { runUuidForFire } from "#domain/runs/execution-identity.ts";
+import { MISSED_GRACE_SECONDS } from "#domain/runs/run-sweeper.ts";
+import type { Run } from "#schemas/run.ts";
+import { type FaultProxy, startFaultProxy } from "#test/helpers/fault-proxy.ts";
+import { type Harness, type HarnessOptions, startHarness } from "#test/helpers/harness.ts";
+import { poll } from "#test/helpers/wait.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@
 // round trips. The DynamoDB calls of a trigger are observed on the local stack's own client: what
 // runs before the workflow starts, and in which order. (No clock is asserted; only the calls.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, isFinished, startHarness } from "../helpers/harness.ts";
+import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
 type Call = { seq: number; name: string; input: Record<string, unknown>; done: number | null };
 

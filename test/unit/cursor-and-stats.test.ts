@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../functions/domain/errors.ts";
-import { CursorCodec } from "../../functions/domain/run-queries.ts";
-import { computeStats, percentile } from "../../functions/domain/stats.ts";
-import type { RunPosition } from "../../functions/ports/run-store.ts";
-import type { Run, RunStatus } from "../../functions/schemas/run.ts";
+import { ValidationError } from "#domain/errors.ts";
+import { CursorCodec } from "#domain/runs/run-queries.ts";
+import { computeStats, percentile } from "#domain/runs/run-stats.ts";
+import type { RunPosition } from "#ports/run-store.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
 
 const POS: RunPosition = {
   execution_uuid: "11111111-1111-4111-8111-111111111111",

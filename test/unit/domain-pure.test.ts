@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson, concurrencyKey } from "../../functions/domain/concurrency.ts";
-import { issuesToFields } from "../../functions/domain/errors.ts";
+import { issuesToFields } from "#domain/errors.ts";
+import { canonicalJson, concurrencyKey } from "#domain/runs/concurrency-key.ts";
 import {
   canTransition,
   durationSeconds,
   ERROR_SUMMARY_MAX,
   summarizeError,
-} from "../../functions/domain/run-lifecycle.ts";
-import { isValidTimeZone, toDisplayTime } from "../../functions/domain/time.ts";
-import { describeStepError } from "../../functions/domain/workflow-steps.ts";
-import { FINISHED_STATUSES, RUN_STATUSES } from "../../functions/schemas/run.ts";
+} from "#domain/runs/run-lifecycle.ts";
+import { describeStepError } from "#domain/runs/workflow-steps.ts";
+import { isValidTimeZone, toDisplayTime } from "#domain/time.ts";
+import { FINISHED_STATUSES, RUN_STATUSES } from "#schemas/run.ts";
 
 describe("canonicalJson", () => {
   it("does not depend on key order", () => {

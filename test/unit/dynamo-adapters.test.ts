@@ -18,11 +18,11 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { DynamoControlStore } from "../../functions/adapters/dynamo-control-store.ts";
-import { DynamoRunStore, feedBucket, toRunItem } from "../../functions/adapters/dynamo-run-store.ts";
-import { RUNS_INDEX } from "../../functions/adapters/table-definitions.ts";
-import type { FinishUpdate } from "../../functions/ports/run-store.ts";
-import type { Run, RunStatus } from "../../functions/schemas/run.ts";
+import { DynamoControlStore } from "#adapters/dynamo-control-store.ts";
+import { DynamoRunStore, feedBucket, toRunItem } from "#adapters/dynamo-run-store.ts";
+import { RUNS_INDEX } from "#adapters/table-definitions.ts";
+import type { FinishUpdate } from "#ports/run-store.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const doc = DynamoDBDocumentClient.from(

@@ -26,9 +26,9 @@ import {
   EventBridgeScheduleBackend,
   ReconcileError,
   scheduleDrift,
-} from "../../functions/adapters/eventbridge-schedule-backend.ts";
-import { ValidationError } from "../../functions/domain/errors.ts";
-import type { Schedule } from "../../functions/schemas/schedule.ts";
+} from "#adapters/eventbridge-schedule-backend.ts";
+import { ValidationError } from "#domain/errors.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 
 const sched = mockClient(SchedulerClient);
 const client = new SchedulerClient({

@@ -3,10 +3,10 @@
 // that fails does not fail the job and is tried again.
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { executeJob, type ProgressSnapshot } from "../../functions/domain/job-runner.ts";
-import { isStoreUnavailable } from "../../functions/domain/store-failures.ts";
-import { isStoreFailure, type WorkflowState, WorkflowSteps } from "../../functions/domain/workflow-steps.ts";
-import { defineJob } from "../../functions/jobs/define-job.ts";
+import { executeJob, type ProgressSnapshot } from "#domain/runs/job-attempt.ts";
+import { isStoreFailure, type WorkflowState, WorkflowSteps } from "#domain/runs/workflow-steps.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
+import { defineJob } from "#jobs/define-job.ts";
 
 const shaped = (name: string, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name, ...extra });

@@ -12,9 +12,9 @@ import {
   parseJsonStrict,
   presentTimes,
   type RouteHandler,
-} from "../../functions/api/http.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../../functions/domain/errors.ts";
-import type { JobLogger } from "../../functions/domain/job.ts";
+} from "#api/http.ts";
+import { ConflictError, NotFoundError, ValidationError } from "#domain/errors.ts";
+import type { JobLogger } from "#domain/jobs/job-definition.ts";
 
 describe("parseGroups", () => {
   it("reads API Gateway's bracketed string form", () => {

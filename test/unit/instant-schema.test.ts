@@ -2,7 +2,7 @@
 // that exist. Date.parse alone rolls impossible ones over (2025-02-30 → 2 March, 24:00 → next day).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InstantSchema, parseInstant } from "../../functions/schemas/common.ts";
+import { InstantSchema, parseInstant } from "#schemas/common.ts";
 
 const message = (s: string) => {
   const r = InstantSchema.safeParse(s);

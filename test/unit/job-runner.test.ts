@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod/mini";
-import type { JobContext, JobDefinition, JobLogger, JobServices } from "../../functions/domain/job.ts";
+import type { JobContext, JobDefinition, JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
 import {
   type ExecuteJobDeps,
   type ExecuteJobInput,
   executeJob,
   type ProgressSink,
   type ProgressSnapshot,
-} from "../../functions/domain/job-runner.ts";
-import type { Progress } from "../../functions/schemas/run.ts";
+} from "#domain/runs/job-attempt.ts";
+import type { Progress } from "#schemas/run.ts";
 
 const START = new Date("2025-07-10T00:00:00.000Z");
 const UUID = "11111111-1111-4111-8111-111111111111";

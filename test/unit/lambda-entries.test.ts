@@ -15,16 +15,16 @@ import type { CloudFormationCustomResourceEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiEvent } from "../../functions/api/http.ts";
-import { JOB_DATA_FILES } from "../../functions/jobs/data-files.ts";
-import { readAwsConfig, unavailableScheduleBackend } from "../../functions/lambda/aws-app.ts";
+import type { ApiEvent } from "#api/http.ts";
+import { JOB_DATA_FILES } from "#jobs/data-files.ts";
+import { readAwsConfig, unavailableScheduleBackend } from "#lambda/aws-host.ts";
 import {
   type ExecutionStatusChangeEvent,
   executionEndOf,
-} from "../../functions/lambda/execution-reconciler.ts";
-import { stepExecutionUuid } from "../../functions/lambda/workflow-steps.ts";
-import { assertOwnJob } from "../../functions/lambda/workflow-worker.ts";
-import type { Schedule } from "../../functions/schemas/schedule.ts";
+} from "#lambda/events/execution-reconciler-function.ts";
+import { stepExecutionUuid } from "#lambda/workflow/steps-function.ts";
+import { assertOwnJob } from "#lambda/workflow/worker-function.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 import {
   API_LAMBDAS,
   BUNDLING,
@@ -178,7 +178,7 @@ describe("readAwsConfig", () => {
 
 describe("awsApp", () => {
   it("is built once per container, and a failed build is tried again", async () => {
-    const { awsApp } = await import("../../functions/lambda/aws-app.ts");
+    const { awsApp } = await import("#lambda/aws-host.ts");
     await expect(awsApp({ scheduling: true })).rejects.toThrow(/missing environment variables/);
     stubEnv({ ...COMMON, ...SCHEDULING });
     const first = awsApp({ scheduling: true });
@@ -194,7 +194,7 @@ describe("awsApp", () => {
 
   it("reads the cursor secret once, and again after a failure", async () => {
     stubEnv({ ...COMMON, ...CURSOR });
-    const { awsApp } = await import("../../functions/lambda/aws-app.ts");
+    const { awsApp } = await import("#lambda/aws-host.ts");
     const app = await awsApp({ cursorSecret: true });
     secrets
       .on(GetSecretValueCommand)
@@ -260,7 +260,7 @@ describe("execution reconciler", () => {
   it("looks the run up by the execution's UUID and leaves an unknown run alone", async () => {
     stubEnv(COMMON);
     ddb.on(GetCommand).resolves({});
-    const { handler } = await import("../../functions/lambda/execution-reconciler.ts");
+    const { handler } = await import("#lambda/events/execution-reconciler-function.ts");
     await handler(event({ error: "Lambda.Unknown" }));
     const gets = ddb.commandCalls(GetCommand);
     expect(gets).toHaveLength(1);
@@ -269,7 +269,7 @@ describe("execution reconciler", () => {
 
   it("does nothing for a status it ignores", async () => {
     stubEnv(COMMON);
-    const { handler } = await import("../../functions/lambda/execution-reconciler.ts");
+    const { handler } = await import("#lambda/events/execution-reconciler-function.ts");
     await handler(event({ status: "RUNNING" }));
     expect(ddb.calls()).toHaveLength(0);
   });
@@ -291,7 +291,7 @@ describe("default schedules custom resource", () => {
     }) as CloudFormationCustomResourceEvent;
 
   it("does nothing on Delete: schedules are data, not CloudFormation's (no configuration needed)", async () => {
-    const { handler } = await import("../../functions/lambda/default-schedules.ts");
+    const { handler } = await import("#lambda/events/default-schedules-function.ts");
     await expect(handler(cfn("Delete"))).resolves.toEqual({
       PhysicalResourceId: "jobdeck-default-schedules",
     });
@@ -308,7 +308,7 @@ describe("default schedules custom resource", () => {
       .on(UpdateScheduleCommand)
       .rejects(new ResourceNotFoundException({ message: "not found", Message: "not found", $metadata: {} }));
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: "arn:aws:scheduler:::schedule/jobdeck/x" });
-    const { handler } = await import("../../functions/lambda/default-schedules.ts");
+    const { handler } = await import("#lambda/events/default-schedules-function.ts");
     await expect(handler(cfn("Create"))).resolves.toEqual({
       PhysicalResourceId: "jobdeck-default-schedules",
       Data: { created: 2 },
@@ -325,7 +325,7 @@ describe("default schedules custom resource", () => {
   it("is a no-op on Update once the defaults exist", async () => {
     stubEnv({ ...COMMON, ...SCHEDULING });
     ddb.on(GetCommand).resolves({ Item: { pk: "MARKER", sk: "default_schedules_v1", value: "2025-01-01" } });
-    const { handler } = await import("../../functions/lambda/default-schedules.ts");
+    const { handler } = await import("#lambda/events/default-schedules-function.ts");
     await expect(handler(cfn("Update"))).resolves.toEqual({
       PhysicalResourceId: "jobdeck-default-schedules",
       Data: { created: 0 },
@@ -335,7 +335,7 @@ describe("default schedules custom resource", () => {
 
   it("fails Create with the missing variables named", async () => {
     stubEnv(COMMON);
-    const { handler } = await import("../../functions/lambda/default-schedules.ts");
+    const { handler } = await import("#lambda/events/default-schedules-function.ts");
     await expect(handler(cfn("Create"))).rejects.toThrow(/missing environment variables STATE_MACHINE_ARNS/);
   });
 });
@@ -367,14 +367,14 @@ describe("workflow worker", () => {
 
   it("refuses another job's state before touching any data", async () => {
     stubEnv({ ...COMMON, ...WORKER });
-    const { handler } = await import("../../functions/lambda/workflow-worker.ts");
+    const { handler } = await import("#lambda/workflow/worker-function.ts");
     await expect(handler(state("recap.pipeline"))).rejects.toThrow(/refuses a run of job 'recap.pipeline'/);
     expect(ddb.calls()).toHaveLength(0);
   });
 
   it("names the job data variables it lacks", async () => {
     stubEnv({ ...COMMON, JOBDECK_JOB_NAME: "listed_companies.sync" });
-    const { handler } = await import("../../functions/lambda/workflow-worker.ts");
+    const { handler } = await import("#lambda/workflow/worker-function.ts");
     await expect(handler(state("listed_companies.sync"))).rejects.toThrow(
       /missing environment variables COMPANIES_TABLE, RECAPS_TABLE/,
     );
@@ -398,7 +398,7 @@ describe("workflow steps", () => {
 
   it("passes the payload to the steps handler", async () => {
     stubEnv({ ...COMMON, ...SCHEDULING });
-    const { handler } = await import("../../functions/lambda/workflow-steps.ts");
+    const { handler } = await import("#lambda/workflow/steps-function.ts");
     await expect(
       handler({ step: "nope" as never, state: { input: {} as never }, execution: { name: UUID, arn: EXEC } }),
     ).rejects.toThrow("unknown workflow step nope");
@@ -419,7 +419,7 @@ describe("API entries", () => {
 
   it("serves /healthz without reading the cursor secret", async () => {
     stubEnv({ ...COMMON, ...CURSOR });
-    const { handler } = await import("../../functions/lambda/api-meta.ts");
+    const { handler } = await import("#lambda/api/meta-function.ts");
     const res = await handler(apiEvent("GET /healthz"), {} as never);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(String(res.body))).toEqual({ ok: true, dynamodb: "up" });
@@ -435,7 +435,7 @@ describe("API entries", () => {
   it("reads the cursor secret once per container", async () => {
     stubEnv({ ...COMMON, ...SCHEDULING, ...CURSOR });
     secrets.on(GetSecretValueCommand).resolves({ SecretString: "k3y" });
-    const { handler } = await import("../../functions/lambda/api-runs.ts");
+    const { handler } = await import("#lambda/api/runs-function.ts");
     for (let i = 0; i < 2; i++) {
       const res = await handler(apiEvent("GET /v1/elsewhere"), {} as never);
       expect(res.statusCode).toBe(404);
@@ -445,7 +445,7 @@ describe("API entries", () => {
 
   it("fails the invocation, naming what is missing, and tries again on the next one", async () => {
     stubEnv(COMMON);
-    const { handler } = await import("../../functions/lambda/api-trigger.ts");
+    const { handler } = await import("#lambda/api/trigger-function.ts");
     await expect(handler(apiEvent("POST /v1/trigger"), {} as never)).rejects.toThrow(
       /missing environment variables STATE_MACHINE_ARNS, .*CURSOR_SECRET_ARN/,
     );

@@ -10,9 +10,9 @@ import {
   planSync,
   type SourceCompany,
   toSourceCompany,
-} from "../../functions/jobs/listed-companies-sync.ts";
-import type { CompanyRecord } from "../../functions/ports/job-data.ts";
-import { FakeJobContext, InMemoryCompanyStore } from "../helpers/fake-job-context.ts";
+} from "#jobs/listed-companies/listed-companies-sync.ts";
+import type { CompanyRecord } from "#ports/job-data.ts";
+import { FakeJobContext, InMemoryCompanyStore } from "#test/helpers/fake-job-context.ts";
 
 const RUN = "11111111-1111-4111-8111-111111111111";
 const OLD_RUN = "22222222-2222-4222-8222-222222222222";

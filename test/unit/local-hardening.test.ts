@@ -2,9 +2,9 @@
 // passes them, and text an operator types carries no control, invisible or broken characters.
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { parseGroups } from "../../functions/api/http.ts";
-import { CreateScheduleRequestSchema, PatchScheduleRequestSchema } from "../../functions/schemas/schedule.ts";
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalTokens } from "../../lib/local/tokens.ts";
+import { parseGroups } from "#api/http.ts";
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalTokens } from "#local/tokens.ts";
+import { CreateScheduleRequestSchema, PatchScheduleRequestSchema } from "#schemas/schedule.ts";
 
 const secret = new Uint8Array(32).fill(7);
 

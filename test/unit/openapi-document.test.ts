@@ -1,9 +1,9 @@
 // The published OpenAPI document, read as a client generator reads it. Each test is named after a
 // defect an independent check found in the first wave's document.
 import { describe, expect, it } from "vitest";
-import { CONTRACT } from "../../functions/api/contract.ts";
-import { openApiDocument } from "../../functions/api/openapi.ts";
-import { ROUTES } from "../../functions/api/routes.ts";
+import { CONTRACT } from "#api/contract.ts";
+import { openApiDocument } from "#api/openapi.ts";
+import { ROUTES } from "#api/routes.ts";
 
 type Json = Record<string, any>;
 const doc = openApiDocument() as Json;

@@ -1,13 +1,9 @@
 // The Powertools JobLogger (JSON lines with the extra keys at top level) and the run metrics hook
 // (EMF records on stdout), captured from process.stdout / stderr.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  createMetrics,
-  createPowertoolsLogger,
-  runFinishedMetrics,
-} from "../../functions/adapters/powertools-logger.ts";
-import { bindLogger } from "../../functions/domain/logging.ts";
-import type { Run } from "../../functions/schemas/run.ts";
+import { createMetrics, createPowertoolsLogger, runFinishedMetrics } from "#adapters/powertools-logger.ts";
+import { bindLogger } from "#domain/logging.ts";
+import type { Run } from "#schemas/run.ts";
 
 /** What Powertools writes (stdout; warnings and errors go to stderr), one parsed object per line. */
 function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () => void } {

@@ -8,8 +8,8 @@ import {
   recapPipeline,
   splitSentences,
   titleSimilarity,
-} from "../../functions/jobs/recap-pipeline.ts";
-import { FakeJobContext, InMemoryRecapStore } from "../helpers/fake-job-context.ts";
+} from "#jobs/recap/recap-pipeline.ts";
+import { FakeJobContext, InMemoryRecapStore } from "#test/helpers/fake-job-context.ts";
 
 const parse = (p: unknown) => recapPipeline.parameters.parse(p);
 const ITEM_STAGES = ["Genre", "Select", "Evidence", "Dispatch"];

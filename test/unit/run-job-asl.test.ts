@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
-import type { WorkflowState } from "../../functions/domain/workflow-steps.ts";
-import { STEP_NAMES } from "../../functions/workflow/steps.ts";
+import type { WorkflowState } from "#domain/runs/workflow-steps.ts";
 import {
   type ExecutionEnd,
   LocalAslWorkflow,
   type LocalAslWorkflowOptions,
   type LocalTaskHandler,
-} from "../../lib/local/asl-workflow.ts";
-import { LOCAL_WORKER_ARN, RUN_JOB_ASL } from "../../lib/local/local-stack.ts";
+} from "#local/asl-workflow.ts";
+import { LOCAL_WORKER_ARN, RUN_JOB_ASL } from "#local/local-stack.ts";
+import { STEP_NAMES } from "#workflow/steps-handler.ts";
 
 type State = {
   Type: string;

@@ -3,18 +3,14 @@
 // repeated one fires once; rate(n days) is n × 24 hours) and from the calendar, not from croner.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  describeExpression,
-  loadCronstrue,
-  needsCronstrue,
-} from "../../functions/domain/schedule-description.ts";
+import { describeExpression, loadCronstrue, needsCronstrue } from "#domain/schedules/schedule-description.ts";
 import {
   type FireOptions,
   frequencyToken,
   nextFireTimes,
   type ParsedExpression,
   parseScheduleExpression,
-} from "../../functions/domain/schedule-expression.ts";
+} from "#domain/schedules/schedule-expression.ts";
 
 // cronstrue loads on demand in the app; the description tests below use it directly.
 beforeAll(async () => {

@@ -12,14 +12,14 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { EventBridgeScheduleBackend } from "../../functions/adapters/eventbridge-schedule-backend.ts";
-import type { CoreDeps } from "../../functions/domain/deps.ts";
-import { silentLogger } from "../../functions/domain/logging.ts";
-import { JobRegistry } from "../../functions/domain/registry.ts";
-import { ScheduleService } from "../../functions/domain/schedule-service.ts";
-import { JOBS } from "../../functions/jobs/registry.ts";
-import type { ScheduleStore } from "../../functions/ports/schedule-store.ts";
-import type { Schedule } from "../../functions/schemas/schedule.ts";
+import { EventBridgeScheduleBackend } from "#adapters/eventbridge-schedule-backend.ts";
+import type { CoreDeps } from "#domain/core-deps.ts";
+import { JobRegistry } from "#domain/jobs/job-registry.ts";
+import { silentLogger } from "#domain/logging.ts";
+import { ScheduleService } from "#domain/schedules/schedule-service.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
+import type { ScheduleStore } from "#ports/schedule-store.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 
 /** In-memory table with unique names; `failNext` makes the next write throw once. */
 class MemoryScheduleStore implements ScheduleStore {

@@ -15,13 +15,9 @@ import {
 } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  logsInsightsUrl,
-  runLogsQuery,
-  SfnWorkflowStarter,
-} from "../../functions/adapters/sfn-workflow-starter.ts";
-import { ValidationError } from "../../functions/domain/errors.ts";
-import type { WorkflowInput } from "../../functions/ports/workflow-starter.ts";
+import { logsInsightsUrl, runLogsQuery, SfnWorkflowStarter } from "#adapters/sfn-workflow-starter.ts";
+import { ValidationError } from "#domain/errors.ts";
+import type { WorkflowInput } from "#ports/workflow-starter.ts";
 
 const sfn = mockClient(SFNClient);
 const client = new SFNClient({

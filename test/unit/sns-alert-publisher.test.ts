@@ -3,11 +3,11 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { SnsAlertPublisher } from "../../functions/adapters/sns-alert-publisher.ts";
-import { alertOnFailure, failureAlertFor } from "../../functions/domain/failure-alerts.ts";
-import type { JobLogger } from "../../functions/domain/job.ts";
-import { newRun } from "../../functions/domain/run-lifecycle.ts";
-import type { Run, RunStatus } from "../../functions/schemas/run.ts";
+import { SnsAlertPublisher } from "#adapters/sns-alert-publisher.ts";
+import type { JobLogger } from "#domain/jobs/job-definition.ts";
+import { alertOnFailure, failureAlertFor } from "#domain/runs/failure-alerts.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
 
 const sns = mockClient(SNSClient);
 const TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:jobdeck-alarms";

@@ -7,9 +7,9 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { type ApiEvent, type ApiResult, apiHandler } from "../../functions/api/http.ts";
-import { UnavailableError } from "../../functions/domain/errors.ts";
-import { isStoreUnavailable } from "../../functions/domain/store-failures.ts";
+import { type ApiEvent, type ApiResult, apiHandler } from "#api/http.ts";
+import { UnavailableError } from "#domain/errors.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
 
 const meta = { $metadata: {} };
 const node = (code: string, message: string) => Object.assign(new Error(message), { code });

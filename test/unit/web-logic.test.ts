@@ -1,8 +1,8 @@
 // The admin page's logic that needs no browser: params checks from a job's JSON Schema, the
 // daily-time editing, times in the display zone, the string tables and the token reading.
 import { describe, expect, it } from "vitest";
-import { RUN_STATUSES, STAGE_STATUSES, TRIGGER_SOURCES } from "../../functions/schemas/run.ts";
-import { EXECUTION_POLICIES } from "../../functions/schemas/schedule.ts";
+import { RUN_STATUSES, STAGE_STATUSES, TRIGGER_SOURCES } from "#schemas/run.ts";
+import { EXECUTION_POLICIES } from "#schemas/schedule.ts";
 import { sessionFromToken } from "../../web/src/auth.ts";
 import { dailyExpression, dailyTime } from "../../web/src/daily-schedule.ts";
 import { dateInputToInstant, fmtDuration, fmtRelative, startOfDay, tzLabel } from "../../web/src/format.ts";

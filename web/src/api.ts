@@ -3,8 +3,8 @@
 // its path, query, body and answer are the types the OpenAPI document is generated from. GETs can
 // be conditional (If-None-Match): a poll of an unchanged page costs one 304 and no re-render.
 // Errors come back in the API's shape ({error: {code, message, details}}) as ApiError.
-import type { BodyOf, PathOf, QueryOf, SuccessBody } from "../../functions/api/contract.ts";
-import type { RouteKey } from "../../functions/api/routes.ts";
+import type { BodyOf, PathOf, QueryOf, SuccessBody } from "#api/contract.ts";
+import type { RouteKey } from "#api/routes.ts";
 import type {
   JobProgressAnswer,
   JobStatsAnswer,
@@ -14,9 +14,9 @@ import type {
   RunsPage,
   SchedulerStatus,
   ScheduleView,
-} from "../../functions/schemas/answers.ts";
-import type { AuditEntry } from "../../functions/schemas/audit.ts";
-import type { Run } from "../../functions/schemas/run.ts";
+} from "#schemas/answers.ts";
+import type { AuditEntry } from "#schemas/audit.ts";
+import type { Run } from "#schemas/run.ts";
 import { refreshSession, type Session, saveSession } from "./auth.ts";
 import type { WebConfig } from "./config.ts";
 

@@ -1,5 +1,5 @@
 // /config.json tells the page where the API is and how to log in (functions/schemas/web-config.ts).
-import { type WebConfig, WebConfigSchema } from "../../functions/schemas/web-config.ts";
+import { type WebConfig, WebConfigSchema } from "#schemas/web-config.ts";
 
 export type { WebConfig };
 

@@ -1,7 +1,7 @@
 // Times are shown in the display time zone (config), with its label, and with a relative time
 // beside them ("3 分前"), whatever the browser's own zone is.
 // The offset arithmetic is the API's own (functions/domain/time.ts: no imports, runs in browsers too).
-import { offsetMinutes } from "../../functions/domain/time.ts";
+import { offsetMinutes } from "#domain/time.ts";
 import type { Lang } from "./i18n.ts";
 
 const dtf = new Map<string, Intl.DateTimeFormat>();

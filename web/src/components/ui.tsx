@@ -2,7 +2,7 @@
 // carry numbers, switches carry their state in text and aria.
 import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Progress, RunStatus, StageStatus } from "../../../functions/schemas/run.ts";
+import type { Progress, RunStatus, StageStatus } from "#schemas/run.ts";
 import { useApp } from "../app-context.ts";
 import { fmtDateTime, fmtRelative, tzLabel } from "../format.ts";
 import { useNow } from "../hooks.ts";

@@ -1,6 +1,6 @@
 // 監査ログ (admins): who did what and when, with what changed (before → after), newest first.
 import { useRef, useState } from "preact/hooks";
-import { AUDIT_ACTIONS, AuditActionSchema, type AuditEntry } from "../../../functions/schemas/audit.ts";
+import { AUDIT_ACTIONS, AuditActionSchema, type AuditEntry } from "#schemas/audit.ts";
 import { api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";

@@ -1,7 +1,7 @@
 // The overview: KPIs over a window, a card per active run with its pipeline, recent runs, and a
 // duration sparkline per job.
 import { useMemo } from "preact/hooks";
-import { STATS_WINDOWS, StatsWindowSchema } from "../../../functions/schemas/dashboard.ts";
+import { STATS_WINDOWS, StatsWindowSchema } from "#schemas/dashboard.ts";
 import { api } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";

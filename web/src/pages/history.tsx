@@ -1,8 +1,8 @@
 // データ収集履歴: every run, newest first, 100 a page, filters in the URL, refreshing by itself
 // (conditional GETs: an unchanged page is a 304 and no re-render), rows that expand in place.
 import { useMemo, useRef, useState } from "preact/hooks";
-import type { RunListItem } from "../../../functions/schemas/answers.ts";
-import { RUN_STATUSES, TRIGGER_SOURCES, type TriggerSource } from "../../../functions/schemas/run.ts";
+import type { RunListItem } from "#schemas/answers.ts";
+import { RUN_STATUSES, TRIGGER_SOURCES, type TriggerSource } from "#schemas/run.ts";
 import { api, type JobView } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";

@@ -3,7 +3,7 @@
 // from the job's JSON Schema. Nothing invalid is sent: the zod schema of the API request and the
 // job's JSON Schema are both checked first.
 import { useEffect, useState } from "preact/hooks";
-import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "../../../functions/schemas/schedule.ts";
+import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "#schemas/schedule.ts";
 import { ApiError, api, type JobView, type PreviewResult, type ScheduleView } from "../api.ts";
 import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";

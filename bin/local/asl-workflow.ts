@@ -1,0 +1,217 @@
+// Stands in for Step Functions: runs statemachines/*.asl.json with aws-local-stepfunctions.
+// The definition is the very file CDK deploys; definition substitutions map each Task's
+// FunctionName to a handler of this process instead of a Lambda ARN.
+import "./polyfills.ts";
+import { readFileSync } from "node:fs";
+import { StateMachine } from "aws-local-stepfunctions";
+import type {
+  ExecutionStatus,
+  StartedExecution,
+  WorkflowInput,
+  WorkflowStarter,
+} from "#ports/workflow-starter.ts";
+
+export type LocalTaskHandler = (payload: unknown, signal: AbortSignal) => Promise<unknown>;
+
+type AslTask = { Type: string; Resource?: string; Parameters?: { FunctionName?: string } };
+type AslDefinition = { States: Record<string, AslTask> };
+
+export type ExecutionEnd = {
+  jobName: string;
+  name: string;
+  arn: string;
+  input: WorkflowInput;
+  status: Exclude<ExecutionStatus, "RUNNING" | "UNKNOWN">;
+  error?: string;
+};
+
+type Execution = {
+  arn: string;
+  name: string;
+  jobName: string;
+  input: string;
+  parsedInput: WorkflowInput;
+  status: ExecutionStatus;
+  controller: AbortController;
+  abort: () => void;
+  done: Promise<void>;
+};
+
+export type LocalAslWorkflowOptions = {
+  definitionFile: string;
+  /** Substitutions per job, e.g. { WorkerFunctionArn: "local:worker", StepsFunctionArn: "local:steps" } */
+  substitutions: (jobName: string) => Record<string, string>;
+  /** Handlers by the substituted FunctionName. */
+  handlers: Record<string, LocalTaskHandler>;
+  onEnd?: (end: ExecutionEnd) => void | Promise<void>;
+  region?: string;
+};
+
+export function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)\}/g, (m, key: string) => values[key] ?? m);
+}
+
+export class LocalAslWorkflow implements WorkflowStarter {
+  private readonly machines = new Map<string, { machine: StateMachine; taskTargets: Map<string, string> }>();
+  private readonly executions = new Map<string, Execution>();
+  private readonly template: string;
+
+  constructor(private readonly opts: LocalAslWorkflowOptions) {
+    this.template = readFileSync(opts.definitionFile, "utf8");
+  }
+
+  /** Constructing a StateMachine validates the definition (~100 ms): one per job, cached. */
+  private machineFor(jobName: string) {
+    let entry = this.machines.get(jobName);
+    if (!entry) {
+      const definition = JSON.parse(
+        substitute(this.template, this.opts.substitutions(jobName)),
+      ) as AslDefinition;
+      const taskTargets = new Map<string, string>();
+      for (const [stateName, state] of Object.entries(definition.States)) {
+        if (state.Type !== "Task") continue;
+        // lambda:invoke names the function in Parameters; the direct form names it in Resource.
+        const target = state.Parameters?.FunctionName ?? state.Resource;
+        if (!target || !this.opts.handlers[target]) {
+          throw new Error(
+            `Task ${stateName} of ${jobName} calls ${target ?? "(none)"}, which has no local handler`,
+          );
+        }
+        taskTargets.set(stateName, target);
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: the library's definition type is narrower than parsed JSON
+      entry = { machine: new StateMachine(definition as any), taskTargets };
+      this.machines.set(jobName, entry);
+    }
+    return entry;
+  }
+
+  arnOf(jobName: string, name: string): string {
+    const region = this.opts.region ?? "local";
+    return `arn:aws:states:${region}:000000000000:execution:jobdeck-${jobName.replace(/[^A-Za-z0-9-_]/g, "-")}:${name}`;
+  }
+
+  async start(jobName: string, name: string, input: WorkflowInput): Promise<StartedExecution> {
+    const arn = this.arnOf(jobName, name);
+    const inputText = JSON.stringify(input);
+    const existing = this.executions.get(arn);
+    if (existing) {
+      // As StartExecution: same name and input while running is idempotent; anything else is refused.
+      if (existing.status === "RUNNING" && existing.input === inputText)
+        return { executionArn: arn, startDate: new Date().toISOString() };
+      throw Object.assign(new Error(`Execution ${name} already exists`), { name: "ExecutionAlreadyExists" });
+    }
+    const { machine, taskTargets } = this.machineFor(jobName);
+    const controller = new AbortController();
+    const overrides: Record<string, (i: unknown) => Promise<unknown>> = {};
+    for (const [stateName, target] of taskTargets) {
+      const handler = this.opts.handlers[target]!;
+      const viaInvoke = target.startsWith("local:");
+      overrides[stateName] = (effectiveInput) => {
+        // lambda:invoke answers with the { Payload } envelope (the override must build it);
+        // a direct Lambda ARN resource gets the state input and answers with the result itself.
+        const p = viaInvoke
+          ? handler((effectiveInput as { Payload: unknown }).Payload, controller.signal).then((Payload) => ({
+              Payload,
+            }))
+          : handler(effectiveInput, controller.signal);
+        // If the interpreter stops waiting (timeout, abort) a later rejection must not crash the process.
+        p.catch(() => {});
+        return p;
+      };
+    }
+    const startDate = new Date().toISOString();
+    const execution = machine.run(input as never, {
+      // biome-ignore lint/suspicious/noExplicitAny: overrides are typed on JSON values
+      overrides: { taskResourceLocalHandlers: overrides as any },
+      context: { Execution: { Id: arn, Name: name, StartTime: startDate, Input: input as never } },
+    });
+    const record: Execution = {
+      arn,
+      name,
+      jobName,
+      input: inputText,
+      parsedInput: input,
+      status: "RUNNING",
+      controller,
+      abort: () => {
+        controller.abort();
+        execution.abort();
+      },
+      done: Promise.resolve(),
+    };
+    record.done = execution.result.then(
+      () => this.ended(record, "SUCCEEDED"),
+      (e: unknown) => {
+        const errName = (e as { name?: string })?.name ?? "";
+        const status =
+          errName === "ExecutionAbortedError"
+            ? "ABORTED"
+            : errName === "ExecutionTimeoutError"
+              ? "TIMED_OUT"
+              : "FAILED";
+        return this.ended(record, status, e instanceof Error ? e.message : String(e));
+      },
+    );
+    this.executions.set(arn, record);
+    return { executionArn: arn, startDate };
+  }
+
+  private async ended(record: Execution, status: ExecutionEnd["status"], error?: string) {
+    record.status = status;
+    try {
+      await this.opts.onEnd?.({
+        jobName: record.jobName,
+        name: record.name,
+        arn: record.arn,
+        input: record.parsedInput,
+        status,
+        error,
+      });
+    } catch (e) {
+      console.error(`[jobdeck] after-execution hook failed for ${record.name}:`, e);
+    }
+  }
+
+  async stop(executionArn: string, _cause?: string): Promise<void> {
+    const e = this.executions.get(executionArn);
+    if (e?.status !== "RUNNING") return;
+    e.abort();
+    await e.done;
+  }
+
+  async describe(executionArn: string): Promise<ExecutionStatus> {
+    return this.executions.get(executionArn)?.status ?? "UNKNOWN";
+  }
+
+  links(_arn?: string, _uuid?: string): { console_url: null; logs_url: null } {
+    return { console_url: null, logs_url: null };
+  }
+
+  running(): number {
+    let n = 0;
+    for (const e of this.executions.values()) if (e.status === "RUNNING") n++;
+    return n;
+  }
+
+  /** The executions still running, by ARN. */
+  runningArns(): string[] {
+    return [...this.executions.values()].filter((e) => e.status === "RUNNING").map((e) => e.arn);
+  }
+
+  /**
+   * Waits for every execution to end (graceful shutdown), aborting them after `graceMs`;
+   * `beforeAbort` learns which executions the grace ran out on before they are aborted.
+   */
+  async drain(graceMs: number, beforeAbort?: (arns: string[]) => void): Promise<void> {
+    const pending = [...this.executions.values()].filter((e) => e.status === "RUNNING");
+    if (!pending.length) return;
+    const timer = setTimeout(() => {
+      const left = pending.filter((e) => e.status === "RUNNING");
+      beforeAbort?.(left.map((e) => e.arn));
+      for (const e of left) e.abort();
+    }, graceMs);
+    await Promise.allSettled(pending.map((e) => e.done));
+    clearTimeout(timer);
+  }
+}

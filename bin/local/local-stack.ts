@@ -1,0 +1,395 @@
+// The local host: wires the same handlers, job modules and ASL file as AWS to local stand-ins
+// (DynamoDB Local, the ASL interpreter, an HTTP server in place of API Gateway + Cognito).
+
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoAuditLog } from "#adapters/dynamo-audit-log.ts";
+import { DynamoControlStore } from "#adapters/dynamo-control-store.ts";
+import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
+import { DynamoSchedulerStateStore, DynamoScheduleStore } from "#adapters/dynamo-schedule-store.ts";
+import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
+import { createApiApp } from "#api/app.ts";
+import { createDashboardApi } from "#api/dashboard-api.ts";
+import { createJobsApi } from "#api/jobs-api.ts";
+import { createMetaApi } from "#api/meta-api.ts";
+import { createRunsApi } from "#api/runs-api.ts";
+import { createSchedulerApi } from "#api/scheduler-api.ts";
+import { createSchedulesApi } from "#api/schedules-api.ts";
+import { createTriggerApi } from "#api/trigger-api.ts";
+import type { CoreDeps } from "#domain/core-deps.ts";
+import type { JobDefinition, JobLogger } from "#domain/jobs/job-definition.ts";
+import { JobRegistry } from "#domain/jobs/job-registry.ts";
+import { runUuidFor } from "#domain/runs/execution-identity.ts";
+import { alertOnFailure, logAlertPublisher } from "#domain/runs/failure-alerts.ts";
+import { Reconciler } from "#domain/runs/run-reconciler.ts";
+import { RunSweeper } from "#domain/runs/run-sweeper.ts";
+import { ScheduleService } from "#domain/schedules/schedule-service.ts";
+import { SchedulerService } from "#domain/schedules/scheduler-control.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
+import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
+import { DynamoRecapStore } from "#jobs/recap/dynamo-recap-store.ts";
+import { type Clock, noSchedules, systemClock } from "#ports/clock.ts";
+import type { WorkflowStarter } from "#ports/workflow-starter.ts";
+import type { WebConfig } from "#schemas/web-config.ts";
+import { createStepsHandler } from "#workflow/steps-handler.ts";
+import { createRunWorker } from "#workflow/worker-handler.ts";
+import { LocalAslWorkflow } from "./asl-workflow.ts";
+import { type DynamoDbLocal, ensureTables, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
+import { type LocalHttpOptions, LocalHttpServer } from "./http-server.ts";
+import { createLocalLogger } from "./local-logger.ts";
+import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
+import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
+
+export const PROJECT_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const RUN_JOB_ASL = join(PROJECT_ROOT, "statemachines", "run-job.asl.json");
+
+/** The worker Task uses the direct Lambda ARN form; locally this ARN names the in-process worker. */
+export const LOCAL_WORKER_ARN = "arn:aws:lambda:local:000000000000:function:jobdeck-local-worker";
+
+export const LOCAL_STOP_SUMMARY =
+  "the local stack stopped during the run (it was restarted; the run did not finish)";
+
+/** The outcome of a run the grace of a graceful shutdown ran out on. */
+export const localShutdownSummary = (graceMs: number) =>
+  `the local stack stopped during the run (it was shut down; the run did not finish within the ${Math.round(graceMs / 1000)} s grace)`;
+
+export type LocalStackOptions = {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  /** keep DynamoDB in memory (tests); default: on disk under dataDir */
+  inMemory?: boolean;
+  /** An already running DynamoDB Local to use instead of starting one (tests share one). */
+  dynamoEndpoint?: string;
+  tablePrefix?: string;
+  displayTimeZone?: string;
+  retentionDays?: number;
+  jobs?: readonly JobDefinition[];
+  logger?: JobLogger;
+  clock?: Clock;
+  /** Progress write spacing; the spec's 1 s unless a test needs it faster. */
+  minProgressWriteMs?: number;
+  /** Called with one human line per run start / finish. */
+  print?: (line: string) => void;
+  staticDir?: string | null;
+  /** Fire schedules in real time (env JOBDECK_SCHEDULER, default on). */
+  scheduler?: boolean;
+  /** Create each job's default schedules at the first start (default true). */
+  defaultSchedules?: boolean;
+  /** Manual starts per user per minute (env JOBDECK_TRIGGER_RATE_LIMIT, default 30; 0 = no limit). */
+  triggersPerMinute?: number;
+  /** Seconds between sweeps (env JOBDECK_SWEEP_SECONDS, default 30; 0 = only when called). */
+  sweepSeconds?: number;
+  /** Overrides of the admin page's /config.json (tests point the Cognito login at a stand-in). */
+  webConfig?: Partial<WebConfig>;
+  /** Sees every API answer (the tests' OpenAPI conformance check). */
+  onAnswer?: LocalHttpOptions["onAnswer"];
+};
+
+export type LocalStack = {
+  url: string;
+  deps: CoreDeps;
+  tables: TableNames;
+  doc: DynamoDBDocumentClient;
+  workflow: LocalAslWorkflow;
+  /** The supervised DynamoDB Local this stack started (null with `dynamoEndpoint`). */
+  dynamodb: DynamoDbLocal | null;
+  tokens: LocalTokens;
+  scheduler: LocalScheduler;
+  /** The periodic sweep (overdue runs, missed fires); tests call sweep() themselves. */
+  sweeper: RunSweeper;
+  reconciledAtStart: number;
+  /** Queued runs of the previous process resumed at this start. */
+  resumedAtStart: number;
+  stop(opts?: { graceMs?: number }): Promise<void>;
+};
+
+function loadOrCreateText(file: string, make: () => string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const v = make();
+  writeFileSync(file, v, { mode: 0o600 });
+  return v;
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(opts.dataDir ?? process.env.JOBDECK_DATA_DIR ?? join(PROJECT_ROOT, ".jobdeck"));
+  mkdirSync(dataDir, { recursive: true });
+  const logger = opts.logger ?? createLocalLogger();
+  const print = opts.print ?? (() => {});
+  const clock = opts.clock ?? systemClock;
+
+  let dynamo: DynamoDbLocal | null = null;
+  let endpoint = opts.dynamoEndpoint;
+  if (!endpoint) {
+    dynamo = await startDynamoDbLocal({ dataDir: opts.inMemory ? null : join(dataDir, "dynamodb") });
+    endpoint = dynamo.endpoint;
+  }
+  const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+  // Short timeouts: during an outage of the store a call fails within seconds (the API answers
+  // 503, the scheduler retries its tick) instead of waiting on a dead or stalled socket.
+  const client = new DynamoDBClient({
+    ...LOCAL_AWS,
+    endpoint,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
+  });
+  const tables = tableNames(opts.tablePrefix ?? "jobdeck");
+  await ensureTables(client, tables);
+  // A JVM restarted in memory comes back empty: the "up" after a restart re-creates the tables
+  // (on disk the restarted JVM finds its data where it was).
+  let restarted = false;
+  dynamo?.onStatus((status) => {
+    if (status !== "up") {
+      restarted = true;
+      return;
+    }
+    if (!restarted || !opts.inMemory) return;
+    restarted = false;
+    ensureTables(client, tables).catch((e) =>
+      logger.warn("re-creating the tables after a DynamoDB Local restart failed", {
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+  const registry = new JobRegistry(opts.jobs ?? JOBS);
+  const runs = new DynamoRunStore(doc, tables.runs, () => clock.now());
+  const control = new DynamoControlStore(doc, { control: tables.control, runs: tables.runs }, () =>
+    clock.now(),
+  );
+  let scheduler: LocalScheduler | null = null;
+  const deps: CoreDeps = {
+    registry,
+    runs,
+    control,
+    // set below: the workflow's handlers need deps, and deps needs the workflow
+    workflow: null as unknown as WorkflowStarter,
+    clock,
+    nextFire: noSchedules,
+    schedules: new DynamoScheduleStore(doc, tables.control),
+    schedulerState: new DynamoSchedulerStateStore(doc, tables.control, () => clock.now()),
+    scheduleBackend: localScheduleBackend(() => scheduler),
+    settings: {
+      displayTimeZone: opts.displayTimeZone ?? process.env.JOBDECK_TIMEZONE ?? "Asia/Tokyo",
+      retentionDays: opts.retentionDays ?? Number(process.env.JOBDECK_RETENTION_DAYS ?? 90),
+      triggersPerMinute: opts.triggersPerMinute ?? Number(process.env.JOBDECK_TRIGGER_RATE_LIMIT ?? 30),
+    },
+    logger,
+    audit: new DynamoAuditLog(doc, tables.control),
+  };
+  const services = {
+    companies: new DynamoCompanyStore(doc, tables.companies),
+    recaps: new DynamoRecapStore(doc, tables.recaps),
+  };
+  deps.nextFire = new SchedulerService(deps);
+  const steps = createStepsHandler(deps);
+  const worker = createRunWorker({ ...deps, services, minWriteIntervalMs: opts.minProgressWriteMs });
+  const reconciler = new Reconciler(deps);
+  // Lambda would log an unhandled error before Step Functions sees it; do the same here.
+  const logFailure = async <T>(fn: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (e) {
+      logger.warn(`${fn} handler failed`, { error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  };
+
+  // Graceful shutdown: executions aborted because the stack stops (not because someone cancelled).
+  const shutdown = { graceMs: 0, aborted: new Set<string>() };
+  // Queued runs resumed at this start (their executions started again where they waited).
+  const resumed = new Set<string>();
+  const workflow = new LocalAslWorkflow({
+    definitionFile: RUN_JOB_ASL,
+    substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
+    handlers: {
+      "local:steps": (payload) => logFailure("steps", () => steps(payload as Parameters<typeof steps>[0])),
+      [LOCAL_WORKER_ARN]: (payload, signal) =>
+        logFailure("worker", () => worker(payload as Parameters<typeof worker>[0], signal)),
+    },
+    onEnd: async (end) => {
+      // The interpreter's end stands in for the Step Functions status-change rule.
+      if (end.status === "SUCCEEDED" && resumed.has(end.arn)) {
+        // A resumed queued run whose schedule no longer lets it run (deleted, disabled, paused
+        // while the stack was stopped) ends without running: it must not stay QUEUED.
+        await reconciler.executionEnded({
+          name: end.name,
+          arn: end.arn,
+          status: end.status,
+          input: end.input,
+          outcome: {
+            status: "SKIPPED",
+            summary:
+              "queued before the local stack stopped; its schedule no longer runs it (deleted, disabled or paused)",
+          },
+        });
+      }
+      if (end.status !== "SUCCEEDED") {
+        const byShutdown = shutdown.aborted.has(end.arn);
+        await reconciler.executionEnded({
+          name: end.name,
+          arn: end.arn,
+          status: end.status,
+          input: end.input,
+          // The stack stopping is the true reason, not a cancel; a queued run stays queued and
+          // resumes at the next start.
+          ...(byShutdown
+            ? {
+                outcome: { status: "FAILURE" as const, summary: localShutdownSummary(shutdown.graceMs) },
+                keepQueued: true,
+              }
+            : {}),
+        });
+      }
+      const run = await runs.get(runUuidFor(end.input, end.name, end.arn)).catch(() => null);
+      if (run) {
+        const counts = `in=${run.input_count} ins=${run.inserted_count} upd=${run.updated_count} skip=${run.skipped_count} err=${run.error_count}`;
+        print(
+          `[run] ${run.status.padEnd(9)} ${run.job_name} ${run.execution_uuid} ${run.duration_seconds ?? "-"}s ${counts}${run.error_summary ? ` — ${run.error_summary}` : ""}`,
+        );
+      }
+    },
+  });
+  deps.workflow = {
+    start: async (jobName, name, input) => {
+      const started = await workflow.start(jobName, name, input);
+      print(
+        `[run] STARTED   ${jobName} ${name} (${input.trigger_source}${input.triggered_by ? ` by ${input.triggered_by}` : ""})`,
+      );
+      return started;
+    },
+    stop: (arn, cause) => workflow.stop(arn, cause),
+    describe: (arn) => workflow.describe(arn),
+    links: (arn, uuid) => workflow.links(arn, uuid),
+  };
+
+  // Nothing survives a restart: runs left RUNNING/QUEUED end as FAILURE and free their slots.
+  // Failure alerts: one log line locally (the alarm topic in AWS), with a link to the run's page.
+  let siteUrl: string | null = null;
+  const alerts = logAlertPublisher(logger);
+  deps.onRunFinished = (run) => alertOnFailure(alerts, siteUrl, logger)(run);
+
+  // Running runs died with the previous process: they end FAILURE. Queued runs keep their place.
+  const reconciledAtStart = await reconciler.afterRestart(LOCAL_STOP_SUMMARY, { keepQueued: true });
+  const toResume = await reconciler.queuedToResume();
+
+  const scheduleService = new ScheduleService(deps);
+  if (opts.defaultSchedules ?? true) await scheduleService.ensureDefaults(registry.list());
+  scheduler = new LocalScheduler(
+    deps,
+    (jobName, name, input) => deps.workflow.start(jobName, name, input),
+    print,
+  );
+  // Queued runs resume where they waited, first queued first (before any new fire can queue):
+  // the same execution name owns the run again, its execution_uuid and queued time are kept.
+  for (const q of toResume) {
+    try {
+      const started = await workflow.start(q.run.job_name, q.name, q.input);
+      resumed.add(started.executionArn);
+      print(`[run] RESUMED   ${q.run.job_name} ${q.run.execution_uuid} (queued since ${q.run.started_at})`);
+    } catch (e) {
+      logger.warn("resuming a queued run failed", {
+        execution_uuid: q.run.execution_uuid,
+        error: e instanceof Error ? e.message : String(e),
+      });
+    }
+  }
+  if (opts.scheduler ?? process.env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
+
+  // AWS sweeps every minute from an EventBridge rule; locally a timer does the same.
+  const sweeper = new RunSweeper(deps, {
+    onMissed: (missed) => {
+      for (const m of missed)
+        print(`[scheduler] MISSED    ${m.schedule_name} ${m.scheduled_time} (${m.job_name}): ${m.reason}`);
+    },
+  });
+  const sweepSeconds = opts.sweepSeconds ?? Number(process.env.JOBDECK_SWEEP_SECONDS ?? 30);
+  const sweepTimer =
+    sweepSeconds > 0
+      ? setInterval(() => {
+          sweeper
+            .sweep()
+            .catch((e) => logger.warn("sweep failed", { error: e instanceof Error ? e.message : String(e) }));
+        }, sweepSeconds * 1000)
+      : null;
+  sweepTimer?.unref();
+
+  const tokens = new LocalTokens(loadOrCreateSecret(join(dataDir, "token-secret")));
+  const cursorSecret = loadOrCreateText(join(dataDir, "cursor-secret"), () =>
+    randomBytes(32).toString("base64"),
+  );
+  const app = createApiApp(deps, { cursorSecret });
+  const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
+  const server = new LocalHttpServer({
+    host,
+    port: opts.port ?? Number(process.env.PORT ?? 3000),
+    handlers: {
+      runs: createRunsApi(app),
+      trigger: createTriggerApi(app),
+      jobs: createJobsApi(app),
+      schedules: createSchedulesApi(app),
+      scheduler: createSchedulerApi(app),
+      dashboard: createDashboardApi(app),
+      meta: createMetaApi(app),
+    },
+    tokens,
+    staticDir: opts.staticDir === undefined ? join(PROJECT_ROOT, "web", "dist") : opts.staticDir,
+    webConfig: {
+      auth: "local",
+      apiUrl: "",
+      displayTimeZone: deps.settings.displayTimeZone,
+      localTokenUrl: "/local/token",
+      ...opts.webConfig,
+    } satisfies WebConfig,
+    onAnswer: opts.onAnswer,
+  });
+  const url = await server.listen();
+  siteUrl = url;
+
+  return {
+    url,
+    deps,
+    tables,
+    doc,
+    workflow,
+    dynamodb: dynamo,
+    tokens,
+    scheduler,
+    sweeper,
+    reconciledAtStart,
+    resumedAtStart: resumed.size,
+    async stop({ graceMs = 5000 } = {}) {
+      // 1. Stop taking work: no fire, no sweep, and a trigger answers 503 with Retry-After.
+      shutdown.graceMs = graceMs;
+      scheduler?.stop();
+      if (sweepTimer) clearInterval(sweepTimer);
+      server.refuseNewRuns(
+        Math.max(1, Math.ceil(graceMs / 1000)),
+        "the local stack is shutting down; retry once it is back",
+      );
+      // 2. Queued runs keep their place: their executions end now, the runs stay QUEUED and the
+      // next start resumes them in queue order.
+      const queuedArns = new Set(
+        (await runs.listActive().catch(() => []))
+          .filter((r) => r.status === "QUEUED" && r.workflow_execution_arn)
+          .map((r) => r.workflow_execution_arn as string),
+      );
+      const queuedNow = workflow.runningArns().filter((arn) => queuedArns.has(arn));
+      for (const arn of queuedNow) shutdown.aborted.add(arn);
+      await Promise.allSettled(queuedNow.map((arn) => workflow.stop(arn)));
+      // 3. Running runs get the grace to finish and write their outcome; those it runs out on are
+      // ended FAILURE with the stop as the reason (by this stack, while its store is still up).
+      await workflow.drain(graceMs, (arns) => {
+        for (const arn of arns) shutdown.aborted.add(arn);
+      });
+      // 4. Only then the listener, the store client and, last, DynamoDB Local.
+      await server.close();
+      client.destroy();
+      if (dynamo) await dynamo.stop();
+    },
+  };
+}

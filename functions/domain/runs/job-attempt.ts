@@ -1,0 +1,229 @@
+// Runs one attempt of a job: builds its ctx (progress, stages, items, counters, cancellation)
+// and writes progress to the store at most once per second, plus a final flush.
+
+import type { JobDefinition, JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
+import type { Progress, ProgressItem, RunCounts, Stage, StageStatus } from "#schemas/run.ts";
+import { ZERO_COUNTS } from "./run-lifecycle.ts";
+
+export type ProgressSnapshot = { progress: Progress; counts: RunCounts; attempt: number };
+
+/** Where progress goes. `false` means the run is no longer RUNNING (cancelled / ended elsewhere). */
+export interface ProgressSink {
+  write(snapshot: ProgressSnapshot): Promise<boolean>;
+}
+
+export class JobCancelledError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "JobCancelled";
+  }
+}
+
+export type ExecuteJobInput = {
+  job: JobDefinition;
+  executionUuid: string;
+  attempt: number;
+  params: Record<string, unknown>;
+  /** Aborts the job's signal after this many seconds (the workflow's own timeout also applies). */
+  timeoutSeconds: number;
+  /** Progress and counters of an earlier attempt, so a retry continues the stage timeline. */
+  previous?: Progress | null;
+};
+
+export type ExecuteJobDeps = {
+  sink: ProgressSink;
+  services: JobServices;
+  logger: JobLogger;
+  now?: () => Date;
+  /** External cancellation (e.g. the local interpreter aborting the execution). */
+  signal?: AbortSignal;
+  /** Minimum spacing of store writes; 1000 ms by the spec, lower only in tests. */
+  minWriteIntervalMs?: number;
+};
+
+export type ExecuteJobResult = { counts: RunCounts; progress: Progress };
+
+export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): Promise<ExecuteJobResult> {
+  const now = deps.now ?? (() => new Date());
+  const interval = deps.minWriteIntervalMs ?? 1000;
+  const abort = new AbortController();
+  const cancel = (reason: string) => {
+    if (!abort.signal.aborted) abort.abort(new JobCancelledError(reason));
+  };
+  const timeoutTimer = setTimeout(
+    () => cancel(`timed out after ${input.timeoutSeconds} s`),
+    input.timeoutSeconds * 1000,
+  );
+  const onExternal = () => cancel("execution stopped");
+  deps.signal?.addEventListener("abort", onExternal, { once: true });
+  if (deps.signal?.aborted) onExternal();
+
+  const counts: RunCounts = { ...ZERO_COUNTS };
+  const stages: Stage[] = (input.job.stages ?? []).map((name) => ({
+    name,
+    status: "pending",
+    started_at: null,
+    finished_at: null,
+  }));
+  // A retry keeps the stages that completed in the earlier attempt visible.
+  for (const prev of input.previous?.stages ?? []) {
+    const s = stages.find((x) => x.name === prev.name);
+    if (s && prev.status === "done") Object.assign(s, prev);
+  }
+  const items: ProgressItem[] = [];
+  const state: Omit<Progress, "stages" | "items" | "updated_at"> = {
+    stage: null,
+    current: null,
+    total: null,
+    message: null,
+  };
+
+  const snapshot = (): ProgressSnapshot => ({
+    progress: {
+      ...state,
+      stages: stages.map((s) => ({ ...s })),
+      items: items.map((i) => ({ ...i })),
+      updated_at: now().toISOString(),
+    },
+    counts: { ...counts, skip_breakdown: counts.skip_breakdown ? { ...counts.skip_breakdown } : null },
+    attempt: input.attempt,
+  });
+
+  // --- throttled writer: ≤ 1 write per `interval`, the latest state always lands eventually.
+  let lastWriteAt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let inFlight: Promise<void> | null = null;
+  let dirty = false;
+  let closed = false;
+  let failedWrites = 0;
+
+  const writeNow = async () => {
+    dirty = false;
+    lastWriteAt = Date.now();
+    try {
+      const stillRunning = await deps.sink.write(snapshot());
+      if (!stillRunning) cancel("run is no longer RUNNING (cancelled or ended)");
+    } catch (e) {
+      // Progress is best effort: a failed write (store down, disk full) must not fail the job;
+      // it is logged, counted, and the next progress (or the final flush) tries again.
+      failedWrites++;
+      dirty = true;
+      deps.logger.warn("progress write failed", { error: String(e), failed_writes: failedWrites });
+    }
+  };
+  const schedule = () => {
+    if (closed || timer || inFlight) return;
+    const wait = Math.max(0, lastWriteAt + interval - Date.now());
+    timer = setTimeout(() => {
+      timer = null;
+      inFlight = writeNow().finally(() => {
+        inFlight = null;
+        if (dirty) schedule();
+      });
+    }, wait);
+  };
+  const touch = () => {
+    dirty = true;
+    schedule();
+  };
+
+  const finishStage = (status: StageStatus) => {
+    const running = stages.find((s) => s.status === "running");
+    if (running) {
+      running.status = status;
+      running.finished_at = now().toISOString();
+    }
+  };
+
+  const ctx = {
+    params: input.params,
+    executionUuid: input.executionUuid,
+    attempt: input.attempt,
+    logger: deps.logger,
+    signal: abort.signal,
+    services: deps.services,
+    progress(p: { current?: number | null; total?: number | null; message?: string | null }) {
+      if (p.current !== undefined) state.current = p.current;
+      if (p.total !== undefined) state.total = p.total;
+      if (p.message !== undefined) state.message = p.message === null ? null : p.message.slice(0, 500);
+      touch();
+    },
+    stage(name: string) {
+      finishStage("done");
+      let s = stages.find((x) => x.name === name);
+      if (!s) {
+        s = { name, status: "pending", started_at: null, finished_at: null };
+        stages.push(s);
+      }
+      s.status = "running";
+      s.started_at = now().toISOString();
+      s.finished_at = null;
+      state.stage = name;
+      state.current = null;
+      state.total = null;
+      deps.logger.info("stage started", { stage: name });
+      touch();
+    },
+    item(name: string, p: { current?: number; total?: number | null; status?: StageStatus }) {
+      let it = items.find((x) => x.name === name);
+      if (!it) {
+        it = { name, status: "pending", current: 0, total: null };
+        items.push(it);
+      }
+      if (p.current !== undefined) it.current = p.current;
+      if (p.total !== undefined) it.total = p.total;
+      it.status = p.status ?? (it.total !== null && it.current >= it.total ? "done" : "running");
+      touch();
+    },
+    count: {
+      input(n = 1) {
+        counts.input_count += n;
+        touch();
+      },
+      inserted(n = 1) {
+        counts.inserted_count += n;
+        touch();
+      },
+      updated(n = 1) {
+        counts.updated_count += n;
+        touch();
+      },
+      skipped(reason: string, n = 1) {
+        counts.skipped_count += n;
+        counts.skip_breakdown = counts.skip_breakdown ?? {};
+        counts.skip_breakdown[reason] = (counts.skip_breakdown[reason] ?? 0) + n;
+        touch();
+      },
+      errors(n = 1) {
+        counts.error_count += n;
+        touch();
+      },
+    },
+    throwIfCancelled() {
+      if (abort.signal.aborted) throw abort.signal.reason ?? new JobCancelledError("cancelled");
+    },
+  };
+
+  const close = async () => {
+    closed = true;
+    clearTimeout(timeoutTimer);
+    deps.signal?.removeEventListener("abort", onExternal);
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (inFlight) await inFlight;
+    await writeNow(); // final flush
+  };
+
+  try {
+    await input.job.run(ctx);
+    ctx.throwIfCancelled();
+    finishStage("done");
+    for (const it of items) if (it.status === "running") it.status = "done";
+    await close();
+    return { counts, progress: snapshot().progress };
+  } catch (e) {
+    finishStage("failed");
+    await close();
+    throw e;
+  }
+}

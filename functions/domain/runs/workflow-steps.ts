@@ -1,0 +1,453 @@
+// The logic behind each Task state of statemachines/run-job.asl.json. Every step takes the
+// execution's state and returns the next state, and is safe to repeat (Step Functions retries).
+
+import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
+import { issuesToFields } from "#domain/errors.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
+import type { WorkflowInput } from "#ports/workflow-starter.ts";
+import type { Progress, RunCounts, RunStatus } from "#schemas/run.ts";
+import type { ExecutionPolicy } from "#schemas/schedule.ts";
+import { concurrencyKey } from "./concurrency-key.ts";
+import { runUuidFor } from "./execution-identity.ts";
+import { durationSeconds, newRun, summarizeError } from "./run-lifecycle.ts";
+import { SlotQueue } from "./slot-queue.ts";
+
+/** What the workflow carries about its run between states. */
+export type RunContext = {
+  execution_uuid: string;
+  job_name: string;
+  concurrency_key: string;
+  params: Record<string, unknown>;
+  attempt: number;
+  max_attempts: number;
+  timeout_seconds: number;
+  /** false: nothing to do (e.g. a redelivered start of a run that already ended) */
+  proceed: boolean;
+  /** What to do when another run holds the concurrency key (schedules; manual starts pre-claim). */
+  execution_policy: ExecutionPolicy;
+  queue_timeout_seconds: number;
+  /** When the run began waiting for its slot. */
+  queued_at: string;
+};
+
+export type StepError = { Error: string; Cause?: unknown };
+
+export type WorkflowState = {
+  input: WorkflowInput;
+  run?: RunContext;
+  slot?: { outcome: "acquired" | "skipped" | "wait"; wait_seconds?: number; holder?: string | null };
+  /** The worker's outcome; `ended_at` is when the job itself ended (its run's real end). */
+  result?: { counts: RunCounts; progress: Progress; ended_at?: string };
+  /** When the failed attempt ended (stamped by attempt_failed before it reads the store). */
+  ended_at?: string;
+  retry?: { again: boolean; wait_seconds: number };
+  error?: StepError;
+};
+
+export type ExecutionRef = { name: string; arn: string };
+
+/** How long the final write of a run is retried while the store is down, unless settings say otherwise. */
+export const STORE_RETRY_SECONDS = 120;
+
+/** A step error that is the store failing (down, slow, 5xx, disk full), not the job's own error. */
+export function isStoreFailure(err: StepError | undefined): boolean {
+  if (!err) return false;
+  let cause = err.Cause;
+  if (typeof cause === "string") {
+    try {
+      cause = JSON.parse(cause);
+    } catch {
+      // plain text cause
+    }
+  }
+  if (cause && typeof cause === "object") {
+    const c = cause as { errorType?: unknown; errorMessage?: unknown };
+    if (isStoreUnavailable({ name: c.errorType, message: c.errorMessage }) || isStoreUnavailable(cause))
+      return true;
+  }
+  return isStoreUnavailable({ name: err.Error, message: typeof cause === "string" ? cause : undefined });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Turns a `{Error, Cause}` from Step Functions (or the local interpreter) into one readable line. */
+export function describeStepError(err: StepError | undefined): string {
+  if (!err) return "unknown error";
+  let cause = err.Cause;
+  if (typeof cause === "string") {
+    try {
+      cause = JSON.parse(cause);
+    } catch {
+      // plain text cause
+    }
+  }
+  let message: string;
+  if (cause && typeof cause === "object" && "errorMessage" in cause) {
+    message = String((cause as { errorMessage: unknown }).errorMessage);
+  } else if (typeof cause === "string") {
+    message = cause;
+  } else if (cause instanceof Error) {
+    message = cause.message;
+  } else {
+    message = cause === undefined || cause === null ? "" : JSON.stringify(cause);
+  }
+  if (err.Error === "States.Timeout")
+    return `States.Timeout: the job worker ran longer than its timeout ${message}`.trim();
+  return message ? `${err.Error}: ${message}` : err.Error;
+}
+
+export class WorkflowSteps {
+  constructor(private readonly deps: CoreDeps) {}
+
+  /** Ensures the run record exists; API-started runs already have one (RUNNING, slot held). */
+  async startRun(state: WorkflowState, execution: ExecutionRef): Promise<WorkflowState> {
+    const { registry, runs, clock, workflow, logger } = this.deps;
+    const input = state.input;
+    const job = registry.get(input.job_name);
+    const executionUuid = runUuidFor(input, execution.name, execution.arn);
+    const stop = (why: string): WorkflowState => {
+      logger.info("schedule fire ends without a run", {
+        execution_uuid: executionUuid,
+        reason: why,
+        schedule_id: input.schedule_id,
+      });
+      return { ...state, run: { ...idleContext(job.name, executionUuid), proceed: false } };
+    };
+    let params = (input.params ?? {}) as Record<string, unknown>;
+    let policy: ExecutionPolicy = "skip";
+    let queueTimeout = 3600;
+    let scheduleName = input.schedule_name ?? null;
+    if (input.trigger_source === "schedule" && input.schedule_id) {
+      // The table is the source of truth: a fire of a schedule that was since deleted, disabled,
+      // or paused (EventBridge may lag behind) starts nothing.
+      const schedule = await this.deps.schedules.get(input.schedule_id);
+      if (!schedule) return stop("schedule no longer exists");
+      if (!schedule.enabled) return stop("schedule is disabled");
+      if ((await this.deps.schedulerState.getSettings()).paused) return stop("scheduler is paused");
+      if (!(await this.deps.control.getJobEnabled(job.name))) return stop("job is disabled");
+      params = schedule.params;
+      policy = schedule.execution_policy;
+      queueTimeout = schedule.queue_timeout_seconds;
+      scheduleName = schedule.name;
+    }
+    let run = await runs.get(executionUuid);
+    if (!run) {
+      const parsed = job.parameters.safeParse(params);
+      const valid = (parsed.success ? parsed.data : params) as Record<string, unknown>;
+      const fresh = newRun({
+        execution_uuid: executionUuid,
+        job_name: job.name,
+        params: valid,
+        data_source: job.data_sources,
+        concurrency_key: concurrencyKey(job.name, job.concurrency, valid),
+        trigger_source: (input.trigger_source as "schedule") ?? "schedule",
+        triggered_by: input.triggered_by ?? null,
+        schedule_id: input.schedule_id ?? null,
+        schedule_name: scheduleName,
+        // Waits for its slot as QUEUED; take_slot makes it RUNNING (API starts pre-claim and write RUNNING).
+        status: "QUEUED",
+        now: clock.now(),
+        workflow_execution_arn: execution.arn,
+      });
+      if (await runs.create(fresh)) {
+        await runs.noteCreated(fresh);
+        run = fresh;
+        if (!parsed.success) {
+          // Saved params that no longer fit the job's schema: record why instead of running blind.
+          const fields = issuesToFields(parsed.error.issues, "params");
+          throw Object.assign(
+            new Error(`invalid params: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`),
+            {
+              name: "InvalidParams",
+            },
+          );
+        }
+      } else {
+        run = await runs.get(executionUuid);
+        if (!run) throw new Error(`run ${executionUuid} vanished while starting`);
+      }
+    }
+    // Another execution already owns this run: a redelivered fire. It must not run twice.
+    if (run.workflow_execution_arn && run.workflow_execution_arn !== execution.arn) {
+      return stop(`duplicate delivery; the run belongs to ${run.workflow_execution_arn}`);
+    }
+    const active = run.status === "RUNNING" || run.status === "QUEUED";
+    if (active) {
+      const links = workflow.links(execution.arn, executionUuid);
+      await runs.patchActive(executionUuid, { workflow_execution_arn: execution.arn, ...links });
+    }
+    return {
+      ...state,
+      run: {
+        execution_uuid: executionUuid,
+        job_name: job.name,
+        concurrency_key: run.concurrency_key,
+        params: run.params,
+        attempt: run.attempt,
+        max_attempts: job.retry.attempts,
+        timeout_seconds: job.timeout_seconds,
+        proceed: active,
+        execution_policy: policy,
+        queue_timeout_seconds: queueTimeout,
+        queued_at: run.started_at,
+      },
+    };
+  }
+
+  /**
+   * Takes the run's concurrency slot (already held when the API pre-claimed it). When another run
+   * holds the key, the execution policy decides: skip → SKIPPED; queue → wait as QUEUED (the state
+   * machine loops back here) until queue_timeout_seconds, then SKIPPED queue_timeout; allow → run.
+   */
+  async takeSlot(state: WorkflowState): Promise<WorkflowState> {
+    const run = requireRun(state);
+    const now = this.deps.clock.now();
+    // First queued, first served: a free slot is not taken while a run queued earlier still waits
+    // (the slot is handed to it when the holder ends). A slot already handed to this run is its own.
+    const slot =
+      run.execution_policy === "queue" ? await this.deps.control.getSlot(run.concurrency_key) : null;
+    const mustWait =
+      run.execution_policy === "queue" &&
+      slot?.execution_uuid !== run.execution_uuid &&
+      (await new SlotQueue(this.deps).someoneBefore({ ...run, started_at: run.queued_at }));
+    const result = mustWait
+      ? { acquired: false, holder: slot }
+      : await this.deps.control.acquireSlot(run.concurrency_key, {
+          execution_uuid: run.execution_uuid,
+          job_name: run.job_name,
+          acquired_at: now.toISOString(),
+        });
+    if (result.acquired || run.execution_policy === "allow") {
+      // allow without the slot: runs beside the holder and never releases someone else's slot.
+      await this.deps.runs.patchActive(run.execution_uuid, { status: "RUNNING" });
+      return { ...state, slot: { outcome: "acquired" } };
+    }
+    const holder = result.holder?.execution_uuid ?? "?";
+    if (run.execution_policy === "queue") {
+      const waited = (now.getTime() - Date.parse(run.queued_at)) / 1000;
+      const remaining = run.queue_timeout_seconds - waited;
+      if (remaining > 0) {
+        // Poll often at first, then less (each loop is a few state transitions in AWS).
+        const wait = Math.max(
+          1,
+          Math.min(Math.ceil(remaining), Math.min(30, Math.max(2, Math.round(waited / 4)))),
+        );
+        return { ...state, slot: { outcome: "wait", wait_seconds: wait, holder } };
+      }
+      await this.finish(
+        run,
+        ["QUEUED"],
+        "SKIPPED",
+        `queue_timeout: run ${holder} of ${run.job_name} still active after ${run.queue_timeout_seconds} s`,
+      );
+      return { ...state, slot: { outcome: "skipped", holder } };
+    }
+    await this.finish(
+      run,
+      ["QUEUED"],
+      "SKIPPED",
+      `already_running: run ${holder} of ${run.job_name} is still active`,
+    );
+    return { ...state, slot: { outcome: "skipped", holder } };
+  }
+
+  /** After a failed attempt: count it and decide whether the job's retry policy allows another. */
+  async attemptFailed(state: WorkflowState): Promise<WorkflowState> {
+    const run = requireRun(state);
+    // The attempt ended now, whatever the store does next: the run's real end if it is not retried.
+    state = { ...state, ended_at: state.ended_at ?? this.deps.clock.now().toISOString() };
+    const job = this.deps.registry.get(run.job_name);
+    const timedOut = state.error?.Error === "States.Timeout";
+    const cancelled = state.error?.Error === "JobCancelled";
+    if (timedOut || cancelled || run.attempt >= run.max_attempts) {
+      return { ...state, retry: { again: false, wait_seconds: 0 } };
+    }
+    let stillRunning: boolean;
+    try {
+      stillRunning = (await this.deps.runs.get(run.execution_uuid))?.status === "RUNNING";
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      // The store is down: no retry (it could not be recorded), and the job's own error stays the reason.
+      this.deps.logger.warn("store unavailable after a failed attempt; not retrying", {
+        execution_uuid: run.execution_uuid,
+        error: String(e),
+      });
+      return { ...state, retry: { again: false, wait_seconds: 0 } };
+    }
+    if (!stillRunning) return { ...state, retry: { again: false, wait_seconds: 0 } };
+    const wait = Math.round(job.retry.backoff_seconds * job.retry.backoff_rate ** (run.attempt - 1));
+    const next = run.attempt + 1;
+    this.deps.logger.warn("attempt failed, retrying", {
+      execution_uuid: run.execution_uuid,
+      attempt: run.attempt,
+      next_attempt: next,
+      wait_seconds: wait,
+      error: describeStepError(state.error),
+    });
+    await this.deps.runs.patchActive(run.execution_uuid, { attempt: next });
+    const { error: _dropped, ended_at: _retried, ...rest } = state;
+    return { ...rest, run: { ...run, attempt: next }, retry: { again: true, wait_seconds: wait } };
+  }
+
+  async finishRun(state: WorkflowState): Promise<WorkflowState> {
+    const run = requireRun(state);
+    await this.finish(run, ["RUNNING"], "SUCCESS", null, state.result?.counts, state.result?.progress, {
+      endedAt: state.result?.ended_at,
+      retry: true,
+    });
+    return state;
+  }
+
+  async failRun(state: WorkflowState): Promise<WorkflowState> {
+    const input = state.input;
+    const run = state.run;
+    const summary = failureSummary(state);
+    const status: RunStatus = state.error?.Error === "States.Timeout" ? "TIMED_OUT" : "FAILURE";
+    // The run ended when its worker did (or its last attempt failed), not when this write lands.
+    const endedAt = state.result?.ended_at ?? state.ended_at;
+    if (run) {
+      await this.finish(
+        run,
+        ["RUNNING", "QUEUED"],
+        status,
+        summary,
+        state.result?.counts,
+        state.result?.progress,
+        { endedAt, retry: true },
+      );
+    } else if (input.execution_uuid) {
+      // Failed before the run context existed (e.g. the store was down in StartRun).
+      const uuid = input.execution_uuid;
+      const existing = await this.untilStored("read the run to end it", uuid, () => this.deps.runs.get(uuid));
+      if (existing) {
+        await this.finish(
+          {
+            execution_uuid: existing.execution_uuid,
+            job_name: existing.job_name,
+            concurrency_key: existing.concurrency_key,
+          },
+          ["RUNNING", "QUEUED"],
+          status,
+          summary,
+          undefined,
+          undefined,
+          { endedAt, retry: true },
+        );
+      }
+    }
+    return state;
+  }
+
+  /**
+   * Retries `write` with backoff while the store is unavailable (down, slow, 5xx, disk full), for at
+   * most settings.storeRetrySeconds: the end of a run lands as soon as the store answers again.
+   */
+  private async untilStored<T>(what: string, executionUuid: string, write: () => Promise<T>): Promise<T> {
+    const budgetMs = (this.deps.settings.storeRetrySeconds ?? STORE_RETRY_SECONDS) * 1000;
+    const deadline = Date.now() + budgetMs;
+    let wait = 250;
+    for (let failures = 0; failures < 10_000; failures++) {
+      try {
+        return await write();
+      } catch (e) {
+        if (!isStoreUnavailable(e) || Date.now() + wait > deadline) throw e;
+        this.deps.logger.warn("store unavailable; retrying", {
+          execution_uuid: executionUuid,
+          what,
+          failures: failures + 1,
+          wait_ms: wait,
+          error: String(e),
+        });
+        await sleep(wait);
+        wait = Math.min(wait * 2, 5000);
+      }
+    }
+    return write();
+  }
+
+  /**
+   * Moves the run to a finished status (only from `from`), then frees its slot. `endedAt` is when
+   * the run really ended (its worker's end). With `retry` (the workflow's own end of a run), the
+   * write is retried while the store is down, so the run is not left RUNNING; API requests and the
+   * sweeper do not wait (they answer 503 / try again at the next sweep).
+   */
+  async finish(
+    run: Pick<RunContext, "execution_uuid" | "job_name" | "concurrency_key">,
+    from: RunStatus[],
+    status: RunStatus,
+    errorSummary: string | null,
+    counts?: RunCounts,
+    progress?: Progress,
+    opts: { endedAt?: string; retry?: boolean } = {},
+  ) {
+    const { runs, clock, nextFire, settings, logger } = this.deps;
+    const endedAt = opts.endedAt && !Number.isNaN(Date.parse(opts.endedAt)) ? new Date(opts.endedAt) : null;
+    const end = endedAt ?? clock.now();
+    const finishedAt = end.toISOString();
+    const write = async () => {
+      const existing = await runs.get(run.execution_uuid);
+      const done = existing
+        ? await runs.finish(run.execution_uuid, from, {
+            status,
+            finished_at: finishedAt,
+            duration_seconds: durationSeconds(existing.started_at, finishedAt),
+            error_summary: errorSummary === null ? null : summarizeError(errorSummary),
+            next_scheduled_for: await nextFire.nextFor(run.job_name),
+            counts,
+            progress,
+            expires_at: expiresAt(end, settings.retentionDays),
+          })
+        : null;
+      await new SlotQueue(this.deps).release(run);
+      return done;
+    };
+    const updated = opts.retry
+      ? await this.untilStored("record the run's end", run.execution_uuid, write)
+      : await write();
+    if (updated) {
+      await this.deps.onRunFinished?.(updated);
+      logger.info("run finished", {
+        execution_uuid: run.execution_uuid,
+        job_name: run.job_name,
+        status,
+        duration_seconds: updated.duration_seconds,
+        inserted_count: updated.inserted_count,
+        error_summary: updated.error_summary,
+      });
+    }
+    return updated;
+  }
+}
+
+/** The error_summary of a failed run: the job's own error, or the store failing, said as such. */
+function failureSummary(state: WorkflowState): string {
+  const text = describeStepError(state.error);
+  if (!isStoreFailure(state.error) || state.error?.Error === "States.Timeout") return text;
+  const when = state.result
+    ? "recording its end"
+    : state.slot?.outcome === "acquired"
+      ? "recording its progress"
+      : "starting";
+  return `the store failed while the run was ${when}: ${text}`;
+}
+
+function idleContext(jobName: string, executionUuid: string): RunContext {
+  return {
+    execution_uuid: executionUuid,
+    job_name: jobName,
+    concurrency_key: jobName,
+    params: {},
+    attempt: 1,
+    max_attempts: 1,
+    timeout_seconds: 1,
+    proceed: false,
+    execution_policy: "skip",
+    queue_timeout_seconds: 0,
+    queued_at: new Date(0).toISOString(),
+  };
+}
+
+function requireRun(state: WorkflowState): RunContext {
+  if (!state.run) throw new Error("workflow state has no run context");
+  return state.run;
+}

@@ -1,0 +1,428 @@
+// Schedules (spec/model.md "Schedule", spec/api.md "Schedules"): validation against the job,
+// auto names, next fire times, and the write order that keeps the table and the executor together:
+// the executor (EventBridge) is written first and the table item last, so the table write is the
+// commit point; a failure in between is repaired by retrying the same call, and reconcile makes
+// the executor follow the table.
+
+import { randomBytes } from "node:crypto";
+import { AuditTrail } from "#domain/audit.ts";
+import type { CoreDeps } from "#domain/core-deps.ts";
+import {
+  ConflictError,
+  type FieldIssue,
+  issuesToFields,
+  NotFoundError,
+  ValidationError,
+} from "#domain/errors.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
+import type { ScheduleFilter } from "#ports/schedule-store.ts";
+import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
+import type {
+  CreateScheduleRequest,
+  ExecutionPolicy,
+  PatchScheduleRequest,
+  PreviewRequest,
+  Schedule,
+} from "#schemas/schedule.ts";
+import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
+import {
+  frequencyToken,
+  nextFireTimes,
+  type ParsedExpression,
+  parseScheduleExpression,
+  YEAR_MAX,
+  YEAR_MIN,
+} from "./schedule-expression.ts";
+import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
+
+export const DEFAULT_TIMEZONE = "Asia/Tokyo";
+/** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
+export const DEFAULT_POLICY: ExecutionPolicy = "skip";
+export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 3600;
+const NEXT_FIRE_COUNT = 5;
+
+// Answer shapes are the API's schemas (functions/schemas/schedule.ts); the service fills them in.
+export type { PreviewResult, ScheduleView };
+
+export function newScheduleId(): string {
+  return `s${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+
+/** The parameter that distinguishes schedules of one job in names (seed 002: period_type…). */
+function keyParamPart(params: Record<string, unknown>): string {
+  for (const value of Object.values(params)) {
+    if (typeof value === "string" && value) return slug(value).slice(0, 20);
+    if (typeof value === "number") return String(value);
+    if (
+      Array.isArray(value) &&
+      value.length &&
+      value.every((v) => typeof v === "string" || typeof v === "number")
+    ) {
+      return slug(value.join("_")).slice(0, 20);
+    }
+  }
+  return "";
+}
+
+/** `listed_companies_sync_daily_1130`: task short name + key param + frequency (spec/model.md). */
+export function autoScheduleName(
+  jobName: string,
+  params: Record<string, unknown>,
+  expr: ParsedExpression,
+): string {
+  return [slug(jobName), keyParamPart(params), frequencyToken(expr)].filter(Boolean).join("_").slice(0, 60);
+}
+
+type Resolved = { schedule: Schedule; parsed: ParsedExpression };
+
+export class ScheduleService {
+  constructor(private readonly deps: CoreDeps) {}
+
+  async preview(req: PreviewRequest): Promise<PreviewResult> {
+    const tz = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
+    const invalid = (message: string): PreviewResult => ({
+      valid: false,
+      normalized_expression: null,
+      description: null,
+      description_en: null,
+      next_fire_times: [],
+      message,
+    });
+    if (!isValidTimeZone(tz))
+      return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`);
+    const parsed = parseScheduleExpression(req.schedule_expression);
+    if (!parsed.ok) return invalid(parsed.message);
+    // What saving would refuse, preview reports too (the expression is fine, its bounds are not).
+    const dates = checkDates(req.start_date, req.end_date);
+    if (dates.issues.length) return invalid(dates.issues.map((i) => `${i.field} ${i.message}`).join("; "));
+    const from = req.from ? new Date(req.from) : this.deps.clock.now();
+    const startDate = dates.start ? new Date(dates.start) : null;
+    await prepareDescriptions([{ expr: parsed.value, timezone: tz }]);
+    const times = nextFireTimes(parsed.value, {
+      timezone: tz,
+      from,
+      count: req.count ?? NEXT_FIRE_COUNT,
+      startDate,
+      endDate: dates.end ? new Date(dates.end) : null,
+      // As the schedule would fire if saved now: the same phase the saved one answers with.
+      anchor: rateAnchor(startDate, this.deps.clock.now()),
+    });
+    return {
+      valid: true,
+      normalized_expression: parsed.value.expression,
+      description: describeExpression(parsed.value, tz, "ja"),
+      description_en: describeExpression(parsed.value, tz, "en"),
+      next_fire_times: times.map((t) => t.toISOString()),
+      message: times.length
+        ? parsed.normalizedFrom
+          ? `normalized from '${parsed.normalizedFrom}'`
+          : null
+        : // Valid, as EventBridge would accept it, but worth saying before anyone waits for it.
+          "this schedule would never fire after the given time (a date that does not occur, or one already past)",
+    };
+  }
+
+  /** Next fire instants of a stored schedule, strictly after `from`. */
+  fireTimes(s: Schedule, from: Date, count = NEXT_FIRE_COUNT): Date[] {
+    return scheduleFireTimes(s, from, count);
+  }
+
+  /** A stored item as answered; one that cannot be evaluated says why instead of failing the answer. */
+  view(s: Schedule): ScheduleView {
+    const { times, error } = fireTimesOf(s, this.deps.clock.now());
+    const e = evaluateSchedule(s);
+    const raw = String(s.schedule_expression);
+    // A stored date that does not read as a time is answered as null; expression_error quotes it.
+    const readable = (d: string | null) => (d != null && Number.isNaN(Date.parse(d)) ? null : d);
+    return {
+      ...s,
+      start_date: readable(s.start_date),
+      end_date: readable(s.end_date),
+      normalized_expression: e.ok ? e.parsed.expression : raw,
+      expression_description:
+        e.ok && !error
+          ? {
+              ja: describeExpression(e.parsed, s.timezone, "ja"),
+              en: describeExpression(e.parsed, s.timezone, "en"),
+            }
+          : { ja: raw, en: raw },
+      next_fire_times: times.map((t) => t.toISOString()),
+      expression_error: error,
+    };
+  }
+
+  /** Loads what describing these schedules needs (cronstrue only for unusual expressions). */
+  async prepare(schedules: readonly Schedule[]): Promise<void> {
+    const items = [];
+    for (const s of schedules) {
+      const e = evaluateSchedule(s);
+      if (e.ok) items.push({ expr: e.parsed, timezone: s.timezone });
+    }
+    await prepareDescriptions(items);
+  }
+
+  async list(filter: ScheduleFilter): Promise<ScheduleView[]> {
+    const all = await this.deps.schedules.list(filter);
+    await this.prepare(all);
+    return all.map((s) => this.view(s));
+  }
+
+  async get(id: string): Promise<ScheduleView> {
+    const s = await this.require(id);
+    await this.prepare([s]);
+    return this.view(s);
+  }
+
+  async create(req: CreateScheduleRequest, actor: string): Promise<ScheduleView> {
+    const now = this.deps.clock.now().toISOString();
+    const { schedule } = await this.resolve(req, {
+      id: newScheduleId(),
+      created_at: now,
+      updated_at: now,
+      created_by: actor,
+      updated_by: actor,
+    });
+    const auto = !req.name;
+    const stored = await this.storeNew(schedule, auto);
+    this.deps.logger.info("schedule created", { schedule_id: stored.id, schedule_name: stored.name, actor });
+    await new AuditTrail(this.deps).record("schedule.create", actor, {
+      target: stored.id,
+      target_name: stored.name,
+      after: { ...stored },
+    });
+    await this.prepare([stored]);
+    return this.view(stored);
+  }
+
+  /** Writes the executor first, then the table (the commit point); an auto name gets a suffix if taken. */
+  private async storeNew(schedule: Schedule, auto: boolean): Promise<Schedule> {
+    await this.deps.scheduleBackend.put(schedule);
+    for (let n = 1; n <= 50; n++) {
+      const candidate = n === 1 || !auto ? schedule : { ...schedule, name: `${schedule.name}_${n}` };
+      if (await this.deps.schedules.create(candidate)) return candidate;
+      if (!auto) break;
+    }
+    // Nothing refers to the executor's copy now: remove it (reconcile would, later).
+    await this.deps.scheduleBackend.remove(schedule.id).catch(() => {});
+    throw new ConflictError("name_taken", `a schedule named '${schedule.name}' already exists`, {
+      name: schedule.name,
+    });
+  }
+
+  async replace(id: string, req: CreateScheduleRequest, actor: string): Promise<ScheduleView> {
+    const previous = await this.require(id);
+    return this.update(previous, req, actor);
+  }
+
+  async patch(id: string, req: PatchScheduleRequest, actor: string): Promise<ScheduleView> {
+    const previous = await this.require(id);
+    const merged: CreateScheduleRequest = {
+      name: previous.auto_generated_name ? undefined : previous.name,
+      job_name: previous.job_name,
+      schedule_expression: previous.schedule_expression,
+      timezone: previous.timezone,
+      start_date: previous.start_date,
+      end_date: previous.end_date,
+      description: previous.description,
+      category: previous.category,
+      tags: previous.tags,
+      params: previous.params,
+      enabled: previous.enabled,
+      execution_policy: previous.execution_policy,
+      queue_timeout_seconds: previous.queue_timeout_seconds,
+      ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)),
+    };
+    // A patch that does not name the schedule keeps its name, auto or not.
+    if (req.name === undefined) merged.name = previous.name;
+    return this.update(
+      previous,
+      merged,
+      actor,
+      req.name === undefined ? previous.auto_generated_name : undefined,
+    );
+  }
+
+  private async update(
+    previous: Schedule,
+    req: CreateScheduleRequest,
+    actor: string,
+    keepAuto?: boolean,
+  ): Promise<ScheduleView> {
+    const { schedule } = await this.resolve(req, {
+      id: previous.id,
+      created_at: previous.created_at,
+      created_by: previous.created_by,
+      updated_at: this.deps.clock.now().toISOString(),
+      updated_by: actor,
+    });
+    if (keepAuto !== undefined) schedule.auto_generated_name = keepAuto;
+    // A PUT without a name keeps an auto name if the old one was auto and nothing it encodes changed.
+    if (!req.name && previous.auto_generated_name && schedule.name.startsWith(previous.name))
+      schedule.name = previous.name;
+    await this.deps.scheduleBackend.put(schedule);
+    if (!(await this.deps.schedules.replace(previous, schedule))) {
+      await this.deps.scheduleBackend.put(previous).catch(() => {});
+      throw new ConflictError("name_taken", `a schedule named '${schedule.name}' already exists`, {
+        name: schedule.name,
+      });
+    }
+    this.deps.logger.info("schedule updated", {
+      schedule_id: schedule.id,
+      schedule_name: schedule.name,
+      actor,
+    });
+    await new AuditTrail(this.deps).record("schedule.update", actor, {
+      target: schedule.id,
+      target_name: schedule.name,
+      before: { ...previous },
+      after: { ...schedule },
+    });
+    await this.prepare([schedule]);
+    return this.view(schedule);
+  }
+
+  async delete(id: string, actor: string): Promise<void> {
+    const schedule = await this.require(id);
+    await this.deps.scheduleBackend.remove(schedule.id);
+    await this.deps.schedules.delete(schedule);
+    this.deps.logger.info("schedule deleted", { schedule_id: id, schedule_name: schedule.name, actor });
+    await new AuditTrail(this.deps).record("schedule.delete", actor, {
+      target: schedule.id,
+      target_name: schedule.name,
+      before: { ...schedule },
+    });
+  }
+
+  /** Creates each job's default schedules once; safe to call at every start. */
+  async ensureDefaults(jobs: readonly JobDefinition[]): Promise<number> {
+    const marker = "default_schedules_v1";
+    if (await this.deps.schedulerState.getMarker(marker)) return 0;
+    const existing = await this.deps.schedules.list();
+    let created = 0;
+    for (const job of jobs) {
+      for (const d of job.default_schedules ?? []) {
+        const already = existing.some(
+          (s) => s.job_name === job.name && s.schedule_expression === parseOrSame(d.schedule_expression),
+        );
+        if (already) continue;
+        await this.create(
+          {
+            name: d.name,
+            job_name: job.name,
+            schedule_expression: d.schedule_expression,
+            timezone: d.timezone,
+            params: d.params,
+            description: d.description ?? null,
+          },
+          "system",
+        );
+        created++;
+      }
+    }
+    await this.deps.schedulerState.putMarker(marker, this.deps.clock.now().toISOString());
+    return created;
+  }
+
+  private async require(id: string): Promise<Schedule> {
+    const s = await this.deps.schedules.get(id);
+    if (!s) throw new NotFoundError("schedule", id);
+    return s;
+  }
+
+  /** Validates a request against the job and the expression rules; builds the item to store. */
+  private async resolve(
+    req: CreateScheduleRequest,
+    audit: Pick<Schedule, "id" | "created_at" | "updated_at" | "created_by" | "updated_by">,
+  ): Promise<Resolved> {
+    const issues: FieldIssue[] = [];
+    const job = this.deps.registry.find(req.job_name);
+    if (!job) issues.push({ field: "job_name", message: `'${req.job_name}' is not a registered job` });
+    const timezone = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
+    if (!isValidTimeZone(timezone)) {
+      issues.push({
+        field: "timezone",
+        message: `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`,
+      });
+    }
+    const parsed = parseScheduleExpression(req.schedule_expression);
+    if (!parsed.ok) issues.push({ field: "schedule_expression", message: parsed.message });
+    let params: Record<string, unknown> = req.params ?? {};
+    if (job) {
+      const r = job.parameters.safeParse(params);
+      if (r.success) params = r.data as Record<string, unknown>;
+      else issues.push(...issuesToFields(r.error.issues, "params"));
+    }
+    // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
+    // by the request schema.
+    const dates = checkDates(req.start_date, req.end_date);
+    issues.push(...dates.issues);
+    const { start, end } = dates;
+    if (issues.length || !job || !parsed.ok) throw new ValidationError("invalid schedule", issues);
+    const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
+    return {
+      parsed: parsed.value,
+      schedule: {
+        ...audit,
+        name,
+        auto_generated_name: !req.name,
+        job_name: job.name,
+        schedule_expression: parsed.value.expression,
+        timezone,
+        start_date: start,
+        end_date: end,
+        description: req.description ?? null,
+        category: req.category ?? job.category,
+        tags: [...new Set(req.tags ?? [])],
+        params,
+        enabled: req.enabled ?? true,
+        execution_policy: req.execution_policy ?? DEFAULT_POLICY,
+        queue_timeout_seconds: req.queue_timeout_seconds ?? DEFAULT_QUEUE_TIMEOUT_SECONDS,
+      },
+    };
+  }
+}
+
+/** The first and last instants a schedule's start_date / end_date may name: EventBridge's years. */
+const DATE_MIN = Date.UTC(YEAR_MIN, 0, 1);
+const DATE_MAX = Date.UTC(YEAR_MAX + 1, 0, 1) - 1;
+
+/** start_date / end_date as stored (UTC ISO), with an issue for each that is unusable. */
+export function checkDates(
+  startDate: string | null | undefined,
+  endDate: string | null | undefined,
+): { start: string | null; end: string | null; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const one = (field: string, value: string | null | undefined): string | null => {
+    if (value == null || value === "") return null;
+    const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(t)) {
+      issues.push({ field, message: `'${String(value)}' is not a valid date/time` });
+      return null;
+    }
+    if (t < DATE_MIN || t > DATE_MAX) {
+      issues.push({
+        field,
+        message: `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`,
+      });
+      return null;
+    }
+    return new Date(t).toISOString();
+  };
+  const start = one("start_date", startDate);
+  const end = one("end_date", endDate);
+  if (start && end && start >= end)
+    issues.push({ field: "end_date", message: "must be later than start_date" });
+  return { start, end, issues };
+}
+
+function parseOrSame(expr: string): string {
+  const p = parseScheduleExpression(expr);
+  return p.ok ? p.value.expression : expr;
+}

@@ -1,0 +1,264 @@
+// 上場企業一覧の同期 / Daily full sync of the listed-company master (J-Quants /listed/info).
+// Full sync: every source record is compared with the stored one; only new, changed, reactivated
+// and deactivated companies are written. Companies missing from the source are deactivated.
+import { readFile } from "node:fs/promises";
+import * as z from "zod/mini";
+import { findDataFile, LISTED_INFO_FILE } from "#jobs/data-files.ts";
+import { defineJob } from "#jobs/define-job.ts";
+import type { CompanyRecord } from "#ports/job-data.ts";
+
+/** Environment variable naming a JSON file (same shape as /listed/info) that replaces the fixture. */
+export const LISTED_INFO_PATH_ENV = "JOBDECK_LISTED_INFO_PATH";
+
+const optText = z.optional(z.nullable(z.string()));
+
+/** One record of the J-Quants /listed/info response (fields the sync uses; others are ignored). */
+export const ListedInfoRecordSchema = z.object({
+  Date: optText,
+  Code: z.string().check(z.minLength(1)),
+  CompanyName: z.string(),
+  CompanyNameEnglish: optText,
+  Sector17Code: optText,
+  Sector17CodeName: optText,
+  Sector33Code: optText,
+  Sector33CodeName: optText,
+  ScaleCategory: optText,
+  MarketCode: optText,
+  MarketCodeName: optText,
+  MarginCode: optText,
+  MarginCodeName: optText,
+});
+export type ListedInfoRecord = z.infer<typeof ListedInfoRecordSchema>;
+
+export const ListedInfoResponseSchema = z.object({ info: z.array(ListedInfoRecordSchema) });
+
+/** A company as the source describes it: a CompanyRecord without the sync bookkeeping. */
+export type SourceCompany = Omit<CompanyRecord, "active" | "last_seen_run" | "updated_at">;
+
+/**
+ * Fields whose change makes a stored company "updated". `listed_date` (J-Quants `Date`, the date
+ * the information applies to) is left out on purpose: it moves every day for every company.
+ */
+export const COMPARED_FIELDS = [
+  "company_name",
+  "company_name_english",
+  "sector17_code",
+  "sector17_code_name",
+  "sector33_code",
+  "sector33_code_name",
+  "scale_category",
+  "market_code",
+  "market_code_name",
+] as const satisfies readonly (keyof SourceCompany)[];
+
+export function toSourceCompany(r: ListedInfoRecord): SourceCompany {
+  return {
+    code: r.Code,
+    company_name: r.CompanyName,
+    company_name_english: r.CompanyNameEnglish ?? "",
+    sector17_code: r.Sector17Code ?? "",
+    sector17_code_name: r.Sector17CodeName ?? "",
+    sector33_code: r.Sector33Code ?? "",
+    sector33_code_name: r.Sector33CodeName ?? "",
+    scale_category: r.ScaleCategory ?? "",
+    market_code: r.MarketCode ?? "",
+    market_code_name: r.MarketCodeName ?? "",
+    listed_date: r.Date ?? "",
+  };
+}
+
+export type SyncPlan = {
+  /** Records to write: upserts (active) first, then deactivations (active = false). */
+  toWrite: CompanyRecord[];
+  /** Codes not stored before. */
+  inserted: number;
+  /** Stored and active, with a changed field. */
+  updated: number;
+  /** Stored and active, nothing changed: not written. */
+  unchanged: number;
+  /** Stored and active, missing from the source: written with active = false. */
+  deactivated: number;
+  /** Stored but inactive, present again in the source: written with active = true. */
+  reactivated: number;
+  /** Source records whose code appeared earlier in the source (the last one wins). */
+  duplicates: number;
+};
+
+/**
+ * Pure comparison of the source with what is stored. The categories are disjoint:
+ * `inserted + updated + unchanged + reactivated + duplicates` = source records,
+ * and `toWrite.length` = `inserted + updated + reactivated + deactivated`.
+ */
+export function planSync(
+  source: readonly SourceCompany[],
+  existing: readonly CompanyRecord[],
+  runId: string,
+  now: Date | string,
+): SyncPlan {
+  const at = typeof now === "string" ? now : now.toISOString();
+  const bySourceCode = new Map<string, SourceCompany>();
+  let duplicates = 0;
+  for (const s of source) {
+    if (bySourceCode.has(s.code)) {
+      duplicates++;
+      bySourceCode.delete(s.code); // keep source order of the last occurrence
+    }
+    bySourceCode.set(s.code, s);
+  }
+  const stored = new Map(existing.map((r) => [r.code, r]));
+
+  const upserts: CompanyRecord[] = [];
+  const deactivations: CompanyRecord[] = [];
+  let inserted = 0;
+  let updated = 0;
+  let unchanged = 0;
+  let reactivated = 0;
+  let deactivated = 0;
+
+  for (const s of bySourceCode.values()) {
+    const old = stored.get(s.code);
+    const next: CompanyRecord = { ...s, active: true, last_seen_run: runId, updated_at: at };
+    if (!old) {
+      inserted++;
+      upserts.push(next);
+    } else if (!old.active) {
+      reactivated++;
+      upserts.push(next);
+    } else if (COMPARED_FIELDS.some((f) => (old[f] ?? "") !== s[f])) {
+      updated++;
+      upserts.push(next);
+    } else {
+      unchanged++;
+    }
+  }
+  for (const old of existing) {
+    if (old.active && !bySourceCode.has(old.code)) {
+      deactivated++;
+      // last_seen_run keeps naming the last run that saw the company.
+      deactivations.push({ ...old, active: false, updated_at: at });
+    }
+  }
+  return {
+    toWrite: [...upserts, ...deactivations],
+    inserted,
+    updated,
+    unchanged,
+    deactivated,
+    reactivated,
+    duplicates,
+  };
+}
+
+/**
+ * The source records: the file named by JOBDECK_LISTED_INFO_PATH if set, else the fixture, read at
+ * run time (next to the Lambda bundle, or in the project; see data-files.ts), never bundled.
+ */
+export async function loadListedInfo(env: NodeJS.ProcessEnv = process.env): Promise<ListedInfoRecord[]> {
+  const path = env[LISTED_INFO_PATH_ENV] || findDataFile(LISTED_INFO_FILE, env);
+  const raw: unknown = JSON.parse(await readFile(path, "utf8"));
+  const parsed = ListedInfoResponseSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `listed info (${path}) is not in the /listed/info shape: ` +
+        `${issue?.path.join(".") ?? ""} ${issue?.message ?? ""}`.trim(),
+    );
+  }
+  return parsed.data.info;
+}
+
+export const listedCompaniesSync = defineJob({
+  name: "listed_companies.sync",
+  description:
+    "上場企業一覧を J-Quants /listed/info と毎日フル同期する（ソースから消えた銘柄は非アクティブ化）。 " +
+    "Daily full sync of the listed-company master; companies missing from the source are deactivated.",
+  category: "master_data",
+  data_sources: ["jquants_listed_info"],
+  parameters: z.strictObject({
+    /** Where the records come from. Only the fixture exists offline. */
+    source: z._default(z.enum(["fixture"]), "fixture"),
+    /** Compare and count, write nothing. */
+    dry_run: z._default(z.boolean(), false),
+  }),
+  concurrency: "job",
+  timeout_seconds: 300,
+  retry: { attempts: 2, backoff_seconds: 5, backoff_rate: 2 },
+  stages: ["fetch", "compare", "upsert", "deactivate"],
+  default_schedules: [
+    { schedule_expression: "cron(30 11 * * ? *)", timezone: "Asia/Tokyo", description: "毎日 11:30 JST" },
+  ],
+  async run(ctx) {
+    const { dry_run: dryRun } = ctx.params;
+    const store = ctx.services.companies;
+
+    ctx.stage("fetch");
+    ctx.progress({ message: "上場企業データを取得中... / fetching listed info" });
+    const records = await loadListedInfo();
+    ctx.count.input(records.length);
+    if (records.length === 0) {
+      // A full sync of nothing would deactivate every company: far more likely a broken source.
+      throw new Error("listed info is empty; refusing to deactivate every company");
+    }
+    ctx.progress({ current: records.length, total: records.length, message: `${records.length} records` });
+    ctx.throwIfCancelled();
+
+    ctx.stage("compare");
+    ctx.progress({ message: "reading stored companies" });
+    const existing = await store.scanAll();
+    ctx.throwIfCancelled();
+    const plan = planSync(records.map(toSourceCompany), existing, ctx.executionUuid, new Date());
+    const upserts = plan.toWrite.filter((r) => r.active);
+    const deactivations = plan.toWrite.filter((r) => !r.active);
+    if (plan.inserted) ctx.count.inserted(plan.inserted);
+    if (plan.updated + plan.reactivated + plan.deactivated) {
+      ctx.count.updated(plan.updated + plan.reactivated + plan.deactivated);
+    }
+    if (plan.unchanged) ctx.count.skipped("unchanged", plan.unchanged);
+    if (plan.duplicates) ctx.count.skipped("duplicate_code", plan.duplicates);
+    const summary = {
+      stored: existing.length,
+      inserted: plan.inserted,
+      updated: plan.updated,
+      reactivated: plan.reactivated,
+      unchanged: plan.unchanged,
+      deactivated: plan.deactivated,
+      duplicates: plan.duplicates,
+    };
+    ctx.logger.info("sync plan", { ...summary, dry_run: dryRun });
+    ctx.progress({
+      message:
+        `new ${plan.inserted}, changed ${plan.updated}, reactivated ${plan.reactivated}, ` +
+        `unchanged ${plan.unchanged}, to deactivate ${plan.deactivated}`,
+    });
+    ctx.throwIfCancelled();
+
+    ctx.stage("upsert");
+    if (dryRun) {
+      ctx.progress({ current: 0, total: upserts.length, message: `dry run: would write ${upserts.length}` });
+    } else {
+      const total = upserts.length;
+      ctx.progress({ current: 0, total, message: `writing ${total} companies` });
+      if (total > 0) {
+        await store.putMany(upserts, (written) =>
+          ctx.progress({ current: written, total, message: `written ${written} / ${total}` }),
+        );
+      }
+      ctx.progress({ current: total, total, message: `written ${total} companies` });
+    }
+    ctx.throwIfCancelled();
+
+    ctx.stage("deactivate");
+    const n = deactivations.length;
+    if (!dryRun && n > 0) {
+      await store.putMany(deactivations, (written) =>
+        ctx.progress({ current: written, total: n, message: `deactivating ${written} / ${n}` }),
+      );
+    }
+    ctx.item("deactivated", { current: n, total: n, status: "done" });
+    ctx.progress({
+      current: n,
+      total: n,
+      message: dryRun ? `dry run: would deactivate ${n}` : `deactivated ${n}`,
+    });
+  },
+});

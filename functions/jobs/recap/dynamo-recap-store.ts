@@ -1,0 +1,16 @@
+// RecapStore on DynamoDB (recaps table, partition key `digest_date`, sort key `genre`).
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { batchPutAll } from "#jobs/listed-companies/dynamo-company-store.ts";
+import type { RecapDigest, RecapStore } from "#ports/job-data.ts";
+
+export class DynamoRecapStore implements RecapStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putDigests(digests: RecapDigest[]): Promise<void> {
+    // A digest replaces the one of the same date and genre (a rerun the same day overwrites it).
+    await batchPutAll(this.doc, this.tableName, digests, (d) => `${d.digest_date}#${d.genre}`);
+  }
+}

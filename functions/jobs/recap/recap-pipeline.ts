@@ -1,0 +1,466 @@
+// Recap パイプライン / The 8-stage news recap pipeline:
+//   Fetch → Preprocess → Dedup → Genre → Select → Evidence → Dispatch → Persist
+// It does real (small) work on the article fixture and writes one digest per genre.
+// `stage_delay_ms` slows each stage down so that progress can be watched in the admin page.
+import { readFile } from "node:fs/promises";
+import * as z from "zod/mini";
+import { wallClock } from "#domain/time.ts";
+import { findDataFile, RECAP_ARTICLES_FILE } from "#jobs/data-files.ts";
+import { defineJob, type JobContext } from "#jobs/define-job.ts";
+import type { RecapDigest } from "#ports/job-data.ts";
+
+export const RECAP_GENRES = ["economy", "tech", "politics", "sports", "culture", "science"] as const;
+export type RecapGenre = (typeof RECAP_GENRES)[number];
+
+export const RECAP_STAGES = [
+  "Fetch",
+  "Preprocess",
+  "Dedup",
+  "Genre",
+  "Select",
+  "Evidence",
+  "Dispatch",
+  "Persist",
+] as const;
+
+/** Titles at least this similar (Jaccard of character bigrams) are the same story. */
+export const DUPLICATE_THRESHOLD = 0.6;
+
+export type RecapArticle = {
+  id: string;
+  title: string;
+  body: string;
+  genre_hint: string | null;
+  published_at: string;
+  source: string;
+};
+
+/** Keywords per genre (matched on NFKC-normalized, lower-cased text). */
+export const GENRE_KEYWORDS: Record<RecapGenre, readonly string[]> = {
+  economy: [
+    "決算",
+    "利益",
+    "売上",
+    "株",
+    "相場",
+    "日経平均",
+    "topix",
+    "増益",
+    "減益",
+    "増収",
+    "賃上げ",
+    "設備投資",
+    "株主還元",
+    "値上げ",
+    "業績",
+    "アナリスト",
+  ],
+  tech: [
+    "ai",
+    "半導体",
+    "クラウド",
+    "5g",
+    "ソフトウェア",
+    "システム障害",
+    "サイバー",
+    "量子",
+    "自動運転",
+    "不正アクセス",
+    "情報漏えい",
+    "通信障害",
+    "人材の争奪",
+    "技術",
+  ],
+  politics: [
+    "首相",
+    "国会",
+    "与党",
+    "野党",
+    "法案",
+    "閣議",
+    "衆院",
+    "参院",
+    "予算",
+    "外相",
+    "財務相",
+    "官房長官",
+    "選挙",
+    "政府",
+    "税制",
+    "首脳会談",
+  ],
+  sports: [
+    "選手",
+    "投手",
+    "試合",
+    "勝ち",
+    "負け",
+    "リーグ",
+    "本塁打",
+    "ゴール",
+    "優勝",
+    "連勝",
+    "主将",
+    "合宿",
+    "首位",
+    "プロ野球",
+  ],
+  culture: [
+    "映画",
+    "小説",
+    "作家",
+    "俳優",
+    "美術館",
+    "博物館",
+    "写真展",
+    "ミュージカル",
+    "アニメ",
+    "ドラマ",
+    "公演",
+    "舞台",
+    "劇場",
+    "バンド",
+    "文学賞",
+    "作品",
+  ],
+  science: [
+    "研究",
+    "発見",
+    "解析",
+    "科学誌",
+    "学術誌",
+    "探査",
+    "観測",
+    "細胞",
+    "生物",
+    "超伝導",
+    "小惑星",
+    "ゲノム",
+    "宇宙",
+    "気候",
+    "仮説",
+  ],
+};
+
+// ---------------------------------------------------------------- text helpers (pure, exported for tests)
+
+/** NFKC, trimmed, runs of whitespace collapsed to one space. */
+export function normalizeText(s: string): string {
+  return s.normalize("NFKC").replace(/\s+/gu, " ").trim();
+}
+
+/** Comparison key of a title: normalized, lower-cased, without spaces, punctuation or symbols. */
+export function titleKey(s: string): string {
+  return normalizeText(s)
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, "");
+}
+
+export function bigrams(key: string): Set<string> {
+  const out = new Set<string>();
+  if (key.length === 1) out.add(key);
+  for (let i = 0; i < key.length - 1; i++) out.add(key.slice(i, i + 2));
+  return out;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  for (const g of a) if (b.has(g)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+export function titleSimilarity(a: string, b: string): number {
+  return jaccard(bigrams(titleKey(a)), bigrams(titleKey(b)));
+}
+
+/** Sentences ending in 。！？!? (or the end of the text); empty pieces dropped. */
+export function splitSentences(text: string): string[] {
+  return (text.match(/[^。！？!?]+[。！？!?]*/gu) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function keywordHits(text: string, genre: RecapGenre): number {
+  let hits = 0;
+  for (const k of GENRE_KEYWORDS[genre]) if (text.includes(k)) hits++;
+  return hits;
+}
+
+/**
+ * Keyword rules: a title hit weighs 2, a body hit 1, a valid `genre_hint` 3.
+ * Returns null when nothing matches at all.
+ */
+export function classifyGenre(a: {
+  title: string;
+  body: string;
+  genre_hint: string | null;
+}): RecapGenre | null {
+  const title = normalizeText(a.title).toLowerCase();
+  const body = normalizeText(a.body).toLowerCase();
+  let best: RecapGenre | null = null;
+  let bestScore = 0;
+  for (const g of RECAP_GENRES) {
+    const score = 2 * keywordHits(title, g) + keywordHits(body, g) + (a.genre_hint === g ? 3 : 0);
+    if (score > bestScore) {
+      best = g;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Sleeps `ms`, returning early when `signal` fires (the caller then checks for cancellation). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** YYYY-MM-DD of `date` in Asia/Tokyo. */
+export function jstDate(date: Date): string {
+  const w = wallClock(date, "Asia/Tokyo");
+  return `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
+}
+
+/** The article fixture, read at run time (next to the Lambda bundle, or in the project), never bundled. */
+export async function loadArticles(env: NodeJS.ProcessEnv = process.env): Promise<RecapArticle[]> {
+  const path = findDataFile(RECAP_ARTICLES_FILE, env);
+  const data = JSON.parse(await readFile(path, "utf8")) as { articles?: unknown };
+  if (!Array.isArray(data.articles)) throw new Error(`${path}: no "articles" array`);
+  return data.articles as RecapArticle[];
+}
+
+// ---------------------------------------------------------------- the job
+
+type Prepared = RecapArticle & { key: string; grams: Set<string>; sentences: string[]; at: number };
+type Classified = Prepared & { genre: RecapGenre; relevance: number };
+
+const parameters = z.strictObject({
+  /** Genres to build digests for; all when omitted. */
+  genres: z.optional(z.array(z.enum(RECAP_GENRES)).check(z.minLength(1))),
+  /** Articles kept per genre. */
+  max_per_genre: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
+  /** Artificial time spent in each stage, so progress can be watched (0 in tests). */
+  stage_delay_ms: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 400),
+});
+type Params = z.output<typeof parameters>;
+
+/** Runs `fn` over `xs` in `steps` slices with a share of `delayMs` between them, reporting progress. */
+async function inSteps<T>(
+  ctx: JobContext<Params>,
+  xs: readonly T[],
+  delayMs: number,
+  label: string,
+  fn: (x: T) => void,
+): Promise<void> {
+  const steps = Math.min(4, Math.max(1, xs.length));
+  const per = Math.ceil(xs.length / steps);
+  for (let i = 0; i < steps; i++) {
+    for (const x of xs.slice(i * per, (i + 1) * per)) fn(x);
+    const current = Math.min(xs.length, (i + 1) * per);
+    ctx.progress({ current, total: xs.length, message: `${label} ${current} / ${xs.length}` });
+    await sleep(delayMs / steps, ctx.signal);
+    ctx.throwIfCancelled();
+  }
+}
+
+/** Calls `fn` for each genre as one item of progress, with a share of `delayMs` per genre. */
+async function perGenre(
+  ctx: JobContext<Params>,
+  genres: readonly RecapGenre[],
+  delayMs: number,
+  fn: (g: RecapGenre) => { current: number; total: number; skipped?: boolean },
+): Promise<void> {
+  for (const g of genres) {
+    ctx.item(g, { current: 0, total: null, status: "running" });
+    await sleep(delayMs / Math.max(1, genres.length), ctx.signal);
+    ctx.throwIfCancelled();
+    const r = fn(g);
+    ctx.item(g, { current: r.current, total: r.total, status: r.skipped ? "skipped" : "done" });
+  }
+}
+
+export const recapPipeline = defineJob({
+  name: "recap.pipeline",
+  description:
+    "ニュース記事からジャンル別ダイジェストを作る 8 段階パイプライン。 " +
+    "Builds per-genre news digests in 8 stages (Fetch → … → Persist).",
+  category: "pipeline",
+  data_sources: ["recap_articles"],
+  parameters,
+  concurrency: "job",
+  timeout_seconds: 120,
+  retry: { attempts: 1 },
+  stages: [...RECAP_STAGES],
+  default_schedules: [
+    { schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo", description: "30 分ごと" },
+  ],
+  async run(ctx) {
+    const { max_per_genre: maxPerGenre, stage_delay_ms: delay } = ctx.params;
+    const wanted: readonly RecapGenre[] = ctx.params.genres
+      ? RECAP_GENRES.filter((g) => ctx.params.genres?.includes(g))
+      : RECAP_GENRES;
+
+    // 1. Fetch
+    ctx.stage("Fetch");
+    ctx.progress({ message: "fetching articles" });
+    const articles = await loadArticles();
+    ctx.count.input(articles.length);
+    ctx.progress({
+      current: articles.length,
+      total: articles.length,
+      message: `${articles.length} articles`,
+    });
+    await sleep(delay, ctx.signal);
+    ctx.throwIfCancelled();
+
+    // 2. Preprocess: normalize text, split sentences; drop articles with nothing left.
+    ctx.stage("Preprocess");
+    const prepared: Prepared[] = [];
+    let empty = 0;
+    await inSteps(ctx, articles, delay, "normalized", (a) => {
+      const title = normalizeText(a.title);
+      const body = normalizeText(a.body);
+      if (!title || !body) {
+        empty++;
+        return;
+      }
+      const key = titleKey(title);
+      prepared.push({
+        ...a,
+        title,
+        body,
+        key,
+        grams: bigrams(key),
+        sentences: splitSentences(body),
+        at: Date.parse(a.published_at) || 0,
+      });
+    });
+    if (empty) ctx.count.skipped("empty", empty);
+
+    // 3. Dedup: the earliest published article of a story stays; later near-duplicates go.
+    ctx.stage("Dedup");
+    prepared.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+    const unique: Prepared[] = [];
+    let duplicates = 0;
+    await inSteps(ctx, prepared, delay, "deduplicated", (a) => {
+      const dup = unique.find((u) => u.key === a.key || jaccard(u.grams, a.grams) >= DUPLICATE_THRESHOLD);
+      if (dup) {
+        duplicates++;
+        ctx.logger.debug("duplicate article", { id: a.id, duplicate_of: dup.id });
+      } else {
+        unique.push(a);
+      }
+    });
+    if (duplicates) ctx.count.skipped("duplicate", duplicates);
+    ctx.progress({ message: `${duplicates} duplicates removed, ${unique.length} unique articles` });
+
+    // 4. Genre
+    ctx.stage("Genre");
+    const byGenre = new Map<RecapGenre, Classified[]>(wanted.map((g) => [g, []]));
+    let unclassified = 0;
+    let outOfScope = 0;
+    for (const a of unique) {
+      const genre = classifyGenre(a);
+      if (!genre) {
+        unclassified++;
+        continue;
+      }
+      const list = byGenre.get(genre);
+      if (!list) {
+        outOfScope++;
+        continue;
+      }
+      const text = `${a.title} ${a.body}`.toLowerCase();
+      list.push({ ...a, genre, relevance: keywordHits(text, genre) });
+    }
+    await perGenre(ctx, wanted, delay, (g) => {
+      const n = byGenre.get(g)?.length ?? 0;
+      return { current: n, total: n };
+    });
+    if (unclassified) ctx.count.skipped("unclassified", unclassified);
+    if (outOfScope) ctx.count.skipped("out_of_scope", outOfScope);
+    ctx.progress({ message: `classified into ${wanted.length} genres, ${outOfScope} out of scope` });
+
+    // 5. Select: top `max_per_genre` by relevance, then recency, then body length.
+    ctx.stage("Select");
+    const newest = Math.max(0, ...unique.map((a) => a.at));
+    const score = (a: Classified) => a.relevance - (newest - a.at) / (12 * 3600_000) + a.body.length / 1000;
+    const selected = new Map<RecapGenre, Classified[]>();
+    let notSelected = 0;
+    await perGenre(ctx, wanted, delay, (g) => {
+      const list = [...(byGenre.get(g) ?? [])].sort(
+        (a, b) => score(b) - score(a) || a.id.localeCompare(b.id),
+      );
+      const keep = list.slice(0, maxPerGenre);
+      notSelected += list.length - keep.length;
+      selected.set(g, keep);
+      return { current: keep.length, total: list.length, skipped: list.length === 0 };
+    });
+    if (notSelected) ctx.count.skipped("not_selected", notSelected);
+
+    // 6. Evidence: the lede plus the sentence with the most genre keywords.
+    ctx.stage("Evidence");
+    const evidence = new Map<string, string[]>();
+    await perGenre(ctx, wanted, delay, (g) => {
+      const list = selected.get(g) ?? [];
+      for (const a of list) {
+        const [lede, ...rest] = a.sentences;
+        const picks = lede ? [lede] : [];
+        let best: string | undefined;
+        let bestHits = 0;
+        for (const s of rest) {
+          const hits = keywordHits(s.toLowerCase(), g);
+          if (hits > bestHits) {
+            best = s;
+            bestHits = hits;
+          }
+        }
+        if (best) picks.push(best);
+        evidence.set(a.id, picks);
+      }
+      return { current: list.length, total: list.length, skipped: list.length === 0 };
+    });
+
+    // 7. Dispatch: one digest per genre that has articles.
+    ctx.stage("Dispatch");
+    const digestDate = jstDate(new Date());
+    const digests: RecapDigest[] = [];
+    await perGenre(ctx, wanted, delay, (g) => {
+      const list = selected.get(g) ?? [];
+      const top = list[0];
+      if (!top) return { current: 0, total: 0, skipped: true };
+      digests.push({
+        digest_date: digestDate,
+        genre: g,
+        article_ids: list.map((a) => a.id),
+        headline: top.title,
+        evidence: list.flatMap((a) => evidence.get(a.id) ?? []),
+        execution_uuid: ctx.executionUuid,
+      });
+      return { current: 1, total: 1 };
+    });
+    ctx.progress({ message: `${digests.length} digests for ${digestDate}` });
+
+    // 8. Persist
+    ctx.stage("Persist");
+    ctx.progress({ current: 0, total: digests.length, message: `writing ${digests.length} digests` });
+    await sleep(delay, ctx.signal);
+    ctx.throwIfCancelled();
+    if (digests.length) {
+      await ctx.services.recaps.putDigests(digests);
+      ctx.count.inserted(digests.length);
+    }
+    ctx.progress({
+      current: digests.length,
+      total: digests.length,
+      message: `${digests.length} digests written`,
+    });
+  },
+});

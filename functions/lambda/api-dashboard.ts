@@ -1,5 +1,0 @@
-// Lambda entry of the API area "dashboard" (functions/api/dashboard-api.ts).
-import { createDashboardApi } from "../api/dashboard-api.ts";
-import { apiEntry } from "./api-entry.ts";
-
-export const handler = apiEntry(createDashboardApi, { scheduling: true, cursors: true });
