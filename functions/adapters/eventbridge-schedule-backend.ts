@@ -42,11 +42,8 @@ import {
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
 import { ValidationError } from "#domain/errors.ts";
-import {
-  nextFireTimes,
-  type ParsedExpression,
-  parseScheduleExpression,
-} from "#domain/schedules/schedule-expression.ts";
+import { nextFireTimes } from "#domain/schedules/next-fire-times.ts";
+import { type ParsedExpression, parseScheduleExpression } from "#domain/schedules/schedule-expression.ts";
 import type { ReconcileReport, ScheduleBackend, ScheduleFireInput } from "#ports/schedule-backend.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 

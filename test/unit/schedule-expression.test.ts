@@ -3,14 +3,10 @@
 // repeated one fires once; rate(n days) is n × 24 hours) and from the calendar, not from croner.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { frequencyToken } from "#domain/schedules/frequency-token.ts";
+import { type FireOptions, nextFireTimes } from "#domain/schedules/next-fire-times.ts";
 import { describeExpression, loadCronstrue, needsCronstrue } from "#domain/schedules/schedule-description.ts";
-import {
-  type FireOptions,
-  frequencyToken,
-  nextFireTimes,
-  type ParsedExpression,
-  parseScheduleExpression,
-} from "#domain/schedules/schedule-expression.ts";
+import { type ParsedExpression, parseScheduleExpression } from "#domain/schedules/schedule-expression.ts";
 
 // cronstrue loads on demand in the app; the description tests below use it directly.
 beforeAll(async () => {

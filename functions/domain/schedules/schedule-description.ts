@@ -3,17 +3,10 @@
 // cronstrue (≈4 ms of a Lambda cold start).
 
 import { isValidTimeZone } from "#domain/time.ts";
+import type { CompiledCron } from "./cron-compiler.ts";
+import { dayList, dayNumber, pad2, plainNumbers, specOf } from "./cron-fields.ts";
 import type { cronstrue as CronstrueType } from "./cronstrue-loader.ts";
-import {
-  type CompiledCron,
-  compiledOf,
-  dayList,
-  dayNumber,
-  type ParsedExpression,
-  pad2,
-  plainNumbers,
-  specOf,
-} from "./schedule-expression.ts";
+import { compiledOf, type ParsedExpression } from "./schedule-expression.ts";
 
 let cronstrue: typeof CronstrueType | null = null;
 

@@ -25,15 +25,11 @@ import type {
   PreviewRequest,
   Schedule,
 } from "#schemas/schedule.ts";
+import { YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
+import { frequencyToken } from "./frequency-token.ts";
+import { nextFireTimes } from "./next-fire-times.ts";
 import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
-import {
-  frequencyToken,
-  nextFireTimes,
-  type ParsedExpression,
-  parseScheduleExpression,
-  YEAR_MAX,
-  YEAR_MIN,
-} from "./schedule-expression.ts";
+import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
 
 export const DEFAULT_TIMEZONE = "Asia/Tokyo";

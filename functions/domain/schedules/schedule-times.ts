@@ -8,7 +8,8 @@
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 import { isValidTimeZone } from "#domain/time.ts";
 import type { Schedule } from "#schemas/schedule.ts";
-import { nextFireTimes, type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
+import { nextFireTimes } from "./next-fire-times.ts";
+import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
 
 export const NEXT_FIRE_COUNT = 5;
 
