@@ -1,8 +1,7 @@
 // AlertPublisher on SNS: the stack's alarm topic (the same one CloudWatch alarms use), with the
 // job and status as message attributes so a subscription can filter on them.
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import type { FailureAlert } from "#domain/runs/failure-alerts.ts";
-import type { AlertPublisher } from "#ports/alert-publisher.ts";
+import type { AlertPublisher, FailureAlert } from "#ports/alert-publisher.ts";
 
 export class SnsAlertPublisher implements AlertPublisher {
   constructor(

@@ -1,4 +1,13 @@
-import type { FailureAlert } from "#domain/runs/failure-alerts.ts";
+/** What operators are told when a run ends FAILURE or TIMED_OUT (built by domain/runs/failure-alerts.ts). */
+export type FailureAlert = {
+  /** ≤ 100 characters (SNS's subject limit) */
+  subject: string;
+  message: string;
+  job_name: string;
+  status: string;
+  execution_uuid: string;
+  run_url: string | null;
+};
 
 /** Where failure alerts go: the alarm topic (SNS) in AWS, one log line locally. */
 export interface AlertPublisher {

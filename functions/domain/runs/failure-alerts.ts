@@ -2,20 +2,10 @@
 // a link to the run and its error summary — on the alarm topic in AWS, as one log line locally.
 
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
-import type { AlertPublisher } from "#ports/alert-publisher.ts";
+import type { AlertPublisher, FailureAlert } from "#ports/alert-publisher.ts";
 import type { Run } from "#schemas/run.ts";
 
 const ALERTING = new Set(["FAILURE", "TIMED_OUT"]);
-
-export type FailureAlert = {
-  /** ≤ 100 characters (SNS's subject limit) */
-  subject: string;
-  message: string;
-  job_name: string;
-  status: string;
-  execution_uuid: string;
-  run_url: string | null;
-};
 
 /** The alert of a finished run, or null when its status does not alert. */
 export function failureAlertFor(run: Run, siteUrl: string | null): FailureAlert | null {
