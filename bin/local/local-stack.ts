@@ -27,7 +27,7 @@ import { alertOnFailure, logAlertPublisher } from "#domain/runs/failure-alerts.t
 import { Reconciler } from "#domain/runs/run-reconciler.ts";
 import { RunSweeper } from "#domain/runs/run-sweeper.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
-import { SchedulerService } from "#domain/schedules/scheduler-control.ts";
+import { SchedulerControl } from "#domain/schedules/scheduler-control.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
 import { DynamoRecapStore } from "#jobs/recap/dynamo-recap-store.ts";
@@ -185,7 +185,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     companies: new DynamoCompanyStore(doc, tables.companies),
     recaps: new DynamoRecapStore(doc, tables.recaps),
   };
-  deps.nextFire = new SchedulerService(deps);
+  deps.nextFire = new SchedulerControl(deps);
   const steps = createStepsHandler(deps);
   const worker = createRunWorker({ ...deps, services, minWriteIntervalMs: opts.minProgressWriteMs });
   const reconciler = new Reconciler(deps);

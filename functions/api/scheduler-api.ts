@@ -1,7 +1,7 @@
 import { AuditTrail } from "#domain/audit.ts";
 import { canonicalJson } from "#domain/runs/concurrency-key.ts";
 import { badCursor } from "#domain/runs/run-queries.ts";
-import { SchedulerService } from "#domain/schedules/scheduler-control.ts";
+import { SchedulerControl } from "#domain/schedules/scheduler-control.ts";
 import type { AuditPosition } from "#ports/audit-log.ts";
 import { ListAuditQuerySchema } from "#schemas/audit.ts";
 import { SetPausedRequestSchema } from "#schemas/schedule.ts";
@@ -9,7 +9,7 @@ import type { ApiApp } from "./app.ts";
 import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
 
 export function createSchedulerApi(app: ApiApp) {
-  const scheduler = new SchedulerService(app.deps);
+  const scheduler = new SchedulerControl(app.deps);
   const audit = new AuditTrail(app.deps);
   return contractHandler(
     {

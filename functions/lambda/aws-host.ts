@@ -23,7 +23,7 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
 import { JobRegistry } from "#domain/jobs/job-registry.ts";
 import { alertOnFailure } from "#domain/runs/failure-alerts.ts";
-import { SchedulerService } from "#domain/schedules/scheduler-control.ts";
+import { SchedulerControl } from "#domain/schedules/scheduler-control.ts";
 import { isValidTimeZone } from "#domain/time.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
@@ -285,7 +285,7 @@ export async function buildAwsApp(env: Env, needs: AwsAppNeeds = {}): Promise<Aw
     audit: new DynamoAuditLog(doc, config.tables.control),
     onRunFinished: onRunFinishedFor(config, env, logger, wrap, needs.alerts),
   };
-  deps.nextFire = new SchedulerService(deps);
+  deps.nextFire = new SchedulerControl(deps);
 
   const services: JobServices | null =
     config.tables.companies && config.tables.recaps

@@ -15,7 +15,7 @@ export const LONG_RUNNING_SECONDS = 3600;
 
 export type { NextFire, SchedulerStatus };
 
-export class SchedulerService implements NextFireLookup {
+export class SchedulerControl implements NextFireLookup {
   constructor(private readonly deps: CoreDeps) {}
 
   /** Soonest fire among schedules that can fire: enabled, of an enabled job, scheduler not paused. */
