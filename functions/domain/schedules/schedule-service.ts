@@ -3,80 +3,33 @@
 // the executor (EventBridge) is written first and the table item last, so the table write is the
 // commit point; a failure in between is repaired by retrying the same call, and reconcile makes
 // the executor follow the table.
+//
+// Request validation is in schedule-request.ts, ids and auto names in schedule-naming.ts.
 
-import { randomBytes } from "node:crypto";
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
-import {
-  ConflictError,
-  type FieldIssue,
-  issuesToFields,
-  NotFoundError,
-  ValidationError,
-} from "#domain/errors.ts";
+import { ConflictError, NotFoundError } from "#domain/errors.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { ScheduleFilter } from "#ports/schedule-store.ts";
 import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
 import type {
   CreateScheduleRequest,
-  ExecutionPolicy,
   PatchScheduleRequest,
   PreviewRequest,
   Schedule,
 } from "#schemas/schedule.ts";
-import { YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
-import { frequencyToken } from "./frequency-token.ts";
 import { nextFireTimes } from "./next-fire-times.ts";
 import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
-import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
+import { parseScheduleExpression } from "./schedule-expression.ts";
+import { newScheduleId } from "./schedule-naming.ts";
+import { checkDates, DEFAULT_TIMEZONE, type Resolved, resolveSchedule } from "./schedule-request.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
 
-export const DEFAULT_TIMEZONE = "Asia/Tokyo";
-/** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
-export const DEFAULT_POLICY: ExecutionPolicy = "skip";
-export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 3600;
 const NEXT_FIRE_COUNT = 5;
 
 // Answer shapes are the API's schemas (functions/schemas/schedule.ts); the service fills them in.
 export type { PreviewResult, ScheduleView };
-
-export function newScheduleId(): string {
-  return `s${Date.now().toString(36)}${randomBytes(5).toString("hex")}`;
-}
-
-const slug = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "");
-
-/** The parameter that distinguishes schedules of one job in names (seed 002: period_type…). */
-function keyParamPart(params: Record<string, unknown>): string {
-  for (const value of Object.values(params)) {
-    if (typeof value === "string" && value) return slug(value).slice(0, 20);
-    if (typeof value === "number") return String(value);
-    if (
-      Array.isArray(value) &&
-      value.length &&
-      value.every((v) => typeof v === "string" || typeof v === "number")
-    ) {
-      return slug(value.join("_")).slice(0, 20);
-    }
-  }
-  return "";
-}
-
-/** `listed_companies_sync_daily_1130`: task short name + key param + frequency (spec/model.md). */
-export function autoScheduleName(
-  jobName: string,
-  params: Record<string, unknown>,
-  expr: ParsedExpression,
-): string {
-  return [slug(jobName), keyParamPart(params), frequencyToken(expr)].filter(Boolean).join("_").slice(0, 60);
-}
-
-type Resolved = { schedule: Schedule; parsed: ParsedExpression };
 
 export class ScheduleService {
   constructor(private readonly deps: CoreDeps) {}
@@ -337,85 +290,8 @@ export class ScheduleService {
     req: CreateScheduleRequest,
     audit: Pick<Schedule, "id" | "created_at" | "updated_at" | "created_by" | "updated_by">,
   ): Promise<Resolved> {
-    const issues: FieldIssue[] = [];
-    const job = this.deps.registry.find(req.job_name);
-    if (!job) issues.push({ field: "job_name", message: `'${req.job_name}' is not a registered job` });
-    const timezone = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
-    if (!isValidTimeZone(timezone)) {
-      issues.push({
-        field: "timezone",
-        message: `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`,
-      });
-    }
-    const parsed = parseScheduleExpression(req.schedule_expression);
-    if (!parsed.ok) issues.push({ field: "schedule_expression", message: parsed.message });
-    let params: Record<string, unknown> = req.params ?? {};
-    if (job) {
-      const r = job.parameters.safeParse(params);
-      if (r.success) params = r.data as Record<string, unknown>;
-      else issues.push(...issuesToFields(r.error.issues, "params"));
-    }
-    // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
-    // by the request schema.
-    const dates = checkDates(req.start_date, req.end_date);
-    issues.push(...dates.issues);
-    const { start, end } = dates;
-    if (issues.length || !job || !parsed.ok) throw new ValidationError("invalid schedule", issues);
-    const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
-    return {
-      parsed: parsed.value,
-      schedule: {
-        ...audit,
-        name,
-        auto_generated_name: !req.name,
-        job_name: job.name,
-        schedule_expression: parsed.value.expression,
-        timezone,
-        start_date: start,
-        end_date: end,
-        description: req.description ?? null,
-        category: req.category ?? job.category,
-        tags: [...new Set(req.tags ?? [])],
-        params,
-        enabled: req.enabled ?? true,
-        execution_policy: req.execution_policy ?? DEFAULT_POLICY,
-        queue_timeout_seconds: req.queue_timeout_seconds ?? DEFAULT_QUEUE_TIMEOUT_SECONDS,
-      },
-    };
+    return resolveSchedule(this.deps.registry, req, audit);
   }
-}
-
-/** The first and last instants a schedule's start_date / end_date may name: EventBridge's years. */
-const DATE_MIN = Date.UTC(YEAR_MIN, 0, 1);
-const DATE_MAX = Date.UTC(YEAR_MAX + 1, 0, 1) - 1;
-
-/** start_date / end_date as stored (UTC ISO), with an issue for each that is unusable. */
-export function checkDates(
-  startDate: string | null | undefined,
-  endDate: string | null | undefined,
-): { start: string | null; end: string | null; issues: FieldIssue[] } {
-  const issues: FieldIssue[] = [];
-  const one = (field: string, value: string | null | undefined): string | null => {
-    if (value == null || value === "") return null;
-    const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
-    if (Number.isNaN(t)) {
-      issues.push({ field, message: `'${String(value)}' is not a valid date/time` });
-      return null;
-    }
-    if (t < DATE_MIN || t > DATE_MAX) {
-      issues.push({
-        field,
-        message: `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`,
-      });
-      return null;
-    }
-    return new Date(t).toISOString();
-  };
-  const start = one("start_date", startDate);
-  const end = one("end_date", endDate);
-  if (start && end && start >= end)
-    issues.push({ field: "end_date", message: "must be later than start_date" });
-  return { start, end, issues };
 }
 
 function parseOrSame(expr: string): string {

@@ -1,0 +1,103 @@
+// A schedule request checked against its job, the expression rules and EventBridge's years, and
+// turned into the item to store (defaults filled in). Validation only; the service does the writes.
+import type { FieldIssue } from "#domain/errors.ts";
+import { issuesToFields, ValidationError } from "#domain/errors.ts";
+import type { JobRegistry } from "#domain/jobs/job-registry.ts";
+import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
+import type { CreateScheduleRequest, ExecutionPolicy, Schedule } from "#schemas/schedule.ts";
+import { YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
+import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
+import { autoScheduleName } from "./schedule-naming.ts";
+
+export const DEFAULT_TIMEZONE = "Asia/Tokyo";
+/** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
+export const DEFAULT_POLICY: ExecutionPolicy = "skip";
+export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 3600;
+
+export type Resolved = { schedule: Schedule; parsed: ParsedExpression };
+
+/** Validates a request against the job and the expression rules; builds the item to store. */
+export function resolveSchedule(
+  registry: JobRegistry,
+  req: CreateScheduleRequest,
+  audit: Pick<Schedule, "id" | "created_at" | "updated_at" | "created_by" | "updated_by">,
+): Resolved {
+  const issues: FieldIssue[] = [];
+  const job = registry.find(req.job_name);
+  if (!job) issues.push({ field: "job_name", message: `'${req.job_name}' is not a registered job` });
+  const timezone = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
+  if (!isValidTimeZone(timezone)) {
+    issues.push({
+      field: "timezone",
+      message: `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`,
+    });
+  }
+  const parsed = parseScheduleExpression(req.schedule_expression);
+  if (!parsed.ok) issues.push({ field: "schedule_expression", message: parsed.message });
+  let params: Record<string, unknown> = req.params ?? {};
+  if (job) {
+    const r = job.parameters.safeParse(params);
+    if (r.success) params = r.data as Record<string, unknown>;
+    else issues.push(...issuesToFields(r.error.issues, "params"));
+  }
+  // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
+  // by the request schema.
+  const dates = checkDates(req.start_date, req.end_date);
+  issues.push(...dates.issues);
+  const { start, end } = dates;
+  if (issues.length || !job || !parsed.ok) throw new ValidationError("invalid schedule", issues);
+  const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
+  return {
+    parsed: parsed.value,
+    schedule: {
+      ...audit,
+      name,
+      auto_generated_name: !req.name,
+      job_name: job.name,
+      schedule_expression: parsed.value.expression,
+      timezone,
+      start_date: start,
+      end_date: end,
+      description: req.description ?? null,
+      category: req.category ?? job.category,
+      tags: [...new Set(req.tags ?? [])],
+      params,
+      enabled: req.enabled ?? true,
+      execution_policy: req.execution_policy ?? DEFAULT_POLICY,
+      queue_timeout_seconds: req.queue_timeout_seconds ?? DEFAULT_QUEUE_TIMEOUT_SECONDS,
+    },
+  };
+}
+
+/** The first and last instants a schedule's start_date / end_date may name: EventBridge's years. */
+const DATE_MIN = Date.UTC(YEAR_MIN, 0, 1);
+const DATE_MAX = Date.UTC(YEAR_MAX + 1, 0, 1) - 1;
+
+/** start_date / end_date as stored (UTC ISO), with an issue for each that is unusable. */
+export function checkDates(
+  startDate: string | null | undefined,
+  endDate: string | null | undefined,
+): { start: string | null; end: string | null; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const one = (field: string, value: string | null | undefined): string | null => {
+    if (value == null || value === "") return null;
+    const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(t)) {
+      issues.push({ field, message: `'${String(value)}' is not a valid date/time` });
+      return null;
+    }
+    if (t < DATE_MIN || t > DATE_MAX) {
+      issues.push({
+        field,
+        message: `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`,
+      });
+      return null;
+    }
+    return new Date(t).toISOString();
+  };
+  const start = one("start_date", startDate);
+  const end = one("end_date", endDate);
+  if (start && end && start >= end)
+    issues.push({ field: "end_date", message: "must be later than start_date" });
+  return { start, end, issues };
+}
