@@ -126,7 +126,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|cdk\\.out|\\.jobdeck|web/dist|coverage)/" },
+    // node_modules stays in (unfollowed) so the rules can see which packages a module imports.
+    exclude: { path: "(^|/)(cdk\\.out|\\.jobdeck|web/dist|coverage)/" },
     // Type-only imports count: a cycle through `import type` is still a cycle in the design.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
