@@ -1,17 +1,18 @@
 // Layout, login gate, language, toasts and routes.
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { initApi, setSession } from "./api.ts";
-import { type AppContext, Ctx, type Toast, useApp } from "./app-context.ts";
+import { type AppContext, Ctx, type Toast } from "./app-context.ts";
 import { localLogin, logoutUrl, type Role, type Session, startCognitoLogin } from "./auth.ts";
+import { PageTitle } from "./components/page-title.tsx";
 import type { WebConfig } from "./config.ts";
-import { initialLang, type Lang, type MessageKey, saveLang, type Translate, translator } from "./i18n.ts";
+import { initialLang, type Lang, saveLang, type Translate, translator } from "./i18n.ts";
 import { AuditPage } from "./pages/audit.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
 import { JobsPage } from "./pages/jobs.tsx";
 import { RunPage } from "./pages/run.tsx";
 import { ScheduleEditPage, SchedulesPage } from "./pages/schedules.tsx";
-import { match, navigate, onLinkClick, useLocation } from "./router.ts";
+import { match, onLinkClick, useLocation } from "./router.ts";
 
 const NAV = [
   { href: "/", key: "nav_dashboard" },
@@ -168,14 +169,6 @@ function NotFound() {
   return <PageTitle titleKey="not_found" />;
 }
 
-export function PageTitle({ titleKey }: { titleKey: MessageKey }) {
-  const { t } = useApp();
-  useEffect(() => {
-    document.title = `${t(titleKey)} · jobdeck`;
-  }, [t, titleKey]);
-  return <h1>{t(titleKey)}</h1>;
-}
-
 function LoginCard({
   config,
   t,
@@ -270,5 +263,3 @@ function LoginCard({
     </main>
   );
 }
-
-export { navigate };

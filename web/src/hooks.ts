@@ -1,5 +1,6 @@
+// Data hooks shared by the pages: polling loads, the job list, a ticking clock, debouncing.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { ApiError } from "./api.ts";
+import { ApiError, api, type JobView } from "./api.ts";
 
 export type Polled<T> = {
   data: T | null;
@@ -57,6 +58,12 @@ export function usePoll<T>(
 
   const refresh = useCallback(() => setNonce((n) => n + 1), []);
   return { data, error, loading, refresh };
+}
+
+/** The job list (names, categories, data sources, params schemas) for pickers and filters. */
+export function useJobs(): JobView[] {
+  const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 30_000, "jobs");
+  return jobs.data?.results ?? [];
 }
 
 /** Re-renders every `ms` so relative times stay true. */

@@ -2,8 +2,8 @@
 import { useRef, useState } from "preact/hooks";
 import { AUDIT_ACTIONS, AuditActionSchema, type AuditEntry } from "#schemas/audit.ts";
 import { api } from "../api.ts";
-import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
 import { ErrorNote, Pager, When } from "../components/ui.tsx";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";

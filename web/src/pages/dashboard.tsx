@@ -3,8 +3,8 @@
 import { useMemo } from "preact/hooks";
 import { STATS_WINDOWS, StatsWindowSchema } from "#schemas/dashboard.ts";
 import { api } from "../api.ts";
-import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
 import { Sparkline } from "../components/sparkline.tsx";
 import { ErrorNote, Kpi, RunProgress, StatusBadge, When } from "../components/ui.tsx";
 import { fmtDuration, fmtNumber, fmtPercent, fmtRelative } from "../format.ts";

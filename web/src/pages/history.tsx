@@ -3,24 +3,19 @@
 import { useMemo, useRef, useState } from "preact/hooks";
 import type { RunListItem } from "#schemas/answers.ts";
 import { RUN_STATUSES, TRIGGER_SOURCES, type TriggerSource } from "#schemas/run.ts";
-import { api, type JobView } from "../api.ts";
-import { PageTitle } from "../app.tsx";
+import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
 import { TriggerDialog } from "../components/trigger-dialog.tsx";
 import { CopyButton, ErrorNote, Pager, StatusBadge, When } from "../components/ui.tsx";
 import { dateInputToInstant, fmtDuration, fmtNumber, startOfDay } from "../format.ts";
-import { usePoll } from "../hooks.ts";
+import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
 
 const PAGE_SIZE = 100;
 const PERIODS = ["today", "7d", "30d", "all", "custom"] as const;
 type Period = (typeof PERIODS)[number];
-
-export function useJobs(): JobView[] {
-  const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 30_000, "jobs");
-  return jobs.data?.results ?? [];
-}
 
 export function HistoryPage() {
   const { t, tz, canWrite, toast } = useApp();

@@ -2,8 +2,8 @@
 // last / next run, Run now, live progress while a run is active, and a toast when it ends.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey, type PreviewResult, type Run } from "../api.ts";
-import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
 import { type Started, TriggerDialog } from "../components/trigger-dialog.tsx";
 import { Dialog, ErrorNote, RunProgress, StatusBadge, Switch, When } from "../components/ui.tsx";
 import { dailyExpression, dailyTime } from "../daily-schedule.ts";

@@ -2,8 +2,8 @@
 // the console / logs, and Cancel / Rerun.
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../api.ts";
-import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
 import { CopyButton, Dialog, ErrorNote, RunProgress, StatusBadge, When } from "../components/ui.tsx";
 import { fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";

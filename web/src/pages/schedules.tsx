@@ -5,16 +5,15 @@
 import { useEffect, useState } from "preact/hooks";
 import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "#schemas/schedule.ts";
 import { ApiError, api, type JobView, type PreviewResult, type ScheduleView } from "../api.ts";
-import { PageTitle } from "../app.tsx";
 import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
 import { ParamsForm } from "../components/params-form.tsx";
 import { Dialog, ErrorNote, Field, JobSelect, Switch, When } from "../components/ui.tsx";
 import { fmtDateTime, tzLabel } from "../format.ts";
-import { useDebounced, usePoll } from "../hooks.ts";
+import { useDebounced, useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { type RawParams, toRaw, validateParams } from "../params-validation.ts";
 import { navigate, setQuery, useLocation } from "../router.ts";
-import { useJobs } from "./history.tsx";
 
 export function SchedulesPage() {
   const { t, lang, canWrite, toast } = useApp();
