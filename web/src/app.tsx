@@ -11,7 +11,8 @@ import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
 import { JobsPage } from "./pages/jobs.tsx";
 import { RunPage } from "./pages/run.tsx";
-import { ScheduleEditPage, SchedulesPage } from "./pages/schedules.tsx";
+import { ScheduleEditPage } from "./pages/schedule-edit.tsx";
+import { SchedulesPage } from "./pages/schedules.tsx";
 import { match, onLinkClick, useLocation } from "./router.ts";
 
 const NAV = [

@@ -1,0 +1,343 @@
+// Schedule create / edit form with a live preview (description + next 5 fires) and a params form
+// from the job's JSON Schema. Nothing invalid is sent: the zod schema of the API request and the
+// job's JSON Schema are both checked first.
+import { useEffect, useState } from "preact/hooks";
+import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "#schemas/schedule.ts";
+import { ApiError, api, type JobView, type PreviewResult } from "../api.ts";
+import { useApp } from "../app-context.ts";
+import { PageTitle } from "../components/page-title.tsx";
+import { ParamsForm } from "../components/params-form.tsx";
+import { ErrorNote, Field, JobSelect } from "../components/ui.tsx";
+import { fmtDateTime, tzLabel } from "../format.ts";
+import { useDebounced, useJobs } from "../hooks.ts";
+import type { MessageKey } from "../i18n.ts";
+import { type RawParams, toRaw, validateParams } from "../params-validation.ts";
+import { navigate, useLocation } from "../router.ts";
+
+type Form = {
+  name: string;
+  job_name: string;
+  schedule_expression: string;
+  timezone: string;
+  execution_policy: string;
+  queue_timeout_seconds: string;
+  tags: string;
+  category: string;
+  description: string;
+  enabled: boolean;
+};
+
+const ZONES = (() => {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch {
+    return ["Asia/Tokyo", "UTC"];
+  }
+})();
+
+export function ScheduleEditPage({ id }: { id: string | null }) {
+  const { t, lang, tz, canWrite, toast } = useApp();
+  const jobs = useJobs();
+  const [form, setForm] = useState<Form | null>(null);
+  const [params, setParams] = useState<RawParams>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [paramErrors, setParamErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  const { query } = useLocation();
+
+  useEffect(() => {
+    if (id === null) {
+      if (jobs.length === 0 || form) return;
+      const jobName = query.get("job") ?? jobs[0]?.name ?? "";
+      setForm({
+        name: "",
+        job_name: jobName,
+        schedule_expression: "cron(0 9 * * ? *)",
+        timezone: tz,
+        execution_policy: "skip",
+        queue_timeout_seconds: "3600",
+        tags: "",
+        category: jobs.find((j) => j.name === jobName)?.category ?? "",
+        description: "",
+        enabled: true,
+      });
+      return;
+    }
+    if (form || jobs.length === 0) return;
+    api("GET /v1/schedules/{id}", { path: { id } }).then(
+      (s) => {
+        setForm({
+          name: s.name,
+          job_name: s.job_name,
+          schedule_expression: s.schedule_expression,
+          timezone: s.timezone,
+          execution_policy: s.execution_policy,
+          queue_timeout_seconds: String(s.queue_timeout_seconds),
+          tags: s.tags.join(", "),
+          category: s.category ?? "",
+          description: s.description ?? "",
+          enabled: s.enabled,
+        });
+        setParams(toRaw(jobs.find((j) => j.name === s.job_name)?.parameter_schema, s.params));
+      },
+      (e: Error) => setLoadError(e),
+    );
+  }, [id, jobs, form, tz, query]);
+
+  const expr = useDebounced(form?.schedule_expression ?? "", 300);
+  const zone = useDebounced(form?.timezone ?? tz, 300);
+  useEffect(() => {
+    if (!expr.trim()) return setPreview(null);
+    const ctl = new AbortController();
+    api("POST /v1/schedules/preview", {
+      body: { schedule_expression: expr, timezone: zone, count: 5 },
+      signal: ctl.signal,
+    }).then(setPreview, (e: unknown) => {
+      if (e instanceof ApiError)
+        setPreview({
+          valid: false,
+          message: e.fieldErrors[0]?.message ?? e.message,
+          next_fire_times: [],
+          description: null,
+          description_en: null,
+          normalized_expression: null,
+        });
+    });
+    return () => ctl.abort();
+  }, [expr, zone]);
+
+  const titleKey = id === null ? "new_schedule" : "edit_schedule";
+  if (loadError)
+    return (
+      <section>
+        <PageTitle titleKey={titleKey} />
+        <ErrorNote error={loadError} />
+      </section>
+    );
+  if (!form)
+    return (
+      <section>
+        <PageTitle titleKey={titleKey} />
+        <p class="muted">{t("loading")}</p>
+      </section>
+    );
+  const job: JobView | undefined = jobs.find((j) => j.name === form.job_name);
+  const set = (changes: Partial<Form>) => setForm({ ...form, ...changes });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    const p = validateParams(job?.parameter_schema, params, t);
+    const body = {
+      name: form.name.trim() || null,
+      job_name: form.job_name,
+      schedule_expression: form.schedule_expression.trim(),
+      timezone: form.timezone,
+      execution_policy: form.execution_policy,
+      queue_timeout_seconds: Number(form.queue_timeout_seconds),
+      tags: form.tags
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+      category: form.category.trim() || null,
+      description: form.description.trim() || null,
+      enabled: form.enabled,
+      params: p.params,
+    };
+    const parsed = CreateScheduleRequestSchema.safeParse(body);
+    const errs: Record<string, string> = {};
+    if (!parsed.success) for (const i of parsed.error.issues) errs[String(i.path[0] ?? "form")] ??= i.message;
+    if (preview && !preview.valid) errs.schedule_expression = preview.message ?? t("v_expression");
+    setErrors(errs);
+    setParamErrors(p.errors);
+    if (!parsed.success || Object.keys(errs).length || Object.keys(p.errors).length) return;
+    setBusy(true);
+    try {
+      // What is sent is what the API's own request schema accepted above.
+      const saved =
+        id === null
+          ? await api("POST /v1/schedules", { body: parsed.data })
+          : await api("PUT /v1/schedules/{id}", { path: { id }, body: parsed.data });
+      toast({ kind: "success", title: t("schedule_saved", { name: saved.name }) });
+      navigate("/schedules");
+    } catch (err) {
+      if (err instanceof ApiError && err.fieldErrors.length) {
+        const top: Record<string, string> = {};
+        const pe: Record<string, string> = {};
+        for (const f of err.fieldErrors) {
+          if (f.field.startsWith("params.")) pe[f.field.slice(7)] = f.message;
+          else top[f.field] = f.message;
+        }
+        setErrors(top);
+        setParamErrors(pe);
+      }
+      setFailure(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <PageTitle titleKey={titleKey} />
+      <form class="form schedule-form" onSubmit={submit} noValidate>
+        <fieldset disabled={!canWrite || busy} class="plain-fieldset">
+          <div class="grid-2">
+            <Field id="s-job" label={t("job")} error={errors.job_name}>
+              <JobSelect
+                id="s-job"
+                jobs={jobs}
+                value={form.job_name}
+                onChange={(name) => {
+                  set({ job_name: name });
+                  setParams({});
+                  setParamErrors({});
+                }}
+              />
+            </Field>
+            <Field id="s-name" label={t("name")} error={errors.name} hint={t("name_hint")}>
+              <input
+                id="s-name"
+                value={form.name}
+                onInput={(e) => set({ name: e.currentTarget.value })}
+                aria-invalid={errors.name ? true : undefined}
+              />
+            </Field>
+            <Field
+              id="s-expr"
+              label={t("expression")}
+              error={errors.schedule_expression}
+              hint={t("expression_hint")}
+            >
+              <input
+                id="s-expr"
+                class="mono"
+                value={form.schedule_expression}
+                onInput={(e) => set({ schedule_expression: e.currentTarget.value })}
+                aria-invalid={errors.schedule_expression || preview?.valid === false ? true : undefined}
+                aria-describedby="s-preview"
+              />
+            </Field>
+            <Field id="s-tz" label={t("timezone")} error={errors.timezone}>
+              <input
+                id="s-tz"
+                list="zones"
+                value={form.timezone}
+                onInput={(e) => set({ timezone: e.currentTarget.value })}
+              />
+            </Field>
+            <datalist id="zones">
+              {ZONES.map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+          </div>
+          <div class="preview card" id="s-preview" aria-live="polite" data-testid="schedule-preview">
+            {preview === null ? (
+              <span class="muted">{t("preview_waiting")}</span>
+            ) : preview.valid ? (
+              <>
+                <strong data-testid="preview-description">
+                  {lang === "ja" ? preview.description : preview.description_en}
+                </strong>
+                <div class="muted small">{t("next_fires")}</div>
+                <ol class="mono" data-testid="preview-times">
+                  {preview.next_fire_times.map((x) => (
+                    <li key={x}>
+                      {fmtDateTime(x, tz, false)} {tzLabel(tz)}
+                    </li>
+                  ))}
+                </ol>
+              </>
+            ) : (
+              <span class="field-error" role="alert">
+                ✕ {preview.message}
+              </span>
+            )}
+          </div>
+          {job && (
+            <ParamsForm
+              schema={job.parameter_schema}
+              value={params}
+              onChange={setParams}
+              errors={paramErrors}
+              idPrefix="s-param"
+            />
+          )}
+          <div class="grid-2">
+            <Field
+              id="s-policy"
+              label={t("policy")}
+              error={errors.execution_policy}
+              hint={t(`policy_hint_${form.execution_policy}` as MessageKey)}
+            >
+              <select
+                id="s-policy"
+                value={form.execution_policy}
+                onChange={(e) => set({ execution_policy: e.currentTarget.value })}
+              >
+                {EXECUTION_POLICIES.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`policy_${p}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            {form.execution_policy === "queue" && (
+              <Field id="s-queue" label={t("queue_timeout")} error={errors.queue_timeout_seconds}>
+                <input
+                  id="s-queue"
+                  inputMode="numeric"
+                  value={form.queue_timeout_seconds}
+                  onInput={(e) => set({ queue_timeout_seconds: e.currentTarget.value })}
+                />
+              </Field>
+            )}
+            <Field id="s-tags" label={t("tags")} error={errors.tags} hint={t("tags_hint")}>
+              <input id="s-tags" value={form.tags} onInput={(e) => set({ tags: e.currentTarget.value })} />
+            </Field>
+            <Field id="s-category" label={t("category")} error={errors.category}>
+              <input
+                id="s-category"
+                value={form.category}
+                onInput={(e) => set({ category: e.currentTarget.value })}
+              />
+            </Field>
+            <Field id="s-desc" label={t("description")} error={errors.description}>
+              <input
+                id="s-desc"
+                value={form.description}
+                onInput={(e) => set({ description: e.currentTarget.value })}
+              />
+            </Field>
+            <div class="field field-check">
+              <input
+                id="s-enabled"
+                type="checkbox"
+                checked={form.enabled}
+                onChange={(e) => set({ enabled: e.currentTarget.checked })}
+              />
+              <label for="s-enabled">{t("enabled")}</label>
+            </div>
+          </div>
+        </fieldset>
+        {failure && (
+          <p class="error-note" role="alert">
+            {failure}
+          </p>
+        )}
+        <div class="actions">
+          <a class="btn" href="/schedules">
+            {t("cancel")}
+          </a>
+          <button type="submit" class="btn primary" disabled={!canWrite || busy}>
+            {t("save")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
