@@ -1,7 +1,8 @@
 // Thin handler behind every non-worker Task state of statemachines/run-job.asl.json.
 // The payload names the step; the logic lives in domain/runs/workflow-steps.ts.
 import type { CoreDeps } from "#domain/core-deps.ts";
-import { type ExecutionRef, type WorkflowState, WorkflowSteps } from "#domain/runs/workflow-steps.ts";
+import type { ExecutionRef, WorkflowState } from "#domain/runs/workflow-state.ts";
+import { WorkflowSteps } from "#domain/runs/workflow-steps.ts";
 
 export const STEP_NAMES = ["start_run", "take_slot", "attempt_failed", "finish_run", "fail_run"] as const;
 export type StepName = (typeof STEP_NAMES)[number];

@@ -4,7 +4,7 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobServices } from "#domain/jobs/job-definition.ts";
 import { bindLogger } from "#domain/logging.ts";
 import { executeJob } from "#domain/runs/job-attempt.ts";
-import type { WorkflowState } from "#domain/runs/workflow-steps.ts";
+import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { Progress } from "#schemas/run.ts";
 

@@ -7,7 +7,7 @@ import {
   ERROR_SUMMARY_MAX,
   summarizeError,
 } from "#domain/runs/run-lifecycle.ts";
-import { describeStepError } from "#domain/runs/workflow-steps.ts";
+import { describeStepError } from "#domain/runs/step-errors.ts";
 import { isValidTimeZone, toDisplayTime } from "#domain/time.ts";
 import { FINISHED_STATUSES, RUN_STATUSES } from "#schemas/run.ts";
 

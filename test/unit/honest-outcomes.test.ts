@@ -4,7 +4,9 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { executeJob, type ProgressSnapshot } from "#domain/runs/job-attempt.ts";
-import { isStoreFailure, type WorkflowState, WorkflowSteps } from "#domain/runs/workflow-steps.ts";
+import { isStoreFailure } from "#domain/runs/step-errors.ts";
+import type { WorkflowState } from "#domain/runs/workflow-state.ts";
+import { WorkflowSteps } from "#domain/runs/workflow-steps.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import { defineJob } from "#jobs/define-job.ts";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
-import type { WorkflowState } from "#domain/runs/workflow-steps.ts";
+import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import {
   type ExecutionEnd,
   LocalAslWorkflow,

@@ -1,103 +1,33 @@
 // The logic behind each Task state of statemachines/run-job.asl.json. Every step takes the
 // execution's state and returns the next state, and is safe to repeat (Step Functions retries).
+// The state they pass is in workflow-state.ts, the reading of step errors in step-errors.ts, and
+// the end of a run (status, slot, store retries) in run-finisher.ts.
 
-import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
+import type { CoreDeps } from "#domain/core-deps.ts";
 import { issuesToFields } from "#domain/errors.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
-import type { WorkflowInput } from "#ports/workflow-starter.ts";
 import type { Progress, RunCounts, RunStatus } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { runUuidFor } from "./execution-identity.ts";
-import { durationSeconds, newRun, summarizeError } from "./run-lifecycle.ts";
+import { RunFinisher } from "./run-finisher.ts";
+import { newRun } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
-
-/** What the workflow carries about its run between states. */
-export type RunContext = {
-  execution_uuid: string;
-  job_name: string;
-  concurrency_key: string;
-  params: Record<string, unknown>;
-  attempt: number;
-  max_attempts: number;
-  timeout_seconds: number;
-  /** false: nothing to do (e.g. a redelivered start of a run that already ended) */
-  proceed: boolean;
-  /** What to do when another run holds the concurrency key (schedules; manual starts pre-claim). */
-  execution_policy: ExecutionPolicy;
-  queue_timeout_seconds: number;
-  /** When the run began waiting for its slot. */
-  queued_at: string;
-};
-
-export type StepError = { Error: string; Cause?: unknown };
-
-export type WorkflowState = {
-  input: WorkflowInput;
-  run?: RunContext;
-  slot?: { outcome: "acquired" | "skipped" | "wait"; wait_seconds?: number; holder?: string | null };
-  /** The worker's outcome; `ended_at` is when the job itself ended (its run's real end). */
-  result?: { counts: RunCounts; progress: Progress; ended_at?: string };
-  /** When the failed attempt ended (stamped by attempt_failed before it reads the store). */
-  ended_at?: string;
-  retry?: { again: boolean; wait_seconds: number };
-  error?: StepError;
-};
-
-export type ExecutionRef = { name: string; arn: string };
-
-/** How long the final write of a run is retried while the store is down, unless settings say otherwise. */
-export const STORE_RETRY_SECONDS = 120;
-
-/** A step error that is the store failing (down, slow, 5xx, disk full), not the job's own error. */
-export function isStoreFailure(err: StepError | undefined): boolean {
-  if (!err) return false;
-  let cause = err.Cause;
-  if (typeof cause === "string") {
-    try {
-      cause = JSON.parse(cause);
-    } catch {
-      // plain text cause
-    }
-  }
-  if (cause && typeof cause === "object") {
-    const c = cause as { errorType?: unknown; errorMessage?: unknown };
-    if (isStoreUnavailable({ name: c.errorType, message: c.errorMessage }) || isStoreUnavailable(cause))
-      return true;
-  }
-  return isStoreUnavailable({ name: err.Error, message: typeof cause === "string" ? cause : undefined });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Turns a `{Error, Cause}` from Step Functions (or the local interpreter) into one readable line. */
-export function describeStepError(err: StepError | undefined): string {
-  if (!err) return "unknown error";
-  let cause = err.Cause;
-  if (typeof cause === "string") {
-    try {
-      cause = JSON.parse(cause);
-    } catch {
-      // plain text cause
-    }
-  }
-  let message: string;
-  if (cause && typeof cause === "object" && "errorMessage" in cause) {
-    message = String((cause as { errorMessage: unknown }).errorMessage);
-  } else if (typeof cause === "string") {
-    message = cause;
-  } else if (cause instanceof Error) {
-    message = cause.message;
-  } else {
-    message = cause === undefined || cause === null ? "" : JSON.stringify(cause);
-  }
-  if (err.Error === "States.Timeout")
-    return `States.Timeout: the job worker ran longer than its timeout ${message}`.trim();
-  return message ? `${err.Error}: ${message}` : err.Error;
-}
+import { describeStepError, failureSummary } from "./step-errors.ts";
+import {
+  type ExecutionRef,
+  idleContext,
+  type RunContext,
+  requireRun,
+  type WorkflowState,
+} from "./workflow-state.ts";
 
 export class WorkflowSteps {
-  constructor(private readonly deps: CoreDeps) {}
+  private readonly finisher: RunFinisher;
+
+  constructor(private readonly deps: CoreDeps) {
+    this.finisher = new RunFinisher(deps);
+  }
 
   /** Ensures the run record exists; API-started runs already have one (RUNNING, slot held). */
   async startRun(state: WorkflowState, execution: ExecutionRef): Promise<WorkflowState> {
@@ -318,7 +248,9 @@ export class WorkflowSteps {
     } else if (input.execution_uuid) {
       // Failed before the run context existed (e.g. the store was down in StartRun).
       const uuid = input.execution_uuid;
-      const existing = await this.untilStored("read the run to end it", uuid, () => this.deps.runs.get(uuid));
+      const existing = await this.finisher.untilStored("read the run to end it", uuid, () =>
+        this.deps.runs.get(uuid),
+      );
       if (existing) {
         await this.finish(
           {
@@ -338,39 +270,7 @@ export class WorkflowSteps {
     return state;
   }
 
-  /**
-   * Retries `write` with backoff while the store is unavailable (down, slow, 5xx, disk full), for at
-   * most settings.storeRetrySeconds: the end of a run lands as soon as the store answers again.
-   */
-  private async untilStored<T>(what: string, executionUuid: string, write: () => Promise<T>): Promise<T> {
-    const budgetMs = (this.deps.settings.storeRetrySeconds ?? STORE_RETRY_SECONDS) * 1000;
-    const deadline = Date.now() + budgetMs;
-    let wait = 250;
-    for (let failures = 0; failures < 10_000; failures++) {
-      try {
-        return await write();
-      } catch (e) {
-        if (!isStoreUnavailable(e) || Date.now() + wait > deadline) throw e;
-        this.deps.logger.warn("store unavailable; retrying", {
-          execution_uuid: executionUuid,
-          what,
-          failures: failures + 1,
-          wait_ms: wait,
-          error: String(e),
-        });
-        await sleep(wait);
-        wait = Math.min(wait * 2, 5000);
-      }
-    }
-    return write();
-  }
-
-  /**
-   * Moves the run to a finished status (only from `from`), then frees its slot. `endedAt` is when
-   * the run really ended (its worker's end). With `retry` (the workflow's own end of a run), the
-   * write is retried while the store is down, so the run is not left RUNNING; API requests and the
-   * sweeper do not wait (they answer 503 / try again at the next sweep).
-   */
+  /** Ends a run (see RunFinisher.finish): the workflow's own ends, cancellation, reconciler, sweeper. */
   async finish(
     run: Pick<RunContext, "execution_uuid" | "job_name" | "concurrency_key">,
     from: RunStatus[],
@@ -380,74 +280,6 @@ export class WorkflowSteps {
     progress?: Progress,
     opts: { endedAt?: string; retry?: boolean } = {},
   ) {
-    const { runs, clock, nextFire, settings, logger } = this.deps;
-    const endedAt = opts.endedAt && !Number.isNaN(Date.parse(opts.endedAt)) ? new Date(opts.endedAt) : null;
-    const end = endedAt ?? clock.now();
-    const finishedAt = end.toISOString();
-    const write = async () => {
-      const existing = await runs.get(run.execution_uuid);
-      const done = existing
-        ? await runs.finish(run.execution_uuid, from, {
-            status,
-            finished_at: finishedAt,
-            duration_seconds: durationSeconds(existing.started_at, finishedAt),
-            error_summary: errorSummary === null ? null : summarizeError(errorSummary),
-            next_scheduled_for: await nextFire.nextFor(run.job_name),
-            counts,
-            progress,
-            expires_at: expiresAt(end, settings.retentionDays),
-          })
-        : null;
-      await new SlotQueue(this.deps).release(run);
-      return done;
-    };
-    const updated = opts.retry
-      ? await this.untilStored("record the run's end", run.execution_uuid, write)
-      : await write();
-    if (updated) {
-      await this.deps.onRunFinished?.(updated);
-      logger.info("run finished", {
-        execution_uuid: run.execution_uuid,
-        job_name: run.job_name,
-        status,
-        duration_seconds: updated.duration_seconds,
-        inserted_count: updated.inserted_count,
-        error_summary: updated.error_summary,
-      });
-    }
-    return updated;
+    return this.finisher.finish(run, from, status, errorSummary, counts, progress, opts);
   }
-}
-
-/** The error_summary of a failed run: the job's own error, or the store failing, said as such. */
-function failureSummary(state: WorkflowState): string {
-  const text = describeStepError(state.error);
-  if (!isStoreFailure(state.error) || state.error?.Error === "States.Timeout") return text;
-  const when = state.result
-    ? "recording its end"
-    : state.slot?.outcome === "acquired"
-      ? "recording its progress"
-      : "starting";
-  return `the store failed while the run was ${when}: ${text}`;
-}
-
-function idleContext(jobName: string, executionUuid: string): RunContext {
-  return {
-    execution_uuid: executionUuid,
-    job_name: jobName,
-    concurrency_key: jobName,
-    params: {},
-    attempt: 1,
-    max_attempts: 1,
-    timeout_seconds: 1,
-    proceed: false,
-    execution_policy: "skip",
-    queue_timeout_seconds: 0,
-    queued_at: new Date(0).toISOString(),
-  };
-}
-
-function requireRun(state: WorkflowState): RunContext {
-  if (!state.run) throw new Error("workflow state has no run context");
-  return state.run;
 }

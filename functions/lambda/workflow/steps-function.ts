@@ -3,7 +3,7 @@
 
 import type { Context } from "aws-lambda";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
-import type { WorkflowState } from "#domain/runs/workflow-steps.ts";
+import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { awsApp, once } from "#lambda/aws-host.ts";
 import { withInvocation } from "#lambda/invocation.ts";
 import { snsAlerts } from "#lambda/sns-alerts.ts";

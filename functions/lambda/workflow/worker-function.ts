@@ -1,7 +1,7 @@
 // Lambda entry of a job's RunWorker Task (lib/lambda-catalog.ts workerLambda): one function per job,
 // named by JOBDECK_JOB_NAME; the state machine passes the whole workflow state.
 import type { Context } from "aws-lambda";
-import type { WorkflowState } from "#domain/runs/workflow-steps.ts";
+import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { awsApp, once } from "#lambda/aws-host.ts";
 import { withInvocation } from "#lambda/invocation.ts";
 import { createRunWorker, type WorkerPayload } from "#workflow/worker-handler.ts";
