@@ -3,7 +3,7 @@ import type { JSX } from "preact";
 import { useApp } from "../app-context.ts";
 import type { Translate } from "../i18n.ts";
 import { type JsonSchema, propertiesOf, type RawParams, typeOf } from "../params-validation.ts";
-import { Field } from "./ui.tsx";
+import { Field } from "./form-fields.tsx";
 
 function hintFor(p: JsonSchema, t: Translate): string | undefined {
   const bits: string[] = [];

@@ -5,8 +5,9 @@ import { ApiError, api, type JobView, newIdempotencyKey } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { type RawParams, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
+import { Dialog } from "./dialog.tsx";
+import { Field, JobSelect } from "./form-fields.tsx";
 import { ParamsForm } from "./params-form.tsx";
-import { Dialog, Field, JobSelect } from "./ui.tsx";
 
 export type Started = { execution_uuid: string; status: string };
 

@@ -3,9 +3,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey, type PreviewResult, type Run } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { Dialog } from "../components/dialog.tsx";
+import { ErrorNote } from "../components/error-note.tsx";
+import { Switch } from "../components/form-fields.tsx";
 import { PageTitle } from "../components/page-title.tsx";
+import { RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { type Started, TriggerDialog } from "../components/trigger-dialog.tsx";
-import { Dialog, ErrorNote, RunProgress, StatusBadge, Switch, When } from "../components/ui.tsx";
+import { When } from "../components/when.tsx";
 import { dailyExpression, dailyTime } from "../daily-schedule.ts";
 import { fmtDateTime, fmtDuration, fmtNumber, fmtPercent, tzLabel } from "../format.ts";
 import { useDebounced, usePoll } from "../hooks.ts";

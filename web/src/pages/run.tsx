@@ -3,8 +3,12 @@
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { CopyButton } from "../components/copy-button.tsx";
+import { Dialog } from "../components/dialog.tsx";
+import { ErrorNote } from "../components/error-note.tsx";
 import { PageTitle } from "../components/page-title.tsx";
-import { CopyButton, Dialog, ErrorNote, RunProgress, StatusBadge, When } from "../components/ui.tsx";
+import { RunProgress, StatusBadge } from "../components/run-status.tsx";
+import { When } from "../components/when.tsx";
 import { fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";

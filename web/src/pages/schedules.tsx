@@ -2,8 +2,11 @@
 import { useState } from "preact/hooks";
 import { api, type ScheduleView } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { Dialog } from "../components/dialog.tsx";
+import { ErrorNote } from "../components/error-note.tsx";
+import { Switch } from "../components/form-fields.tsx";
 import { PageTitle } from "../components/page-title.tsx";
-import { Dialog, ErrorNote, Switch, When } from "../components/ui.tsx";
+import { When } from "../components/when.tsx";
 import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
