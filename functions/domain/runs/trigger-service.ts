@@ -3,6 +3,7 @@
 // the execution_uuid.
 
 import { randomUUID } from "node:crypto";
+import { DEFAULTS } from "#config/defaults.ts";
 import { AuditTrail } from "#domain/audit.ts";
 import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
 import {
@@ -173,7 +174,7 @@ export class TriggerService {
 
   /** Per-user fixed window on manual starts: a runaway script cannot flood the workflows. */
   private rateWindow(actor: string): { rate: RateWindow; retryAfter: number } | null {
-    const limit = this.deps.settings.triggersPerMinute ?? 30;
+    const limit = this.deps.settings.triggersPerMinute ?? DEFAULTS.triggersPerMinute;
     if (limit <= 0) return null;
     const now = this.deps.clock.now().getTime() / 1000;
     const windowStart = Math.floor(now / 60) * 60;

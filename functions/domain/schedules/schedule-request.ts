@@ -1,5 +1,6 @@
 // A schedule request checked against its job, the expression rules and EventBridge's years, and
 // turned into the item to store (defaults filled in). Validation only; the service does the writes.
+import { DEFAULTS } from "#config/defaults.ts";
 import type { FieldIssue } from "#domain/errors.ts";
 import { issuesToFields, ValidationError } from "#domain/errors.ts";
 import type { JobRegistry } from "#domain/jobs/job-registry.ts";
@@ -9,7 +10,7 @@ import { YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
 import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
 import { autoScheduleName } from "./schedule-naming.ts";
 
-export const DEFAULT_TIMEZONE = "Asia/Tokyo";
+export const DEFAULT_TIMEZONE = DEFAULTS.displayTimeZone;
 /** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
 export const DEFAULT_POLICY: ExecutionPolicy = "skip";
 export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 3600;
