@@ -1,18 +1,14 @@
 // `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
 // with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
-// `npm run bench -- --only bundles` (or `--only history,sync`, `--only web`, `--only api`) runs just
-// those sections.
+// `npm run bench -- --only bundles` (or `--only history,sync`, `--only web`, `--only api`,
+// `--only cli`, `--only queries`) runs just those sections. `cli` and `queries` hold the speed
+// budgets that were wall-clock assertions in the tests (synth, `npm start`, far-future lists).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 process.env.JOBDECK_LOG_LEVEL ??= "error";
 
 // Imported after the environment is set (static imports would be evaluated before it).
 const { availableParallelism } = await import("node:os");
 const { openBenchEnv } = await import("./bench-env.ts");
-const { runHistoryBench } = await import("./history-bench.ts");
-const { runSyncBench } = await import("./sync-bench.ts");
-const { runBundleBench } = await import("./bundles.ts");
-const { runWebSizeBench } = await import("./web-size.ts");
-const { runApiBench } = await import("./api-bench.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
 const { eatmydataLibrary } = await import("#local/dynamodb-local.ts");
@@ -28,8 +24,15 @@ const WEB_GZIP_KB_GOAL = 80;
 const TRIGGER_RATIO_GOAL = 2;
 const LIST_PAGE_KB_GOAL = 100;
 const IDLE_DASHBOARD_KB_PER_MIN_GOAL = 50;
+// Issue 12: budgets moved out of the tests (test/infra/cli.test.ts, local-restart, schedule-bounds,
+// schedule-expression), with the goals those tests asserted.
+const SYNTH_SECONDS_GOAL = 30;
+const DEPLOY_REFUSAL_SECONDS_GOAL = 60;
+const STARTUP_SECONDS_GOAL = 30;
+const FAR_FUTURE_LIST_SECONDS_GOAL = 5;
+const SPARSE_CRON_MS_GOAL = 20;
 
-const SECTIONS = ["history", "sync", "api", "bundles", "web"] as const;
+const SECTIONS = ["history", "sync", "api", "queries", "cli", "bundles", "web"] as const;
 type Section = (typeof SECTIONS)[number];
 function parseOnly(argv: readonly string[]): ReadonlySet<Section> {
   const i = argv.indexOf("--only");
@@ -53,7 +56,10 @@ const log = (line: string) => {
 };
 
 // DynamoDB Local only for the sections that need it.
-const env = only.has("history") || only.has("sync") || only.has("api") ? await openBenchEnv(log) : null;
+const env =
+  only.has("history") || only.has("sync") || only.has("api") || only.has("queries")
+    ? await openBenchEnv(log)
+    : null;
 let interrupted = false;
 const onSignal = (signal: string) => {
   if (interrupted) return;
@@ -86,6 +92,8 @@ try {
   }
 
   if (env && only.has("history")) {
+    // Each section's module is loaded only when it runs.
+    const { runHistoryBench } = await import("./history-bench.ts");
     const h = await runHistoryBench(env, { log });
     const k = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
     const [s, l] = [k(h.sizes.small), k(h.sizes.large)];
@@ -115,6 +123,7 @@ try {
   }
 
   if (env && only.has("sync")) {
+    const { runSyncBench } = await import("./sync-bench.ts");
     const y = await runSyncBench(env, { log });
     const what = `listed_companies.sync ${fmtInt(y.records)} records`;
     rows.push({
@@ -148,6 +157,7 @@ try {
   }
 
   if (env && only.has("api")) {
+    const { runApiBench } = await import("./api-bench.ts");
     const a = await runApiBench(env, { log });
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     rows.push({
@@ -188,7 +198,73 @@ try {
     });
   }
 
+  if (env && only.has("queries")) {
+    const { runQueriesBench } = await import("./queries-bench.ts");
+    const q = await runQueriesBench(env, { log });
+    for (const [what, ms] of [
+      ["GET /v1/runs?started_before=9999-12-31", q.runsFarFuture],
+      ["GET /v1/audit?since=…&until=9999-12-31", q.auditFarFuture],
+    ] as const) {
+      rows.push({
+        section: "queries",
+        what,
+        figures: `slowest of ${q.requests} ${fmtMs(ms).padStart(8)}`,
+        goal: goal(ms / 1000, FAR_FUTURE_LIST_SECONDS_GOAL, `≤ ${FAR_FUTURE_LIST_SECONDS_GOAL} s`),
+      });
+    }
+    rows.push({
+      section: "queries",
+      what: "50 fire times, cron(0 0 29 2 ? *) + never",
+      figures: `fastest of 3 ${fmtMs(q.sparseCronMs).padStart(8)}`,
+      goal: goal(q.sparseCronMs, SPARSE_CRON_MS_GOAL, `≤ ${SPARSE_CRON_MS_GOAL} ms`),
+    });
+  }
+
+  if (only.has("cli")) {
+    const { runCliBench, deployRefused, firstError } = await import("./cli-bench.ts");
+    const c = await runCliBench({ log });
+    const ns = c.offline ? " (unshare -n)" : "";
+    rows.push({
+      section: "cli",
+      what: `npx cdk synth --quiet${ns}`,
+      figures:
+        `${fmtS(c.synth.ms).padStart(9)}   exit ${c.synth.code ?? "killed"}` +
+        (c.synth.code === 0 ? "" : `   ${firstError(c.synth.out)}`),
+      // A failed synth is no figure: NaN fails the goal.
+      goal: goal(
+        c.synth.code === 0 ? c.synth.ms / 1000 : Number.NaN,
+        SYNTH_SECONDS_GOAL,
+        `≤ ${SYNTH_SECONDS_GOAL} s`,
+      ),
+    });
+    rows.push({
+      section: "cli",
+      what: `npx cdk deploy, no credentials${ns}`,
+      figures:
+        `${fmtS(c.deploy.ms).padStart(9)}   exit ${c.deploy.code ?? "killed"}` +
+        (deployRefused(c.deploy) ? "" : `   not CDK's refusal: ${firstError(c.deploy.out)}`),
+      goal: goal(
+        deployRefused(c.deploy) ? c.deploy.ms / 1000 : Number.NaN,
+        DEPLOY_REFUSAL_SECONDS_GOAL,
+        `refused ≤ ${DEPLOY_REFUSAL_SECONDS_GOAL} s`,
+      ),
+    });
+    const { first, again } = c.startup;
+    rows.push({
+      section: "cli",
+      what: "npm start → /healthz, empty data folder",
+      figures: `${fmtS(first.ms).padStart(9)}${first.error ? `   ${first.error}` : ""}`,
+      goal: goal(first.ms / 1000, STARTUP_SECONDS_GOAL, `≤ ${STARTUP_SECONDS_GOAL} s`),
+    });
+    rows.push({
+      section: "cli",
+      what: "  again, same data folder",
+      figures: `${fmtS(again.ms).padStart(9)}${again.error ? `   ${again.error}` : ""}`,
+    });
+  }
+
   if (only.has("bundles")) {
+    const { runBundleBench } = await import("./bundles.ts");
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     for (const b of await runBundleBench({ log })) {
       const name = b.entry.replace(/^functions\/lambda\//, "");
@@ -214,6 +290,7 @@ try {
   }
 
   if (only.has("web")) {
+    const { runWebSizeBench } = await import("./web-size.ts");
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     const w = runWebSizeBench({ log });
     for (const a of w.assets) {

@@ -120,12 +120,10 @@ describe("listed_companies.sync on DynamoDB Local", () => {
     const params = listedCompaniesSync.parameters.parse({});
 
     const first = new FakeJobContext(params, { services: { companies } });
-    const started = Date.now();
+    // How long the full sync takes is the bench's (`npm run bench -- --only sync`, goal ≤ 5 s).
     await listedCompaniesSync.run(first);
-    const firstMs = Date.now() - started;
     const info = await loadListedInfo({});
     expect(first.counts).toMatchObject({ input: info.length, inserted: info.length, updated: 0, skipped: 0 });
-    expect(firstMs).toBeLessThan(30_000);
 
     const file = join(dir, "listed-info.json");
     writeFileSync(file, JSON.stringify({ info: info.slice(5) }));

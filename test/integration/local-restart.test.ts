@@ -42,10 +42,10 @@ async function client(url: string) {
 }
 
 describe("local stack restart after kill -9", () => {
-  it("serves /healthz within 30 s, and after kill -9 during a run the next start ends that run as FAILURE", async () => {
+  // How soon /healthz is served (≤ 30 s) is the bench's: `npm run bench -- --only cli`.
+  it("serves /healthz, and after kill -9 during a run the next start ends that run as FAILURE", async () => {
     const first = await startChildStack(dataDir);
     children.push(first);
-    expect(first.startupMs).toBeLessThan(30_000);
     const api = await client(first.url);
 
     // a finished run that must survive unchanged

@@ -273,22 +273,19 @@ describe("impossible calendar dates and times", () => {
   });
 });
 
+// "At once" (≤ 5 s) is the bench's: `npm run bench -- --only queries`.
 describe("extreme but real dates", () => {
-  it("GET /v1/runs?started_before=9999-12-31T00:00:00Z answers 200 at once (was a walk over ~95,000 month buckets, then 500)", async () => {
-    const t0 = Date.now();
+  it("GET /v1/runs?started_before=9999-12-31T00:00:00Z answers 200 (was a walk over ~95,000 month buckets, then 500)", async () => {
     const r = await h.admin("GET", "/v1/runs?started_before=9999-12-31T00:00:00Z&limit=5");
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(5_000);
     // the runs started in this file are all before it
     expect(r.body.results.length).toBeGreaterThan(0);
   });
 
-  it("GET /v1/audit?until=9999-12-31T00:00:00Z with a since answers 200 at once (was the same walk, then 500)", async () => {
+  it("GET /v1/audit?until=9999-12-31T00:00:00Z with a since answers 200 (was the same walk, then 500)", async () => {
     const since = new Date(Date.now() - 86400_000).toISOString();
-    const t0 = Date.now();
     const r = await h.admin("GET", `/v1/audit?since=${since}&until=9999-12-31T00:00:00Z&limit=5`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(5_000);
     // this file's schedule writes are in it
     expect(r.body.results.length).toBeGreaterThan(0);
   });

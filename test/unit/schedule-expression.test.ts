@@ -240,19 +240,16 @@ describe("leap years and the year field", () => {
     expect(fires("cron(0 0 29 2 ? 2100)", FROM, 5, { timezone: "Asia/Tokyo" })).toEqual([]);
   });
 
-  it("is fast for sparse patterns", () => {
+  // How fast (≤ 20 ms for both) is the bench's: `npm run bench -- --only queries`.
+  it("answers sparse and impossible patterns (leap days, 31 February)", () => {
     const expr = parsed("cron(0 0 29 2 ? *)");
     const never = parsed("cron(0 0 31 2 ? *)");
     const opts = { timezone: "America/New_York", from: new Date(FROM), count: 50 };
-    nextFireTimes(expr, opts); // warm up
-    const timings: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      nextFireTimes(expr, opts);
-      nextFireTimes(never, { ...opts, timezone: "Asia/Tokyo" });
-      timings.push(performance.now() - t0);
-    }
-    expect(Math.min(...timings)).toBeLessThan(20);
+    const leapDays = nextFireTimes(expr, opts).map((d) => d.toISOString());
+    expect(leapDays[0]).toBe("2028-02-29T05:00:00.000Z");
+    expect(leapDays.length).toBeGreaterThan(10);
+    for (const d of leapDays) expect(d).toMatch(/^\d{4}-02-29T05:00:00\.000Z$/);
+    expect(nextFireTimes(never, { ...opts, timezone: "Asia/Tokyo" })).toEqual([]);
   });
 });
 
