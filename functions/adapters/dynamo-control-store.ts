@@ -1,4 +1,5 @@
-// ControlStore on DynamoDB (control table, single-table pk/sk).
+// ControlStore on DynamoDB (control table, single-table pk/sk): job flags, concurrency slots and
+// start claims here; idempotency keys in dynamo-idempotency-keys.ts.
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -6,14 +7,11 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  ScanCommand,
   TransactWriteCommand,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
   AcquireResult,
   ControlStore,
-  IdempotencyRecord,
   RateWindow,
   SlotHolder,
   StartClaim,
@@ -21,19 +19,24 @@ import type {
 } from "#ports/control-store.ts";
 import type { Run } from "#schemas/run.ts";
 import { auditPut } from "./dynamo-audit-log.ts";
+import { scanControl } from "./dynamo-control-scan.ts";
 import { cancellationReasons, firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
+import { DynamoIdempotencyKeys } from "./dynamo-idempotency-keys.ts";
 import { toRunItem } from "./dynamo-run-store.ts";
 
 const JOB_PREFIX = "JOB#";
 const SLOT_PREFIX = "SLOT#";
-const IDEM_PREFIX = "IDEM#";
 
 export class DynamoControlStore implements ControlStore {
+  private readonly idempotency: DynamoIdempotencyKeys;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: { control: string; runs: string },
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.idempotency = new DynamoIdempotencyKeys(doc, tables.control, now);
+  }
 
   async getJobEnabled(jobName: string): Promise<boolean> {
     const out = await this.doc.send(
@@ -66,34 +69,6 @@ export class DynamoControlStore implements ControlStore {
       }
     }
     return map;
-  }
-
-  /**
-   * A filtered, consistent scan of the control table. Used only for kinds with few items (one per
-   * job, one per active slot), where a scan of the small table is cheaper than another index.
-   */
-  private async scanControl(
-    filter: string,
-    values: Record<string, unknown>,
-    names?: Record<string, string>,
-  ): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new ScanCommand({
-          TableName: this.tables.control,
-          FilterExpression: filter,
-          ExpressionAttributeValues: values,
-          ExpressionAttributeNames: names,
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
   }
 
   async setJobEnabled(jobName: string, enabled: boolean, actor: string): Promise<void> {
@@ -273,7 +248,9 @@ export class DynamoControlStore implements ControlStore {
   }
 
   async listSlots(): Promise<Array<SlotHolder & { key: string }>> {
-    const items = await this.scanControl("begins_with(pk, :p)", { ":p": SLOT_PREFIX });
+    const items = await scanControl(this.doc, this.tables.control, "begins_with(pk, :p)", {
+      ":p": SLOT_PREFIX,
+    });
     return items.map((item) => ({
       key: String(item.pk).slice(SLOT_PREFIX.length),
       execution_uuid: String(item.holder_uuid),
@@ -282,156 +259,24 @@ export class DynamoControlStore implements ControlStore {
     }));
   }
 
-  async claimIdempotencyKey(
-    key: string,
-    fingerprint: string,
-    ttlSeconds: number,
-    claim: { reservedId: string; leaseSeconds: number },
-  ): Promise<IdempotencyRecord | null> {
-    const nowSec = Math.floor(this.now().getTime() / 1000);
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tables.control,
-          Item: {
-            pk: `${IDEM_PREFIX}${key}`,
-            sk: "IDEM",
-            state: "in_progress",
-            fingerprint,
-            reserved_id: claim.reservedId,
-            lease_until: nowSec + claim.leaseSeconds,
-            expires_at: nowSec + ttlSeconds,
-          },
-          // An expired key (TTL not swept yet) may be claimed again.
-          ConditionExpression: "attribute_not_exists(pk) OR expires_at <= :now",
-          ExpressionAttributeValues: { ":now": nowSec },
-        }),
-      );
-      return null;
-    } catch (e) {
-      if (!isConditionFailure(e)) throw e;
-    }
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tables.control,
-        Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" },
-        ConsistentRead: true,
-      }),
-    );
-    const item = out.Item;
-    // Gone between the refusal and the read (released): report it as busy; the client retries.
-    if (!item)
-      return {
-        state: "in_progress",
-        expires_at: nowSec + ttlSeconds,
-        fingerprint,
-        reserved_id: null,
-        lease_until: nowSec + claim.leaseSeconds,
-      };
-    const fp = String(item.fingerprint ?? "");
-    if (item.state === "completed") {
-      return {
-        state: "completed",
-        expires_at: Number(item.expires_at),
-        fingerprint: fp,
-        status: Number(item.status),
-        body: item.body,
-      };
-    }
-    return {
-      state: "in_progress",
-      expires_at: Number(item.expires_at),
-      fingerprint: fp,
-      reserved_id: typeof item.reserved_id === "string" ? item.reserved_id : null,
-      // Keys written before leases existed carry none: their request is long gone.
-      lease_until: typeof item.lease_until === "number" ? item.lease_until : 0,
-    };
+  claimIdempotencyKey(...args: Parameters<ControlStore["claimIdempotencyKey"]>) {
+    return this.idempotency.claimIdempotencyKey(...args);
   }
 
-  async takeOverIdempotencyKey(key: string, previousLease: number, leaseSeconds: number): Promise<boolean> {
-    const nowSec = Math.floor(this.now().getTime() / 1000);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tables.control,
-          Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" },
-          UpdateExpression: "SET lease_until = :lease",
-          // Only from the lease this caller saw run out: two takers cannot both win.
-          ConditionExpression:
-            "#state = :in_progress AND (lease_until = :previous OR (attribute_not_exists(lease_until) AND :previous = :zero))",
-          ExpressionAttributeNames: { "#state": "state" },
-          ExpressionAttributeValues: {
-            ":lease": nowSec + leaseSeconds,
-            ":in_progress": "in_progress",
-            ":previous": previousLease,
-            ":zero": 0,
-          },
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+  takeOverIdempotencyKey(...args: Parameters<ControlStore["takeOverIdempotencyKey"]>) {
+    return this.idempotency.takeOverIdempotencyKey(...args);
   }
 
-  async expireIdempotencyLeases(): Promise<number> {
-    const items = await this.scanControl(
-      "begins_with(pk, :p) AND #state = :s",
-      {
-        ":p": IDEM_PREFIX,
-        ":s": "in_progress",
-      },
-      { "#state": "state" },
-    );
-    for (const item of items) {
-      await this.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.tables.control,
-            Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: "SET lease_until = :zero",
-            ConditionExpression: "#state = :s",
-            ExpressionAttributeNames: { "#state": "state" },
-            ExpressionAttributeValues: { ":zero": 0, ":s": "in_progress" },
-          }),
-        )
-        .catch((e) => {
-          // Completed meanwhile: nothing to expire.
-          if (!isConditionFailure(e)) throw e;
-        });
-    }
-    return items.length;
+  expireIdempotencyLeases() {
+    return this.idempotency.expireIdempotencyLeases();
   }
 
-  async completeIdempotencyKey(
-    key: string,
-    fingerprint: string,
-    status: number,
-    body: unknown,
-    ttlSeconds: number,
-  ): Promise<void> {
-    const nowSec = Math.floor(this.now().getTime() / 1000);
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tables.control,
-        Item: {
-          pk: `${IDEM_PREFIX}${key}`,
-          sk: "IDEM",
-          state: "completed",
-          fingerprint,
-          status,
-          body,
-          expires_at: nowSec + ttlSeconds,
-        },
-      }),
-    );
+  completeIdempotencyKey(...args: Parameters<ControlStore["completeIdempotencyKey"]>) {
+    return this.idempotency.completeIdempotencyKey(...args);
   }
 
-  async releaseIdempotencyKey(key: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({ TableName: this.tables.control, Key: { pk: `${IDEM_PREFIX}${key}`, sk: "IDEM" } }),
-    );
+  releaseIdempotencyKey(...args: Parameters<ControlStore["releaseIdempotencyKey"]>) {
+    return this.idempotency.releaseIdempotencyKey(...args);
   }
 }
 
