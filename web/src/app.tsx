@@ -2,14 +2,15 @@
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { initApi, setSession } from "./api.ts";
 import { type AppContext, Ctx, type Toast } from "./app-context.ts";
-import { localLogin, logoutUrl, type Role, type Session, startCognitoLogin } from "./auth.ts";
+import { logoutUrl, type Session } from "./auth.ts";
 import { PageTitle } from "./components/page-title.tsx";
 import type { WebConfig } from "./config.ts";
-import { initialLang, type Lang, saveLang, type Translate, translator } from "./i18n.ts";
+import { initialLang, type Lang, saveLang, translator } from "./i18n.ts";
 import { AuditPage } from "./pages/audit.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
 import { JobsPage } from "./pages/jobs.tsx";
+import { LoginCard } from "./pages/login.tsx";
 import { RunPage } from "./pages/run.tsx";
 import { ScheduleEditPage } from "./pages/schedule-edit.tsx";
 import { SchedulesPage } from "./pages/schedules.tsx";
@@ -168,99 +169,4 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
 
 function NotFound() {
   return <PageTitle titleKey="not_found" />;
-}
-
-function LoginCard({
-  config,
-  t,
-  onLogin,
-}: {
-  config: WebConfig;
-  t: Translate;
-  onLogin: (s: Session) => void;
-}) {
-  const [user, setUser] = useState("operator");
-  const [role, setRole] = useState<Role>("admin");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    document.title = `${t("login_title")} · jobdeck`;
-  }, [t]);
-  if (config.auth === "cognito") {
-    return (
-      <main class="login card">
-        <h1>jobdeck</h1>
-        <p>{t("login_cognito_lead")}</p>
-        <button
-          type="button"
-          class="btn primary"
-          onClick={() => void startCognitoLogin(config, location.pathname + location.search)}
-        >
-          {t("login_cognito")}
-        </button>
-      </main>
-    );
-  }
-  return (
-    <main class="login card">
-      <h1>jobdeck</h1>
-      <p>{t("login_local_lead")}</p>
-      <form
-        class="form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          setError(null);
-          try {
-            onLogin(await localLogin(config, user.trim() || "operator", role));
-          } catch (err) {
-            setError(err instanceof Error ? err.message : String(err));
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <div class="field">
-          <label for="login-user">{t("login_user")}</label>
-          <input
-            id="login-user"
-            value={user}
-            onInput={(e) => setUser(e.currentTarget.value)}
-            autoComplete="username"
-          />
-        </div>
-        <fieldset class="field choices">
-          <legend>{t("login_role")}</legend>
-          <label class="choice">
-            <input
-              type="radio"
-              name="role"
-              value="admin"
-              checked={role === "admin"}
-              onChange={() => setRole("admin")}
-            />{" "}
-            {t("role_admin")} — {t("login_admin_hint")}
-          </label>
-          <label class="choice">
-            <input
-              type="radio"
-              name="role"
-              value="viewer"
-              checked={role === "viewer"}
-              onChange={() => setRole("viewer")}
-            />{" "}
-            {t("role_viewer")} — {t("login_viewer_hint")}
-          </label>
-        </fieldset>
-        {error && (
-          <p class="error-note" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="btn primary" disabled={busy}>
-          {t("login_submit")}
-        </button>
-      </form>
-    </main>
-  );
 }
