@@ -19,6 +19,3 @@ export function cancellationReasons(
 export function firstConditionFailed(e: unknown): boolean {
   return cancellationReasons(e)[0]?.Code === "ConditionalCheckFailed";
 }
-
-// The outage classifier has no SDK import and serves the domain too: it lives there.
-export { isStoreUnavailable } from "#domain/store-failures.ts";

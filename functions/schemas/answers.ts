@@ -29,7 +29,6 @@ export const HealthSchema = z.object({
     .enum(["up", "down"])
     .check(z.describe("the store (DynamoDB): up when a read answered within a short timeout")),
 });
-export type Health = z.infer<typeof HealthSchema>;
 
 // ---- Runs ----
 
@@ -92,7 +91,6 @@ export const TriggerResponseSchema = z.object({
   status: z.literal("RUNNING"),
   next_scheduled_for: z.nullable(TimeSchema),
 });
-export type TriggerResponse = z.infer<typeof TriggerResponseSchema>;
 
 export const RunsPageSchema = z.object({
   next_scheduled_for: z.nullable(

@@ -20,13 +20,11 @@ export const ListRunsQuerySchema = z.strictObject({
   limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
-export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>;
 
 export const TriggerRequestSchema = z.strictObject({
   job_name: JobNameSchema,
   options: z.optional(ParamsInputSchema),
 });
-export type TriggerRequest = z.infer<typeof TriggerRequestSchema>;
 
 export const IdempotencyKeySchema = z
   .string()
@@ -37,7 +35,6 @@ export const IdempotencyKeySchema = z
   );
 
 export const SetEnabledRequestSchema = z.strictObject({ enabled: z.boolean() });
-export type SetEnabledRequest = z.infer<typeof SetEnabledRequestSchema>;
 
 export const LocalTokenRequestSchema = z.strictObject({
   sub: z.string().check(z.minLength(1), z.maxLength(128)),
@@ -45,4 +42,3 @@ export const LocalTokenRequestSchema = z.strictObject({
   groups: z.array(z.enum(["admin", "viewer"])).check(z.maxLength(2)),
   expires_in_seconds: z.optional(z.number().check(z.int(), z.minimum(-3600), z.maximum(86400))),
 });
-export type LocalTokenRequest = z.infer<typeof LocalTokenRequestSchema>;

@@ -85,7 +85,6 @@ export const ErrorBodySchema = z.object({
     ),
   }),
 });
-export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /**
  * An instant as the API answers it: ISO 8601 with the display time zone's numeric offset

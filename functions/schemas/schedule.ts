@@ -90,7 +90,6 @@ export const ListSchedulesQuerySchema = z.strictObject({
   limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
-export type ListSchedulesQuery = z.infer<typeof ListSchedulesQuerySchema>;
 
 export const PreviewRequestSchema = z.strictObject({
   schedule_expression: z.string().check(z.minLength(1), z.maxLength(256)),

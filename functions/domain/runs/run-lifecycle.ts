@@ -16,11 +16,6 @@ export function canTransition(from: RunStatus, to: RunStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/** Statuses from which `to` may be reached: used as the store's condition so a finished run never changes. */
-export function sourcesOf(to: RunStatus): RunStatus[] {
-  return (Object.keys(TRANSITIONS) as RunStatus[]).filter((from) => TRANSITIONS[from].includes(to));
-}
-
 export function isFinished(status: RunStatus): boolean {
   return FINISHED_STATUSES.includes(status);
 }
