@@ -27,7 +27,8 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { TABLES, type TableDefinition, type TableNames } from "#adapters/table-definitions.ts";
+import { TABLES, type TableNames } from "#adapters/table-definitions.ts";
+import type { TableShape } from "#ports/table-shape.ts";
 
 /** up: answering; down: gone or not answering (a restart is planned); restarting: a new JVM is starting. */
 export type DynamoDbLocalStatus = "up" | "down" | "restarting";
@@ -458,7 +459,7 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions): Promise<Dy
   };
 }
 
-export function createTableInput(def: TableDefinition, name: string): CreateTableCommandInput {
+export function createTableInput(def: TableShape, name: string): CreateTableCommandInput {
   const attrs = new Map<string, string>();
   const add = (k: { name: string; type: string }) => attrs.set(k.name, k.type);
   add(def.partitionKey);
@@ -491,28 +492,30 @@ export function createTableInput(def: TableDefinition, name: string): CreateTabl
   };
 }
 
-/** Creates any missing table (idempotent: an existing table is left as it is). */
+/** Creates any missing core table (idempotent: an existing table is left as it is). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  for (const def of TABLES) {
-    const name = names[def.id];
-    try {
-      await client.send(new DescribeTableCommand({ TableName: name }));
-      continue;
-    } catch (e) {
-      if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
-    }
-    try {
-      await client.send(new CreateTableCommand(createTableInput(def, name)));
-    } catch (e) {
-      if (!(e instanceof ResourceInUseException)) throw e;
-    }
-    if (def.ttlAttribute) {
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: name,
-          TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
-        }),
-      );
-    }
+  for (const def of TABLES) await ensureTable(client, def, names[def.id]);
+}
+
+/** Creates table `name` of `shape` unless it exists (the core's tables and the jobs' stores). */
+export async function ensureTable(client: DynamoDBClient, shape: TableShape, name: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: name }));
+    return;
+  } catch (e) {
+    if ((e as { name?: string }).name !== "ResourceNotFoundException") throw e;
+  }
+  try {
+    await client.send(new CreateTableCommand(createTableInput(shape, name)));
+  } catch (e) {
+    if (!(e instanceof ResourceInUseException)) throw e;
+  }
+  if (shape.ttlAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: shape.ttlAttribute, Enabled: true },
+      }),
+    );
   }
 }
