@@ -5,7 +5,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/
 import type { AuditFilter, AuditLog, AuditPosition } from "#ports/audit-log.ts";
 import type { AuditEntry } from "#schemas/audit.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
-import { feedBucket, previousBucket } from "./dynamo-run-store.ts";
+import { feedBucket, previousBucket } from "./dynamo-run-items.ts";
 
 const PREFIX = "AUDIT#";
 /** Audit entries outlive runs: kept 400 days whatever the runs' retention. */

@@ -22,7 +22,7 @@ import { auditPut } from "./dynamo-audit-log.ts";
 import { scanControl } from "./dynamo-control-scan.ts";
 import { cancellationReasons, firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 import { DynamoIdempotencyKeys } from "./dynamo-idempotency-keys.ts";
-import { toRunItem } from "./dynamo-run-store.ts";
+import { toRunItem } from "./dynamo-run-items.ts";
 
 const JOB_PREFIX = "JOB#";
 const SLOT_PREFIX = "SLOT#";

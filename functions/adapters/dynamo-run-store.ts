@@ -1,10 +1,10 @@
-// RunStore on DynamoDB (runs table, see table-definitions.ts).
+// RunStore on DynamoDB (runs table, see table-definitions.ts). Item mapping is in
+// dynamo-run-items.ts, the paged list query in dynamo-run-query.ts.
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
@@ -17,65 +17,12 @@ import type {
 } from "#ports/run-store.ts";
 import { ACTIVE_STATUSES, RUN_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
+import { ACTIVE_FLAG, feedBucket, fromRunItem, toRunItem } from "./dynamo-run-items.ts";
+import { listRuns } from "./dynamo-run-query.ts";
 import { RUNS_INDEX } from "./table-definitions.ts";
 
-/** Month bucket of the all-jobs feed index: spreads writes over partitions, keeps queries cheap. */
-export function feedBucket(startedAt: string): string {
-  return startedAt.slice(0, 7);
-}
-
-/** The month before a "yyyy-mm" bucket ("2026-01" → "2025-12"). */
-export function previousBucket(bucket: string): string {
-  const [y, m] = bucket.split("-").map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
-}
-
-const ACTIVE_FLAG = "1";
 /** Marker item that remembers the oldest feed bucket, so a walk knows where history ends. */
 const FEED_META_KEY = "__meta__feed";
-
-const RUN_FIELDS: readonly (keyof Run)[] = [
-  "execution_uuid",
-  "job_name",
-  "schedule_id",
-  "schedule_name",
-  "trigger_source",
-  "triggered_by",
-  "data_source",
-  "params",
-  "status",
-  "started_at",
-  "finished_at",
-  "duration_seconds",
-  "input_count",
-  "inserted_count",
-  "updated_count",
-  "skipped_count",
-  "error_count",
-  "skip_breakdown",
-  "error_summary",
-  "progress",
-  "attempt",
-  "next_scheduled_for",
-  "workflow_execution_arn",
-  "console_url",
-  "logs_url",
-  "concurrency_key",
-  "created_at",
-  "updated_at",
-];
-
-export function toRunItem(run: Run): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...run, feed_bucket: feedBucket(run.started_at) };
-  if ((ACTIVE_STATUSES as readonly string[]).includes(run.status)) item.active_flag = ACTIVE_FLAG;
-  return item;
-}
-
-export function fromRunItem(item: Record<string, unknown>): Run {
-  const run: Record<string, unknown> = {};
-  for (const f of RUN_FIELDS) run[f] = item[f] ?? null;
-  return run as Run;
-}
 
 export class DynamoRunStore implements RunStore {
   private knownEarliestBucket: string | null = null;
@@ -156,125 +103,9 @@ export class DynamoRunStore implements RunStore {
     return typeof exp === "number" && exp * 1000 <= this.now().getTime();
   }
 
-  private filterParts(filter: RunFilter) {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ":nowSec": Math.floor(this.now().getTime() / 1000) };
-    // Expired runs are hidden even before DynamoDB's TTL sweep deletes them.
-    const parts = ["(attribute_not_exists(expires_at) OR expires_at > :nowSec)"];
-    if (filter.statuses?.length) {
-      names["#status"] = "status";
-      const keys = filter.statuses.map((s, i) => {
-        values[`:st${i}`] = s;
-        return `:st${i}`;
-      });
-      parts.push(`#status IN (${keys.join(", ")})`);
-    }
-    if (filter.data_source) {
-      values[":ds"] = filter.data_source;
-      parts.push("contains(data_source, :ds)");
-    }
-    if (filter.trigger_source) {
-      values[":ts"] = filter.trigger_source;
-      parts.push("trigger_source = :ts");
-    }
-    return { names, values, expression: parts.join(" AND ") };
-  }
-
-  async list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage> {
-    const want = limit + 1; // one extra tells whether another page exists
-    const collected: Record<string, unknown>[] = [];
-    const upper = after ? after.started_at : filter.started_before;
-    const f = this.filterParts(filter);
-
-    const runQuery = async (
-      base: Omit<QueryCommandInput, "TableName">,
-      startKey?: Record<string, unknown>,
-    ) => {
-      let exclusiveStartKey = startKey;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            ...base,
-            ScanIndexForward: false,
-            Limit: Math.max(want - collected.length, filter.statuses || filter.data_source ? 100 : 1),
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          if (collected.length < want) collected.push(item);
-        }
-        exclusiveStartKey = out.LastEvaluatedKey;
-      } while (exclusiveStartKey && collected.length < want);
-    };
-
-    const keyRange = (pkName: string, pkValue: string) => {
-      const names: Record<string, string> = { ...f.names, "#pk": pkName };
-      const values: Record<string, unknown> = { ...f.values, ":pk": pkValue };
-      let cond = "#pk = :pk";
-      const lo = filter.started_after;
-      const hi = filter.started_before;
-      if (lo || hi) names["#sa"] = "started_at";
-      if (lo && hi) {
-        values[":lo"] = lo;
-        values[":hi"] = hi;
-        cond += " AND #sa BETWEEN :lo AND :hi";
-      } else if (lo) {
-        values[":lo"] = lo;
-        cond += " AND #sa >= :lo";
-      } else if (hi) {
-        values[":hi"] = hi;
-        cond += " AND #sa <= :hi";
-      }
-      return {
-        KeyConditionExpression: cond,
-        FilterExpression: f.expression,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      };
-    };
-
-    if (filter.job_name) {
-      await runQuery(
-        { IndexName: RUNS_INDEX.byJob, ...keyRange("job_name", filter.job_name) },
-        after
-          ? { execution_uuid: after.execution_uuid, job_name: after.job_name, started_at: after.started_at }
-          : undefined,
-      );
-    } else {
-      const earliest = (await this.earliestBucket()) ?? feedBucket(this.now().toISOString());
-      const floor =
-        filter.started_after && feedBucket(filter.started_after) > earliest
-          ? feedBucket(filter.started_after)
-          : earliest;
-      // Future-dated starts (clock skew) still show: begin at the newest bucket asked, but no later
-      // than next month — every run starts on this clock, and a walk down from a far-future bound
-      // (started_before=9999-12-31…) would be one query per month, ~95,000 of them.
-      const latest = feedBucket(new Date(this.now().getTime() + 31 * 86_400_000).toISOString());
-      const asked = feedBucket(upper ?? this.now().toISOString());
-      let bucket = asked < latest ? asked : latest;
-      let first = true;
-      while (bucket >= floor && collected.length < want) {
-        const startKey =
-          first && after
-            ? { execution_uuid: after.execution_uuid, feed_bucket: bucket, started_at: after.started_at }
-            : undefined;
-        await runQuery({ IndexName: RUNS_INDEX.feed, ...keyRange("feed_bucket", bucket) }, startKey);
-        first = false;
-        bucket = previousBucket(bucket);
-      }
-    }
-
-    const hasMore = collected.length > limit;
-    const page = collected.slice(0, limit).map(fromRunItem);
-    const last = page[page.length - 1];
-    return {
-      runs: page,
-      next:
-        hasMore && last
-          ? { execution_uuid: last.execution_uuid, started_at: last.started_at, job_name: last.job_name }
-          : null,
-    };
+  list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage> {
+    const table = { doc: this.doc, tableName: this.tableName, now: this.now };
+    return listRuns(table, () => this.earliestBucket(), filter, limit, after);
   }
 
   async listActive(jobName?: string): Promise<Run[]> {

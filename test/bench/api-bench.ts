@@ -8,7 +8,7 @@
 // while working on it; the defaults are what the reported figures use.
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { toRunItem } from "#adapters/dynamo-run-store.ts";
+import { toRunItem } from "#adapters/dynamo-run-items.ts";
 import { newRun } from "#domain/runs/run-lifecycle.ts";
 import type { LocalStack } from "#local/local-stack.ts";
 import type { BenchEnv } from "./bench-env.ts";

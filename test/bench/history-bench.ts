@@ -2,7 +2,8 @@
 // through real HTTP on two local stacks that share one DynamoDB Local.
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoRunStore, feedBucket, toRunItem } from "#adapters/dynamo-run-store.ts";
+import { feedBucket, toRunItem } from "#adapters/dynamo-run-items.ts";
+import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { durationSeconds, newRun } from "#domain/runs/run-lifecycle.ts";
 import { BATCH_SIZE } from "#jobs/listed-companies/dynamo-company-store.ts";
 import type { Run, RunStatus, TriggerSource } from "#schemas/run.ts";

@@ -19,7 +19,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { DynamoControlStore } from "#adapters/dynamo-control-store.ts";
-import { DynamoRunStore, feedBucket, toRunItem } from "#adapters/dynamo-run-store.ts";
+import { feedBucket, toRunItem } from "#adapters/dynamo-run-items.ts";
+import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { RUNS_INDEX } from "#adapters/table-definitions.ts";
 import type { FinishUpdate } from "#ports/run-store.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
