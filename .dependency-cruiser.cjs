@@ -84,11 +84,22 @@ module.exports = {
         "functions/domain/ is the rules of jobdeck, free of hosts and transports: it talks to the world through " +
         "functions/ports/ (whose adapters the hosts pass in) and to callers through plain values. No AWS SDK, " +
         "Powertools or middy, and none of the layers built on it (adapters, Lambda entries, HTTP API, " +
-        "workflow handlers, job modules, env config).",
+        "workflow handlers, job modules, the environment contract). The shared DEFAULTS are plain values " +
+        "(config-defaults-plain keeps them so) and may be read.",
       from: { path: "^functions/domain/" },
       to: {
         path: [HOST_PACKAGES, "^functions/(adapters|lambda|api|workflow|jobs|config)/"],
+        pathNot: "^functions/config/defaults\\.ts$",
       },
+    },
+    {
+      name: "config-defaults-plain",
+      severity: "error",
+      comment:
+        "functions/config/defaults.ts is read by every host and by the domain, so it stays plain values: " +
+        "an import there would reach the domain through the one door domain-host-free leaves open.",
+      from: { path: "^functions/config/defaults\\.ts$" },
+      to: {},
     },
     {
       name: "ports-only-contracts",

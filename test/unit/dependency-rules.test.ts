@@ -62,6 +62,9 @@ describe("dependency rules (.dependency-cruiser.cjs)", () => {
       "functions/domain/runs/thing.ts":
         'import type { Port } from "#ports/port.ts";\nexport const f = (p: Port) => p;\n',
       "functions/ports/port.ts": "export interface Port { go(): void }\n",
+      "functions/domain/runs/zone.ts":
+        'import { DEFAULTS } from "#config/defaults.ts";\nexport const z = DEFAULTS;\n',
+      "functions/config/defaults.ts": 'export const DEFAULTS = { zone: "Asia/Tokyo" };\n',
       "lib/stack.ts": 'import { f } from "../functions/domain/runs/thing.ts";\nexport const g = f;\n',
     });
     expect(await violations(dir, ["functions", "lib"])).toEqual([]);
@@ -87,6 +90,17 @@ describe("dependency rules (.dependency-cruiser.cjs)", () => {
     // One report per cycle, from whichever of its modules the cruise met first.
     expect(await violations(dir, ["functions"])).toEqual([
       expect.stringMatching(/^no-circular: functions\/domain\/runs\/(a\.ts → .*b\.ts|b\.ts → .*a\.ts)$/),
+    ]);
+  });
+
+  it("fails when the domain reads the environment contract (only the plain DEFAULTS are open to it)", async () => {
+    const dir = tree({
+      "functions/domain/runs/zone.ts":
+        'import { readEnv } from "#config/env-contract.ts";\nexport const z = readEnv;\n',
+      "functions/config/env-contract.ts": "export const readEnv = () => process.env;\n",
+    });
+    expect(await violations(dir, ["functions"])).toEqual([
+      "domain-host-free: functions/domain/runs/zone.ts → functions/config/env-contract.ts",
     ]);
   });
 
