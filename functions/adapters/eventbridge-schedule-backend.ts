@@ -29,7 +29,9 @@
 // - ClientToken is left to the SDK (a fresh token per command, reused by the SDK's own retries): a
 //   token derived from the content would make a re-create, after someone deleted the schedule,
 //   replay the first create's answer instead of creating it again.
-import { isDeepStrictEqual } from "node:util";
+//
+// The definition sent is built in eventbridge-schedule-definition.ts, compared in
+// eventbridge-schedule-drift.ts; errors are read in scheduler-errors.ts.
 import {
   CreateScheduleCommand,
   type CreateScheduleCommandInput,
@@ -41,229 +43,21 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from "@aws-sdk/client-scheduler";
-import { ValidationError } from "#domain/errors.ts";
 import { nextFireTimes } from "#domain/schedules/next-fire-times.ts";
-import { type ParsedExpression, parseScheduleExpression } from "#domain/schedules/schedule-expression.ts";
-import type { ReconcileReport, ScheduleBackend, ScheduleFireInput } from "#ports/schedule-backend.ts";
+import type { ParsedExpression } from "#domain/schedules/schedule-expression.ts";
+import type { ReconcileReport, ScheduleBackend } from "#ports/schedule-backend.ts";
 import type { Schedule } from "#schemas/schedule.ts";
-
-export type EventBridgeBackendConfig = {
-  /** The stack's schedule group. */
-  groupName: string;
-  /** Scheduler execution role (may start only the jobs' state machines). */
-  roleArn: string;
-  /** One state machine per job. */
-  stateMachineArnFor: (jobName: string) => string;
-  /** SQS dead-letter queue for deliveries that failed after the retries. */
-  deadLetterArn?: string;
-  /** Default 3600 s / 3 attempts. */
-  retry?: { maximumEventAgeInSeconds: number; maximumRetryAttempts: number };
-  /** Default "jd-"; EventBridge schedule name = prefix + schedule.id. */
-  namePrefix?: string;
-  /** Clock (tests); default `new Date()`. */
-  now?: () => Date;
-  /** Schedules handled at once by `reconcile`; default 4 (Scheduler API quotas are per second). */
-  concurrency?: number;
-};
-
-/** The literal EventBridge replaces with the planned fire time (e.g. 2022-03-22T18:59:43Z). */
-export const SCHEDULED_TIME_PLACEHOLDER = "<aws.scheduler.scheduled-time>";
-export const DEFAULT_NAME_PREFIX = "jd-";
-export const DEFAULT_RETRY = { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 3 } as const;
-
-const NAME_PATTERN = /^[0-9a-zA-Z_.-]+$/;
-const NAME_MAX = 64;
-const DESCRIPTION_MAX = 512;
-
-/** The EventBridge schedule name of a schedule id (throws when EventBridge could not hold it). */
-export function eventBridgeScheduleName(scheduleId: string, namePrefix = DEFAULT_NAME_PREFIX): string {
-  const name = `${namePrefix}${scheduleId}`;
-  if (scheduleId === "" || name.length > NAME_MAX || !NAME_PATTERN.test(name)) {
-    throw new Error(
-      `schedule id '${scheduleId}' cannot name an EventBridge schedule: '${name}' must be 1-${NAME_MAX} ` +
-        "characters of [0-9a-zA-Z-_.]",
-    );
-  }
-  return name;
-}
-
-function parsedExpressionOf(schedule: Schedule): ParsedExpression {
-  const parsed = parseScheduleExpression(schedule.schedule_expression);
-  if (!parsed.ok) {
-    throw new Error(
-      `schedule ${schedule.id} (${schedule.name}): invalid schedule expression ` +
-        `'${schedule.schedule_expression}': ${parsed.message}`,
-    );
-  }
-  return parsed.value;
-}
-
-function dateOf(value: string | null, field: string, schedule: Schedule): Date | undefined {
-  if (value === null) return undefined;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime()))
-    throw new Error(`schedule ${schedule.id}: ${field} '${value}' is not a time`);
-  return d;
-}
-
-function descriptionOf(schedule: Schedule): string {
-  const text = `jobdeck ${schedule.name} (job ${schedule.job_name})${schedule.description ? ` - ${schedule.description}` : ""}`;
-  const chars = Array.from(text); // do not cut a surrogate pair
-  return chars.length <= DESCRIPTION_MAX ? text : `${chars.slice(0, DESCRIPTION_MAX - 1).join("")}…`;
-}
-
-/** What the schedule's target receives; `scheduled_time` is substituted by EventBridge. */
-export function fireInputOf(schedule: Schedule): ScheduleFireInput {
-  return {
-    job_name: schedule.job_name,
-    schedule_id: schedule.id,
-    schedule_name: schedule.name,
-    params: schedule.params,
-    trigger_source: "schedule",
-    scheduled_time: SCHEDULED_TIME_PLACEHOLDER,
-    execution_policy: schedule.execution_policy,
-    queue_timeout_seconds: schedule.queue_timeout_seconds,
-  };
-}
-
-/**
- * What EventBridge should hold for `schedule` (pure). With `now`, a start_date that has already
- * passed is left out (EventBridge rejects a StartDate in the past; see the top of the file).
- */
-export function desiredSchedule(
-  schedule: Schedule,
-  config: EventBridgeBackendConfig,
-  now?: Date,
-): CreateScheduleCommandInput {
-  const expression = parsedExpressionOf(schedule);
-  const retry = config.retry ?? DEFAULT_RETRY;
-  const start = dateOf(schedule.start_date, "start_date", schedule);
-  const end = dateOf(schedule.end_date, "end_date", schedule);
-  return {
-    Name: eventBridgeScheduleName(schedule.id, config.namePrefix),
-    GroupName: config.groupName,
-    ScheduleExpression: expression.expression,
-    ScheduleExpressionTimezone: schedule.timezone,
-    State: schedule.enabled ? "ENABLED" : "DISABLED",
-    FlexibleTimeWindow: { Mode: "OFF" },
-    ...(start && !(now && start.getTime() <= now.getTime()) ? { StartDate: start } : {}),
-    ...(end ? { EndDate: end } : {}),
-    Description: descriptionOf(schedule),
-    ActionAfterCompletion: "NONE",
-    Target: {
-      Arn: config.stateMachineArnFor(schedule.job_name),
-      RoleArn: config.roleArn,
-      Input: JSON.stringify(fireInputOf(schedule)),
-      RetryPolicy: {
-        MaximumEventAgeInSeconds: retry.maximumEventAgeInSeconds,
-        MaximumRetryAttempts: retry.maximumRetryAttempts,
-      },
-      ...(config.deadLetterArn ? { DeadLetterConfig: { Arn: config.deadLetterArn } } : {}),
-    },
-  };
-}
-
-/** The fields of `actual` that differ from `desired` (empty when in line). */
-export function scheduleDrift(
-  desired: CreateScheduleCommandInput,
-  actual: GetScheduleCommandOutput,
-  now?: Date,
-): string[] {
-  const drift: string[] = [];
-  const check = (field: string, same: boolean) => {
-    if (!same) drift.push(field);
-  };
-  // A StartDate in the past restricts nothing (and cannot be written again): compare what is effective.
-  const effectiveStart = (d: Date | undefined) =>
-    d && !(now && d.getTime() <= now.getTime()) ? d : undefined;
-  const dt = desired.Target;
-  const at = actual.Target;
-  check("ScheduleExpression", desired.ScheduleExpression === actual.ScheduleExpression);
-  check(
-    "ScheduleExpressionTimezone",
-    desired.ScheduleExpressionTimezone === actual.ScheduleExpressionTimezone,
-  );
-  check("State", desired.State === actual.State);
-  check("StartDate", sameSecond(effectiveStart(desired.StartDate), effectiveStart(actual.StartDate)));
-  check("EndDate", sameSecond(desired.EndDate, actual.EndDate));
-  check("Description", (desired.Description ?? "") === (actual.Description ?? ""));
-  check(
-    "ActionAfterCompletion",
-    (desired.ActionAfterCompletion ?? "NONE") === (actual.ActionAfterCompletion ?? "NONE"),
-  );
-  check(
-    "FlexibleTimeWindow",
-    desired.FlexibleTimeWindow?.Mode === actual.FlexibleTimeWindow?.Mode &&
-      desired.FlexibleTimeWindow?.MaximumWindowInMinutes ===
-        actual.FlexibleTimeWindow?.MaximumWindowInMinutes,
-  );
-  check("Target.Arn", dt?.Arn === at?.Arn);
-  check("Target.RoleArn", dt?.RoleArn === at?.RoleArn);
-  check("Target.Input", sameJson(dt?.Input, at?.Input));
-  check(
-    "Target.RetryPolicy",
-    dt?.RetryPolicy?.MaximumEventAgeInSeconds === at?.RetryPolicy?.MaximumEventAgeInSeconds &&
-      dt?.RetryPolicy?.MaximumRetryAttempts === at?.RetryPolicy?.MaximumRetryAttempts,
-  );
-  check(
-    "Target.DeadLetterConfig",
-    (dt?.DeadLetterConfig?.Arn ?? null) === (at?.DeadLetterConfig?.Arn ?? null),
-  );
-  return drift;
-}
-
-function sameSecond(a: Date | undefined, b: Date | undefined): boolean {
-  if (!a || !b) return !a && !b;
-  return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
-}
-
-function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false } {
-  if (text === undefined) return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** Same JSON value, whatever the key order or spacing. */
-function sameJson(a: string | undefined, b: string | undefined): boolean {
-  const pa = parseJson(a);
-  const pb = parseJson(b);
-  return pa.ok && pb.ok ? isDeepStrictEqual(pa.value, pb.value) : a === b;
-}
-
-function errorName(err: unknown): string | undefined {
-  if (typeof err !== "object" || err === null) return undefined;
-  const name = (err as { name?: unknown }).name;
-  return typeof name === "string" ? name : undefined;
-}
-
-const isNotFound = (err: unknown) => errorName(err) === "ResourceNotFoundException";
-const isConflict = (err: unknown) => errorName(err) === "ConflictException";
-
-/** The schedule field an EventBridge validation message is about, as the API names it. */
-function fieldOf(message: string): string {
-  if (/expression/i.test(message)) return "schedule_expression";
-  if (/time ?zone/i.test(message)) return "timezone";
-  if (/start ?date/i.test(message)) return "start_date";
-  if (/end ?date/i.test(message)) return "end_date";
-  return "(body)";
-}
-
-/**
- * EventBridge refusing what it was given (ValidationException) is the client's to fix: a 400 with
- * the service's own words, not a 500. Anything else (throttling, 5xx, quotas) passes on unchanged.
- */
-function asClientError(err: unknown): unknown {
-  if (errorName(err) !== "ValidationException") return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const e = new ValidationError(`EventBridge Scheduler refused the schedule: ${message}`, [
-    { field: fieldOf(message), message },
-  ]);
-  e.cause = err;
-  return e;
-}
+import {
+  DEFAULT_NAME_PREFIX,
+  desiredSchedule,
+  type EventBridgeBackendConfig,
+  eventBridgeScheduleName,
+  NAME_MAX,
+  NAME_PATTERN,
+  parsedExpressionOf,
+} from "./eventbridge-schedule-definition.ts";
+import { scheduleDrift } from "./eventbridge-schedule-drift.ts";
+import { asClientError, errorName, isConflict, isNotFound } from "./scheduler-errors.ts";
 
 /** True for an at() schedule whose time has passed: EventBridge has nothing left to run for it. */
 function hasFiredOnce(expression: ParsedExpression, timezone: string, now: Date): boolean {

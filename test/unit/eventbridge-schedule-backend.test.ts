@@ -20,13 +20,9 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  desiredSchedule,
-  type EventBridgeBackendConfig,
-  EventBridgeScheduleBackend,
-  ReconcileError,
-  scheduleDrift,
-} from "#adapters/eventbridge-schedule-backend.ts";
+import { EventBridgeScheduleBackend, ReconcileError } from "#adapters/eventbridge-schedule-backend.ts";
+import { desiredSchedule, type EventBridgeBackendConfig } from "#adapters/eventbridge-schedule-definition.ts";
+import { scheduleDrift } from "#adapters/eventbridge-schedule-drift.ts";
 import { ValidationError } from "#domain/errors.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 
