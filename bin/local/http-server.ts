@@ -1,47 +1,22 @@
 // Stands in for API Gateway (HTTP API + JWT authorizer) and CloudFront: verifies the bearer token,
 // builds the same API Gateway v2 event and calls the same Lambda handler in process.
+// The event it builds is in api-gateway-event.ts, the Host checks in host-check.ts, the page in
+// static-files.ts.
 
-import { isUtf8 } from "node:buffer";
-import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type AddressInfo, isIP } from "node:net";
-import { hostname } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
 import type { Context } from "aws-lambda";
 import { type ApiEvent, type ApiResult, errorResult, unauthorized } from "#api/http.ts";
 import { type ApiLambda, matchRoute } from "#api/routes.ts";
 import { LocalTokenRequestSchema } from "#schemas/api.ts";
 import type { WebConfig } from "#schemas/web-config.ts";
+import { buildEvent, lambdaContext } from "./api-gateway-event.ts";
+import { hostChecker, isLoopback } from "./host-check.ts";
+import { BodyTooLarge, readBody, send } from "./http-io.ts";
+import { serveStatic } from "./static-files.ts";
 import type { LocalTokens } from "./tokens.ts";
 
 export type LocalHandler = (event: ApiEvent, context: Context) => Promise<ApiResult | undefined>;
-
-/** Reads at most this much of a body; the handlers enforce the API's own 64 KiB limit. */
-const HARD_BODY_LIMIT = 1024 * 1024;
-
-const MIME: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-};
-
-/** The page's headers; connect-src also allows the login's token endpoint when one is configured. */
-function pageSecurityHeaders(config: WebConfig): Record<string, string> {
-  const login = config.cognitoDomain ? ` ${new URL(config.cognitoDomain).origin}` : "";
-  return {
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "strict-origin-when-cross-origin",
-    "content-security-policy":
-      `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; ` +
-      `connect-src 'self'${login}; frame-ancestors 'none'`,
-  };
-}
 
 export type LocalHttpOptions = {
   host: string;
@@ -65,154 +40,6 @@ export type ApiAnswer = {
   headers: Record<string, string>;
   body: string;
 };
-
-const isLoopback = (addr: string | undefined) =>
-  !!addr && (addr === "::1" || addr.startsWith("127.") || addr.startsWith("::ffff:127."));
-
-const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
-const WILDCARD_HOSTS = new Set(["", "0.0.0.0", "::", "[::]"]);
-
-/** `name:port` of a Host header (or an Origin's host), lower-cased, IPv6 in brackets; null if malformed. */
-function splitHost(value: string): { name: string; port: number | null } | null {
-  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(value.trim());
-  if (!m?.[1]) return null;
-  return { name: m[1].toLowerCase().replace(/\.$/, ""), port: m[2] ? Number(m[2]) : null };
-}
-
-/**
- * Which `Host` values the server answers to (DNS rebinding): a page of another site that points its
- * own DNS name at 127.0.0.1 sends that name as Host, so only loopback names are accepted, plus the
- * name in HOST when it is set to something else. HOST=0.0.0.0 / :: (every interface) also accepts
- * this machine's name and any IP literal (a literal involves no DNS, so it cannot be rebound).
- */
-export function hostChecker(configuredHost: string, port: number): (host: string | undefined) => boolean {
-  const configured = configuredHost.trim().toLowerCase();
-  const wildcard = WILDCARD_HOSTS.has(configured);
-  const allowed = new Set(LOOPBACK_NAMES);
-  if (wildcard) allowed.add(hostname().toLowerCase());
-  else allowed.add(isIP(configured) === 6 ? `[${configured}]` : configured.replace(/\.$/, ""));
-  return (host) => {
-    const h = host ? splitHost(host) : null;
-    if (!h || (h.port ?? 80) !== port) return false;
-    if (allowed.has(h.name)) return true;
-    const literal = h.name.startsWith("[") ? h.name.slice(1, -1) : h.name;
-    return wildcard && isIP(literal) !== 0;
-  };
-}
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > HARD_BODY_LIMIT) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, result: ApiResult) {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
-  res.writeHead(result.statusCode ?? 200, headers);
-  const body = result.body ?? "";
-  res.end(result.isBase64Encoded ? Buffer.from(body, "base64") : body);
-}
-
-function lambdaContext(name: string): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `jobdeck-local-${name}`,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:jobdeck-local-${name}`,
-    memoryLimitInMB: "512",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/jobdeck-local-${name}`,
-    logStreamName: "local",
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
-
-/** API Gateway passes every claim as a string; arrays look like "[admin viewer]". */
-function claimsAsApiGateway(
-  claims: Record<string, unknown>,
-): Record<string, string | number | boolean | string[]> {
-  const out: Record<string, string | number | boolean | string[]> = {};
-  for (const [k, v] of Object.entries(claims)) {
-    if (Array.isArray(v)) out[k] = `[${v.join(" ")}]`;
-    else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
-    else if (typeof v === "string") out[k] = v;
-    else out[k] = JSON.stringify(v);
-  }
-  return out;
-}
-
-export function buildEvent(input: {
-  req: IncomingMessage;
-  url: URL;
-  routeKey: string;
-  pathParameters: Record<string, string>;
-  body: Buffer;
-  claims: Record<string, unknown> | null;
-}): ApiEvent {
-  const { req, url } = input;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    headers[k.toLowerCase()] = Array.isArray(v) ? v.join(",") : v;
-  }
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
-  const contentType = (headers["content-type"] ?? "").toLowerCase();
-  // Text that is not valid UTF-8 goes as bytes (base64), so the handler sees what was sent.
-  const textual =
-    (contentType === "" || /json|text|xml|x-www-form-urlencoded/.test(contentType)) && isUtf8(input.body);
-  const now = new Date();
-  return {
-    version: "2.0",
-    routeKey: input.routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ""),
-    headers,
-    queryStringParameters: Object.keys(query).length ? query : undefined,
-    pathParameters: Object.keys(input.pathParameters).length ? input.pathParameters : undefined,
-    body: input.body.length
-      ? textual
-        ? input.body.toString("utf8")
-        : input.body.toString("base64")
-      : undefined,
-    isBase64Encoded: input.body.length > 0 && !textual,
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "local",
-      domainName: headers.host ?? "127.0.0.1",
-      domainPrefix: "local",
-      http: {
-        method: req.method ?? "GET",
-        path: url.pathname,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
-        userAgent: headers["user-agent"] ?? "",
-      },
-      requestId: randomUUID(),
-      routeKey: input.routeKey,
-      stage: "$default",
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-      authorizer: {
-        principalId: "",
-        integrationLatency: 0,
-        jwt: { claims: input.claims ? claimsAsApiGateway(input.claims) : {}, scopes: [] },
-      },
-    },
-  } as ApiEvent;
-}
 
 export class LocalHttpServer {
   private server: Server | null = null;
@@ -451,38 +278,6 @@ export class LocalHttpServer {
   }
 
   private serveStatic(pathname: string, method: string, res: ServerResponse) {
-    if (method !== "GET" && method !== "HEAD")
-      return send(res, errorResult(405, "method_not_allowed", "static files are GET only"));
-    const dir = this.opts.staticDir;
-    if (dir && existsSync(join(dir, "index.html"))) {
-      const root = resolve(dir);
-      const target = resolve(root, `.${normalize(decodeURIComponent(pathname))}`);
-      const inside = target === root || target.startsWith(`${root}/`);
-      let file =
-        inside && existsSync(target) && statSync(target).isFile() ? target : join(root, "index.html");
-      if (!extname(file)) file = join(root, "index.html"); // client-side routes (/history, /jobs …)
-      res.writeHead(200, {
-        "content-type": MIME[extname(file)] ?? "application/octet-stream",
-        ...pageSecurityHeaders(this.opts.webConfig),
-      });
-      return res.end(method === "HEAD" ? undefined : readFileSync(file));
-    }
-    res.writeHead(pathname === "/" ? 200 : 404, {
-      "content-type": "text/html; charset=utf-8",
-      ...pageSecurityHeaders(this.opts.webConfig),
-    });
-    res.end(PLACEHOLDER_PAGE);
+    return serveStatic(pathname, method, res, this.opts.staticDir, this.opts.webConfig);
   }
 }
-
-const PLACEHOLDER_PAGE = `<!doctype html>
-<html lang="ja"><head><meta charset="utf-8"><title>jobdeck</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; line-height: 1.6">
-<h1>jobdeck (local stack)</h1>
-<p>The admin page is not built yet. The API is served at <code>/v1</code>:</p>
-<ol>
-<li><code>curl -s -XPOST localhost:3000/local/token -H 'content-type: application/json' -d '{"sub":"dev","groups":["admin"]}'</code></li>
-<li><code>curl -s localhost:3000/v1/jobs -H "authorization: Bearer $TOKEN"</code></li>
-</ol>
-<p>OpenAPI document: <code>/v1/openapi.json</code> · health: <a href="/healthz">/healthz</a></p>
-</body></html>`;
