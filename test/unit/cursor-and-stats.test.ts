@@ -5,6 +5,7 @@ import { CursorCodec } from "#domain/runs/run-queries.ts";
 import { computeStats, percentile } from "#domain/runs/run-stats.ts";
 import type { RunPosition } from "#ports/run-store.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
+import { aRun } from "#test/helpers/builders.ts";
 
 const POS: RunPosition = {
   execution_uuid: "11111111-1111-4111-8111-111111111111",
@@ -90,38 +91,14 @@ describe("CursorCodec", () => {
 let n = 0;
 function run(status: RunStatus, over: Partial<Run> = {}): Run {
   n++;
-  const uuid = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-  return {
-    execution_uuid: uuid,
-    job_name: "sync.jobs",
-    schedule_id: null,
-    schedule_name: null,
-    trigger_source: "manual",
-    triggered_by: null,
-    data_source: [],
-    params: {},
+  return aRun({
     status,
     started_at: `2025-07-10T00:${String(n % 60).padStart(2, "0")}:00.000Z`,
-    finished_at: null,
     duration_seconds: status === "RUNNING" || status === "QUEUED" ? null : 10,
-    input_count: 0,
-    inserted_count: 0,
-    updated_count: 0,
-    skipped_count: 0,
-    error_count: 0,
-    skip_breakdown: null,
-    error_summary: null,
-    progress: null,
-    attempt: 1,
-    next_scheduled_for: null,
-    workflow_execution_arn: null,
-    console_url: null,
-    logs_url: null,
-    concurrency_key: "sync.jobs",
     created_at: "2025-07-10T00:00:00.000Z",
     updated_at: "2025-07-10T00:00:00.000Z",
     ...over,
-  };
+  });
 }
 
 describe("percentile", () => {

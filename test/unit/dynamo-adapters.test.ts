@@ -24,6 +24,7 @@ import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { RUNS_INDEX } from "#adapters/table-definitions.ts";
 import type { FinishUpdate } from "#ports/run-store.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
+import { aRun } from "#test/helpers/builders.ts";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const doc = DynamoDBDocumentClient.from(
@@ -39,41 +40,8 @@ afterAll(() => {
   ddb.restore();
 });
 
-let seq = 0;
-function run(status: RunStatus, started_at: string, over: Partial<Run> = {}): Run {
-  seq++;
-  return {
-    execution_uuid: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
-    job_name: "sync.jobs",
-    schedule_id: null,
-    schedule_name: null,
-    trigger_source: "manual",
-    triggered_by: null,
-    data_source: ["src"],
-    params: {},
-    status,
-    started_at,
-    finished_at: null,
-    duration_seconds: null,
-    input_count: 0,
-    inserted_count: 0,
-    updated_count: 0,
-    skipped_count: 0,
-    error_count: 0,
-    skip_breakdown: null,
-    error_summary: null,
-    progress: null,
-    attempt: 1,
-    next_scheduled_for: null,
-    workflow_execution_arn: null,
-    console_url: null,
-    logs_url: null,
-    concurrency_key: "sync.jobs",
-    created_at: started_at,
-    updated_at: started_at,
-    ...over,
-  };
-}
+const run = (status: RunStatus, started_at: string, over: Partial<Run> = {}): Run =>
+  aRun({ job_name: "sync.jobs", data_source: ["src"], status, started_at, ...over });
 
 const cancelled = (codes: string[]) =>
   new TransactionCanceledException({

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createMetrics, createPowertoolsLogger, runFinishedMetrics } from "#adapters/powertools-logger.ts";
 import { bindLogger } from "#domain/logging.ts";
 import type { Run } from "#schemas/run.ts";
+import { aRun } from "#test/helpers/builders.ts";
 
 /** What Powertools writes (stdout; warnings and errors go to stderr), one parsed object per line. */
 function captureStdout(): { lines: () => Record<string, unknown>[]; restore: () => void } {
@@ -37,14 +38,14 @@ afterEach(() => {
 const UUID = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
 function run(over: Partial<Run> = {}): Run {
-  return {
+  return aRun({
     execution_uuid: UUID,
     job_name: "listed_companies.sync",
     status: "SUCCESS",
     duration_seconds: 12.5,
     inserted_count: 42,
     ...over,
-  } as Run;
+  });
 }
 
 describe("PowertoolsJobLogger", () => {

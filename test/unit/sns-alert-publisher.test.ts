@@ -6,31 +6,24 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { SnsAlertPublisher } from "#adapters/sns-alert-publisher.ts";
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 import { alertOnFailure, failureAlertFor } from "#domain/runs/failure-alerts.ts";
-import { newRun } from "#domain/runs/run-lifecycle.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
+import { aRun } from "#test/helpers/builders.ts";
 
 const sns = mockClient(SNSClient);
 const TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:jobdeck-alarms";
 const SITE = "https://d111.cloudfront.net";
 
 function run(status: RunStatus): Run {
-  const base = newRun({
+  return aRun({
     execution_uuid: "0b9f1a7e-2c4d-4e5f-8a9b-0c1d2e3f4a5b",
     job_name: "listed_companies.sync",
-    params: {},
     data_source: ["jquants_listed_info"],
-    concurrency_key: "listed_companies.sync",
     trigger_source: "schedule",
-    triggered_by: null,
-    status: "RUNNING",
-    now: new Date("2026-11-23T02:30:00Z"),
-  });
-  return {
-    ...base,
+    started_at: "2026-11-23T02:30:00.000Z",
     status,
     finished_at: "2026-11-23T02:31:00Z",
     error_summary: status === "SUCCESS" ? null : "upstream answered 503",
-  };
+  });
 }
 
 const errors: string[] = [];
