@@ -10,13 +10,9 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { TableDefinition } from "#adapters/table-definitions.ts";
-import {
-  createTableInput,
-  type DynamoDbLocal,
-  LOCAL_AWS,
-  startDynamoDbLocal,
-} from "#local/dynamodb-local.ts";
+import type { TableShape } from "#ports/table-shape.ts";
+import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { createTableInput } from "#local/dynamodb-tables.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "#local/local-stack.ts";
 
 export type BenchEnv = {
@@ -28,7 +24,7 @@ export type BenchEnv = {
   /** A local stack on the shared DynamoDB Local, its own data folder, no static page. */
   startStack(name: string, opts?: Partial<LocalStackOptions>): Promise<LocalStack>;
   /** Creates one table from a definition (waits nothing: DynamoDB Local creates at once). */
-  createTable(def: TableDefinition, name: string): Promise<void>;
+  createTable(def: TableShape, name: string): Promise<void>;
   deleteTable(name: string): Promise<void>;
   /** Item count by a full Scan (Select COUNT): for sanity checks outside timed regions. */
   countItems(name: string): Promise<number>;

@@ -11,7 +11,7 @@ const { availableParallelism } = await import("node:os");
 const { openBenchEnv } = await import("./bench-env.ts");
 const { formatTable, goal } = await import("./report.ts");
 const { fmtInt, fmtMs, fmtRatio, fmtS } = await import("./stats.ts");
-const { eatmydataLibrary } = await import("#local/dynamodb-local.ts");
+const { eatmydataLibrary } = await import("#local/dynamodb-local-launch.ts");
 type Row = import("./report.ts").Row;
 
 const HISTORY_RATIO_GOAL = 1.3;

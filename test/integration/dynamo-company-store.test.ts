@@ -14,7 +14,8 @@ import {
   toSourceCompany,
 } from "#jobs/listed-companies/listed-companies-sync.ts";
 import { DynamoRecapStore } from "#jobs/recap/dynamo-recap-store.ts";
-import { type DynamoDbLocal, ensureTables, startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { type DynamoDbLocal, startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { ensureTables } from "#local/dynamodb-tables.ts";
 import type { CompanyRecord } from "#ports/job-data.ts";
 import { FakeJobContext } from "#test/helpers/fake-job-context.ts";
 

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { tableNames } from "#adapters/table-definitions.ts";
-import { ensureTables, startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { startDynamoDbLocal } from "#local/dynamodb-local.ts";
+import { ensureTables } from "#local/dynamodb-tables.ts";
 import { PROJECT_ROOT } from "#local/local-stack.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];

@@ -7,10 +7,17 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { DynamoAuditLog } from "#adapters/dynamo-audit-log.ts";
 import { DynamoControlStore } from "#adapters/dynamo-control-store.ts";
 import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
+import { DynamoSchedulerStateStore, DynamoScheduleStore } from "#adapters/dynamo-schedule-store.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
-import { ensureTables, LOCAL_AWS } from "#local/dynamodb-local.ts";
+import { LOCAL_AWS } from "#local/dynamodb-local.ts";
+import { ensureTables } from "#local/dynamodb-tables.ts";
+import { describeAuditLogContract } from "#test/fakes/audit-log-contract.ts";
 import { describeControlStoreContract } from "#test/fakes/control-store-contract.ts";
 import { describeRunStoreContract } from "#test/fakes/run-store-contract.ts";
+import {
+  describeSchedulerStateContract,
+  describeScheduleStoreContract,
+} from "#test/fakes/schedule-store-contract.ts";
 
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
@@ -35,3 +42,11 @@ describeControlStoreContract("DynamoDB Local", async () => ({
   runs: new DynamoRunStore(doc, names.runs),
   audit: new DynamoAuditLog(doc, names.control),
 }));
+
+describeScheduleStoreContract("DynamoDB Local", async () => ({
+  store: new DynamoScheduleStore(doc, names.control),
+}));
+describeSchedulerStateContract("DynamoDB Local", async () => ({
+  state: new DynamoSchedulerStateStore(doc, names.control),
+}));
+describeAuditLogContract("DynamoDB Local", async () => ({ audit: new DynamoAuditLog(doc, names.control) }));
