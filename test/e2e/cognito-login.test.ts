@@ -5,16 +5,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchBrowser, newPage } from "#test/helpers/browser.ts";
-import { type Harness, startHarness } from "#test/helpers/harness.ts";
-import { WEB_DIST } from "#test/helpers/web-build.ts";
-import { realErrors } from "./e2e-helpers.ts";
+import { realErrors, useE2eStack } from "./e2e-helpers.ts";
 
 const CLIENT_ID = "admin-page-client";
-let h: Harness;
-let browser: Browser;
 let oauth: Server;
 let oauthUrl: string;
 
@@ -30,7 +24,7 @@ const refreshTokens = new Set<string>();
 
 /** An ID token from the local stack's issuer (the API's authorizer accepts only those). */
 async function idToken(expiresInSeconds: number): Promise<string> {
-  const res = await fetch(`${h.url}/local/token`, {
+  const res = await fetch(`${e2e.h.url}/local/token`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
@@ -57,7 +51,7 @@ function startOAuthStandIn(): Promise<string> {
       if (q.get("client_id") !== CLIENT_ID) return refuse("client_id");
       if (q.get("response_type") !== "code") return refuse("response_type");
       if (q.get("code_challenge_method") !== "S256" || !q.get("code_challenge")) return refuse("pkce");
-      if (q.get("redirect_uri") !== `${h.url}/`) return refuse("redirect_uri");
+      if (q.get("redirect_uri") !== `${e2e.h.url}/`) return refuse("redirect_uri");
       const code = randomBytes(8).toString("hex");
       codes.set(code, { challenge: q.get("code_challenge") ?? "", redirect: q.get("redirect_uri") ?? "" });
       res.writeHead(302, { location: `${q.get("redirect_uri")}?code=${code}&state=${q.get("state")}` });
@@ -113,26 +107,24 @@ beforeAll(async () => {
   // The stand-in's URL goes into config.json, so it must listen first; the harness URL is only
   // known after the stack starts, and the stand-in reads it lazily.
   oauthUrl = await startOAuthStandIn();
-  h = await startHarness({
-    staticDir: WEB_DIST,
-    webConfig: { auth: "cognito", cognitoDomain: oauthUrl, clientId: CLIENT_ID, region: "ap-northeast-1" },
-  });
-  browser = await launchBrowser();
 });
 afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
   await new Promise((r) => oauth?.close(() => r(null)));
 });
+// Registered after the stand-in's hooks: its beforeAll runs after the stand-in listens, its afterAll
+// before the stand-in closes.
+const e2e = useE2eStack(() => ({
+  webConfig: { auth: "cognito", cognitoDomain: oauthUrl, clientId: CLIENT_ID, region: "ap-northeast-1" },
+}));
 
 it("signs in through the hosted UI with PKCE, refreshes the token before it expires, and logs out", async () => {
-  const { page, context, errors } = await newPage(browser, h.url);
+  const { page, context, errors } = await e2e.open();
   try {
     await page.goto("/history?job=recap.pipeline");
     await page.getByRole("button", { name: "サインイン" }).click();
     // Back from the authorize endpoint: code exchanged, on the page asked for, ?code gone.
     await page.locator("header.topbar nav").waitFor();
-    await page.waitForURL(`${h.url}/history?job=recap.pipeline`);
+    await page.waitForURL(`${e2e.h.url}/history?job=recap.pipeline`);
     expect(await page.locator(".who").textContent()).toContain("ops@example.jp");
     expect(await page.locator(".role").textContent()).toBe("管理者");
     const authorize = seen.authorize[0];
@@ -152,7 +144,7 @@ it("signs in through the hosted UI with PKCE, refreshes the token before it expi
     await page.getByRole("button", { name: "ログアウト" }).click();
     await page.getByRole("button", { name: "サインイン" }).waitFor();
     expect(seen.logout[0]?.get("client_id")).toBe(CLIENT_ID);
-    expect(seen.logout[0]?.get("logout_uri")).toBe(`${h.url}/`);
+    expect(seen.logout[0]?.get("logout_uri")).toBe(`${e2e.h.url}/`);
     expect(await page.evaluate(() => sessionStorage.getItem("jobdeck.session"))).toBeNull();
     expect(realErrors(errors)).toEqual([]);
   } finally {
@@ -161,7 +153,7 @@ it("signs in through the hosted UI with PKCE, refreshes the token before it expi
 });
 
 it("a forged state is refused: no token exchange, an error on the page", async () => {
-  const { page, context } = await newPage(browser, h.url);
+  const { page, context } = await e2e.open();
   try {
     await page.goto("/");
     await page.getByRole("button", { name: "サインイン" }).click();

@@ -1,13 +1,75 @@
-// Shared steps of the browser tests: the dev login as a user would do it, and seeding runs.
+// Shared set-up and steps of the browser tests: one local stack serving the built admin page and one
+// Chromium per file (useE2eStack), the dev login as a user would do it, and seeding runs.
 import { randomUUID } from "node:crypto";
-import type { Page } from "playwright-core";
-import { expect } from "vitest";
+import { existsSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 import { durationSeconds, newRun } from "#domain/runs/run-lifecycle.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
-import type { Harness } from "#test/helpers/harness.ts";
+import { launchBrowser, newPage, type OpenedPage, type PageOptions } from "#test/helpers/browser.ts";
+import { type Harness, type HarnessOptions, startHarness } from "#test/helpers/harness.ts";
+import { WEB_DIST, WEB_INDEX } from "#test/helpers/web-build.ts";
+
+export type Role = "admin" | "viewer";
+
+export type E2eStack = {
+  /** The local stack (started in beforeAll). */
+  readonly h: Harness;
+  /** Headless Chromium (launched in beforeAll). */
+  readonly browser: Browser;
+  /**
+   * A fresh context (own cookies and storage) and page on the stack; with `as`, logged in through the
+   * dev login form at `at` (default "/"). The caller closes `context` (try/finally).
+   */
+  open(opts?: PageOptions & { as?: Role; at?: string; user?: string }): Promise<OpenedPage>;
+};
+
+/**
+ * The set-up of every e2e file: in beforeAll, the local stack serving web/dist (global-e2e builds it)
+ * and a browser; in afterAll, both closed. `options` (or a function giving them, called in beforeAll,
+ * after the hooks registered before this call) go to startHarness.
+ */
+export function useE2eStack(options: HarnessOptions | (() => HarnessOptions) = {}): E2eStack {
+  let h: Harness | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    // Without web/dist the stack serves its placeholder page, which would pass tests for nothing.
+    expect(existsSync(WEB_INDEX), `${WEB_INDEX} (global-e2e builds it)`).toBe(true);
+    h = await startHarness({ staticDir: WEB_DIST, ...(typeof options === "function" ? options() : options) });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is used before useE2eStack's beforeAll ran`);
+    return value;
+  };
+  const stack: E2eStack = {
+    get h() {
+      return started(h, "the local stack");
+    },
+    get browser() {
+      return started(browser, "the browser");
+    },
+    async open({ as, at, user, ...pageOptions } = {}) {
+      const opened = await newPage(stack.browser, stack.h.url, pageOptions);
+      if (as === undefined) return opened;
+      try {
+        await login(opened.page, as, at, user);
+      } catch (e) {
+        await opened.context.close();
+        throw e;
+      }
+      return opened;
+    },
+  };
+  return stack;
+}
 
 /** Logs in through the page's dev login form (POST /local/token), as admin or viewer. */
-export async function login(page: Page, role: "admin" | "viewer", path = "/", user = `e2e-${role}`) {
+export async function login(page: Page, role: Role, path = "/", user = `e2e-${role}`) {
   await page.goto(path);
   await page.locator("#login-user").fill(user);
   await page.locator(`input[name=role][value=${role}]`).check();

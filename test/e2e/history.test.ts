@@ -1,30 +1,14 @@
-// The run history page in real Chromium against the local stack: trigger and watch a run to the
-// end without a reload, the "already running" answer, and paging / filters that live in the URL.
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Run } from "#schemas/run.ts";
-import { launchBrowser, newPage } from "#test/helpers/browser.ts";
-import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
-import { WEB_DIST } from "#test/helpers/web-build.ts";
-import { login, realErrors, rowIds, seedRuns } from "./e2e-helpers.ts";
+import { isFinished } from "#test/helpers/harness.ts";
+import { login, realErrors, rowIds, seedRuns, useE2eStack } from "./e2e-helpers.ts";
 
-let h: Harness;
-let browser: Browser;
-
-beforeAll(async () => {
-  h = await startHarness({ staticDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-});
+const e2e = useE2eStack();
 
 describe("history page", () => {
   it("admin triggers recap.pipeline from the page; its stage advances and the row turns SUCCESS without a reload", async () => {
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/history" });
     try {
-      await login(page, "admin", "/history");
       // A marker that a reload would wipe.
       await page.evaluate(() => {
         (window as unknown as { __noReload: number }).__noReload = 1;
@@ -66,7 +50,7 @@ describe("history page", () => {
       await expect.poll(() => row2.locator(".badge").textContent()).toContain("成功");
       expect(await page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
       // The API agrees.
-      const run = (await h.admin("GET", `/v1/runs/${id}`)).body as Run;
+      const run = (await e2e.h.admin("GET", `/v1/runs/${id}`)).body as Run;
       expect(run.status).toBe("SUCCESS");
       expect(run.triggered_by).toBe("e2e-admin");
       expect(realErrors(errors)).toEqual([]);
@@ -76,12 +60,14 @@ describe("history page", () => {
   });
 
   it("triggering a job that is already running says so and links to the running run", async () => {
-    const started = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } });
+    const started = await e2e.h.admin("POST", "/v1/trigger", {
+      job_name: "test.slow",
+      options: { ms: 30_000 },
+    });
     expect(started.status).toBe(202);
     const running = started.body.execution_uuid as string;
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/history?job=test.slow" });
     try {
-      await login(page, "admin", "/history?job=test.slow");
       await expect
         .poll(() => page.locator("[data-testid=head-running]").count(), { timeout: 10_000 })
         .toBe(1);
@@ -102,18 +88,18 @@ describe("history page", () => {
       expect(await page.locator(".run-title").textContent()).toContain(running);
       expect(realErrors(errors)).toEqual([]);
       // Only the one run exists for the job: the refused trigger started nothing.
-      const list = await h.admin("GET", "/v1/runs?job_name=test.slow");
+      const list = await e2e.h.admin("GET", "/v1/runs?job_name=test.slow");
       expect(list.body.results.map((r: Run) => r.execution_uuid)).toEqual([running]);
     } finally {
       await context.close();
-      await h.admin("POST", `/v1/runs/${running}/cancel`, {});
-      await h.waitForRun(running, isFinished);
+      await e2e.h.admin("POST", `/v1/runs/${running}/cancel`, {});
+      await e2e.h.waitForRun(running, isFinished);
     }
   });
 
   it("a disabled job was answered 'already running' in the dialog: it now says the job is disabled (ja, en)", async () => {
-    expect((await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false })).status).toBe(200);
-    const { page, context, errors } = await newPage(browser, h.url);
+    expect((await e2e.h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false })).status).toBe(200);
+    const { page, context, errors } = await e2e.open();
     try {
       for (const [lang, text] of [
         ["ja", "test.flaky は無効になっています"],
@@ -141,21 +127,20 @@ describe("history page", () => {
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
-      await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: true });
+      await e2e.h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: true });
     }
   });
 
   it("250 runs: pages of 100 walk newest first; a filtered URL opened in a new page shows the same rows", async () => {
     // One minute apart, the newest an hour ago: after the runs of the tests above, inside "30 days".
-    const seeded = await seedRuns(h, 250, new Date(Date.now() - 3600_000));
-    const others = ((await h.admin("GET", "/v1/runs?limit=100")).body.results as Run[])
+    const seeded = await seedRuns(e2e.h, 250, new Date(Date.now() - 3600_000));
+    const others = ((await e2e.h.admin("GET", "/v1/runs?limit=100")).body.results as Run[])
       .filter((r) => !seeded.some((s) => s.execution_uuid === r.execution_uuid))
       .map((r) => r.execution_uuid);
     const expected = [...others, ...seeded.map((r) => r.execution_uuid)];
 
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/history?period=30d" });
     try {
-      await login(page, "admin", "/history?period=30d");
       const pages: string[][] = [];
       const firstRows = page.locator("[data-testid=run-row]");
       await expect.poll(() => firstRows.count(), { timeout: 10_000 }).toBe(100);
@@ -189,9 +174,8 @@ describe("history page", () => {
       const shared = page.url();
 
       // Someone else opens the shared link in a new page (own session: logs in first).
-      const other = await newPage(browser, h.url);
+      const other = await e2e.open({ as: "viewer", at: shared.replace(e2e.h.url, "") });
       try {
-        await login(other.page, "viewer", shared.replace(h.url, ""));
         expect(other.page.url()).toBe(shared);
         await expect.poll(() => rowIds(other.page)).toEqual(want);
         expect(await other.page.locator("select[name=job]").inputValue()).toBe("listed_companies.sync");
@@ -226,7 +210,7 @@ describe("history page", () => {
       const y = await page.evaluate(() => window.scrollY);
       expect(y).toBeGreaterThan(1000);
       const before = (await rowIds(page))[0];
-      const fresh = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 10 } });
+      const fresh = await e2e.h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 10 } });
       await expect
         .poll(async () => (await rowIds(page))[0], { timeout: 10_000 })
         .toBe(fresh.body.execution_uuid);

@@ -1,27 +1,15 @@
 // Jobs and schedules pages in real Chromium: change a daily schedule's time from its job card,
 // and a schedule form that refuses invalid params before sending anything.
-import type { Browser, Request } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Request } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
-import { launchBrowser, newPage } from "#test/helpers/browser.ts";
-import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
-import { WEB_DIST } from "#test/helpers/web-build.ts";
+import { isFinished } from "#test/helpers/harness.ts";
 
 const SHOTS = process.env.JOBDECK_SHOTS_DIR ?? "/tmp";
 
-import { login, realErrors } from "./e2e-helpers.ts";
+import { login, realErrors, useE2eStack } from "./e2e-helpers.ts";
 
-let h: Harness;
-let browser: Browser;
-
-beforeAll(async () => {
-  h = await startHarness({ staticDir: WEB_DIST });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-});
+const e2e = useE2eStack();
 
 const hhmm = (d: Date) =>
   new Intl.DateTimeFormat("ja-JP", {
@@ -33,7 +21,7 @@ const hhmm = (d: Date) =>
 
 describe("jobs page", () => {
   it("changing a daily schedule's time on the card changes the card's next run and the schedule's preview", async () => {
-    const created = await h.admin("POST", "/v1/schedules", {
+    const created = await e2e.h.admin("POST", "/v1/schedules", {
       job_name: "listed_companies.sync",
       schedule_expression: "cron(30 11 * * ? *)",
       timezone: "Asia/Tokyo",
@@ -43,9 +31,8 @@ describe("jobs page", () => {
     // A time that is certainly not the current next run: 3 hours and 7 minutes from now (JST).
     const target = hhmm(new Date(Date.now() + (3 * 60 + 7) * 60_000));
 
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/jobs" });
     try {
-      await login(page, "admin", "/jobs");
       const card = page.locator('[data-testid=job-card][data-job="listed_companies.sync"]');
       const next = card.locator("[data-testid=job-next-run]");
       await expect.poll(() => next.textContent()).toContain("11:30 JST");
@@ -59,7 +46,7 @@ describe("jobs page", () => {
       await expect.poll(() => next.textContent(), { timeout: 10_000 }).toContain(`${target} JST`);
       expect(await card.locator("[data-testid=job-schedule]").textContent()).toContain(`毎日 ${target} JST`);
 
-      const stored = (await h.admin("GET", `/v1/schedules/${schedule.id}`)).body as ScheduleView;
+      const stored = (await e2e.h.admin("GET", `/v1/schedules/${schedule.id}`)).body as ScheduleView;
       const [hh, mm] = target.split(":").map(Number);
       expect(stored.schedule_expression).toBe(`cron(${mm} ${hh} * * ? *)`);
 
@@ -74,14 +61,14 @@ describe("jobs page", () => {
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
-      await h.admin("DELETE", `/v1/schedules/${schedule.id}`);
+      await e2e.h.admin("DELETE", `/v1/schedules/${schedule.id}`);
     }
   });
 });
 
 describe("schedule form", () => {
   it("invalid params show the field's message and nothing is sent until they are fixed", async () => {
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open();
     const writes: Request[] = [];
     page.on("request", (r) => {
       if (r.method() === "POST" && new URL(r.url()).pathname === "/v1/schedules") writes.push(r);
@@ -139,7 +126,7 @@ describe("a schedule that can no longer be evaluated", () => {
     const now = new Date().toISOString();
     const id = `sbad${Date.now().toString(36)}`;
     // Written straight to the store, as an older version or a hand edit in DynamoDB would.
-    await h.stack.deps.schedules.create({
+    await e2e.h.stack.deps.schedules.create({
       id,
       name: "hand-edited",
       auto_generated_name: false,
@@ -160,15 +147,14 @@ describe("a schedule that can no longer be evaluated", () => {
       created_by: "older-version",
       updated_by: "older-version",
     });
-    const good = await h.admin("POST", "/v1/schedules", {
+    const good = await e2e.h.admin("POST", "/v1/schedules", {
       name: "still-fine",
       job_name: "listed_companies.sync",
       schedule_expression: "cron(30 2 * * ? *)",
     });
     expect(good.status).toBe(201);
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/schedules" });
     try {
-      await login(page, "admin", "/schedules");
       const row = page.locator("[data-testid=schedule-row][data-schedule=hand-edited]");
       await row.locator("[data-testid=expression-error]").waitFor();
       expect(await row.locator("[data-testid=expression-error]").textContent()).toContain("評価できない式");
@@ -189,17 +175,16 @@ describe("a schedule that can no longer be evaluated", () => {
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
-      await h.admin("DELETE", `/v1/schedules/${id}`);
-      await h.admin("DELETE", `/v1/schedules/${good.body.id}`);
+      await e2e.h.admin("DELETE", `/v1/schedules/${id}`);
+      await e2e.h.admin("DELETE", `/v1/schedules/${good.body.id}`);
     }
   });
 });
 
 describe("live progress", () => {
   it("Run now on a job card shows the run's progress on the card, then a toast with counts and duration", async () => {
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/jobs" });
     try {
-      await login(page, "admin", "/jobs");
       const card = page.locator('[data-testid=job-card][data-job="test.slow"]');
       await card.getByRole("button", { name: "今すぐ実行" }).click();
       const active = card.locator("[data-testid=job-active-run]");
@@ -223,15 +208,14 @@ describe("live progress", () => {
   });
 
   it("the dashboard shows an active recap.pipeline with its 8-stage bar, then lists it among recent runs", async () => {
-    const started = await h.admin("POST", "/v1/trigger", {
+    const started = await e2e.h.admin("POST", "/v1/trigger", {
       job_name: "recap.pipeline",
       options: { stage_delay_ms: 700 },
     });
     expect(started.status).toBe(202);
     const id = started.body.execution_uuid as string;
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/" });
     try {
-      await login(page, "admin", "/");
       const card = page.locator('[data-testid=active-run][data-job="recap.pipeline"]');
       await card.waitFor({ timeout: 10_000 });
       const stages = card.locator("ol.stages > li");
@@ -268,11 +252,13 @@ describe("live progress", () => {
 
 describe("run detail", () => {
   it("Cancel (after confirming) stops a running run; Rerun starts a new run with the same params", async () => {
-    const started = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } });
+    const started = await e2e.h.admin("POST", "/v1/trigger", {
+      job_name: "test.slow",
+      options: { ms: 30_000 },
+    });
     const id = started.body.execution_uuid as string;
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: `/runs/${id}` });
     try {
-      await login(page, "admin", `/runs/${id}`);
       const run = page.locator("[data-testid=run-page]");
       await expect.poll(() => run.getAttribute("data-status")).toBe("RUNNING");
       expect(await page.getByRole("button", { name: /再実行/ }).isDisabled()).toBe(true);
@@ -281,16 +267,16 @@ describe("run detail", () => {
       expect(await dialog.textContent()).toContain("test.slow の実行を中止します");
       await dialog.getByRole("button", { name: "実行を中止" }).click();
       await expect.poll(() => run.getAttribute("data-status"), { timeout: 10_000 }).toBe("CANCELLED");
-      expect((await h.admin("GET", `/v1/runs/${id}`)).body.status).toBe("CANCELLED");
+      expect((await e2e.h.admin("GET", `/v1/runs/${id}`)).body.status).toBe("CANCELLED");
 
       await page.getByRole("button", { name: /再実行/ }).click();
       await page.waitForURL((u) => /\/runs\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(id));
       const newId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
-      const again = (await h.admin("GET", `/v1/runs/${newId}`)).body;
+      const again = (await e2e.h.admin("GET", `/v1/runs/${newId}`)).body;
       expect(again).toMatchObject({ job_name: "test.slow", trigger_source: "rerun", params: { ms: 30_000 } });
       await expect.poll(() => page.locator(".run-title").textContent()).toContain(newId);
-      await h.admin("POST", `/v1/runs/${newId}/cancel`, {});
-      await h.waitForRun(newId, isFinished);
+      await e2e.h.admin("POST", `/v1/runs/${newId}/cancel`, {});
+      await e2e.h.waitForRun(newId, isFinished);
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();

@@ -1,45 +1,37 @@
 // Who may do what, both languages on every page, phone width and the keyboard, in real Chromium.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
-import { launchBrowser, newPage } from "#test/helpers/browser.ts";
-import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
-import { WEB_DIST } from "#test/helpers/web-build.ts";
-import { login, realErrors } from "./e2e-helpers.ts";
+import { isFinished } from "#test/helpers/harness.ts";
+import { realErrors, useE2eStack } from "./e2e-helpers.ts";
 
-let h: Harness;
-let browser: Browser;
 let finishedRun: string;
 let schedule: ScheduleView;
 
+const e2e = useE2eStack();
+
 beforeAll(async () => {
-  h = await startHarness({ staticDir: WEB_DIST });
-  browser = await launchBrowser();
-  const r = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 100 } });
+  const r = await e2e.h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 100 } });
   finishedRun = r.body.execution_uuid;
-  await h.waitForRun(finishedRun, isFinished);
+  await e2e.h.waitForRun(finishedRun, isFinished);
   schedule = (
-    await h.admin("POST", "/v1/schedules", {
+    await e2e.h.admin("POST", "/v1/schedules", {
       job_name: "listed_companies.sync",
       schedule_expression: "cron(30 11 * * ? *)",
       tags: ["daily"],
     })
   ).body as ScheduleView;
 });
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-});
 
 const settle = (page: Page) => page.waitForLoadState("networkidle", { timeout: 10_000 }).catch(() => {});
 
 describe("viewer", () => {
   it("sees every page with the write buttons disabled, and the API refuses the writes anyway", async () => {
-    const running = (await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } }))
-      .body.execution_uuid as string;
-    const { page, context, errors } = await newPage(browser, h.url);
+    const running = (
+      await e2e.h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } })
+    ).body.execution_uuid as string;
+    const { page, context, errors } = await e2e.open({ as: "viewer", at: "/history" });
     try {
-      await login(page, "viewer", "/history");
       expect(await page.locator(".viewer-note").textContent()).toContain("閲覧者");
       // The audit log is for admins: no link for a viewer (and the API answers 403).
       expect(await page.locator("header nav").getByText("監査ログ").count()).toBe(0);
@@ -102,13 +94,13 @@ describe("viewer", () => {
         { running, scheduleId: schedule.id },
       );
       expect(answers).toEqual([403, 403, 403, 403, 403]);
-      expect((await h.admin("GET", `/v1/runs/${running}`)).body.status).toBe("RUNNING");
-      expect((await h.admin("GET", `/v1/schedules/${schedule.id}`)).body.enabled).toBe(true);
+      expect((await e2e.h.admin("GET", `/v1/runs/${running}`)).body.status).toBe("RUNNING");
+      expect((await e2e.h.admin("GET", `/v1/schedules/${schedule.id}`)).body.enabled).toBe(true);
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
-      await h.admin("POST", `/v1/runs/${running}/cancel`, {});
-      await h.waitForRun(running, isFinished);
+      await e2e.h.admin("POST", `/v1/runs/${running}/cancel`, {});
+      await e2e.h.waitForRun(running, isFinished);
     }
   });
 });
@@ -130,7 +122,7 @@ const BROKEN = /\[\[|undefined|NaN|Invalid Date|\{\w+\}/;
 describe("languages", () => {
   for (const lang of ["ja", "en"] as const) {
     it(`every page renders in ${lang} without missing strings`, async () => {
-      const { page, context, errors } = await newPage(browser, h.url);
+      const { page, context, errors } = await e2e.open();
       try {
         await page.goto("/");
         await page.locator(".login-top select").selectOption(lang);
@@ -167,9 +159,8 @@ describe("languages", () => {
 
 describe("session", () => {
   it("a token the API no longer accepts brings the login back, and logging in returns to the same page", async () => {
-    const { page, context } = await newPage(browser, h.url);
+    const { page, context } = await e2e.open({ as: "admin", at: "/schedules?enabled=true" });
     try {
-      await login(page, "admin", "/schedules?enabled=true");
       await page.locator("[data-testid=schedule-row]").first().waitFor();
       // The token goes bad (expired, revoked…): the next poll is a 401.
       await page.evaluate(() => {
@@ -191,9 +182,8 @@ describe("session", () => {
 
 describe("audit log", () => {
   it("an admin sees who did what: the setup's schedule creation and run start, with their actor", async () => {
-    const { page, context, errors } = await newPage(browser, h.url);
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/" });
     try {
-      await login(page, "admin", "/");
       await page.locator("header nav").getByRole("link", { name: "監査ログ" }).click();
       await page.waitForURL("**/audit");
       const created = page.locator('[data-testid=audit-row][data-action="schedule.create"]');
@@ -218,9 +208,8 @@ describe("audit log", () => {
 
 describe("layout and keyboard", () => {
   it("fits a phone's width: no page scrolls sideways (tables scroll in their own box)", async () => {
-    const { page, context, errors } = await newPage(browser, h.url, { phone: true });
+    const { page, context, errors } = await e2e.open({ as: "admin", phone: true });
     try {
-      await login(page, "admin");
       for (const p of PAGES()) {
         await page.goto(p.path);
         await page.locator("main h1").waitFor();
@@ -240,9 +229,8 @@ describe("layout and keyboard", () => {
   });
 
   it("is keyboard operable: skip link, visible focus, dialogs open with Enter and close with Escape", async () => {
-    const { page, context } = await newPage(browser, h.url);
+    const { page, context } = await e2e.open({ as: "admin", at: "/jobs" });
     try {
-      await login(page, "admin", "/jobs");
       await page.locator("[data-testid=job-card]").first().waitFor();
       await page.keyboard.press("Tab");
       const skip = page.locator(".skip-link");
