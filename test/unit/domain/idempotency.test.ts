@@ -195,6 +195,29 @@ describe("withIdempotency", () => {
     });
   });
 
+  // BUG (domain, functions/domain/runs/idempotency.ts): when the work succeeded but recording its
+  // answer (completeIdempotencyKey) fails on a store blip, the catch releases the key as if the work
+  // had failed. The client is answered 503 and retries with the same key: the key is free again, so
+  // the work runs a second time (a second run starts) instead of the first answer being replayed —
+  // against spec/api.md "the same key within 24 h returns the first answer and starts nothing new".
+  // Leaving the key in progress (its reserved id lets a retry recover the work after the lease)
+  // would keep the promise.
+  it.fails("BUG: a failed write of the answer frees the key, and the retry does the work again", async () => {
+    const core = memoryCore({ now: NOW });
+    const l = ledger();
+    core.outage.failNext(1, (op) => op === "control.completeIdempotencyKey");
+    const first = await withIdempotency(core, { actor: "alice", key: "k1", request }, l.work).catch(
+      (e: unknown) => e,
+    );
+    expect(isStoreUnavailable(first)).toBe(true);
+    expect(l.created).toHaveLength(1);
+    core.clock.advance(IDEMPOTENCY_LEASE_SECONDS + 1);
+    const retry = await withIdempotency(core, { actor: "alice", key: "k1", request }, l.work);
+    // what the spec asks: the first request's work, not a second one
+    expect(l.created).toHaveLength(1);
+    expect(retry.replayed).toBe(true);
+  });
+
   it("lets a store outage through as the store's error (the API's 503) without doing the work", async () => {
     const core = memoryCore({ now: NOW });
     const l = ledger();
