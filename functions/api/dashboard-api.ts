@@ -1,7 +1,8 @@
 import { DashboardService } from "#domain/runs/dashboard-service.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import type { ApiApp } from "./app.ts";
-import { contractHandler, etagOf, noQuery, parseWith } from "./http.ts";
+import { etagOf } from "./etags.ts";
+import { contractHandler, noQuery, parseWith } from "./http.ts";
 
 /**
  * A weak ETag over the answer without the fields that only say when it was computed: an idle

@@ -2,7 +2,9 @@ import { JobQueries } from "#domain/jobs/job-queries.ts";
 import { SetEnabledRequestSchema } from "#schemas/api.ts";
 import { JobNameSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, noQuery, parseWith, requireMatch } from "./http.ts";
+import { requireMatch } from "./etags.ts";
+import { contractHandler, noQuery, parseWith } from "./http.ts";
+import { actorOf } from "./identity.ts";
 
 /** The `enabled` flag is the job's only writable state: it is the version a write is conditioned on. */
 const flagVersion = (enabled: boolean) => `enabled-${enabled}`;

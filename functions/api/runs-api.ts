@@ -3,7 +3,8 @@ import { RunQueries } from "#domain/runs/run-queries.ts";
 import { ListRunsQuerySchema } from "#schemas/api.ts";
 import { UuidSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
+import { contractHandler, noQuery, parseWith } from "./http.ts";
+import { actorOf } from "./identity.ts";
 
 export function createRunsApi(app: ApiApp) {
   const commands = new RunCommands(app.deps);

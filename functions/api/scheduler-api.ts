@@ -6,7 +6,8 @@ import type { AuditPosition } from "#ports/audit-log.ts";
 import { ListAuditQuerySchema } from "#schemas/audit.ts";
 import { SetPausedRequestSchema } from "#schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, noQuery, parseWith } from "./http.ts";
+import { contractHandler, noQuery, parseWith } from "./http.ts";
+import { actorOf } from "./identity.ts";
 
 export function createSchedulerApi(app: ApiApp) {
   const scheduler = new SchedulerControl(app.deps);

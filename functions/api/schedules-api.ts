@@ -9,7 +9,9 @@ import {
   ScheduleIdSchema,
 } from "#schemas/schedule.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, noQuery, parseWith, requireMatch } from "./http.ts";
+import { requireMatch } from "./etags.ts";
+import { contractHandler, noQuery, parseWith } from "./http.ts";
+import { actorOf } from "./identity.ts";
 
 /** A schedule's stored version: every write sets updated_at. */
 export const scheduleVersion = (s: { id: string; updated_at: string }) =>

@@ -2,7 +2,8 @@ import { withIdempotency } from "#domain/runs/idempotency.ts";
 import { TriggerService } from "#domain/runs/trigger-service.ts";
 import { IdempotencyKeySchema, TriggerRequestSchema } from "#schemas/api.ts";
 import type { ApiApp } from "./app.ts";
-import { actorOf, contractHandler, parseWith } from "./http.ts";
+import { contractHandler, parseWith } from "./http.ts";
+import { actorOf } from "./identity.ts";
 
 export function createTriggerApi(app: ApiApp) {
   const triggers = new TriggerService(app.deps);

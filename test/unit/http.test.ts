@@ -1,18 +1,17 @@
 import type { Context } from "aws-lambda";
 import { describe, expect, it, vi } from "vitest";
+import { etagOf } from "#api/etags.ts";
 import {
   type ApiEvent,
   type ApiRequest,
   type ApiResult,
   apiHandler,
-  etagOf,
   json,
-  MAX_BODY_BYTES,
-  parseGroups,
-  parseJsonStrict,
-  presentTimes,
   type RouteHandler,
 } from "#api/http.ts";
+import { parseGroups } from "#api/identity.ts";
+import { presentTimes } from "#api/present-times.ts";
+import { MAX_BODY_BYTES, parseJsonStrict } from "#api/request-body.ts";
 import { ConflictError, NotFoundError, ValidationError } from "#domain/errors.ts";
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 

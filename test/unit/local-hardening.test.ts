@@ -2,7 +2,7 @@
 // passes them, and text an operator types carries no control, invisible or broken characters.
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { parseGroups } from "#api/http.ts";
+import { parseGroups } from "#api/identity.ts";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalTokens } from "#local/tokens.ts";
 import { CreateScheduleRequestSchema, PatchScheduleRequestSchema } from "#schemas/schedule.ts";
 
