@@ -219,6 +219,39 @@ export function describeRunStoreContract(name: string, make: () => Promise<RunSt
       expect(await ids({ job_name: j, trigger_source: "schedule" })).toEqual([r3.execution_uuid]);
     });
 
+    it("lists all jobs' runs (the feed) newest first across months, page by page, with a data source filter", async () => {
+      const { store } = await make();
+      // a window no other case of the contract writes into
+      const runs = ["2024-03-05", "2024-03-28", "2024-04-02", "2024-05-17", "2024-05-30"].map((d, i) =>
+        run({
+          job_name: job(),
+          started_at: `${d}T06:00:00.000Z`,
+          status: "SUCCESS",
+          data_source: [i % 2 ? "odd" : "even"],
+        }),
+      );
+      for (const r of runs) await store.create(r);
+      const window = {
+        started_after: "2024-03-01T00:00:00.000Z",
+        started_before: "2024-05-31T23:59:59.000Z",
+      };
+      const seen: string[] = [];
+      let after = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.list(window, 2, after);
+        seen.push(...page.runs.map((r) => r.execution_uuid));
+        after = page.next;
+        if (!after) break;
+      }
+      expect(seen).toEqual([...runs].reverse().map((r) => r.execution_uuid));
+      const odd = await store.list({ ...window, data_source: "odd" }, 10, null);
+      expect(odd.runs.map((r) => r.started_at)).toEqual([
+        "2024-05-17T06:00:00.000Z",
+        "2024-03-28T06:00:00.000Z",
+      ]);
+      expect(odd.next).toBeNull();
+    });
+
     it("hides a run whose retention has passed (expires_at in the past)", async () => {
       const { store } = await make();
       const j = job();
