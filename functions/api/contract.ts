@@ -4,8 +4,9 @@
 // handlers' answers are typed from here, and the tests check every live answer against the
 // document. A route missing here, or one listed here that does not exist, fails the type check.
 //
-// Statuses every route shares (auth, validation, caching, outages) are added by `responsesOf`, so
-// each entry lists only what is its own.
+// Statuses every route shares (auth, validation, caching, outages) are added by `responsesOf`
+// (contract-responses.ts), so each entry lists only what is its own; the types derived from the
+// contract (handlers' answers, the typed client) are in contract-types.ts.
 
 import * as z from "zod/mini";
 import {
@@ -24,7 +25,7 @@ import {
 } from "#schemas/answers.ts";
 import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "#schemas/api.ts";
 import { ListAuditQuerySchema } from "#schemas/audit.ts";
-import { ErrorBodySchema, JobNameSchema, UuidSchema } from "#schemas/common.ts";
+import { JobNameSchema, UuidSchema } from "#schemas/common.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import { RunSchema } from "#schemas/run.ts";
 import {
@@ -302,90 +303,9 @@ export const CONTRACT = {
 
 export type Contract = typeof CONTRACT;
 
-/** Every answer a route can give: its own plus those the conventions of spec/api.md add. */
-export function responsesOf(route: RouteDef, op: OperationContract): Record<number, ResponseSpec> {
-  const error = (description: string, extra: Partial<ResponseSpec> = {}): ResponseSpec => ({
-    description,
-    schema: ERROR,
-    ...extra,
-  });
-  const out: Record<number, ResponseSpec> = {};
-  const own = op.responses;
-  for (const [status, spec] of Object.entries(own)) {
-    const s = Number(status);
-    out[s] = s >= 400 ? { ...spec, schema: spec.schema ?? ERROR } : spec;
-  }
-  if (route.method === "GET") {
-    out[200] = { ...out[200]!, headers: [...new Set([...(out[200]?.headers ?? []), "ETag" as const])] };
-    out[304] = { description: "Not modified: If-None-Match matched the current ETag", headers: ["ETag"] };
-  }
-  // Every /v1 route reads its query (an unknown parameter is refused), its path or its body.
-  if (route.role !== null) out[400] ??= error("Invalid input; details name each bad field");
-  // Any body sent with a write is read under the same rules, whether the route uses it or not.
-  if (route.method !== "GET") {
-    out[400] ??= error("Invalid input; details name each bad field");
-    out[413] ??= error("Body over 64 KiB");
-    out[415] ??= error("Body is not JSON (Content-Type: application/json)");
-  }
-  if (route.role) {
-    out[401] ??= error(
-      "No token or a bad one. (In AWS, API Gateway's JWT authorizer answers this itself with {message}.)",
-      { schema: UNAUTHORIZED, headers: ["WWW-Authenticate"] },
-    );
-    out[403] ??= error(`The token lacks the ${route.role} group`);
-  }
-  out[500] ??= error("A defect in jobdeck; the request was logged (never a client mistake)");
-  out[503] ??= error("A dependency (store, workflow service) is unavailable; retry later", {
-    optionalHeaders: ["Retry-After"],
-  });
-  return out;
-}
-
-const ERROR = ErrorBodySchema;
-/** API Gateway's own 401 body in AWS, or jobdeck's error shape locally. */
-const UNAUTHORIZED = z.union([ERROR, z.object({ message: z.string() })]);
-
 /** The route table joined with the contract, in table order. */
 export const OPERATIONS = ROUTES.map((route) => ({
   route: route as RouteDef,
   key: routeKey(route) as RouteKey,
   op: CONTRACT[routeKey(route) as RouteKey] as OperationContract,
 }));
-
-// ---- Typed answers ----------------------------------------------------------------------------
-
-type Responses<K extends RouteKey> = Contract[K]["responses"];
-/** Statuses a handler answers itself: its successes, and those its entry marks `answered`. */
-type Success<K extends RouteKey> =
-  | Extract<keyof Responses<K>, 200 | 201 | 202 | 204>
-  | {
-      [S in keyof Responses<K>]: Responses<K>[S] extends { answered: true } ? S : never;
-    }[keyof Responses<K>];
-
-/** What a handler of route K may answer: a documented success status with its documented body. */
-export type Answer<K extends RouteKey> = {
-  [S in Success<K>]: Responses<K>[S] extends { schema: infer T extends z.ZodMiniType }
-    ? {
-        status: S;
-        body: z.output<T>;
-        headers?: Record<string, string>;
-        /** The stored version: the answer's ETag becomes "<version>.<digest>" (If-Match compares it). */
-        version?: string;
-      }
-    : { status: S; headers?: Record<string, string> };
-}[Success<K>];
-
-// ---- What a client sends and gets (the admin page's typed client) -------------------------------
-
-type Schema<T> = T extends z.ZodMiniType ? T : never;
-/** The body of route K's success answer (undefined for 204). */
-export type SuccessBody<K extends RouteKey> =
-  Answer<K> extends infer A ? (A extends { body: infer B } ? B : undefined) : never;
-/** Route K's query parameters as a client may send them. */
-export type QueryOf<K extends RouteKey> = Contract[K] extends { query: infer Q } ? z.input<Schema<Q>> : never;
-/** Route K's request body. */
-export type BodyOf<K extends RouteKey> = Contract[K] extends { body: infer B } ? z.input<Schema<B>> : never;
-/** Route K's path parameters. */
-export type PathOf<K extends RouteKey> = Contract[K] extends { path: infer P }
-  ? { [N in keyof P]: string }
-  : never;

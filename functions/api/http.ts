@@ -19,7 +19,7 @@ import {
 } from "#domain/errors.ts";
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
-import type { Answer } from "./contract.ts";
+import type { Answer } from "./contract-types.ts";
 import { etagOf, tagMatches, versionedTag } from "./etags.ts";
 import { type Identity, identityFrom } from "./identity.ts";
 import { presentTimes } from "./present-times.ts";

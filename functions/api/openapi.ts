@@ -38,9 +38,9 @@ import {
   type RequestHeader,
   type ResponseHeader,
   type ResponseSpec,
-  responsesOf,
   type Tag,
 } from "./contract.ts";
+import { responsesOf } from "./contract-responses.ts";
 
 type Json = Record<string, unknown>;
 

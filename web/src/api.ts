@@ -3,7 +3,7 @@
 // its path, query, body and answer are the types the OpenAPI document is generated from. GETs can
 // be conditional (If-None-Match): a poll of an unchanged page costs one 304 and no re-render.
 // Errors come back in the API's shape ({error: {code, message, details}}) as ApiError.
-import type { BodyOf, PathOf, QueryOf, SuccessBody } from "#api/contract.ts";
+import type { BodyOf, PathOf, QueryOf, SuccessBody } from "#api/contract-types.ts";
 import type { RouteKey } from "#api/routes.ts";
 import type {
   JobProgressAnswer,
