@@ -117,12 +117,13 @@ module.exports = {
       severity: "error",
       comment:
         "The admin page runs in the browser. From functions/ it shares only the API contract — schemas/, " +
-        "api/contract.ts and api/routes.ts — and the pure time helpers (domain/time.ts); anything else would " +
-        "either fail in the browser or couple the page to server internals.",
+        "api/contract.ts (with the types derived from it, api/contract-types.ts) and api/routes.ts — and " +
+        "the pure time helpers (domain/time.ts); anything else would either fail in the browser or couple " +
+        "the page to server internals.",
       from: { path: "^web/src/" },
       to: {
         path: "^functions/",
-        pathNot: "^functions/(schemas/|api/contract\\.ts$|api/routes\\.ts$|domain/time\\.ts$)",
+        pathNot: "^functions/(schemas/|api/contract(-types)?\\.ts$|api/routes\\.ts$|domain/time\\.ts$)",
       },
     },
     {
