@@ -1,5 +1,5 @@
-// Form controls: a labelled field with hint and error, the on/off switch (its state in text and
-// aria, not colour alone), the job picker.
+// Form controls: a labelled field with hint and error, the on/off switch, the job picker.
+// The switch carries its state in text and aria, not colour alone.
 import type { JSX } from "preact";
 import { useApp } from "../app-context.ts";
 

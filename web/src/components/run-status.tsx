@@ -1,5 +1,5 @@
-// A run's state at a glance: status badge, pipeline stage bar, progress bars. Colour is never the
-// only signal: badges carry a symbol and a word, bars carry numbers.
+// A run's state at a glance: status badge, pipeline stage bar, progress bars.
+// Colour is never the only signal: badges carry a symbol and a word, bars carry numbers.
 import type { Progress, RunStatus, StageStatus } from "#schemas/run.ts";
 import { useApp } from "../app-context.ts";
 import type { MessageKey } from "../i18n.ts";

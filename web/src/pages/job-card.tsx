@@ -1,5 +1,5 @@
-// A job's card: switch, schedules in words, change-time, last / next run, counts, Run now, and
-// live progress while a run is active.
+// A job's card on the jobs page: switch, schedules, last / next run, counts, Run now, progress.
+// Schedules are in words with a change-time button; the progress shows while a run is active.
 import { useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey, type Run } from "../api.ts";
 import { useApp } from "../app-context.ts";

@@ -1,5 +1,5 @@
-// One card per job, like the seed's data-source card (see job-card.tsx), the Run-now-with-params
-// and change-time dialogs, and a toast when a run that was active ends.
+// The jobs page: one card per job (job-card.tsx), like the seed's data-source card.
+// Also the Run-now-with-params and change-time dialogs, and a toast when an active run ends.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";

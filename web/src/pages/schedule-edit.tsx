@@ -1,6 +1,6 @@
-// Schedule create / edit form with a live preview (description + next 5 fires) and a params form
-// from the job's JSON Schema. Nothing invalid is sent: the zod schema of the API request and the
-// job's JSON Schema are both checked first.
+// The schedule create / edit page: form, live preview (description + next 5 fires), params form.
+// The params form comes from the job's JSON Schema. Nothing invalid is sent: the zod schema of the
+// API request and the job's JSON Schema are both checked first.
 import { useEffect, useState } from "preact/hooks";
 import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "#schemas/schedule.ts";
 import { ApiError, api, type JobView, type PreviewResult } from "../api.ts";
