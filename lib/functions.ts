@@ -1,6 +1,8 @@
 // Builds every jobdeck Lambda function from its catalog entry (lib/lambda-catalog.ts): the same
-// entry, environment names, timeout, memory and esbuild options everywhere. Node.js 22 on arm64,
-// X-Ray active tracing, its own log group with retention, its own role (logs of that group only).
+// entry, timeout, memory and esbuild options everywhere, and exactly the environment variables its
+// kind reads (functions/config/env-contract.ts): a required one left unset fails the synthesis with
+// its name, a variable the kind does not read cannot be set. Node.js 22 on arm64, X-Ray active
+// tracing, its own log group with retention, its own role (logs of that group only).
 import { existsSync } from "node:fs";
 import { isAbsolute, join, normalize, posix, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -10,17 +12,13 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { BUNDLING, ENV, type EnvName, type LambdaSpec } from "./lambda-catalog.ts";
+import { DEFAULTS } from "#config/defaults.ts";
+import { cdkVariables, type EnvName, FUNCTION_ENV } from "#config/env-contract.ts";
+import { BUNDLING, type LambdaSpec } from "./lambda-catalog.ts";
 import { acknowledge, REASONS } from "./nag.ts";
 import { type JobdeckSettings, logRetentionFor } from "./settings.ts";
 
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-
-/** Powertools configuration every function gets besides its catalog variables. */
-export const POWERTOOLS = {
-  serviceName: "jobdeck",
-  metricsNamespace: "jobdeck",
-} as const;
 
 /** A data file a job's worker reads next to its bundle (functions/jobs/data-files.ts). */
 export type JobDataFile = { source: string; target: string };
@@ -73,10 +71,41 @@ export function dataFileCommands(
   });
 }
 
-/** Values for the catalog's environment names; each function takes exactly the names it lists. */
+/** A pool of values by variable name; each function takes the ones its kind reads. */
 export type EnvValues = Partial<Record<EnvName, string>>;
 
-export type MadeFunction = { spec: LambdaSpec; fn: NodejsFunction; logGroup: logs.LogGroup; role: iam.Role };
+export class MadeFunction {
+  private readonly env = new Map<EnvName, string>();
+
+  constructor(
+    readonly spec: LambdaSpec,
+    readonly fn: NodejsFunction,
+    readonly logGroup: logs.LogGroup,
+    readonly role: iam.Role,
+  ) {
+    // Checked at synthesis, once every construct had its chance to bind what the function reads.
+    fn.node.addValidation({
+      validate: () =>
+        cdkVariables(spec.kind)
+          .filter((v) => v.required && !this.env.has(v.name))
+          .map((v) => `${spec.id} (${spec.kind}): no value for environment variable ${v.name}`),
+    });
+  }
+
+  /** Sets a variable the function's kind reads (a table binding, an ARN); any other name is a bug. */
+  setEnv(name: EnvName, value: string): void {
+    if (!(FUNCTION_ENV[this.spec.kind] as readonly EnvName[]).includes(name)) {
+      throw new Error(`${this.spec.id}: a ${this.spec.kind} function does not read ${name}`);
+    }
+    this.env.set(name, value);
+    this.fn.addEnvironment(name, value);
+  }
+
+  /** The variables set so far (tests, the deploy-shaped checks). */
+  environment(): ReadonlyMap<EnvName, string> {
+    return this.env;
+  }
+}
 
 export class LambdaFactory {
   /** Every function made so far, in order (observability and LOGS_INSIGHTS_GROUPS read it). */
@@ -103,16 +132,15 @@ export class LambdaFactory {
     values: EnvValues,
     options: { withJobDataFiles?: boolean } = {},
   ): MadeFunction {
-    const environment: Record<string, string> = {
-      POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
-      POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.metricsNamespace,
+    const pool: EnvValues = {
+      POWERTOOLS_SERVICE_NAME: DEFAULTS.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: DEFAULTS.serviceName,
       POWERTOOLS_LOG_LEVEL: this.settings.logLevel,
+      DISPLAY_TIMEZONE: this.settings.displayTimeZone,
+      RETENTION_DAYS: String(this.settings.retentionDays),
+      LOGS_INSIGHTS_GROUPS: this.logsInsightsGroups(scope),
+      ...values,
     };
-    for (const name of spec.env) {
-      const value = name === ENV.LOGS_INSIGHTS_GROUPS ? this.logsInsightsGroups(scope) : values[name];
-      if (value === undefined) throw new Error(`${spec.id}: no value for environment variable ${name}`);
-      environment[name] = value;
-    }
 
     const logGroup = new logs.LogGroup(scope, `${spec.id}Logs`, {
       retention: logRetentionFor(this.settings.retentionDays),
@@ -134,7 +162,6 @@ export class LambdaFactory {
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
       description: ascii(spec.description).slice(0, 256),
-      environment,
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       role,
@@ -163,7 +190,11 @@ export class LambdaFactory {
     acknowledge(role, "AwsSolutions-IAM5[Resource::*]", REASONS.xray);
     acknowledge(fn, "AwsSolutions-L1", REASONS.nodeRuntime);
 
-    const made = { spec, fn, logGroup, role };
+    const made = new MadeFunction(spec, fn, logGroup, role);
+    for (const { name } of cdkVariables(spec.kind)) {
+      const value = pool[name];
+      if (value !== undefined) made.setEnv(name, value);
+    }
     this.made.push(made);
     return made;
   }

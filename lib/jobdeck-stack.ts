@@ -14,7 +14,6 @@ import { JobdeckObservability } from "./constructs/observability.ts";
 import { JobdeckSchedules } from "./constructs/schedules.ts";
 import { JobdeckWorkflows } from "./constructs/workflows.ts";
 import { type EnvValues, type JobDataFile, LambdaFactory } from "./functions.ts";
-import { ENV } from "./lambda-catalog.ts";
 import { checkJobNames } from "./names.ts";
 import type { JobdeckSettings } from "./settings.ts";
 
@@ -46,12 +45,8 @@ export class JobdeckStack extends Stack {
 
     this.data = new JobdeckData(this, "Data");
     this.schedules = new JobdeckSchedules(this, "Schedules", { jobs, settings });
-    const common: EnvValues = {
-      ...this.data.envValues(),
-      [ENV.DISPLAY_TIMEZONE]: settings.displayTimeZone,
-      [ENV.RETENTION_DAYS]: String(settings.retentionDays),
-      [ENV.CURSOR_SECRET_ARN]: this.data.cursorSecret.secretArn,
-    };
+    // Settings, log groups and Powertools variables come from the factory; tables are bound per function.
+    const common: EnvValues = { CURSOR_SECRET_ARN: this.data.cursorSecret.secretArn };
     const scheduling: EnvValues = { ...common, ...this.schedules.envValues() };
 
     // Before the functions that end runs: they link to the page and publish to the alarm topic.
@@ -64,8 +59,8 @@ export class JobdeckStack extends Stack {
       data: this.data,
       env: {
         ...scheduling,
-        [ENV.ALERT_TOPIC_ARN]: this.alarms.topic.topicArn,
-        [ENV.SITE_URL]: this.site.url,
+        ALERT_TOPIC_ARN: this.alarms.topic.topicArn,
+        SITE_URL: this.site.url,
       },
       alarms: this.alarms,
     });

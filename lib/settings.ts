@@ -1,7 +1,9 @@
 // Deployment settings of the CDK app, read from CDK context (cdk.json "context", or `-c key=value`).
 // Every key has a documented default (README "Deploy to AWS"); nothing here is per job.
+
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
+import { DEFAULTS } from "#config/defaults.ts";
 
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
@@ -28,8 +30,8 @@ export type JobdeckSettings = {
 
 export const DEFAULT_SETTINGS: JobdeckSettings = {
   region: "ap-northeast-1",
-  displayTimeZone: "Asia/Tokyo",
-  retentionDays: 90,
+  displayTimeZone: DEFAULTS.displayTimeZone,
+  retentionDays: DEFAULTS.retentionDays,
   alarmEmail: undefined,
   adminEmail: undefined,
   cognitoDomainPrefix: undefined,

@@ -6,12 +6,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoAuditLog } from "#adapters/dynamo-audit-log.ts";
-import { DynamoControlStore } from "#adapters/dynamo-control-store.ts";
-import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
-import { DynamoSchedulerStateStore, DynamoScheduleStore } from "#adapters/dynamo-schedule-store.ts";
+import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
-import { createApiApp } from "#api/app.ts";
+import { type ApiApp, createApiApp } from "#api/app.ts";
+import type { ApiArea } from "#api/areas.ts";
 import { createDashboardApi } from "#api/dashboard-api.ts";
 import { createJobsApi } from "#api/jobs-api.ts";
 import { createMetaApi } from "#api/meta-api.ts";
@@ -19,27 +17,25 @@ import { createRunsApi } from "#api/runs-api.ts";
 import { createSchedulerApi } from "#api/scheduler-api.ts";
 import { createSchedulesApi } from "#api/schedules-api.ts";
 import { createTriggerApi } from "#api/trigger-api.ts";
+import { composeCore } from "#domain/compose-core.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobLogger } from "#domain/jobs/job-definition.ts";
-import { JobRegistry } from "#domain/jobs/job-registry.ts";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
 import { alertOnFailure, logAlertPublisher } from "#domain/runs/failure-alerts.ts";
 import { Reconciler } from "#domain/runs/run-reconciler.ts";
 import { RunSweeper } from "#domain/runs/run-sweeper.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
-import { SchedulerControl } from "#domain/schedules/scheduler-control.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
-import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
-import { DynamoRecapStore } from "#jobs/recap/dynamo-recap-store.ts";
-import { type Clock, noSchedules, systemClock } from "#ports/clock.ts";
+import { type Clock, systemClock } from "#ports/clock.ts";
 import type { WorkflowStarter } from "#ports/workflow-starter.ts";
 import type { WebConfig } from "#schemas/web-config.ts";
 import { createStepsHandler } from "#workflow/steps-handler.ts";
 import { createRunWorker } from "#workflow/worker-handler.ts";
 import { LocalAslWorkflow } from "./asl-workflow.ts";
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
-import { ensureTables } from "./dynamodb-tables.ts";
+import { ensureTable, ensureTables } from "./dynamodb-tables.ts";
 import { type LocalHttpOptions, LocalHttpServer } from "./http-server.ts";
+import { readLocalEnv } from "./local-env.ts";
 import { createLocalLogger } from "./local-logger.ts";
 import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
 import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
@@ -56,6 +52,17 @@ export const LOCAL_STOP_SUMMARY =
 /** The outcome of a run the grace of a graceful shutdown ran out on. */
 export const localShutdownSummary = (graceMs: number) =>
   `the local stack stopped during the run (it was shut down; the run did not finish within the ${Math.round(graceMs / 1000)} s grace)`;
+
+/** One handler per API area of functions/api/areas.ts (what a Lambda function serves in AWS). */
+const AREA_HANDLERS = {
+  runs: createRunsApi,
+  trigger: createTriggerApi,
+  jobs: createJobsApi,
+  schedules: createSchedulesApi,
+  scheduler: createSchedulerApi,
+  dashboard: createDashboardApi,
+  meta: createMetaApi,
+} satisfies Record<ApiArea, (app: ApiApp) => unknown>;
 
 export type LocalStackOptions = {
   host?: string;
@@ -94,6 +101,8 @@ export type LocalStack = {
   url: string;
   deps: CoreDeps;
   tables: TableNames;
+  /** The tables of the stores the jobs declare, by store name. */
+  storeTables: Readonly<Record<string, string>>;
   doc: DynamoDBDocumentClient;
   workflow: LocalAslWorkflow;
   /** The supervised DynamoDB Local this stack started (null with `dynamoEndpoint`). */
@@ -116,7 +125,8 @@ function loadOrCreateText(file: string, make: () => string): string {
 }
 
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const dataDir = resolve(opts.dataDir ?? process.env.JOBDECK_DATA_DIR ?? join(PROJECT_ROOT, ".jobdeck"));
+  const env = readLocalEnv();
+  const dataDir = resolve(opts.dataDir ?? env.JOBDECK_DATA_DIR ?? join(PROJECT_ROOT, ".jobdeck"));
   mkdirSync(dataDir, { recursive: true });
   const logger = opts.logger ?? createLocalLogger();
   const print = opts.print ?? (() => {});
@@ -137,8 +147,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true },
   });
-  const tables = tableNames(opts.tablePrefix ?? "jobdeck");
-  await ensureTables(client, tables);
+  const prefix = opts.tablePrefix ?? "jobdeck";
+  const tables = tableNames(prefix);
+  const jobs = opts.jobs ?? JOBS;
+  // The core's tables, then one per store the jobs declare (`<prefix>-<store name>`).
+  const stores = [
+    ...new Map(jobs.flatMap((j) => Object.values(j.stores ?? {})).map((s) => [s.name, s])).values(),
+  ];
+  const storeTables = Object.fromEntries(stores.map((s) => [s.name, `${prefix}-${s.name}`]));
+  const ensureAllTables = async () => {
+    await ensureTables(client, tables);
+    for (const store of stores) await ensureTable(client, store.table, storeTables[store.name]!);
+  };
+  await ensureAllTables();
   // A JVM restarted in memory comes back empty: the "up" after a restart re-creates the tables
   // (on disk the restarted JVM finds its data where it was).
   let restarted = false;
@@ -149,7 +170,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     }
     if (!restarted || !opts.inMemory) return;
     restarted = false;
-    ensureTables(client, tables).catch((e) =>
+    ensureAllTables().catch((e) =>
       logger.warn("re-creating the tables after a DynamoDB Local restart failed", {
         error: e instanceof Error ? e.message : String(e),
       }),
@@ -157,38 +178,25 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-  const registry = new JobRegistry(opts.jobs ?? JOBS);
-  const runs = new DynamoRunStore(doc, tables.runs, () => clock.now());
-  const control = new DynamoControlStore(doc, { control: tables.control, runs: tables.runs }, () =>
-    clock.now(),
-  );
   let scheduler: LocalScheduler | null = null;
-  const deps: CoreDeps = {
-    registry,
-    runs,
-    control,
+  const deps = composeCore({
+    ...dynamoCoreStores(doc, tables, () => clock.now()),
+    jobs,
     // set below: the workflow's handlers need deps, and deps needs the workflow
     workflow: null as unknown as WorkflowStarter,
     clock,
-    nextFire: noSchedules,
-    schedules: new DynamoScheduleStore(doc, tables.control),
-    schedulerState: new DynamoSchedulerStateStore(doc, tables.control, () => clock.now()),
     scheduleBackend: localScheduleBackend(() => scheduler),
     settings: {
-      displayTimeZone: opts.displayTimeZone ?? process.env.JOBDECK_TIMEZONE ?? "Asia/Tokyo",
-      retentionDays: opts.retentionDays ?? Number(process.env.JOBDECK_RETENTION_DAYS ?? 90),
-      triggersPerMinute: opts.triggersPerMinute ?? Number(process.env.JOBDECK_TRIGGER_RATE_LIMIT ?? 30),
+      displayTimeZone: opts.displayTimeZone ?? env.JOBDECK_TIMEZONE,
+      retentionDays: opts.retentionDays ?? env.JOBDECK_RETENTION_DAYS,
+      triggersPerMinute: opts.triggersPerMinute ?? env.JOBDECK_TRIGGER_RATE_LIMIT,
     },
     logger,
-    audit: new DynamoAuditLog(doc, tables.control),
-  };
-  const services = {
-    companies: new DynamoCompanyStore(doc, tables.companies),
-    recaps: new DynamoRecapStore(doc, tables.recaps),
-  };
-  deps.nextFire = new SchedulerControl(deps);
+  });
+  const { registry, runs } = deps;
+  const openStores = jobStoreOpener(doc, (_job, _key, store) => storeTables[store.name]!);
   const steps = createStepsHandler(deps);
-  const worker = createRunWorker({ ...deps, services, minWriteIntervalMs: opts.minProgressWriteMs });
+  const worker = createRunWorker({ ...deps, openStores, minWriteIntervalMs: opts.minProgressWriteMs });
   const reconciler = new Reconciler(deps);
   // Lambda would log an unhandled error before Step Functions sees it; do the same here.
   const logFailure = async <T>(fn: string, call: () => Promise<T>): Promise<T> => {
@@ -299,7 +307,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       });
     }
   }
-  if (opts.scheduler ?? process.env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
+  if (opts.scheduler ?? env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
 
   // AWS sweeps every minute from an EventBridge rule; locally a timer does the same.
   const sweeper = new RunSweeper(deps, {
@@ -308,7 +316,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         print(`[scheduler] MISSED    ${m.schedule_name} ${m.scheduled_time} (${m.job_name}): ${m.reason}`);
     },
   });
-  const sweepSeconds = opts.sweepSeconds ?? Number(process.env.JOBDECK_SWEEP_SECONDS ?? 30);
+  const sweepSeconds = opts.sweepSeconds ?? env.JOBDECK_SWEEP_SECONDS;
   const sweepTimer =
     sweepSeconds > 0
       ? setInterval(() => {
@@ -324,19 +332,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     randomBytes(32).toString("base64"),
   );
   const app = createApiApp(deps, { cursorSecret });
-  const host = opts.host ?? process.env.HOST ?? "127.0.0.1";
+  const host = opts.host ?? env.HOST;
   const server = new LocalHttpServer({
     host,
-    port: opts.port ?? Number(process.env.PORT ?? 3000),
-    handlers: {
-      runs: createRunsApi(app),
-      trigger: createTriggerApi(app),
-      jobs: createJobsApi(app),
-      schedules: createSchedulesApi(app),
-      scheduler: createSchedulerApi(app),
-      dashboard: createDashboardApi(app),
-      meta: createMetaApi(app),
-    },
+    port: opts.port ?? env.PORT,
+    handlers: Object.fromEntries(
+      Object.entries(AREA_HANDLERS).map(([area, create]) => [area, create(app)]),
+    ) as Record<ApiArea, ReturnType<(typeof AREA_HANDLERS)[ApiArea]>>,
     tokens,
     staticDir: opts.staticDir === undefined ? join(PROJECT_ROOT, "web", "dist") : opts.staticDir,
     webConfig: {
@@ -355,6 +357,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     url,
     deps,
     tables,
+    storeTables,
     doc,
     workflow,
     dynamodb: dynamo,

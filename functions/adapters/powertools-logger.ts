@@ -2,13 +2,16 @@
 // Logs: one JSON object per line; the extra fields of a call (execution_uuid, job_name, …) are
 // top-level keys, so a Logs Insights `filter execution_uuid = "…"` finds every line of a run.
 // Metrics: CloudWatch EMF lines on stdout (no PutMetricData call, no middleware needed).
+
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { DEFAULTS } from "#config/defaults.ts";
+import { hostEnv } from "#config/env-contract.ts";
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
 
-export const DEFAULT_SERVICE_NAME = "jobdeck";
-export const DEFAULT_METRICS_NAMESPACE = "jobdeck";
+export const DEFAULT_SERVICE_NAME = DEFAULTS.serviceName;
+export const DEFAULT_METRICS_NAMESPACE = DEFAULTS.serviceName;
 
 type Env = Record<string, string | undefined>;
 
@@ -38,7 +41,7 @@ export class PowertoolsJobLogger implements JobLogger {
  * Service name from POWERTOOLS_SERVICE_NAME (default "jobdeck"); level from POWERTOOLS_LOG_LEVEL
  * (Powertools' own variable), else JOBDECK_LOG_LEVEL, else INFO.
  */
-export function createPowertoolsLogger(env: Env = process.env): PowertoolsJobLogger {
+export function createPowertoolsLogger(env: Env = hostEnv()): PowertoolsJobLogger {
   const level = env.POWERTOOLS_LOG_LEVEL || env.AWS_LAMBDA_LOG_LEVEL ? undefined : env.JOBDECK_LOG_LEVEL;
   return new PowertoolsJobLogger(
     new Logger({
@@ -53,7 +56,7 @@ export function createPowertoolsLogger(env: Env = process.env): PowertoolsJobLog
  * `service` dimension: run ends are counted by several functions (workflow steps, reconciler) and
  * must land in the same series.
  */
-export function createMetrics(env: Env = process.env): Metrics {
+export function createMetrics(env: Env = hostEnv()): Metrics {
   const metrics = new Metrics({
     namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
     serviceName: env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE_NAME,

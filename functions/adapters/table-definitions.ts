@@ -1,19 +1,14 @@
-// The one place tables are described. The local stack turns these into CreateTable calls;
-// the CDK data construct turns them into dynamodb.TableV2 resources.
+// The one place the core's tables are described (jobs declare their own tables in their modules:
+// functions/ports/job-store.ts). The local stack turns these into CreateTable calls; the CDK data
+// construct turns them into dynamodb.TableV2 resources.
+import type { EnvName } from "#config/env-contract.ts";
+import type { TableShape } from "#ports/table-shape.ts";
 
-export type KeyType = "S" | "N";
-export type KeyAttr = { name: string; type: KeyType };
-export type IndexDefinition = { indexName: string; partitionKey: KeyAttr; sortKey?: KeyAttr };
-
-export type TableDefinition = {
+export type TableDefinition = TableShape & {
   /** Logical id, also the suffix of the physical name (`jobdeck-runs`). */
-  id: "runs" | "control" | "companies" | "recaps";
-  partitionKey: KeyAttr;
-  sortKey?: KeyAttr;
-  globalIndexes: IndexDefinition[];
-  ttlAttribute?: string;
+  id: "runs" | "control";
   /** Environment variable through which handlers learn the physical table name. */
-  envVar: string;
+  envVar: EnvName;
 };
 
 export const RUNS_INDEX = {
@@ -59,22 +54,7 @@ export const ControlTable: TableDefinition = {
   envVar: "CONTROL_TABLE",
 };
 
-export const CompaniesTable: TableDefinition = {
-  id: "companies",
-  partitionKey: { name: "code", type: "S" },
-  globalIndexes: [],
-  envVar: "COMPANIES_TABLE",
-};
-
-export const RecapsTable: TableDefinition = {
-  id: "recaps",
-  partitionKey: { name: "digest_date", type: "S" },
-  sortKey: { name: "genre", type: "S" },
-  globalIndexes: [],
-  envVar: "RECAPS_TABLE",
-};
-
-export const TABLES: readonly TableDefinition[] = [RunsTable, ControlTable, CompaniesTable, RecapsTable];
+export const TABLES: readonly TableDefinition[] = [RunsTable, ControlTable];
 
 export type TableNames = Record<TableDefinition["id"], string>;
 
@@ -82,7 +62,5 @@ export function tableNames(prefix: string): TableNames {
   return {
     runs: `${prefix}-runs`,
     control: `${prefix}-control`,
-    companies: `${prefix}-companies`,
-    recaps: `${prefix}-recaps`,
   };
 }

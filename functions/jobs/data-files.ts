@@ -3,9 +3,11 @@
 // escaped). The CDK worker function copies each `source` (relative to the project root) into its
 // bundle folder as `target` (NodejsFunction bundling commandHooks); there the job finds it next to
 // the handler (LAMBDA_TASK_ROOT). From the source tree (local stack, tests) it reads `source`.
+
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type HostEnv, hostEnv } from "#config/env-contract.ts";
 
 export type JobDataFile = {
   /** Path relative to the project root. */
@@ -31,7 +33,7 @@ export const JOB_DATA_FILES: readonly JobDataFile[] = [LISTED_INFO_FILE, RECAP_A
  * Where `file` may be, in this order: next to the Lambda bundle (LAMBDA_TASK_ROOT; the bundle's own
  * folder), then in the project, resolved from this module when it runs from source.
  */
-export function dataFileCandidates(file: JobDataFile, env: NodeJS.ProcessEnv = process.env): string[] {
+export function dataFileCandidates(file: JobDataFile, env: HostEnv = hostEnv()): string[] {
   const out: string[] = [];
   if (env.LAMBDA_TASK_ROOT) out.push(join(env.LAMBDA_TASK_ROOT, file.target));
   if (typeof __dirname === "string") out.push(join(__dirname, file.target));
@@ -46,7 +48,7 @@ export function dataFileCandidates(file: JobDataFile, env: NodeJS.ProcessEnv = p
 }
 
 /** The first existing candidate of `file`, or an error naming every place looked at. */
-export function findDataFile(file: JobDataFile, env: NodeJS.ProcessEnv = process.env): string {
+export function findDataFile(file: JobDataFile, env: HostEnv = hostEnv()): string {
   const candidates = dataFileCandidates(file, env);
   const found = candidates.find((p) => existsSync(p));
   if (!found) {

@@ -1,21 +1,27 @@
-// The job SDK: a job module calls defineJob({...}) and lists itself in registry.ts.
+// The job SDK: a job module calls defineJob({...}) (and defineStore for each table it owns) and
+// lists itself in all-jobs.ts.
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type * as z from "zod/mini";
 import type { AnyParamsSchema, JobContext, JobDefinition } from "#domain/jobs/job-definition.ts";
+import type { JobStoreDeclaration, JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
+import type { TableShape } from "#ports/table-shape.ts";
 import type { ConcurrencyMode, RetryPolicy } from "#schemas/job.ts";
 
 export type { JobContext, JobDefinition } from "#domain/jobs/job-definition.ts";
 
-type JobSpec<S extends AnyParamsSchema> = Omit<
-  JobDefinition<S>,
-  "concurrency" | "retry" | "timeout_seconds"
+type JobSpec<S extends AnyParamsSchema, D extends JobStoreDeclarations> = Omit<
+  JobDefinition<S, D>,
+  "concurrency" | "retry" | "timeout_seconds" | "run"
 > & {
   concurrency?: ConcurrencyMode;
   timeout_seconds?: number;
   retry?: Partial<RetryPolicy>;
-  run(ctx: JobContext<z.output<S>>): Promise<void>;
+  run(ctx: JobContext<z.output<S>, OpenedStores<D>>): Promise<void>;
 };
 
-export function defineJob<S extends AnyParamsSchema>(spec: JobSpec<S>): JobDefinition<S> {
+export function defineJob<S extends AnyParamsSchema, D extends JobStoreDeclarations = Record<never, never>>(
+  spec: JobSpec<S, D>,
+): JobDefinition<S, D> {
   const timeout = spec.timeout_seconds ?? 900;
   // Lambda workers cannot run longer than 15 minutes; say so at definition time, not at 3 a.m.
   if (timeout < 1 || timeout > 900) throw new Error(`${spec.name}: timeout_seconds must be 1..900`);
@@ -24,5 +30,28 @@ export function defineJob<S extends AnyParamsSchema>(spec: JobSpec<S>): JobDefin
     concurrency: spec.concurrency ?? "job",
     timeout_seconds: timeout,
     retry: { attempts: 1, backoff_seconds: 5, backoff_rate: 2, ...spec.retry },
+  };
+}
+
+const STORE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+/**
+ * A table a job owns: `table` is its key schema, `open` makes the job's adapter over it from the
+ * host's DynamoDB document client. A job lists it in `stores` and reads it as `ctx.stores.<key>`.
+ */
+export function defineStore<T>(spec: {
+  /** Unique in the deployment: lower case, digits and dashes (the local table is `<prefix>-<name>`). */
+  name: string;
+  table: TableShape;
+  open(doc: DynamoDBDocumentClient, tableName: string): T;
+}): JobStoreDeclaration<T> {
+  if (!STORE_NAME.test(spec.name)) {
+    throw new Error(`store ${spec.name}: the name must match ${STORE_NAME} (it names a table)`);
+  }
+  return {
+    name: spec.name,
+    table: spec.table,
+    // The core passes the client it built for the host as an opaque StoreClient.
+    open: (client, tableName) => spec.open(client as unknown as DynamoDBDocumentClient, tableName),
   };
 }

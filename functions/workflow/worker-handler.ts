@@ -1,7 +1,7 @@
 // Thin handler of the RunWorker Task: runs one attempt of the job and returns its counts.
 
 import type { CoreDeps } from "#domain/core-deps.ts";
-import type { JobServices } from "#domain/jobs/job-definition.ts";
+import type { JobDefinition, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import { bindLogger } from "#domain/logging.ts";
 import { executeJob } from "#domain/runs/job-attempt.ts";
 import type { WorkflowState } from "#domain/runs/workflow-state.ts";
@@ -11,7 +11,10 @@ import type { Progress } from "#schemas/run.ts";
 /** The worker is called with the whole workflow state (direct Lambda ARN resource, no Parameters). */
 export type WorkerPayload = WorkflowState;
 
-export function createRunWorker(deps: CoreDeps & { services: JobServices; minWriteIntervalMs?: number }) {
+/** Opens the stores `job` declares (the host knows their tables and its DynamoDB client). */
+export type StoreOpener = (job: JobDefinition) => JobStoresOf;
+
+export function createRunWorker(deps: CoreDeps & { openStores: StoreOpener; minWriteIntervalMs?: number }) {
   return async (payload: WorkerPayload, signal?: AbortSignal): Promise<WorkflowState> => {
     const state = payload;
     const run = state.run;
@@ -44,7 +47,7 @@ export function createRunWorker(deps: CoreDeps & { services: JobServices; minWri
       },
       {
         sink: { write: (snap) => deps.runs.writeProgress(run.execution_uuid, snap) },
-        services: deps.services,
+        stores: deps.openStores(job),
         logger,
         signal,
         now: () => deps.clock.now(),

@@ -47,7 +47,7 @@ export type ApiProps = {
   factory: LambdaFactory;
   data: JobdeckData;
   schedules: JobdeckSchedules;
-  /** Tables, settings, SCHEDULING and CURSOR_SECRET_ARN values. */
+  /** SCHEDULING and CURSOR_SECRET_ARN values (tables are bound per function). */
   env: EnvValues;
   /** https://<distribution domain> — the admin page: CORS origin and OAuth callback. */
   siteUrl: string;
@@ -154,7 +154,7 @@ export class JobdeckApi extends Construct {
     ][]) {
       const made = props.factory.create(this, spec, props.env);
       for (const [table, access] of Object.entries(TABLE_ACCESS[lambdaName]) as [TableId, TableAccess][]) {
-        props.data.grant(made.fn, table, access);
+        props.data.bind(made, table, access);
       }
       props.data.grantCursorSecret(made.fn);
       if (MANAGES_SCHEDULES.includes(lambdaName)) props.schedules.grantManageSchedules(made);

@@ -1,13 +1,17 @@
-// Data: one DynamoDB table per entry of functions/adapters/table-definitions.ts (the same list the
-// local stack creates), and the secret that signs API cursors.
-import { RemovalPolicy } from "aws-cdk-lib";
+// Data: one DynamoDB table per entry of functions/adapters/table-definitions.ts (the core's tables,
+// the same list the local stack creates), one per store the jobs declare (functions/ports/job-store.ts),
+// and the secret that signs API cursors. Binding a table to a function sets the variable through
+// which it learns the table's name and grants the access, in one call.
+import { RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { type KeyAttr, TABLES, type TableDefinition } from "#adapters/table-definitions.ts";
-import type { EnvValues } from "../functions.ts";
-import { ENV } from "../lambda-catalog.ts";
+import { TABLES, type TableDefinition } from "#adapters/table-definitions.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import type { JobStoreDeclaration } from "#ports/job-store.ts";
+import type { KeyAttr, TableShape } from "#ports/table-shape.ts";
+import type { MadeFunction } from "../functions.ts";
 import { acknowledge } from "../nag.ts";
 
 export type TableId = TableDefinition["id"];
@@ -34,33 +38,16 @@ const attribute = (k: KeyAttr): dynamodb.Attribute => ({
   type: k.type === "N" ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING,
 });
 
-const capitalized = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
-
 export class JobdeckData extends Construct {
   readonly tables: Record<TableId, dynamodb.TableV2>;
+  /** The tables of the jobs' stores, by store name (two jobs declaring one store share its table). */
+  readonly jobTables = new Map<string, { store: JobStoreDeclaration; table: dynamodb.TableV2 }>();
   readonly cursorSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const tables: Partial<Record<TableId, dynamodb.TableV2>> = {};
-    for (const def of TABLES) {
-      tables[def.id] = new dynamodb.TableV2(this, `${capitalized(def.id)}Table`, {
-        partitionKey: attribute(def.partitionKey),
-        ...(def.sortKey ? { sortKey: attribute(def.sortKey) } : {}),
-        globalSecondaryIndexes: def.globalIndexes.map((index) => ({
-          indexName: index.indexName,
-          partitionKey: attribute(index.partitionKey),
-          ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
-          projectionType: dynamodb.ProjectionType.ALL,
-        })),
-        ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
-        billing: dynamodb.Billing.onDemand(),
-        encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        // Run history and control data outlive the stack: `cdk destroy` leaves the tables.
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-    }
+    for (const def of TABLES) tables[def.id] = this.table(def.id, def);
     this.tables = tables as Record<TableId, dynamodb.TableV2>;
 
     this.cursorSecret = new secretsmanager.Secret(this, "CursorSecret", {
@@ -76,24 +63,53 @@ export class JobdeckData extends Construct {
     );
   }
 
-  /** Table names for the catalog's environment variables. */
-  envValues(): EnvValues {
-    const values: EnvValues = {};
-    for (const def of TABLES) values[def.envVar as keyof EnvValues] = this.tables[def.id].tableName;
-    return values;
+  /** Sets the variable naming core table `tableId` on `made` and grants it `access`. */
+  bind(made: MadeFunction, tableId: TableId, access: TableAccess): void {
+    const def = TABLES.find((t) => t.id === tableId)!;
+    made.setEnv(def.envVar, this.tables[tableId].tableName);
+    grantTable(made.fn, this.tables[tableId], def, access);
   }
 
-  /** Grants table and index access with explicit ARNs (no `index/*` wildcard). */
-  grant(grantee: iam.IGrantable, tableId: TableId, access: TableAccess): void {
-    const def = TABLES.find((t) => t.id === tableId)!;
-    const table = this.tables[tableId];
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: access === "read" ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
-      resourceArns: [
-        table.tableArn,
-        ...def.globalIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
-      ],
+  /** Creates (once per store) the tables `job` declares, grants them to its worker and names them. */
+  bindJobStores(worker: MadeFunction, job: JobDefinition): void {
+    const names: Record<string, string> = {};
+    for (const [key, store] of Object.entries(job.stores ?? {})) {
+      const table = this.jobTable(store);
+      grantTable(worker.fn, table, store.table, "readwrite");
+      names[key] = table.tableName;
+    }
+    worker.setEnv("JOBDECK_JOB_TABLES", Stack.of(this).toJsonString(names));
+  }
+
+  private jobTable(store: JobStoreDeclaration): dynamodb.TableV2 {
+    const known = this.jobTables.get(store.name);
+    if (known && known.store !== store) {
+      throw new Error(`two different stores are named ${store.name}: a store name names one table`);
+    }
+    if (known) return known.table;
+    const table = this.table(store.name, store.table);
+    this.jobTables.set(store.name, { store, table });
+    return table;
+  }
+
+  /** A table from its shape; the construct id `<Name>Table` keeps the logical ids of earlier releases. */
+  private table(name: string, shape: TableShape): dynamodb.TableV2 {
+    const id = `${name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}Table`;
+    return new dynamodb.TableV2(this, id, {
+      partitionKey: attribute(shape.partitionKey),
+      ...(shape.sortKey ? { sortKey: attribute(shape.sortKey) } : {}),
+      globalSecondaryIndexes: shape.globalIndexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: attribute(index.partitionKey),
+        ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+        projectionType: dynamodb.ProjectionType.ALL,
+      })),
+      ...(shape.ttlAttribute ? { timeToLiveAttribute: shape.ttlAttribute } : {}),
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Run history, control data and the jobs' data outlive the stack: `cdk destroy` leaves the tables.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 
@@ -102,9 +118,19 @@ export class JobdeckData extends Construct {
   }
 }
 
-// `ENV` names of the tables must be the ones table-definitions.ts declares.
-for (const def of TABLES) {
-  if (!Object.values(ENV).includes(def.envVar as (typeof ENV)[keyof typeof ENV])) {
-    throw new Error(`table ${def.id}: envVar ${def.envVar} is not in lib/lambda-catalog.ts ENV`);
-  }
+/** Grants table and index access with explicit ARNs (no `index/*` wildcard). */
+function grantTable(
+  grantee: iam.IGrantable,
+  table: dynamodb.TableV2,
+  shape: TableShape,
+  access: TableAccess,
+) {
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: access === "read" ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+    resourceArns: [
+      table.tableArn,
+      ...shape.globalIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
+    ],
+  });
 }

@@ -7,9 +7,9 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { DEFAULTS } from "#config/defaults.ts";
 import { SWEEP_METRICS } from "#domain/runs/run-sweeper.ts";
 import { FINISHED_STATUSES } from "#schemas/run.ts";
-import { POWERTOOLS } from "../functions.ts";
 import { jobConstructId } from "../names.ts";
 import type { JobdeckSettings } from "../settings.ts";
 import type { AlarmTopic } from "./alarm-topic.ts";
@@ -21,7 +21,7 @@ import type { JobWorkflow } from "./workflows.ts";
  * same series): dimension sets {job_name, status} for RunsFinished and {job_name} for the others.
  */
 export const RUN_METRICS = {
-  namespace: POWERTOOLS.metricsNamespace,
+  namespace: DEFAULTS.serviceName,
   /** Count, one per finished run; dimensions job_name, status. */
   runsFinished: "RunsFinished",
   /** Seconds from start to end of a finished run; dimensions job_name. */

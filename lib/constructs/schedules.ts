@@ -13,7 +13,7 @@ import * as cr from "aws-cdk-lib/custom-resources";
 import { Construct } from "constructs";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { EnvValues, LambdaFactory, MadeFunction } from "../functions.ts";
-import { DEFAULT_SCHEDULES_LAMBDA, ENV } from "../lambda-catalog.ts";
+import { DEFAULT_SCHEDULES_LAMBDA } from "../lambda-catalog.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";
 import { scheduleGroupName, stateMachineArn } from "../names.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
@@ -97,13 +97,13 @@ export class JobdeckSchedules extends Construct {
     );
   }
 
-  /** SCHEDULING variables of the catalog. */
+  /** The SCHEDULING variables of the environment contract. */
   envValues(): EnvValues {
     return {
-      [ENV.STATE_MACHINE_ARNS]: Stack.of(this).toJsonString(this.stateMachineArns),
-      [ENV.SCHEDULE_GROUP_NAME]: this.group.scheduleGroupName,
-      [ENV.SCHEDULER_ROLE_ARN]: this.role.roleArn,
-      [ENV.SCHEDULE_DLQ_ARN]: this.deadLetterQueue.queueArn,
+      STATE_MACHINE_ARNS: Stack.of(this).toJsonString(this.stateMachineArns),
+      SCHEDULE_GROUP_NAME: this.group.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: this.role.roleArn,
+      SCHEDULE_DLQ_ARN: this.deadLetterQueue.queueArn,
     };
   }
 
@@ -161,8 +161,8 @@ export class JobdeckSchedules extends Construct {
    */
   addDefaultSchedules(factory: LambdaFactory, data: JobdeckData, common: EnvValues): MadeFunction {
     const made = factory.create(this, DEFAULT_SCHEDULES_LAMBDA, { ...common, ...this.envValues() });
-    data.grant(made.fn, "control", "readwrite");
-    data.grant(made.fn, "runs", "read");
+    data.bind(made, "control", "readwrite");
+    data.bind(made, "runs", "read");
     this.grantManageSchedules(made);
 
     const frameworkLogs = new logs.LogGroup(this, "DefaultSchedulesProviderLogs", {

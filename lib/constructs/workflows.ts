@@ -14,7 +14,6 @@ import { Construct } from "constructs";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { type EnvValues, type LambdaFactory, type MadeFunction, PROJECT_ROOT } from "../functions.ts";
 import {
-  ENV,
   type LambdaSpec,
   RECONCILER_LAMBDA,
   RUN_SWEEPER_LAMBDA,
@@ -56,7 +55,7 @@ export type WorkflowsProps = {
   settings: JobdeckSettings;
   factory: LambdaFactory;
   data: JobdeckData;
-  /** Tables, settings, SCHEDULING and ALERTS values. */
+  /** SCHEDULING and ALERTS values (tables are bound per function). */
   env: EnvValues;
   /** Functions that end runs publish failure alerts here. */
   alarms: AlarmTopic;
@@ -76,21 +75,21 @@ export class JobdeckWorkflows extends Construct {
     const { factory, data, settings } = props;
 
     this.steps = factory.create(this, WORKFLOW_STEPS_LAMBDA, props.env);
-    data.grant(this.steps.fn, "runs", "readwrite");
-    data.grant(this.steps.fn, "control", "readwrite");
+    data.bind(this.steps, "runs", "readwrite");
+    data.bind(this.steps, "control", "readwrite");
 
     for (const job of props.jobs) {
       const jid = jobConstructId(job.name);
       const worker = factory.create(
         this,
         ASL_SUBSTITUTIONS.WorkerFunctionArn(job),
-        { ...props.env, [ENV.JOB_NAME]: job.name },
+        { ...props.env, JOBDECK_JOB_NAME: job.name },
         { withJobDataFiles: true },
       );
-      data.grant(worker.fn, "runs", "readwrite");
-      data.grant(worker.fn, "control", "read");
-      data.grant(worker.fn, "companies", "readwrite");
-      data.grant(worker.fn, "recaps", "readwrite");
+      data.bind(worker, "runs", "readwrite");
+      data.bind(worker, "control", "read");
+      // the tables the job declares, its own worker only
+      data.bindJobStores(worker, job);
 
       const name = stateMachineName(this, job.name);
       const logGroup = new logs.LogGroup(this, `${jid}StateMachineLogs`, {
@@ -136,8 +135,8 @@ export class JobdeckWorkflows extends Construct {
 
     // Runs whose execution ended without the workflow recording it are ended by the reconciler.
     this.reconciler = factory.create(this, RECONCILER_LAMBDA, props.env);
-    data.grant(this.reconciler.fn, "runs", "readwrite");
-    data.grant(this.reconciler.fn, "control", "readwrite");
+    data.bind(this.reconciler, "runs", "readwrite");
+    data.bind(this.reconciler, "control", "readwrite");
     this.reconcileDeadLetterQueue = deadLetterQueue(this, "ReconcileDeadLetterQueue");
     this.executionEndedRule = new events.Rule(this, "ExecutionEndedRule", {
       description: "jobdeck: a job's execution FAILED, TIMED_OUT or was ABORTED → reconcile its run",
@@ -160,8 +159,8 @@ export class JobdeckWorkflows extends Construct {
 
     // The safety net: whatever the paths above missed is ended within a minute of its budget.
     this.sweeper = factory.create(this, RUN_SWEEPER_LAMBDA, props.env);
-    data.grant(this.sweeper.fn, "runs", "readwrite");
-    data.grant(this.sweeper.fn, "control", "readwrite");
+    data.bind(this.sweeper, "runs", "readwrite");
+    data.bind(this.sweeper, "control", "readwrite");
     const executions = props.jobs.map((j) => executionArnPattern(this, j.name));
     this.sweeper.role.addToPolicy(
       new iam.PolicyStatement({

@@ -5,7 +5,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dyn
 import { feedBucket, toRunItem } from "#adapters/dynamo-run-items.ts";
 import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { durationSeconds, newRun } from "#domain/runs/run-lifecycle.ts";
-import { BATCH_SIZE } from "#jobs/listed-companies/dynamo-company-store.ts";
+import { BATCH_SIZE } from "#jobs/dynamo-batch.ts";
 import type { Run, RunStatus, TriggerSource } from "#schemas/run.ts";
 import { type BenchEnv, type HttpClient, httpClient } from "./bench-env.ts";
 import { fmtInt, fmtMs, fmtRatio, fmtS, type Summary, summarize } from "./stats.ts";

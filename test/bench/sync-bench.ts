@@ -4,10 +4,13 @@
 import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
-import { CompaniesTable, RunsTable } from "#adapters/table-definitions.ts";
+import { RunsTable } from "#adapters/table-definitions.ts";
 import { executeJob } from "#domain/runs/job-attempt.ts";
 import { newRun } from "#domain/runs/run-lifecycle.ts";
-import { BATCH_SIZE, DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
+import { BATCH_SIZE } from "#jobs/dynamo-batch.ts";
+import { companiesStore } from "#jobs/listed-companies/companies-table.ts";
+import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
+import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
 import {
   listedCompaniesSync,
   loadListedInfo,
@@ -15,7 +18,6 @@ import {
   toSourceCompany,
 } from "#jobs/listed-companies/listed-companies-sync.ts";
 import { createLocalLogger } from "#local/local-logger.ts";
-import type { CompanyRecord, CompanyStore, RecapStore } from "#ports/job-data.ts";
 import type { Run } from "#schemas/run.ts";
 import { type BenchEnv, httpClient } from "./bench-env.ts";
 import { fmtInt, fmtMs, fmtRatio, fmtS, median } from "./stats.ts";
@@ -44,12 +46,6 @@ export async function rawBatchWrite(
   const batches = Math.ceil(items.length / BATCH_SIZE);
   await Promise.all(Array.from({ length: Math.min(concurrency, batches) }, worker));
 }
-
-const noRecaps: RecapStore = {
-  async putDigests() {
-    throw new Error("listed_companies.sync does not write recaps");
-  },
-};
 
 /** Where one sync's time went: the store's calls, progress writes, and the rest (parse, plan). */
 export type SyncSplit = { totalMs: number; scanMs: number; putMs: number; progressWrites: number };
@@ -108,7 +104,7 @@ export async function runSyncBench(
   const splits: SyncSplit[] = [];
   const syncOnce = async (): Promise<number> => {
     const table = `benchsync-${++seq}-companies`;
-    await env.createTable(CompaniesTable, table);
+    await env.createTable(companiesStore.table, table);
     const run = newRun({
       execution_uuid: randomUUID(),
       job_name: listedCompaniesSync.name,
@@ -139,7 +135,7 @@ export async function runSyncBench(
             return runs.writeProgress(run.execution_uuid, snap);
           },
         },
-        services: { companies, recaps: noRecaps },
+        stores: { companies },
         logger,
       },
     );
@@ -156,7 +152,7 @@ export async function runSyncBench(
   };
   const rawOnce = async (): Promise<number> => {
     const table = `benchsync-${++seq}-companies`;
-    await env.createTable(CompaniesTable, table);
+    await env.createTable(companiesStore.table, table);
     const t0 = performance.now();
     await rawBatchWrite(env.doc, table, items, SYNC_CONCURRENCY);
     const ms = performance.now() - t0;

@@ -1,7 +1,8 @@
 // A recording JobContext for unit tests of job modules, plus in-memory job-data stores.
 // It keeps every call (stages, items, progress, counters, log lines) so tests can assert on them.
-import type { JobContext, JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
-import type { CompanyRecord, CompanyStore, RecapDigest, RecapStore } from "#ports/job-data.ts";
+import type { JobContext, JobLogger } from "#domain/jobs/job-definition.ts";
+import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
+import type { RecapDigest, RecapStore } from "#jobs/recap/recap-store.ts";
 import type { StageStatus } from "#schemas/run.ts";
 
 export type ItemCall = {
@@ -66,10 +67,13 @@ export class InMemoryRecapStore implements RecapStore {
   }
 }
 
-export class FakeJobContext<P> implements JobContext<P> {
+/** The example jobs' stores, in memory (a test passes its own to watch them). */
+export type FakeStores = { companies: CompanyStore; recaps: RecapStore };
+
+export class FakeJobContext<P> implements JobContext<P, FakeStores> {
   readonly executionUuid: string;
   readonly attempt: number;
-  readonly services: JobServices;
+  readonly stores: FakeStores;
   readonly controller = new AbortController();
   readonly signal: AbortSignal = this.controller.signal;
 
@@ -92,13 +96,13 @@ export class FakeJobContext<P> implements JobContext<P> {
 
   constructor(
     readonly params: P,
-    opts: { services?: Partial<JobServices>; executionUuid?: string; attempt?: number } = {},
+    opts: { stores?: Partial<FakeStores>; executionUuid?: string; attempt?: number } = {},
   ) {
     this.executionUuid = opts.executionUuid ?? "00000000-0000-4000-8000-000000000001";
     this.attempt = opts.attempt ?? 1;
-    this.services = {
-      companies: opts.services?.companies ?? new InMemoryCompanyStore(),
-      recaps: opts.services?.recaps ?? new InMemoryRecapStore(),
+    this.stores = {
+      companies: opts.stores?.companies ?? new InMemoryCompanyStore(),
+      recaps: opts.stores?.recaps ?? new InMemoryRecapStore(),
     };
     const log =
       (level: LogLine["level"]) =>

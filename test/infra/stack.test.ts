@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TABLES } from "#adapters/table-definitions.ts";
 import { ROUTES, routeKey } from "#api/routes.ts";
+import { cdkVariables } from "#config/env-contract.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { alwaysFails } from "#test/helpers/test-jobs.ts";
 import { RUN_JOB_ASL } from "../../lib/constructs/workflows.ts";
@@ -65,8 +66,10 @@ describe("data", () => {
     return found[0]![1];
   };
 
-  it("has exactly the tables of table-definitions.ts", () => {
-    expect(resourcesOf(s.json, "AWS::DynamoDB::GlobalTable")).toHaveLength(TABLES.length);
+  it("has exactly the core tables of table-definitions.ts and one per store the jobs declare", () => {
+    const stores = new Set(JOBS.flatMap((j) => Object.values(j.stores ?? {}).map((st) => st.name)));
+    expect(stores.size).toBeGreaterThan(0);
+    expect(resourcesOf(s.json, "AWS::DynamoDB::GlobalTable")).toHaveLength(TABLES.length + stores.size);
   });
 
   it("builds the runs table: key execution_uuid, the GSIs, TTL, PITR, on-demand, AWS-managed key, RETAIN", () => {
@@ -365,20 +368,18 @@ describe("functions", () => {
       const matches = functions.filter(([id]) => new RegExp(`^\\w*${spec.id}[0-9A-F]{8}$`).test(id));
       expect(matches, spec.id).toHaveLength(1);
       const fn = matches[0]![1];
+      // exactly the variables the function's kind reads (the env contract), all of them set
       expect(Object.keys(fn.Properties.Environment.Variables).sort(), spec.id).toEqual(
-        [
-          ...spec.env,
-          "POWERTOOLS_SERVICE_NAME",
-          "POWERTOOLS_METRICS_NAMESPACE",
-          "POWERTOOLS_LOG_LEVEL",
-        ].sort(),
+        cdkVariables(spec.kind)
+          .map((v) => v.name)
+          .sort(),
       );
       expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe("INFO");
       expect(fn.Properties.Timeout, spec.id).toBe(spec.timeoutSeconds);
       expect(fn.Properties.MemorySize, spec.id).toBe(spec.memoryMb);
       expect(fn.Properties.TracingConfig, spec.id).toEqual({ Mode: "Active" });
       expect(fn.Properties.LoggingConfig?.LogGroup, spec.id).toBeDefined();
-      if (spec.env.includes("LOGS_INSIGHTS_GROUPS")) {
+      if (cdkVariables(spec.kind).some((v) => v.name === "LOGS_INSIGHTS_GROUPS")) {
         // a run's logs_url searches every jobdeck function's log group
         const groups = JSON.parse(flat(fn.Properties.Environment.Variables.LOGS_INSIGHTS_GROUPS)) as string[];
         const catalogGroups = specs.map((other) => {

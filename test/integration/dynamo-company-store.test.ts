@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
-import { batchPutAll, DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
+import { batchPutAll } from "#jobs/dynamo-batch.ts";
+import { companiesStore } from "#jobs/listed-companies/companies-table.ts";
+import type { CompanyRecord } from "#jobs/listed-companies/company-store.ts";
+import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
 import {
   LISTED_INFO_PATH_ENV,
   listedCompaniesSync,
@@ -14,20 +16,29 @@ import {
   toSourceCompany,
 } from "#jobs/listed-companies/listed-companies-sync.ts";
 import { DynamoRecapStore } from "#jobs/recap/dynamo-recap-store.ts";
+import { recapsStore } from "#jobs/recap/recaps-table.ts";
 import { type DynamoDbLocal, startDynamoDbLocal } from "#local/dynamodb-local.ts";
-import { ensureTables } from "#local/dynamodb-tables.ts";
-import type { CompanyRecord } from "#ports/job-data.ts";
+import { ensureTable } from "#local/dynamodb-tables.ts";
 import { FakeJobContext } from "#test/helpers/fake-job-context.ts";
 
 let ddb: DynamoDbLocal;
 let doc: DynamoDBDocumentClient;
-let names: TableNames;
+type JobTables = { companies: string; recaps: string };
+let names: JobTables;
+
+/** The tables the two jobs declare, created from their declarations under a fresh prefix. */
+async function jobTables(): Promise<JobTables> {
+  const prefix = `it-${randomUUID().slice(0, 8)}`;
+  const t = { companies: `${prefix}-companies`, recaps: `${prefix}-recaps` };
+  await ensureTable(ddb.client, companiesStore.table, t.companies);
+  await ensureTable(ddb.client, recapsStore.table, t.recaps);
+  return t;
+}
 const dir = mkdtempSync(join(tmpdir(), "jobdeck-it-companies-"));
 
 beforeAll(async () => {
   ddb = await startDynamoDbLocal({ dataDir: null });
-  names = tableNames(`it-${randomUUID().slice(0, 8)}`);
-  await ensureTables(ddb.client, names);
+  names = await jobTables();
   doc = DynamoDBDocumentClient.from(ddb.client, { marshallOptions: { removeUndefinedValues: true } });
 }, 60_000);
 
@@ -67,8 +78,7 @@ describe("DynamoCompanyStore", () => {
   }, 60_000);
 
   it("collapses duplicate keys and does nothing for an empty list", async () => {
-    const table = tableNames(`it-${randomUUID().slice(0, 8)}`);
-    await ensureTables(ddb.client, table);
+    const table = await jobTables();
     const store = new DynamoCompanyStore(doc, table.companies, { concurrency: 2 });
     const base = (await loadListedInfo({})).slice(0, 3).map((r) => ({
       ...toSourceCompany(r),
@@ -115,12 +125,11 @@ describe("DynamoCompanyStore", () => {
 
 describe("listed_companies.sync on DynamoDB Local", () => {
   it("syncs, then deactivates records removed from the source", async () => {
-    const table = tableNames(`it-${randomUUID().slice(0, 8)}`);
-    await ensureTables(ddb.client, table);
+    const table = await jobTables();
     const companies = new DynamoCompanyStore(doc, table.companies);
     const params = listedCompaniesSync.parameters.parse({});
 
-    const first = new FakeJobContext(params, { services: { companies } });
+    const first = new FakeJobContext(params, { stores: { companies } });
     // How long the full sync takes is the bench's (`npm run bench -- --only sync`, goal ≤ 5 s).
     await listedCompaniesSync.run(first);
     const info = await loadListedInfo({});
@@ -129,7 +138,7 @@ describe("listed_companies.sync on DynamoDB Local", () => {
     const file = join(dir, "listed-info.json");
     writeFileSync(file, JSON.stringify({ info: info.slice(5) }));
     vi.stubEnv(LISTED_INFO_PATH_ENV, file);
-    const second = new FakeJobContext(params, { services: { companies } });
+    const second = new FakeJobContext(params, { stores: { companies } });
     await listedCompaniesSync.run(second);
     expect(second.counts).toMatchObject({
       input: info.length - 5,

@@ -78,7 +78,7 @@ describe("listed_companies.sync through HTTP", () => {
       expect(run.skip_breakdown).toEqual({ unchanged: 4411 - 25 });
       const companies = await h.stack.doc.send(
         new (await import("@aws-sdk/lib-dynamodb")).GetCommand({
-          TableName: h.stack.tables.companies,
+          TableName: h.stack.storeTables.companies,
           Key: { code: removed[0].Code },
         }),
       );

@@ -78,7 +78,7 @@ describe("progress writes are best effort", () => {
             return true;
           },
         },
-        services: {} as never,
+        stores: {},
         logger: { info: () => {}, warn: log, error: log, debug: () => {} } as never,
         minWriteIntervalMs: 50,
       },

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod/mini";
-import type { JobContext, JobDefinition, JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobLogger } from "#domain/jobs/job-definition.ts";
 import {
   type ExecuteJobDeps,
   type ExecuteJobInput,
@@ -79,7 +79,7 @@ function start(
 ) {
   const promise = executeJob(
     { job: def, executionUuid: UUID, attempt: 1, params: {}, timeoutSeconds: 60, ...input },
-    { services: {} as JobServices, logger: recordingLogger().logger, ...deps },
+    { stores: {}, logger: recordingLogger().logger, ...deps },
   );
   // Observe the outcome at once so a rejection while timers advance is never "unhandled".
   const settled = promise.then(

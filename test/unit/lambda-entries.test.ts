@@ -1,4 +1,4 @@
-// The Lambda entries' own parts: configuration from the environment (lib/lambda-catalog.ts ENV),
+// The Lambda entries' own parts: configuration from the environment (functions/config/env-contract.ts),
 // the per-container app, the reconciler's event mapping, the custom resource, the worker's job guard
 // and the API entries, with the AWS clients mocked (aws-sdk-client-mock).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -68,8 +68,7 @@ const SCHEDULING = {
 };
 const CURSOR = { CURSOR_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:cursor" };
 const WORKER = {
-  COMPANIES_TABLE: "t-companies",
-  RECAPS_TABLE: "t-recaps",
+  JOBDECK_JOB_TABLES: JSON.stringify({ companies: "t-companies" }),
   JOBDECK_JOB_NAME: "listed_companies.sync",
 };
 
@@ -88,55 +87,58 @@ afterAll(() => {
 });
 
 describe("readAwsConfig", () => {
-  it("names every missing variable the function needs", () => {
-    expect(() => readAwsConfig({})).toThrow(
-      "jobdeck: missing environment variables AWS_REGION, RUNS_TABLE, CONTROL_TABLE (set by the CDK app",
+  it("names every missing variable the function's kind reads", () => {
+    expect(() => readAwsConfig("api-meta", {})).toThrow(
+      "jobdeck: api-meta function environment: AWS_REGION is missing; RUNS_TABLE is missing; CONTROL_TABLE is missing (set by the CDK app",
     );
-    expect(() => readAwsConfig({ ...COMMON }, { scheduling: true, cursorSecret: true })).toThrow(
-      /missing environment variables STATE_MACHINE_ARNS, SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, CURSOR_SECRET_ARN /,
+    expect(() => readAwsConfig("api", { ...COMMON })).toThrow(
+      /STATE_MACHINE_ARNS is missing; SCHEDULE_GROUP_NAME is missing; SCHEDULER_ROLE_ARN is missing; SCHEDULE_DLQ_ARN is missing; CURSOR_SECRET_ARN is missing \(/,
     );
-    expect(() => readAwsConfig({ ...COMMON, JOBDECK_JOB_NAME: "x" }, { jobData: true })).toThrow(
-      /missing environment variables COMPANIES_TABLE, RECAPS_TABLE \(/,
-    );
-    expect(() => readAwsConfig({ ...COMMON, ...WORKER, RECAPS_TABLE: "" }, { jobData: true })).toThrow(
-      /missing environment variable RECAPS_TABLE \(/,
+    expect(() => readAwsConfig("worker", { ...COMMON })).toThrow(/: JOBDECK_JOB_NAME is missing \(/);
+    // an empty value is how a template leaves a variable out
+    expect(() => readAwsConfig("worker", { ...COMMON, ...WORKER, JOBDECK_JOB_NAME: "" })).toThrow(
+      /: JOBDECK_JOB_NAME is missing \(/,
     );
   });
 
   it("reads a complete configuration", () => {
     expect(
-      readAwsConfig(
-        {
-          ...COMMON,
-          ...SCHEDULING,
-          ...CURSOR,
-          ALERT_TOPIC_ARN: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
-          SITE_URL: "https://d111.cloudfront.net",
-        },
-        { scheduling: true, cursorSecret: true },
-      ),
+      readAwsConfig("steps", {
+        ...COMMON,
+        ...SCHEDULING,
+        ...CURSOR,
+        ALERT_TOPIC_ARN: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
+        SITE_URL: "https://d111.cloudfront.net",
+      }),
     ).toEqual({
+      kind: "steps",
       region: "ap-northeast-1",
-      tables: { runs: "t-runs", control: "t-control", companies: null, recaps: null },
+      tables: { runs: "t-runs", control: "t-control" },
+      jobTables: {},
       stateMachineArns: SM_ARNS,
       scheduling: {
         groupName: "jobdeck",
         roleArn: SCHEDULING.SCHEDULER_ROLE_ARN,
         deadLetterArn: SCHEDULING.SCHEDULE_DLQ_ARN,
       },
-      cursorSecretArn: CURSOR.CURSOR_SECRET_ARN,
+      // a steps function does not read the cursor key even when the variable is there
+      cursorSecretArn: null,
       displayTimeZone: "Asia/Tokyo",
       retentionDays: 30,
       logsInsightsGroups: ["/aws/lambda/jobdeck-steps"],
       jobName: null,
       alertTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
       siteUrl: "https://d111.cloudfront.net",
-      tracing: false,
+    });
+    expect(readAwsConfig("worker", { ...COMMON, ...WORKER })).toMatchObject({
+      jobName: "listed_companies.sync",
+      jobTables: { companies: "t-companies" },
+      scheduling: null,
     });
   });
 
-  it("defaults the time zone, the retention, the log groups and tracing", () => {
-    const c = readAwsConfig({ AWS_REGION: "us-east-1", RUNS_TABLE: "r", CONTROL_TABLE: "c" });
+  it("defaults the time zone, the retention and the log groups", () => {
+    const c = readAwsConfig("api-meta", { AWS_REGION: "us-east-1", RUNS_TABLE: "r", CONTROL_TABLE: "c" });
     expect(c).toMatchObject({
       displayTimeZone: "Asia/Tokyo",
       retentionDays: 90,
@@ -145,9 +147,8 @@ describe("readAwsConfig", () => {
       scheduling: null,
       alertTopicArn: null,
       siteUrl: null,
-      tracing: true,
     });
-    expect(readAwsConfig({ ...COMMON, RETENTION_DAYS: "0" }).retentionDays).toBe(0);
+    expect(readAwsConfig("api-meta", { ...COMMON, RETENTION_DAYS: "0" }).retentionDays).toBe(0);
   });
 
   it.each([
@@ -161,17 +162,21 @@ describe("readAwsConfig", () => {
       { LOGS_INSIGHTS_GROUPS: '"/aws/lambda/x"' },
       /LOGS_INSIGHTS_GROUPS must be a JSON array of log group names/,
     ],
-    [{ DISPLAY_TIMEZONE: "Mars/Olympus" }, /DISPLAY_TIMEZONE 'Mars\/Olympus' is not an IANA time zone/],
+    [{ DISPLAY_TIMEZONE: "Mars/Olympus" }, /DISPLAY_TIMEZONE must be an IANA time zone/],
     [{ RETENTION_DAYS: "-1" }, /RETENTION_DAYS must be a whole number of days/],
     [{ RETENTION_DAYS: "1.5" }, /RETENTION_DAYS must be a whole number of days/],
     [{ RETENTION_DAYS: "ninety" }, /RETENTION_DAYS must be a whole number of days/],
+    [{ JOBDECK_JOB_TABLES: '{"companies":""}' }, /JOBDECK_JOB_TABLES must be a JSON object of store name/],
   ])("refuses %o", (bad, message) => {
-    expect(() => readAwsConfig({ ...COMMON, ...SCHEDULING, ...bad }, { scheduling: true })).toThrow(message);
+    const kind = "JOBDECK_JOB_TABLES" in bad ? "worker" : "api";
+    expect(() => readAwsConfig(kind, { ...COMMON, ...SCHEDULING, ...CURSOR, ...WORKER, ...bad })).toThrow(
+      message,
+    );
   });
 
   it("gives functions without scheduling a backend that says why it cannot be used", async () => {
-    await expect(unavailableScheduleBackend().put({} as Schedule)).rejects.toThrow(
-      /this function has no EventBridge Scheduler configuration \(SCHEDULE_GROUP_NAME/,
+    await expect(unavailableScheduleBackend("reconciler").put({} as Schedule)).rejects.toThrow(
+      /this reconciler function has no EventBridge Scheduler configuration \(SCHEDULE_GROUP_NAME/,
     );
   });
 });
@@ -179,23 +184,26 @@ describe("readAwsConfig", () => {
 describe("awsApp", () => {
   it("is built once per container, and a failed build is tried again", async () => {
     const { awsApp } = await import("#lambda/aws-host.ts");
-    await expect(awsApp({ scheduling: true })).rejects.toThrow(/missing environment variables/);
+    await expect(awsApp("default-schedules")).rejects.toThrow(/RUNS_TABLE is missing/);
     stubEnv({ ...COMMON, ...SCHEDULING });
-    const first = awsApp({ scheduling: true });
-    expect(awsApp({ scheduling: true })).toBe(first);
+    const first = awsApp("default-schedules");
+    expect(awsApp("default-schedules")).toBe(first);
     const app = await first;
     expect(app.deps.settings).toEqual({ displayTimeZone: "Asia/Tokyo", retentionDays: 30 });
     expect(app.deps.registry.list().map((j) => j.name)).toEqual(["listed_companies.sync", "recap.pipeline"]);
-    expect(app.services).toBeNull();
+    expect(app.deps.registry.list().flatMap((j) => Object.keys(j.stores ?? {}))).toEqual([
+      "companies",
+      "recaps",
+    ]);
     expect(app.deps.workflow.links(EXEC, UUID).console_url).toContain(
       "ap-northeast-1.console.aws.amazon.com",
     );
   });
 
   it("reads the cursor secret once, and again after a failure", async () => {
-    stubEnv({ ...COMMON, ...CURSOR });
+    stubEnv({ ...COMMON, ...SCHEDULING, ...CURSOR });
     const { awsApp } = await import("#lambda/aws-host.ts");
-    const app = await awsApp({ cursorSecret: true });
+    const app = await awsApp("api");
     secrets
       .on(GetSecretValueCommand)
       .resolvesOnce({ SecretString: "  " })
@@ -336,7 +344,9 @@ describe("default schedules custom resource", () => {
   it("fails Create with the missing variables named", async () => {
     stubEnv(COMMON);
     const { handler } = await import("#lambda/events/default-schedules-function.ts");
-    await expect(handler(cfn("Create"))).rejects.toThrow(/missing environment variables STATE_MACHINE_ARNS/);
+    await expect(handler(cfn("Create"))).rejects.toThrow(
+      /default-schedules function environment: STATE_MACHINE_ARNS is missing/,
+    );
   });
 });
 
@@ -372,11 +382,11 @@ describe("workflow worker", () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
-  it("names the job data variables it lacks", async () => {
+  it("names the store table it lacks when the job opens its stores", async () => {
     stubEnv({ ...COMMON, JOBDECK_JOB_NAME: "listed_companies.sync" });
     const { handler } = await import("#lambda/workflow/worker-function.ts");
     await expect(handler(state("listed_companies.sync"))).rejects.toThrow(
-      /missing environment variables COMPANIES_TABLE, RECAPS_TABLE/,
+      /JOBDECK_JOB_TABLES has no table for store 'companies' of job listed_companies.sync/,
     );
   });
 });
@@ -447,7 +457,7 @@ describe("API entries", () => {
     stubEnv(COMMON);
     const { handler } = await import("#lambda/api/trigger-function.ts");
     await expect(handler(apiEvent("POST /v1/trigger"), {} as never)).rejects.toThrow(
-      /missing environment variables STATE_MACHINE_ARNS, .*CURSOR_SECRET_ARN/,
+      /api function environment: STATE_MACHINE_ARNS is missing; .*CURSOR_SECRET_ARN is missing/,
     );
     stubEnv({ ...SCHEDULING, ...CURSOR });
     secrets.on(GetSecretValueCommand).resolves({ SecretString: "k3y" });

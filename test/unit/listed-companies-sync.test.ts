@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import type { CompanyRecord } from "#jobs/listed-companies/company-store.ts";
 import {
   LISTED_INFO_PATH_ENV,
   type ListedInfoRecord,
@@ -11,7 +12,6 @@ import {
   type SourceCompany,
   toSourceCompany,
 } from "#jobs/listed-companies/listed-companies-sync.ts";
-import type { CompanyRecord } from "#ports/job-data.ts";
 import { FakeJobContext, InMemoryCompanyStore } from "#test/helpers/fake-job-context.ts";
 
 const RUN = "11111111-1111-4111-8111-111111111111";
@@ -192,7 +192,7 @@ describe("listed_companies.sync job", () => {
 
   it("inserts the whole fixture into an empty store, then skips everything on a second run", async () => {
     const store = new InMemoryCompanyStore();
-    const ctx = new FakeJobContext(parse({}), { services: { companies: store }, executionUuid: RUN });
+    const ctx = new FakeJobContext(parse({}), { stores: { companies: store }, executionUuid: RUN });
     await listedCompaniesSync.run(ctx);
     const total = (await loadListedInfo({})).length;
 
@@ -214,7 +214,7 @@ describe("listed_companies.sync job", () => {
     expect(upsertProgress.at(-1)).toMatchObject({ current: total, total });
     expect(ctx.lastItems().get("deactivated")).toMatchObject({ current: 0, total: 0, status: "done" });
 
-    const again = new FakeJobContext(parse({}), { services: { companies: store } });
+    const again = new FakeJobContext(parse({}), { stores: { companies: store } });
     await listedCompaniesSync.run(again);
     expect(again.counts).toEqual({
       input: total,
@@ -229,7 +229,7 @@ describe("listed_companies.sync job", () => {
 
   it("reads JOBDECK_LISTED_INFO_PATH: missing records are deactivated, changed ones updated", async () => {
     const store = new InMemoryCompanyStore();
-    await listedCompaniesSync.run(new FakeJobContext(parse({}), { services: { companies: store } }));
+    await listedCompaniesSync.run(new FakeJobContext(parse({}), { stores: { companies: store } }));
     const info = await loadListedInfo({});
     const removed = info.slice(0, 7).map((r) => r.Code);
     const changed = info[100]!;
@@ -240,7 +240,7 @@ describe("listed_companies.sync job", () => {
     writeFileSync(file, JSON.stringify({ info: next }));
     vi.stubEnv(LISTED_INFO_PATH_ENV, file);
 
-    const ctx = new FakeJobContext(parse({}), { services: { companies: store } });
+    const ctx = new FakeJobContext(parse({}), { stores: { companies: store } });
     await listedCompaniesSync.run(ctx);
     expect(ctx.counts).toMatchObject({
       input: next.length,
@@ -256,7 +256,7 @@ describe("listed_companies.sync job", () => {
 
     // Back in the source: reactivated.
     vi.unstubAllEnvs();
-    const back = new FakeJobContext(parse({}), { services: { companies: store } });
+    const back = new FakeJobContext(parse({}), { stores: { companies: store } });
     await listedCompaniesSync.run(back);
     expect(back.counts).toMatchObject({
       inserted: 0,
@@ -268,7 +268,7 @@ describe("listed_companies.sync job", () => {
 
   it("dry_run counts but writes nothing", async () => {
     const store = new InMemoryCompanyStore([stored("99990")]);
-    const ctx = new FakeJobContext(parse({ dry_run: true }), { services: { companies: store } });
+    const ctx = new FakeJobContext(parse({ dry_run: true }), { stores: { companies: store } });
     await listedCompaniesSync.run(ctx);
     const total = (await loadListedInfo({})).length;
     expect(ctx.counts).toMatchObject({ input: total, inserted: total, updated: 1 });
@@ -283,7 +283,7 @@ describe("listed_companies.sync job", () => {
     vi.stubEnv(LISTED_INFO_PATH_ENV, file);
     const store = new InMemoryCompanyStore([stored("13010")]);
     await expect(
-      listedCompaniesSync.run(new FakeJobContext(parse({}), { services: { companies: store } })),
+      listedCompaniesSync.run(new FakeJobContext(parse({}), { stores: { companies: store } })),
     ).rejects.toThrow(/empty/);
     expect(store.records.get("13010")?.active).toBe(true);
   });
@@ -297,7 +297,7 @@ describe("listed_companies.sync job", () => {
 
   it("stops between stages when cancelled", async () => {
     const store = new InMemoryCompanyStore();
-    const ctx = new FakeJobContext(parse({}), { services: { companies: store } });
+    const ctx = new FakeJobContext(parse({}), { stores: { companies: store } });
     ctx.cancel("stop requested");
     await expect(listedCompaniesSync.run(ctx)).rejects.toThrow(/stop requested/);
     expect(ctx.stages).toEqual(["fetch"]);

@@ -16,7 +16,7 @@ const ITEM_STAGES = ["Genre", "Select", "Evidence", "Dispatch"];
 
 async function runPipeline(params: Record<string, unknown>) {
   const recaps = new InMemoryRecapStore();
-  const ctx = new FakeJobContext(parse({ stage_delay_ms: 0, ...params }), { services: { recaps } });
+  const ctx = new FakeJobContext(parse({ stage_delay_ms: 0, ...params }), { stores: { recaps } });
   await recapPipeline.run(ctx);
   return { ctx, recaps, digests: [...recaps.digests.values()] };
 }
@@ -134,7 +134,7 @@ describe("recap.pipeline job", () => {
 
   it("stops promptly when cancelled and writes nothing", async () => {
     const recaps = new InMemoryRecapStore();
-    const ctx = new FakeJobContext(parse({ stage_delay_ms: 2000 }), { services: { recaps } });
+    const ctx = new FakeJobContext(parse({ stage_delay_ms: 2000 }), { stores: { recaps } });
     const started = Date.now();
     setTimeout(() => ctx.cancel("stop requested"), 100);
     await expect(recapPipeline.run(ctx)).rejects.toThrow(/stop requested/);

@@ -1,6 +1,6 @@
 // What a job is (spec/model.md "Job"): the contract between job modules and the runtime.
 import type * as z from "zod/mini";
-import type { CompanyStore, RecapStore } from "#ports/job-data.ts";
+import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
 import type { ConcurrencyMode, DefaultSchedule, RetryPolicy } from "#schemas/job.ts";
 import type { StageStatus } from "#schemas/run.ts";
 
@@ -13,12 +13,6 @@ export interface JobLogger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
-/** Data a job may touch. Adapters are injected by the host (Lambda or local stack). */
-export interface JobServices {
-  companies: CompanyStore;
-  recaps: RecapStore;
-}
-
 export interface JobCounters {
   input(n?: number): void;
   inserted(n?: number): void;
@@ -27,14 +21,18 @@ export interface JobCounters {
   errors(n?: number): void;
 }
 
-export interface JobContext<P> {
+/** The opened stores of a job, by the key its definition declares them under. */
+export type JobStoresOf = Readonly<Record<string, unknown>>;
+
+export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
   readonly params: P;
   readonly executionUuid: string;
   readonly attempt: number;
   readonly logger: JobLogger;
   /** Fires when the run is cancelled or times out; long loops should check it. */
   readonly signal: AbortSignal;
-  readonly services: JobServices;
+  /** The job's own stores (`stores` of its definition), opened by the host. */
+  readonly stores: St;
   progress(p: { current?: number | null; total?: number | null; message?: string | null }): void;
   /** Marks `name` running and the previous stage done. */
   stage(name: string): void;
@@ -47,7 +45,10 @@ export interface JobContext<P> {
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of different parameter schemas
 export type AnyParamsSchema = z.ZodMiniType<any, any>;
 
-export interface JobDefinition<S extends AnyParamsSchema = AnyParamsSchema> {
+export interface JobDefinition<
+  S extends AnyParamsSchema = AnyParamsSchema,
+  D extends JobStoreDeclarations = JobStoreDeclarations,
+> {
   name: string;
   description: string;
   category: string;
@@ -58,5 +59,7 @@ export interface JobDefinition<S extends AnyParamsSchema = AnyParamsSchema> {
   retry: RetryPolicy;
   stages?: string[];
   default_schedules?: DefaultSchedule[];
-  run(ctx: JobContext<z.output<S>>): Promise<void>;
+  /** Tables the job owns: the CDK app and the local stack create them and grant them to its worker. */
+  stores?: D;
+  run(ctx: JobContext<z.output<S>, OpenedStores<D>>): Promise<void>;
 }

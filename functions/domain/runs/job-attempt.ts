@@ -1,7 +1,7 @@
 // Runs one attempt of a job: builds its ctx (progress, stages, items, counters, cancellation)
 // and writes progress to the store at most once per second, plus a final flush.
 
-import type { JobDefinition, JobLogger, JobServices } from "#domain/jobs/job-definition.ts";
+import type { JobDefinition, JobLogger, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import type { Progress, ProgressItem, RunCounts, Stage, StageStatus } from "#schemas/run.ts";
 import { ZERO_COUNTS } from "./run-lifecycle.ts";
 
@@ -32,7 +32,8 @@ export type ExecuteJobInput = {
 
 export type ExecuteJobDeps = {
   sink: ProgressSink;
-  services: JobServices;
+  /** The job's opened stores (ctx.stores). */
+  stores: JobStoresOf;
   logger: JobLogger;
   now?: () => Date;
   /** External cancellation (e.g. the local interpreter aborting the execution). */
@@ -141,7 +142,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     attempt: input.attempt,
     logger: deps.logger,
     signal: abort.signal,
-    services: deps.services,
+    stores: deps.stores,
     progress(p: { current?: number | null; total?: number | null; message?: string | null }) {
       if (p.current !== undefined) state.current = p.current;
       if (p.total !== undefined) state.total = p.total;

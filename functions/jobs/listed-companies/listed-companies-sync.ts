@@ -1,11 +1,14 @@
 // 上場企業一覧の同期 / Daily full sync of the listed-company master (J-Quants /listed/info).
 // Full sync: every source record is compared with the stored one; only new, changed, reactivated
 // and deactivated companies are written. Companies missing from the source are deactivated.
+
 import { readFile } from "node:fs/promises";
 import * as z from "zod/mini";
+import { type HostEnv, hostEnv } from "#config/env-contract.ts";
 import { findDataFile, LISTED_INFO_FILE } from "#jobs/data-files.ts";
 import { defineJob } from "#jobs/define-job.ts";
-import type { CompanyRecord } from "#ports/job-data.ts";
+import { companiesStore } from "./companies-table.ts";
+import type { CompanyRecord } from "./company-store.ts";
 
 /** Environment variable naming a JSON file (same shape as /listed/info) that replaces the fixture. */
 export const LISTED_INFO_PATH_ENV = "JOBDECK_LISTED_INFO_PATH";
@@ -153,7 +156,7 @@ export function planSync(
  * The source records: the file named by JOBDECK_LISTED_INFO_PATH if set, else the fixture, read at
  * run time (next to the Lambda bundle, or in the project; see data-files.ts), never bundled.
  */
-export async function loadListedInfo(env: NodeJS.ProcessEnv = process.env): Promise<ListedInfoRecord[]> {
+export async function loadListedInfo(env: HostEnv = hostEnv()): Promise<ListedInfoRecord[]> {
   const path = env[LISTED_INFO_PATH_ENV] || findDataFile(LISTED_INFO_FILE, env);
   const raw: unknown = JSON.parse(await readFile(path, "utf8"));
   const parsed = ListedInfoResponseSchema.safeParse(raw);
@@ -187,9 +190,10 @@ export const listedCompaniesSync = defineJob({
   default_schedules: [
     { schedule_expression: "cron(30 11 * * ? *)", timezone: "Asia/Tokyo", description: "毎日 11:30 JST" },
   ],
+  stores: { companies: companiesStore },
   async run(ctx) {
     const { dry_run: dryRun } = ctx.params;
-    const store = ctx.services.companies;
+    const store = ctx.stores.companies;
 
     ctx.stage("fetch");
     ctx.progress({ message: "上場企業データを取得中... / fetching listed info" });

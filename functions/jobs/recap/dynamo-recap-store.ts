@@ -1,7 +1,7 @@
-// RecapStore on DynamoDB (recaps table, partition key `digest_date`, sort key `genre`).
+// RecapStore on DynamoDB (the recaps table the job declares in recap-store.ts).
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { batchPutAll } from "#jobs/listed-companies/dynamo-company-store.ts";
-import type { RecapDigest, RecapStore } from "#ports/job-data.ts";
+import { batchPutAll } from "#jobs/dynamo-batch.ts";
+import type { RecapDigest, RecapStore } from "./recap-store.ts";
 
 export class DynamoRecapStore implements RecapStore {
   constructor(

@@ -2,12 +2,15 @@
 //   Fetch → Preprocess → Dedup → Genre → Select → Evidence → Dispatch → Persist
 // It does real (small) work on the article fixture and writes one digest per genre.
 // `stage_delay_ms` slows each stage down so that progress can be watched in the admin page.
+
 import { readFile } from "node:fs/promises";
 import * as z from "zod/mini";
+import { type HostEnv, hostEnv } from "#config/env-contract.ts";
 import { wallClock } from "#domain/time.ts";
 import { findDataFile, RECAP_ARTICLES_FILE } from "#jobs/data-files.ts";
 import { defineJob, type JobContext } from "#jobs/define-job.ts";
-import type { RecapDigest } from "#ports/job-data.ts";
+import type { RecapDigest } from "./recap-store.ts";
+import { recapsStore } from "./recaps-table.ts";
 
 export const RECAP_GENRES = ["economy", "tech", "politics", "sports", "culture", "science"] as const;
 export type RecapGenre = (typeof RECAP_GENRES)[number];
@@ -229,7 +232,7 @@ export function jstDate(date: Date): string {
 }
 
 /** The article fixture, read at run time (next to the Lambda bundle, or in the project), never bundled. */
-export async function loadArticles(env: NodeJS.ProcessEnv = process.env): Promise<RecapArticle[]> {
+export async function loadArticles(env: HostEnv = hostEnv()): Promise<RecapArticle[]> {
   const path = findDataFile(RECAP_ARTICLES_FILE, env);
   const data = JSON.parse(await readFile(path, "utf8")) as { articles?: unknown };
   if (!Array.isArray(data.articles)) throw new Error(`${path}: no "articles" array`);
@@ -298,6 +301,7 @@ export const recapPipeline = defineJob({
   timeout_seconds: 120,
   retry: { attempts: 1 },
   stages: [...RECAP_STAGES],
+  stores: { recaps: recapsStore },
   default_schedules: [
     { schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo", description: "30 分ごと" },
   ],
@@ -454,7 +458,7 @@ export const recapPipeline = defineJob({
     await sleep(delay, ctx.signal);
     ctx.throwIfCancelled();
     if (digests.length) {
-      await ctx.services.recaps.putDigests(digests);
+      await ctx.stores.recaps.putDigests(digests);
       ctx.count.inserted(digests.length);
     }
     ctx.progress({

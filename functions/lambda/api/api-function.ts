@@ -3,23 +3,18 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Context } from "aws-lambda";
 import { type ApiApp, createApiApp } from "#api/app.ts";
+import { API_AREAS, type ApiArea } from "#api/areas.ts";
 import type { ApiEvent, ApiResult, apiHandler } from "#api/http.ts";
-import { type AwsAppNeeds, awsApp, ephemeralCursorSecret, once } from "#lambda/aws-host.ts";
+import { awsApp, ephemeralCursorSecret, once } from "#lambda/aws-host.ts";
 
 type AreaHandler = ReturnType<typeof apiHandler>;
 
-export type ApiEntryOptions = {
-  /** Scheduling configuration (EventBridge Scheduler); every area but meta has it. */
-  scheduling: boolean;
-  /** Read the cursor key from Secrets Manager; false for areas that never page (meta). */
-  cursors: boolean;
-};
-
-export function apiEntry(create: (app: ApiApp) => AreaHandler, opts: ApiEntryOptions) {
+export function apiEntry(area: ApiArea, create: (app: ApiApp) => AreaHandler) {
   const ready = once(async (): Promise<AreaHandler> => {
-    const needs: AwsAppNeeds = { scheduling: opts.scheduling, cursorSecret: opts.cursors };
-    const app = await awsApp(needs);
-    const cursorSecret = opts.cursors ? await app.cursorSecret() : ephemeralCursorSecret();
+    const app = await awsApp(API_AREAS[area].kind);
+    // Areas that never page (meta) get a key of this container only: healthz never waits on
+    // Secrets Manager.
+    const cursorSecret = app.config.cursorSecretArn ? await app.cursorSecret() : ephemeralCursorSecret();
     return create(createApiApp(app.deps, { cursorSecret })).use(
       injectLambdaContext(app.logger.powertools, { resetKeys: true }),
     );

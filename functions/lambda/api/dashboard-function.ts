@@ -2,4 +2,4 @@
 import { createDashboardApi } from "#api/dashboard-api.ts";
 import { apiEntry } from "./api-function.ts";
 
-export const handler = apiEntry(createDashboardApi, { scheduling: true, cursors: true });
+export const handler = apiEntry("dashboard", createDashboardApi);

@@ -1,5 +1,5 @@
-// Lambda entry of the API area "jobs" (lib/lambda-catalog.ts API_LAMBDAS.jobs).
+// Lambda entry of the API area "jobs" (functions/api/areas.ts).
 import { createJobsApi } from "#api/jobs-api.ts";
 import { apiEntry } from "./api-function.ts";
 
-export const handler = apiEntry(createJobsApi, { scheduling: true, cursors: true });
+export const handler = apiEntry("jobs", createJobsApi);

@@ -1,5 +1,5 @@
-// Lambda entry of the API area "runs" (lib/lambda-catalog.ts API_LAMBDAS.runs).
+// Lambda entry of the API area "runs" (functions/api/areas.ts).
 import { createRunsApi } from "#api/runs-api.ts";
 import { apiEntry } from "./api-function.ts";
 
-export const handler = apiEntry(createRunsApi, { scheduling: true, cursors: true });
+export const handler = apiEntry("runs", createRunsApi);

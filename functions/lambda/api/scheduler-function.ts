@@ -1,5 +1,5 @@
-// Lambda entry of the API area "scheduler" (lib/lambda-catalog.ts API_LAMBDAS.scheduler).
+// Lambda entry of the API area "scheduler" (functions/api/areas.ts).
 import { createSchedulerApi } from "#api/scheduler-api.ts";
 import { apiEntry } from "./api-function.ts";
 
-export const handler = apiEntry(createSchedulerApi, { scheduling: true, cursors: true });
+export const handler = apiEntry("scheduler", createSchedulerApi);

@@ -1,5 +1,5 @@
-// Lambda entry of the API area "schedules" (lib/lambda-catalog.ts API_LAMBDAS.schedules).
+// Lambda entry of the API area "schedules" (functions/api/areas.ts).
 import { createSchedulesApi } from "#api/schedules-api.ts";
 import { apiEntry } from "./api-function.ts";
 
-export const handler = apiEntry(createSchedulesApi, { scheduling: true, cursors: true });
+export const handler = apiEntry("schedules", createSchedulesApi);

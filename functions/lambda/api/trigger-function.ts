@@ -1,5 +1,5 @@
-// Lambda entry of the API area "trigger" (lib/lambda-catalog.ts API_LAMBDAS.trigger).
+// Lambda entry of the API area "trigger" (functions/api/areas.ts).
 import { createTriggerApi } from "#api/trigger-api.ts";
 import { apiEntry } from "./api-function.ts";
 
-export const handler = apiEntry(createTriggerApi, { scheduling: true, cursors: true });
+export const handler = apiEntry("trigger", createTriggerApi);

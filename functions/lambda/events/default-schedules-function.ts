@@ -1,5 +1,5 @@
 // Lambda entry of the custom resource that creates the jobs' default schedules (onEvent of an
-// aws-cdk-lib/custom-resources Provider; lib/lambda-catalog.ts DEFAULT_SCHEDULES_LAMBDA).
+// aws-cdk-lib/custom-resources Provider; kind "default-schedules").
 // Schedules are data, never CloudFormation-owned: Create / Update create the defaults once through
 // the schedules service (a marker makes later calls a no-op, and operators' edits stay), and Delete
 // leaves every schedule where it is.
@@ -17,7 +17,7 @@ export async function handler(
   context?: Context,
 ): Promise<OnEventResponse> {
   if (event.RequestType === "Delete") return { PhysicalResourceId: PHYSICAL_RESOURCE_ID };
-  const app = await awsApp({ scheduling: true });
+  const app = await awsApp("default-schedules");
   return withInvocation(
     app.logger,
     context,

@@ -1,5 +1,5 @@
 // Lambda entry of the EventBridge rule on "Step Functions Execution Status Change"
-// (lib/lambda-catalog.ts RECONCILER_LAMBDA): the run record and its slot follow the execution's end.
+// (kind "reconciler"): the run record and its slot follow the execution's end.
 import type { Context } from "aws-lambda";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
 import type { ExecutionEndStatus } from "#domain/runs/run-reconciler.ts";
@@ -61,7 +61,7 @@ export function executionEndOf(event: ExecutionStatusChangeEvent): ExecutionEnd 
 }
 
 const ready = once(async () => {
-  const app = await awsApp({ alerts: snsAlerts });
+  const app = await awsApp("reconciler", { alerts: snsAlerts });
   return { app, reconciler: new Reconciler(app.deps) };
 });
 

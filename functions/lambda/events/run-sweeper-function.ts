@@ -1,4 +1,4 @@
-// Lambda entry of the every-minute EventBridge rule (lib/lambda-catalog.ts RUN_SWEEPER_LAMBDA):
+// Lambda entry of the every-minute EventBridge rule (kind "sweeper"):
 // ends runs left active past their job's time budget and records missed schedule fires, counted
 // in the MissedFires metric that the missed-fires alarm watches.
 import type { Context } from "aws-lambda";
@@ -9,8 +9,8 @@ import { withInvocation } from "#lambda/invocation.ts";
 import { snsAlerts } from "#lambda/sns-alerts.ts";
 
 const ready = once(async () => {
-  const app = await awsApp({ alerts: snsAlerts });
-  return { app, metrics: createMetrics(process.env) };
+  const app = await awsApp("sweeper", { alerts: snsAlerts });
+  return { app, metrics: createMetrics() };
 });
 
 export async function handler(

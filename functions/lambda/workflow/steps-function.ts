@@ -1,5 +1,5 @@
 // Lambda entry behind every non-worker Task state of statemachines/run-job.asl.json
-// (lib/lambda-catalog.ts WORKFLOW_STEPS_LAMBDA). The payload names the step.
+// (kind "steps" of functions/config/env-contract.ts). The payload names the step.
 
 import type { Context } from "aws-lambda";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
@@ -10,7 +10,7 @@ import { snsAlerts } from "#lambda/sns-alerts.ts";
 import { createStepsHandler, type StepPayload } from "#workflow/steps-handler.ts";
 
 const ready = once(async () => {
-  const app = await awsApp({ scheduling: true, alerts: snsAlerts });
+  const app = await awsApp("steps", { alerts: snsAlerts });
   // The end of a run is retried while DynamoDB is down, within this Lambda's 60-s timeout
   // (Step Functions' own retries of FailRun take over after that).
   app.deps.settings.storeRetrySeconds = 45;

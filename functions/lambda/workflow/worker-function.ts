@@ -1,4 +1,4 @@
-// Lambda entry of a job's RunWorker Task (lib/lambda-catalog.ts workerLambda): one function per job,
+// Lambda entry of a job's RunWorker Task (kind "worker"): one function per job,
 // named by JOBDECK_JOB_NAME; the state machine passes the whole workflow state.
 import type { Context } from "aws-lambda";
 import type { WorkflowState } from "#domain/runs/workflow-state.ts";
@@ -7,9 +7,8 @@ import { withInvocation } from "#lambda/invocation.ts";
 import { createRunWorker, type WorkerPayload } from "#workflow/worker-handler.ts";
 
 const ready = once(async () => {
-  const app = await awsApp({ jobData: true });
-  if (!app.services) throw new Error("jobdeck: the worker has no job data stores");
-  return { app, run: createRunWorker({ ...app.deps, services: app.services }) };
+  const app = await awsApp("worker");
+  return { app, run: createRunWorker({ ...app.deps, openStores: app.openStores }) };
 });
 
 /** A worker runs only its own job: a state of another job means the state machine is miswired. */

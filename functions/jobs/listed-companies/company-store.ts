@@ -1,4 +1,4 @@
-// Ports for the data the example jobs read and write.
+// A listed company as listed_companies.sync stores it, and the store port the job writes through.
 
 /** A listed company as stored (J-Quants /listed/info fields plus sync bookkeeping). */
 export type CompanyRecord = {
@@ -23,17 +23,4 @@ export interface CompanyStore {
   scanAll(): Promise<CompanyRecord[]>;
   /** Writes (insert or replace) all records, in parallel batches. */
   putMany(records: CompanyRecord[], onProgress?: (written: number) => void): Promise<void>;
-}
-
-export type RecapDigest = {
-  digest_date: string;
-  genre: string;
-  article_ids: string[];
-  headline: string;
-  evidence: string[];
-  execution_uuid: string;
-};
-
-export interface RecapStore {
-  putDigests(digests: RecapDigest[]): Promise<void>;
 }
