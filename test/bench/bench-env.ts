@@ -10,10 +10,10 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { TableShape } from "#ports/table-shape.ts";
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from "#local/dynamodb-local.ts";
 import { createTableInput } from "#local/dynamodb-tables.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "#local/local-stack.ts";
+import type { TableShape } from "#ports/table-shape.ts";
 
 export type BenchEnv = {
   root: string;

@@ -10,7 +10,6 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
-import { JOBS } from "#jobs/all-jobs.ts";
 import {
   API_LAMBDAS,
   BUNDLING,
@@ -20,7 +19,8 @@ import {
   RUN_SWEEPER_LAMBDA,
   WORKFLOW_STEPS_LAMBDA,
   workerLambda,
-} from "../../lib/lambda-catalog.ts";
+} from "#cdk/lambda-catalog.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
 import { median } from "./stats.ts";
 
 const run = promisify(execFile);

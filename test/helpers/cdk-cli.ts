@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../../lib/functions.ts";
+import { PROJECT_ROOT } from "#cdk/functions.ts";
 
 export const OFFLINE = spawnSync("unshare", ["-n", "true"]).status === 0;
 

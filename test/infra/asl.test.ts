@@ -4,9 +4,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
+import { ASL_SUBSTITUTIONS, RUN_JOB_ASL } from "#cdk/constructs/workflows.ts";
+import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
-import { ASL_SUBSTITUTIONS, RUN_JOB_ASL } from "../../lib/constructs/workflows.ts";
-import { PROJECT_ROOT } from "../../lib/functions.ts";
 
 type State = {
   Type: string;

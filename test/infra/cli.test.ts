@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { OFFLINE, runNpx, withoutAws } from "#test/helpers/cdk-cli.ts";
-import { PROJECT_ROOT } from "../../lib/functions.ts";
 
 const temp = mkdtempSync(join(tmpdir(), "jobdeck-cli-"));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { type App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MIN_REASON_LENGTH } from "../../lib/nag.ts";
+import { MIN_REASON_LENGTH } from "#cdk/nag.ts";
 import { removeSynthOutputs, type Synthesized, synthJobdeck } from "./synth.ts";
 
 /** The same pack, blind to acknowledgements: it reports every finding, acknowledged or not. */

@@ -4,11 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TABLES } from "#adapters/table-definitions.ts";
 import { ROUTES, routeKey } from "#api/routes.ts";
-import { cdkVariables } from "#config/env-contract.ts";
-import { JOBS } from "#jobs/all-jobs.ts";
-import { alwaysFails } from "#test/helpers/test-jobs.ts";
-import { RUN_JOB_ASL } from "../../lib/constructs/workflows.ts";
-import { PROJECT_ROOT } from "../../lib/functions.ts";
+import { RUN_JOB_ASL } from "#cdk/constructs/workflows.ts";
+import { PROJECT_ROOT } from "#cdk/functions.ts";
 import {
   API_LAMBDAS,
   DEFAULT_SCHEDULES_LAMBDA,
@@ -16,7 +13,10 @@ import {
   RUN_SWEEPER_LAMBDA,
   WORKFLOW_STEPS_LAMBDA,
   workerLambda,
-} from "../../lib/lambda-catalog.ts";
+} from "#cdk/lambda-catalog.ts";
+import { cdkVariables } from "#config/env-contract.ts";
+import { JOBS } from "#jobs/all-jobs.ts";
+import { alwaysFails } from "#test/helpers/test-jobs.ts";
 import {
   asList,
   policyStatements,

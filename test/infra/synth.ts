@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
+import { loadJobDataFiles, PROJECT_ROOT } from "#cdk/functions.ts";
+import { JobdeckStack } from "#cdk/jobdeck-stack.ts";
+import { settingsFromContext } from "#cdk/settings.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
-import { loadJobDataFiles, PROJECT_ROOT } from "../../lib/functions.ts";
-import { JobdeckStack } from "../../lib/jobdeck-stack.ts";
-import { settingsFromContext } from "../../lib/settings.ts";
 
 export const CDK_JSON = JSON.parse(readFileSync(join(PROJECT_ROOT, "cdk.json"), "utf8")) as {
   app: string;

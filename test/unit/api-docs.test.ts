@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { OPERATIONS } from "#api/contract.ts";
-import { API_DOCS_PATH, renderApiReference } from "../../bin/api-docs.ts";
+import { API_DOCS_PATH, renderApiReference } from "#bin/api-docs.ts";
 
 describe("docs/api.md", () => {
   const fresh = renderApiReference();

@@ -73,9 +73,12 @@ describe("dependency rules (.dependency-cruiser.cjs)", () => {
   it("fails when functions/ imports the CDK app in lib/", async () => {
     const dir = tree({
       "functions/lambda/entry.ts": 'import { NAME } from "../../lib/names.ts";\nexport const name = NAME;\n',
+      // the same reach through the package.json alias
+      "functions/lambda/aliased.ts": 'import { NAME } from "#cdk/names.ts";\nexport const other = NAME;\n',
       "lib/names.ts": 'export const NAME = "jobdeck";\n',
     });
     expect(await violations(dir, ["functions", "lib"])).toEqual([
+      "functions-not-to-cdk: functions/lambda/aliased.ts → lib/names.ts",
       "functions-not-to-cdk: functions/lambda/entry.ts → lib/names.ts",
     ]);
   });

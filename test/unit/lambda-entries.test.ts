@@ -16,6 +16,14 @@ import { mockClient } from "aws-sdk-client-mock";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ApiEvent } from "#api/http.ts";
+import {
+  API_LAMBDAS,
+  BUNDLING,
+  DEFAULT_SCHEDULES_LAMBDA,
+  RECONCILER_LAMBDA,
+  WORKFLOW_STEPS_LAMBDA,
+  workerLambda,
+} from "#cdk/lambda-catalog.ts";
 import { JOB_DATA_FILES } from "#jobs/data-files.ts";
 import { readAwsConfig, unavailableScheduleBackend } from "#lambda/aws-host.ts";
 import {
@@ -25,14 +33,6 @@ import {
 import { stepExecutionUuid } from "#lambda/workflow/steps-function.ts";
 import { assertOwnJob } from "#lambda/workflow/worker-function.ts";
 import type { Schedule } from "#schemas/schedule.ts";
-import {
-  API_LAMBDAS,
-  BUNDLING,
-  DEFAULT_SCHEDULES_LAMBDA,
-  RECONCILER_LAMBDA,
-  WORKFLOW_STEPS_LAMBDA,
-  workerLambda,
-} from "../../lib/lambda-catalog.ts";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const rawDdb = mockClient(DynamoDBClient);

@@ -3,13 +3,13 @@
 import { describe, expect, it } from "vitest";
 import { RUN_STATUSES, STAGE_STATUSES, TRIGGER_SOURCES } from "#schemas/run.ts";
 import { EXECUTION_POLICIES } from "#schemas/schedule.ts";
-import { sessionFromToken } from "../../web/src/auth.ts";
-import { dailyExpression, dailyTime } from "../../web/src/daily-schedule.ts";
-import { dateInputToInstant, fmtDuration, fmtRelative, startOfDay, tzLabel } from "../../web/src/format.ts";
-import { type MessageKey, translator } from "../../web/src/i18n.ts";
-import { en } from "../../web/src/messages/en.ts";
-import { ja } from "../../web/src/messages/ja.ts";
-import { toRaw, validateParams } from "../../web/src/params-validation.ts";
+import { sessionFromToken } from "#web/auth.ts";
+import { dailyExpression, dailyTime } from "#web/daily-schedule.ts";
+import { dateInputToInstant, fmtDuration, fmtRelative, startOfDay, tzLabel } from "#web/format.ts";
+import { type MessageKey, translator } from "#web/i18n.ts";
+import { en } from "#web/messages/en.ts";
+import { ja } from "#web/messages/ja.ts";
+import { toRaw, validateParams } from "#web/params-validation.ts";
 
 const t = translator("ja");
 const RECAP = {
