@@ -1,14 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { loadArticles, RECAP_STAGES, recapPipeline } from "#jobs/recap/recap-pipeline.ts";
 import {
   classifyGenre,
   DUPLICATE_THRESHOLD,
-  loadArticles,
   RECAP_GENRES,
-  RECAP_STAGES,
-  recapPipeline,
   splitSentences,
   titleSimilarity,
-} from "#jobs/recap/recap-pipeline.ts";
+} from "#jobs/recap/recap-text.ts";
 import { FakeJobContext, InMemoryRecapStore } from "#test/helpers/fake-job-context.ts";
 
 const parse = (p: unknown) => recapPipeline.parameters.parse(p);
