@@ -4,7 +4,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
@@ -20,38 +19,26 @@ import { createTriggerApi } from "#api/trigger-api.ts";
 import { composeCore } from "#domain/compose-core.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobLogger } from "#domain/jobs/job-definition.ts";
-import { runUuidFor } from "#domain/runs/execution-identity.ts";
 import { alertOnFailure, logAlertPublisher } from "#domain/runs/failure-alerts.ts";
-import { Reconciler } from "#domain/runs/run-reconciler.ts";
 import { RunSweeper } from "#domain/runs/run-sweeper.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { type Clock, systemClock } from "#ports/clock.ts";
 import type { WorkflowStarter } from "#ports/workflow-starter.ts";
 import type { WebConfig } from "#schemas/web-config.ts";
-import { createStepsHandler } from "#workflow/steps-handler.ts";
-import { createRunWorker } from "#workflow/worker-handler.ts";
-import { LocalAslWorkflow } from "./asl-workflow.ts";
+import type { LocalAslWorkflow } from "./asl-workflow.ts";
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { ensureTable, ensureTables } from "./dynamodb-tables.ts";
 import { type LocalHttpOptions, LocalHttpServer } from "./http-server.ts";
 import { readLocalEnv } from "./local-env.ts";
 import { createLocalLogger } from "./local-logger.ts";
 import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
+import { wireLocalWorkflow } from "./local-workflow.ts";
+import { PROJECT_ROOT } from "./project-root.ts";
 import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
-
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const RUN_JOB_ASL = join(PROJECT_ROOT, "statemachines", "run-job.asl.json");
-
-/** The worker Task uses the direct Lambda ARN form; locally this ARN names the in-process worker. */
-export const LOCAL_WORKER_ARN = "arn:aws:lambda:local:000000000000:function:jobdeck-local-worker";
 
 export const LOCAL_STOP_SUMMARY =
   "the local stack stopped during the run (it was restarted; the run did not finish)";
-
-/** The outcome of a run the grace of a graceful shutdown ran out on. */
-export const localShutdownSummary = (graceMs: number) =>
-  `the local stack stopped during the run (it was shut down; the run did not finish within the ${Math.round(graceMs / 1000)} s grace)`;
 
 /** One handler per API area of functions/api/areas.ts (what a Lambda function serves in AWS). */
 const AREA_HANDLERS = {
@@ -195,86 +182,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const { registry, runs } = deps;
   const openStores = jobStoreOpener(doc, (_job, _key, store) => storeTables[store.name]!);
-  const steps = createStepsHandler(deps);
-  const worker = createRunWorker({ ...deps, openStores, minWriteIntervalMs: opts.minProgressWriteMs });
-  const reconciler = new Reconciler(deps);
-  // Lambda would log an unhandled error before Step Functions sees it; do the same here.
-  const logFailure = async <T>(fn: string, call: () => Promise<T>): Promise<T> => {
-    try {
-      return await call();
-    } catch (e) {
-      logger.warn(`${fn} handler failed`, { error: e instanceof Error ? e.message : String(e) });
-      throw e;
-    }
-  };
-
-  // Graceful shutdown: executions aborted because the stack stops (not because someone cancelled).
-  const shutdown = { graceMs: 0, aborted: new Set<string>() };
-  // Queued runs resumed at this start (their executions started again where they waited).
-  const resumed = new Set<string>();
-  const workflow = new LocalAslWorkflow({
-    definitionFile: RUN_JOB_ASL,
-    substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
-    handlers: {
-      "local:steps": (payload) => logFailure("steps", () => steps(payload as Parameters<typeof steps>[0])),
-      [LOCAL_WORKER_ARN]: (payload, signal) =>
-        logFailure("worker", () => worker(payload as Parameters<typeof worker>[0], signal)),
-    },
-    onEnd: async (end) => {
-      // The interpreter's end stands in for the Step Functions status-change rule.
-      if (end.status === "SUCCEEDED" && resumed.has(end.arn)) {
-        // A resumed queued run whose schedule no longer lets it run (deleted, disabled, paused
-        // while the stack was stopped) ends without running: it must not stay QUEUED.
-        await reconciler.executionEnded({
-          name: end.name,
-          arn: end.arn,
-          status: end.status,
-          input: end.input,
-          outcome: {
-            status: "SKIPPED",
-            summary:
-              "queued before the local stack stopped; its schedule no longer runs it (deleted, disabled or paused)",
-          },
-        });
-      }
-      if (end.status !== "SUCCEEDED") {
-        const byShutdown = shutdown.aborted.has(end.arn);
-        await reconciler.executionEnded({
-          name: end.name,
-          arn: end.arn,
-          status: end.status,
-          input: end.input,
-          // The stack stopping is the true reason, not a cancel; a queued run stays queued and
-          // resumes at the next start.
-          ...(byShutdown
-            ? {
-                outcome: { status: "FAILURE" as const, summary: localShutdownSummary(shutdown.graceMs) },
-                keepQueued: true,
-              }
-            : {}),
-        });
-      }
-      const run = await runs.get(runUuidFor(end.input, end.name, end.arn)).catch(() => null);
-      if (run) {
-        const counts = `in=${run.input_count} ins=${run.inserted_count} upd=${run.updated_count} skip=${run.skipped_count} err=${run.error_count}`;
-        print(
-          `[run] ${run.status.padEnd(9)} ${run.job_name} ${run.execution_uuid} ${run.duration_seconds ?? "-"}s ${counts}${run.error_summary ? ` — ${run.error_summary}` : ""}`,
-        );
-      }
-    },
+  const { workflow, reconciler, shutdown, resumed } = wireLocalWorkflow(deps, {
+    openStores,
+    minProgressWriteMs: opts.minProgressWriteMs,
+    print,
   });
-  deps.workflow = {
-    start: async (jobName, name, input) => {
-      const started = await workflow.start(jobName, name, input);
-      print(
-        `[run] STARTED   ${jobName} ${name} (${input.trigger_source}${input.triggered_by ? ` by ${input.triggered_by}` : ""})`,
-      );
-      return started;
-    },
-    stop: (arn, cause) => workflow.stop(arn, cause),
-    describe: (arn) => workflow.describe(arn),
-    links: (arn, uuid) => workflow.links(arn, uuid),
-  };
 
   // Nothing survives a restart: runs left RUNNING/QUEUED end as FAILURE and free their slots.
   // Failure alerts: one log line locally (the alarm topic in AWS), with a link to the run's page.

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { tableNames } from "#adapters/table-definitions.ts";
 import { startDynamoDbLocal } from "#local/dynamodb-local.ts";
 import { ensureTables } from "#local/dynamodb-tables.ts";
-import { PROJECT_ROOT } from "#local/local-stack.ts";
+import { PROJECT_ROOT } from "#local/project-root.ts";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -8,7 +8,7 @@ import {
   type LocalAslWorkflowOptions,
   type LocalTaskHandler,
 } from "#local/asl-workflow.ts";
-import { LOCAL_WORKER_ARN, RUN_JOB_ASL } from "#local/local-stack.ts";
+import { LOCAL_WORKER_ARN, RUN_JOB_ASL } from "#local/local-workflow.ts";
 import { STEP_NAMES } from "#workflow/steps-handler.ts";
 
 type State = {
