@@ -18,7 +18,7 @@ import {
 import { SfnWorkflowStarter } from "#adapters/sfn-workflow-starter.ts";
 import { EnvError, type EnvOf, type FunctionKind, hostEnv, readEnv } from "#config/env-contract.ts";
 import { composeCore } from "#domain/compose-core.ts";
-import type { CoreDeps } from "#domain/core-deps.ts";
+import type { CoreDeps, Settings } from "#domain/core-deps.ts";
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 import { alertOnFailure } from "#domain/runs/failure-alerts.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
@@ -97,6 +97,8 @@ export type AwsHostOptions = {
    * ALERT_TOPIC_ARN is set; the others never bundle an SNS client.
    */
   alerts?: (config: AwsConfig) => AlertPublisher;
+  /** Settings this kind of function needs beyond its environment (e.g. its retry window). */
+  settings?: Partial<Settings>;
 };
 
 export type AwsApp = {
@@ -172,7 +174,11 @@ export async function buildAwsApp(
     workflow,
     clock,
     scheduleBackend,
-    settings: { displayTimeZone: config.displayTimeZone, retentionDays: config.retentionDays },
+    settings: {
+      displayTimeZone: config.displayTimeZone,
+      retentionDays: config.retentionDays,
+      ...opts.settings,
+    },
     logger,
     onRunFinished: onRunFinishedFor(config, env, logger, opts),
   });

@@ -10,10 +10,9 @@ import { snsAlerts } from "#lambda/sns-alerts.ts";
 import { createStepsHandler, type StepPayload } from "#workflow/steps-handler.ts";
 
 const ready = once(async () => {
-  const app = await awsApp("steps", { alerts: snsAlerts });
   // The end of a run is retried while DynamoDB is down, within this Lambda's 60-s timeout
   // (Step Functions' own retries of FailRun take over after that).
-  app.deps.settings.storeRetrySeconds = 45;
+  const app = await awsApp("steps", { alerts: snsAlerts, settings: { storeRetrySeconds: 45 } });
   return { app, run: createStepsHandler(app.deps) };
 });
 
