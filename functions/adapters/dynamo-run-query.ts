@@ -1,7 +1,7 @@
 // The paged runs query behind GET /v1/runs: one job's index, or a walk down the monthly buckets of
 // the all-jobs feed, filtered, newest first. The run store's one complex read, kept on its own.
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { RunFilter, RunPage, RunPosition } from "#ports/run-store.ts";
+import type { RunFilter, RunPosition, RunStorePage } from "#ports/run-store.ts";
 import { feedBucket, fromRunItem, previousBucket } from "./dynamo-run-items.ts";
 import { RUNS_INDEX } from "./table-definitions.ts";
 
@@ -40,7 +40,7 @@ export async function listRuns(
   filter: RunFilter,
   limit: number,
   after: RunPosition | null,
-): Promise<RunPage> {
+): Promise<RunStorePage> {
   const want = limit + 1; // one extra tells whether another page exists
   const collected: Record<string, unknown>[] = [];
   const upper = after ? after.started_at : filter.started_before;

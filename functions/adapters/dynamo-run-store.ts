@@ -11,9 +11,9 @@ import type {
   FinishUpdate,
   ProgressUpdate,
   RunFilter,
-  RunPage,
   RunPosition,
   RunStore,
+  RunStorePage,
 } from "#ports/run-store.ts";
 import { ACTIVE_STATUSES, RUN_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
@@ -103,7 +103,7 @@ export class DynamoRunStore implements RunStore {
     return typeof exp === "number" && exp * 1000 <= this.now().getTime();
   }
 
-  list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage> {
+  list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunStorePage> {
     const table = { doc: this.doc, tableName: this.tableName, now: this.now };
     return listRuns(table, () => this.earliestBucket(), filter, limit, after);
   }

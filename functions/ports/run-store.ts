@@ -13,7 +13,7 @@ export type RunFilter = {
 /** Position after the last item returned: enough to resume a newest-first walk. */
 export type RunPosition = { execution_uuid: string; started_at: string; job_name: string };
 
-export type RunPage = { runs: Run[]; next: RunPosition | null };
+export type RunStorePage = { runs: Run[]; next: RunPosition | null };
 
 export type FinishUpdate = {
   status: RunStatus;
@@ -39,7 +39,7 @@ export interface RunStore {
   noteCreated(run: Run): Promise<void>;
   get(executionUuid: string): Promise<Run | null>;
   /** Newest first. `limit` results at most after filtering. */
-  list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage>;
+  list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunStorePage>;
   /** Runs whose status is RUNNING or QUEUED (optionally of one job). */
   listActive(jobName?: string): Promise<Run[]>;
   /**

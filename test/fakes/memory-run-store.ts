@@ -7,9 +7,9 @@ import type {
   FinishUpdate,
   ProgressUpdate,
   RunFilter,
-  RunPage,
   RunPosition,
   RunStore,
+  RunStorePage,
 } from "#ports/run-store.ts";
 import { ACTIVE_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import { StoreOutage } from "./store-outage.ts";
@@ -95,7 +95,7 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
-  async list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunPage> {
+  async list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunStorePage> {
     this.outage.check("runs.list");
     const all = [...this.items.values()]
       .filter((r) => this.matches(r, filter))

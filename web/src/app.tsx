@@ -11,7 +11,7 @@ import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
 import { JobsPage } from "./pages/jobs.tsx";
 import { LoginCard } from "./pages/login.tsx";
-import { RunPage } from "./pages/run.tsx";
+import { RunDetailPage } from "./pages/run.tsx";
 import { ScheduleEditPage } from "./pages/schedule-edit.tsx";
 import { SchedulesPage } from "./pages/schedules.tsx";
 import { match, onLinkClick, useLocation } from "./router.ts";
@@ -92,7 +92,7 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
   else if (match("/audit", path)) page = <AuditPage />;
   else if (match("/schedules/new", path)) page = <ScheduleEditPage id={null} />;
   else if (schedule) page = <ScheduleEditPage id={schedule.id ?? ""} />;
-  else if (run) page = <RunPage id={run.id ?? ""} />;
+  else if (run) page = <RunDetailPage id={run.id ?? ""} />;
 
   const logout = () => {
     const url = logoutUrl(config);

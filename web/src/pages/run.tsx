@@ -14,7 +14,7 @@ import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { navigate } from "../router.ts";
 
-export function RunPage({ id }: { id: string }) {
+export function RunDetailPage({ id }: { id: string }) {
   const { t, lang, canWrite, toast } = useApp();
   const [active, setActive] = useState(true);
   const run = usePoll(
