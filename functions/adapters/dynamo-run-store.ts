@@ -15,7 +15,7 @@ import type {
   RunStore,
   RunStorePage,
 } from "#ports/run-store.ts";
-import { ACTIVE_STATUSES, RUN_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
+import { ACTIVE_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
 import { ACTIVE_FLAG, feedBucket, fromRunItem, toRunItem } from "./dynamo-run-items.ts";
 import { listRuns } from "./dynamo-run-query.ts";
@@ -254,5 +254,3 @@ export class DynamoRunStore implements RunStore {
     }
   }
 }
-
-export const ALL_RUN_STATUSES = RUN_STATUSES;

@@ -5,33 +5,13 @@
 // Errors come back in the API's shape ({error: {code, message, details}}) as ApiError.
 import type { BodyOf, PathOf, QueryOf, SuccessBody } from "#api/contract-types.ts";
 import type { RouteKey } from "#api/routes.ts";
-import type {
-  JobProgressAnswer,
-  JobStatsAnswer,
-  JobView,
-  PreviewResult,
-  RunSummary,
-  RunsPage,
-  SchedulerStatus,
-  ScheduleView,
-} from "#schemas/answers.ts";
+import type { JobView, PreviewResult, ScheduleView } from "#schemas/answers.ts";
 import type { AuditEntry } from "#schemas/audit.ts";
 import type { Run } from "#schemas/run.ts";
 import { refreshSession, type Session, saveSession } from "./auth.ts";
 import type { WebConfig } from "./config.ts";
 
-export type {
-  AuditEntry,
-  JobProgressAnswer,
-  JobStatsAnswer,
-  JobView,
-  PreviewResult,
-  Run,
-  RunSummary,
-  RunsPage,
-  SchedulerStatus,
-  ScheduleView,
-};
+export type { AuditEntry, JobView, PreviewResult, Run, ScheduleView };
 export type FieldError = { field: string; message: string };
 
 export class ApiError extends Error {

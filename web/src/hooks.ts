@@ -1,6 +1,6 @@
 // Data hooks shared by the pages: polling loads, the job list, a ticking clock, debouncing.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, type JobView } from "./api.ts";
+import { type ApiError, api, type JobView } from "./api.ts";
 
 export type Polled<T> = {
   data: T | null;
@@ -84,6 +84,3 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
-
-export const isApiError = (e: unknown, status?: number): e is ApiError =>
-  e instanceof ApiError && (status === undefined || e.status === status);

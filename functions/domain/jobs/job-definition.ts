@@ -4,8 +4,6 @@ import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
 import type { ConcurrencyMode, DefaultSchedule, RetryPolicy } from "#schemas/job.ts";
 import type { StageStatus } from "#schemas/run.ts";
 
-export type JobParams = Record<string, unknown>;
-
 export interface JobLogger {
   debug(message: string, extra?: Record<string, unknown>): void;
   info(message: string, extra?: Record<string, unknown>): void;

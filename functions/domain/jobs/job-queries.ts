@@ -11,7 +11,6 @@ import { FINISHED_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 import type { JobDefinition } from "./job-definition.ts";
 
-export { summarize } from "#domain/runs/run-summary.ts";
 // The answer shapes are the API's schemas (functions/schemas/job.ts); the domain fills them in.
 export type { JobView, ScheduleSummary } from "#schemas/answers.ts";
 
