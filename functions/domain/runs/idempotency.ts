@@ -78,12 +78,17 @@ export async function withIdempotency<T>(
       throw inProgress();
     reservedId = existing.reserved_id ?? reservedId;
   }
+  let result: Answer<T>;
   try {
-    const result = await work.run(reservedId);
-    await complete(result);
-    return { ...result, replayed: false };
+    result = await work.run(reservedId);
   } catch (e) {
+    // Nothing was done: the key is free for the retry.
     await control.releaseIdempotencyKey(storeKey);
     throw e;
   }
+  // The work is done, so the key must never be freed now (a retry would do it again). If its answer
+  // cannot be recorded, the claim stays in progress under its reserved id: once the lease runs out
+  // a retry recovers this very work and replays it. The caller still gets the true answer.
+  await complete(result).catch(() => {});
+  return { ...result, replayed: false };
 }

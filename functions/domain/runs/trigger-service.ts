@@ -13,6 +13,7 @@ import {
   UnavailableError,
   ValidationError,
 } from "#domain/errors.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { RateWindow } from "#ports/control-store.ts";
 import type { Run, TriggerSource } from "#schemas/run.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
@@ -78,8 +79,10 @@ export class TriggerService {
       return null;
     });
     await claimed;
-    await runs.noteCreated(run);
     try {
+      // Inside the try: once the claim holds the slot, any failure before the workflow runs must end
+      // the run and free the slot, or the retry the client is told to make finds it "already running".
+      await runs.noteCreated(run);
       await workflow.start(job.name, executionUuid, {
         job_name: job.name,
         execution_uuid: executionUuid,
@@ -102,6 +105,8 @@ export class TriggerService {
       await this.deps.control.releaseSlot(key, executionUuid);
       // The workflow service refused the input itself: the client's to fix, with the service's words.
       if (e instanceof ValidationError) throw e;
+      // The store failed before the start: the client is told to retry when it is back (503).
+      if (isStoreUnavailable(e)) throw e;
       throw new UnavailableError(
         "the workflow service did not accept the start; nothing is running, try again",
       );

@@ -195,22 +195,23 @@ describe("withIdempotency", () => {
     });
   });
 
-  // BUG (domain, functions/domain/runs/idempotency.ts): when the work succeeded but recording its
-  // answer (completeIdempotencyKey) fails on a store blip, the catch releases the key as if the work
-  // had failed. The client is answered 503 and retries with the same key: the key is free again, so
-  // the work runs a second time (a second run starts) instead of the first answer being replayed —
-  // against spec/api.md "the same key within 24 h returns the first answer and starts nothing new".
-  // Leaving the key in progress (its reserved id lets a retry recover the work after the lease)
-  // would keep the promise.
-  it.fails("BUG: a failed write of the answer frees the key, and the retry does the work again", async () => {
+  // Was a bug: when the work succeeded but recording its answer (completeIdempotencyKey) failed on a
+  // store blip, the key was released as if the work had failed, and the client's retry did the work
+  // a second time — against "the same key within 24 h returns the first answer and starts nothing
+  // new". Now the work's answer is returned and the key stays in progress under its reserved id.
+  it("a failed write of the answer keeps the key: the caller gets the answer, a retry replays the same work", async () => {
     const core = memoryCore({ now: NOW });
     const l = ledger();
     core.outage.failNext(1, (op) => op === "control.completeIdempotencyKey");
-    const first = await withIdempotency(core, { actor: "alice", key: "k1", request }, l.work).catch(
-      (e: unknown) => e,
-    );
-    expect(isStoreUnavailable(first)).toBe(true);
+    const first = await withIdempotency(core, { actor: "alice", key: "k1", request }, l.work);
+    expect(first.replayed).toBe(false);
     expect(l.created).toHaveLength(1);
+    // within the lease the first request may still be answering: the retry is told to wait
+    await expect(withIdempotency(core, { actor: "alice", key: "k1", request }, l.work)).rejects.toMatchObject(
+      {
+        code: "idempotency_in_progress",
+      },
+    );
     core.clock.advance(IDEMPOTENCY_LEASE_SECONDS + 1);
     const retry = await withIdempotency(core, { actor: "alice", key: "k1", request }, l.work);
     // what the spec asks: the first request's work, not a second one

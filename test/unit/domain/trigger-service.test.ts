@@ -269,14 +269,10 @@ describe("TriggerService.trigger", () => {
     expect(core.workflow.started()).toEqual([]);
   });
 
-  // BUG (domain, functions/domain/runs/trigger-service.ts): after the claim has written the RUNNING
-  // run and taken the slot, a failure of the feed bookkeeping (runs.noteCreated) on a store blip
-  // escapes before the workflow is started, and nothing ends the run: the client is answered 503
-  // ("retry shortly"), yet the run stays RUNNING with no execution behind it and holds the slot, so
-  // the retry is refused 409 already_running until the sweeper ends it (budget + grace later). The
-  // same path when workflow.start fails ends the run and frees the slot ("so the operator can simply
-  // try again").
-  it.fails("BUG: a failed bookkeeping write after the claim leaves a RUNNING run that never runs and blocks the retry", async () => {
+  // Was a bug: after the claim had written the RUNNING run and taken the slot, a failure of the feed
+  // bookkeeping (runs.noteCreated) escaped before the workflow started and nothing ended the run:
+  // the client was told to retry, and the retry was refused already_running until the sweeper came.
+  it("a failed bookkeeping write after the claim ends the run and frees the slot: the retry starts the job", async () => {
     const { core, service } = setup();
     core.outage.failNext(1, (op) => op === "runs.noteCreated");
     const e = await rejection(trigger(service));
