@@ -1,4 +1,4 @@
-// What the local stack reads from its environment (README "Configuration"), parsed once with the
+// What the local stack reads from its environment (README "On one machine"), parsed once with the
 // same defaults as the Lambda functions (functions/config/defaults.ts). Options passed to
 // startLocalStack win over these; a bad value fails the start with its name.
 import * as z from "zod/mini";
@@ -23,8 +23,8 @@ const LocalEnvSchema = z.object({
   JOBDECK_TRIGGER_RATE_LIMIT: z._default(whole("JOBDECK_TRIGGER_RATE_LIMIT"), DEFAULTS.triggersPerMinute),
   /** Seconds between sweeps of overdue runs and missed fires; 0 = only when called. */
   JOBDECK_SWEEP_SECONDS: z._default(whole("JOBDECK_SWEEP_SECONDS"), 30),
-  /** "off" keeps schedules from firing (the API still edits them). */
-  JOBDECK_SCHEDULER: z._default(z.enum(["on", "off"]), "on"),
+  /** "off" keeps schedules from firing (the API still edits them); anything else is on. */
+  JOBDECK_SCHEDULER: z._default(z.string(), "on"),
   HOST: z._default(z.string(), "127.0.0.1"),
   PORT: z._default(whole("PORT"), 3000),
 });
