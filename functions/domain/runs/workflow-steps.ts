@@ -6,7 +6,7 @@
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { issuesToFields } from "#domain/errors.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
-import type { Progress, RunCounts, RunStatus } from "#schemas/run.ts";
+import type { RunStatus } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { runUuidFor } from "./execution-identity.ts";
@@ -14,13 +14,7 @@ import { RunFinisher } from "./run-finisher.ts";
 import { newRun } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
 import { describeStepError, failureSummary } from "./step-errors.ts";
-import {
-  type ExecutionRef,
-  idleContext,
-  type RunContext,
-  requireRun,
-  type WorkflowState,
-} from "./workflow-state.ts";
+import { type ExecutionRef, idleContext, requireRun, type WorkflowState } from "./workflow-state.ts";
 
 export class WorkflowSteps {
   private readonly finisher: RunFinisher;
@@ -271,15 +265,7 @@ export class WorkflowSteps {
   }
 
   /** Ends a run (see RunFinisher.finish): the workflow's own ends, cancellation, reconciler, sweeper. */
-  async finish(
-    run: Pick<RunContext, "execution_uuid" | "job_name" | "concurrency_key">,
-    from: RunStatus[],
-    status: RunStatus,
-    errorSummary: string | null,
-    counts?: RunCounts,
-    progress?: Progress,
-    opts: { endedAt?: string; retry?: boolean } = {},
-  ) {
-    return this.finisher.finish(run, from, status, errorSummary, counts, progress, opts);
+  finish(...args: Parameters<RunFinisher["finish"]>) {
+    return this.finisher.finish(...args);
   }
 }
