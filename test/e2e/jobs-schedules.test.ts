@@ -3,6 +3,7 @@
 import type { Request } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
+import { aSchedule } from "#test/helpers/builders.ts";
 import { isFinished } from "#test/helpers/harness.ts";
 
 const SHOTS = process.env.JOBDECK_SHOTS_DIR ?? "/tmp";
@@ -126,27 +127,18 @@ describe("a schedule that can no longer be evaluated", () => {
     const now = new Date().toISOString();
     const id = `sbad${Date.now().toString(36)}`;
     // Written straight to the store, as an older version or a hand edit in DynamoDB would.
-    await e2e.h.stack.deps.schedules.create({
-      id,
-      name: "hand-edited",
-      auto_generated_name: false,
-      job_name: "listed_companies.sync",
-      schedule_expression: "rate(9999999999 days)",
-      timezone: "Asia/Tokyo",
-      start_date: null,
-      end_date: null,
-      description: null,
-      category: null,
-      tags: [],
-      params: {},
-      enabled: true,
-      execution_policy: "skip",
-      queue_timeout_seconds: 3600,
-      created_at: now,
-      updated_at: now,
-      created_by: "older-version",
-      updated_by: "older-version",
-    });
+    await e2e.h.stack.deps.schedules.create(
+      aSchedule({
+        id,
+        name: "hand-edited",
+        job_name: "listed_companies.sync",
+        schedule_expression: "rate(9999999999 days)",
+        created_at: now,
+        updated_at: now,
+        created_by: "older-version",
+        updated_by: "older-version",
+      }),
+    );
     const good = await e2e.h.admin("POST", "/v1/schedules", {
       name: "still-fine",
       job_name: "listed_companies.sync",

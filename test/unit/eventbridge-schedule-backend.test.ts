@@ -25,6 +25,7 @@ import { desiredSchedule, type EventBridgeBackendConfig } from "#adapters/eventb
 import { scheduleDrift } from "#adapters/eventbridge-schedule-drift.ts";
 import { ValidationError } from "#domain/errors.ts";
 import type { Schedule } from "#schemas/schedule.ts";
+import { aSchedule } from "#test/helpers/builders.ts";
 
 const sched = mockClient(SchedulerClient);
 const client = new SchedulerClient({
@@ -53,30 +54,18 @@ afterAll(() => {
   sched.restore();
 });
 
-function schedule(over: Partial<Schedule> = {}): Schedule {
-  return {
+/** The schedule these tests put: the shared builder with this file's fixed id, name and params. */
+const schedule = (over: Partial<Schedule> = {}): Schedule =>
+  aSchedule({
     id: "01JZ8Q3W6X2VN4K7R9T1B5C8DA",
     name: "fetch_listed_info_daily_0530",
     auto_generated_name: true,
     job_name: "clone.corporate_number",
     schedule_expression: "cron(30 5 * * ? *)",
-    timezone: "Asia/Tokyo",
-    start_date: null,
-    end_date: null,
-    description: null,
-    category: null,
-    tags: [],
     params: { mode: "full", limit: 100 },
-    enabled: true,
-    execution_policy: "skip",
     queue_timeout_seconds: 600,
-    created_at: "2025-07-01T00:00:00.000Z",
-    updated_at: "2025-07-01T00:00:00.000Z",
-    created_by: null,
-    updated_by: null,
     ...over,
-  };
-}
+  });
 
 /** What GetSchedule answers for a schedule that holds exactly `input` (plus read-only fields). */
 function asStored(input: CreateScheduleCommandInput): GetScheduleCommandOutput {
