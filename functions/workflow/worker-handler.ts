@@ -1,12 +1,18 @@
 // Thin handler of the RunWorker Task: runs one attempt of the job and returns its counts.
+//
+// Cancel, the same in both hosts: a cancel marks the run CANCELLED first and then stops the
+// execution. Stopping a Step Functions execution does not stop the Lambda invocation that runs the
+// worker, and a job that writes no progress would never hear of it; so while the job runs, the
+// worker reads its run's status every CANCEL_POLL_MS and aborts the job's signal once the run is
+// no longer RUNNING. The local interpreter's own AbortSignal stays, as an extra (it is faster).
 
 import type { CoreDeps } from "#domain/core-deps.ts";
-import type { JobDefinition, JobStoresOf } from "#domain/jobs/job-definition.ts";
+import type { JobDefinition, JobLogger, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import { bindLogger } from "#domain/logging.ts";
-import { executeJob } from "#domain/runs/job-attempt.ts";
+import { executeJob, JobCancelledError } from "#domain/runs/job-attempt.ts";
 import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
-import type { Progress } from "#schemas/run.ts";
+import type { Progress, Run } from "#schemas/run.ts";
 
 /** The worker is called with the whole workflow state (direct Lambda ARN resource, no Parameters). */
 export type WorkerPayload = WorkflowState;
@@ -14,7 +20,23 @@ export type WorkerPayload = WorkflowState;
 /** Opens the stores `job` declares (the host knows their tables and its DynamoDB client). */
 export type StoreOpener = (job: JobDefinition) => JobStoresOf;
 
-export function createRunWorker(deps: CoreDeps & { openStores: StoreOpener; minWriteIntervalMs?: number }) {
+/**
+ * How often a running attempt reads its run's status to learn of a cancel: one GetItem of one
+ * run item (0.5 read unit, eventually consistent) every 5 s, 720 per hour of run — a few
+ * hundredths of a cent per run-hour on demand, beside the Lambda's own duration, which is billed
+ * anyway. 5 s keeps "cancelled" within seconds of the click; a progress write that found the run
+ * RUNNING within the interval stands in for the read (it checks the same condition).
+ */
+export const CANCEL_POLL_MS = 5000;
+
+export type RunWorkerDeps = CoreDeps & {
+  openStores: StoreOpener;
+  minWriteIntervalMs?: number;
+  /** The status read's spacing; CANCEL_POLL_MS unless a test needs it faster. */
+  cancelPollMs?: number;
+};
+
+export function createRunWorker(deps: RunWorkerDeps) {
   return async (payload: WorkerPayload, signal?: AbortSignal): Promise<WorkflowState> => {
     const state = payload;
     const run = state.run;
@@ -36,27 +58,100 @@ export function createRunWorker(deps: CoreDeps & { openStores: StoreOpener; minW
       }
     }
     logger.info("worker started");
-    const result = await executeJob(
-      {
-        job,
-        executionUuid: run.execution_uuid,
-        attempt: run.attempt,
-        params: run.params,
-        timeoutSeconds: run.timeout_seconds,
-        previous,
-      },
-      {
-        sink: { write: (snap) => deps.runs.writeProgress(run.execution_uuid, snap) },
-        stores: deps.openStores(job),
-        logger,
-        signal,
-        now: () => deps.clock.now(),
-        minWriteIntervalMs: deps.minWriteIntervalMs,
-      },
-    );
+    const watch = watchRunStatus({
+      read: () => deps.runs.get(run.execution_uuid),
+      intervalMs: deps.cancelPollMs ?? CANCEL_POLL_MS,
+      logger,
+    });
+    const stopped = signal ? AbortSignal.any([signal, watch.signal]) : watch.signal;
+    let result: Awaited<ReturnType<typeof executeJob>>;
+    try {
+      result = await executeJob(
+        {
+          job,
+          executionUuid: run.execution_uuid,
+          attempt: run.attempt,
+          params: run.params,
+          timeoutSeconds: run.timeout_seconds,
+          previous,
+        },
+        {
+          sink: {
+            write: async (snap) => {
+              const running = await deps.runs.writeProgress(run.execution_uuid, snap);
+              if (running) watch.confirmed();
+              return running;
+            },
+          },
+          stores: deps.openStores(job),
+          logger,
+          signal: stopped,
+          now: () => deps.clock.now(),
+          minWriteIntervalMs: deps.minWriteIntervalMs,
+        },
+      );
+    } finally {
+      watch.stop();
+    }
     // The run's real end: the final record may land later if the store is slow or down.
     const ended_at = deps.clock.now().toISOString();
     logger.info("worker finished", { ...result.counts });
     return { ...state, result: { ...result, ended_at } };
+  };
+}
+
+/**
+ * Reads the run every `intervalMs` (never two reads at once) until stopped, and aborts `signal`
+ * when the run is no longer RUNNING. A failed read (the store is down) is logged and the next one
+ * tries again: the job is not failed for it. A run that is not found is no news (a read may lag a
+ * write); the progress write, conditional on RUNNING, catches that case.
+ */
+export function watchRunStatus(opts: {
+  read: () => Promise<Run | null>;
+  intervalMs: number;
+  logger: Pick<JobLogger, "warn" | "info">;
+}): { signal: AbortSignal; confirmed(): void; stop(): void } {
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let done = false;
+  let confirmedAt = Number.NEGATIVE_INFINITY;
+  let failures = 0;
+  const arm = () => {
+    if (done) return;
+    timer = setTimeout(tick, opts.intervalMs);
+    timer.unref?.();
+  };
+  const tick = async () => {
+    timer = null;
+    if (done) return;
+    // A progress write found the run RUNNING within the interval: that is the same answer.
+    if (Date.now() - confirmedAt < opts.intervalMs) return arm();
+    try {
+      const run = await opts.read();
+      if (failures > 0) opts.logger.info("run status readable again", { failed_reads: failures });
+      failures = 0;
+      if (!done && run && run.status !== "RUNNING") {
+        done = true;
+        opts.logger.info("run is no longer RUNNING: cancelling the job", { status: run.status });
+        abort.abort(new JobCancelledError(`run is ${run.status} (cancelled or ended elsewhere)`));
+        return;
+      }
+    } catch (e) {
+      failures++;
+      if (failures === 1) opts.logger.warn("could not read the run's status", { error: String(e) });
+    }
+    arm();
+  };
+  arm();
+  return {
+    signal: abort.signal,
+    confirmed: () => {
+      confirmedAt = Date.now();
+    },
+    stop: () => {
+      done = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
   };
 }

@@ -36,7 +36,7 @@ export type ExecuteJobDeps = {
   stores: JobStoresOf;
   logger: JobLogger;
   now?: () => Date;
-  /** External cancellation (e.g. the local interpreter aborting the execution). */
+  /** External cancellation (the local interpreter aborting the execution, the worker's status watch). */
   signal?: AbortSignal;
   /** Minimum spacing of store writes; 1000 ms by the spec, lower only in tests. */
   minWriteIntervalMs?: number;
@@ -55,7 +55,11 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     () => cancel(`timed out after ${input.timeoutSeconds} s`),
     input.timeoutSeconds * 1000,
   );
-  const onExternal = () => cancel("execution stopped");
+  // The stop's own reason when it gives one (the worker's status watch says what it saw).
+  const onExternal = () =>
+    cancel(
+      deps.signal?.reason instanceof JobCancelledError ? deps.signal.reason.message : "execution stopped",
+    );
   deps.signal?.addEventListener("abort", onExternal, { once: true });
   if (deps.signal?.aborted) onExternal();
 
