@@ -59,7 +59,15 @@ export class JobdeckAdminSite extends Construct {
       enforceSSL: true,
       // CloudFront standard logging writes with ACLs
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(Math.max(props.settings.retentionDays, 30)) }],
+      // versioned so a log cannot be overwritten or deleted unseen; expired logs' versions go a day later
+      versioned: true,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(Math.max(props.settings.retentionDays, 30)),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        { expiredObjectDeleteMarker: true },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -70,6 +78,7 @@ export class JobdeckAdminSite extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: "site-bucket/",
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       // emptied by the deployment on delete (retainOnDelete: false), so the bucket can go too
       removalPolicy: RemovalPolicy.DESTROY,
     });

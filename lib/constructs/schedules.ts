@@ -37,6 +37,8 @@ export function deadLetterQueue(scope: Construct, id: string): sqs.Queue {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
+    // SQS's default when unset, stated so Control Tower's CT.SQS.PR.1 sees a dead-letter queue
+    redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
     removalPolicy: RemovalPolicy.DESTROY,
   });
   acknowledge(queue, "AwsSolutions-SQS3", DEAD_LETTER_REASON);
