@@ -3,6 +3,7 @@
 // functions follow functions/api/areas.ts. The bench bundles the same entries with the same options.
 import { API_AREAS, type ApiArea } from "#api/areas.ts";
 import type { FunctionKind } from "#config/env-contract.ts";
+import { SCHEDULE_RECONCILE_INTERVAL_MINUTES } from "#domain/schedules/schedule-sync.ts";
 
 export type LambdaSpec = {
   /** Construct id and function name suffix. */
@@ -70,7 +71,9 @@ export const RUN_SWEEPER_LAMBDA: LambdaSpec = {
   kind: "sweeper",
   timeoutSeconds: 60,
   memoryMb: 256,
-  description: "Every minute: end runs left active past their time budget, record missed schedule fires",
+  description:
+    "Every minute: end runs left active past their time budget, record missed schedule fires; " +
+    `every ${SCHEDULE_RECONCILE_INTERVAL_MINUTES} minutes: reconcile EventBridge schedules with the table`,
 };
 
 export const DEFAULT_SCHEDULES_LAMBDA: LambdaSpec = {

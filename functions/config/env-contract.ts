@@ -135,7 +135,8 @@ export const FUNCTION_ENV = {
   /** One job's RunWorker Task. */
   worker: [...COMMON, "JOBDECK_JOB_NAME", "JOBDECK_JOB_TABLES", "LAMBDA_TASK_ROOT"],
   reconciler: [...COMMON, ...ALERTS],
-  sweeper: [...COMMON, ...ALERTS],
+  /** Every minute; every 10 minutes it also reconciles EventBridge Scheduler with the table (SCHEDULING). */
+  sweeper: [...COMMON, ...SCHEDULING, ...ALERTS],
   "default-schedules": [...COMMON, ...SCHEDULING],
 } as const satisfies Record<string, readonly EnvName[]>;
 

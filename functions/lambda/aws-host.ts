@@ -85,7 +85,7 @@ export function unavailableScheduleBackend(kind: FunctionKind): ScheduleBackend 
     throw new EnvError(
       `jobdeck: this ${kind} function has no EventBridge Scheduler configuration ` +
         "(SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, STATE_MACHINE_ARNS); " +
-        "schedules are written by the API and workflow-steps functions only",
+        "schedules are written by the API, workflow-steps, default-schedules and sweeper functions only",
     );
   };
   return { put: fail, remove: fail, reconcile: fail };

@@ -9,6 +9,7 @@ import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DEFAULTS } from "#config/defaults.ts";
 import { SWEEP_METRICS } from "#domain/runs/run-sweeper.ts";
+import { SCHEDULE_SYNC_METRICS } from "#domain/schedules/schedule-sync.ts";
 import { FINISHED_STATUSES } from "#schemas/run.ts";
 import { jobConstructId } from "../names.ts";
 import type { JobdeckSettings } from "../settings.ts";
@@ -119,6 +120,41 @@ export class JobdeckObservability extends Construct {
             period: PERIOD,
           }),
         ],
+        width: 24,
+      }),
+    );
+
+    // EventBridge schedules the sweeper's reconcile had to repair (each one a schedule write that failed
+    // halfway and was not repaired at once, or a hand edit) and ones it could not repair. Both alarm:
+    // drift means a schedule fired when it should not have, or did not fire, until the repair.
+    const syncMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: RUN_METRICS.namespace,
+        metricName,
+        statistic: cloudwatch.Stats.SUM,
+        period: PERIOD,
+      });
+    const drift = syncMetric(SCHEDULE_SYNC_METRICS.repaired);
+    const syncFailures = syncMetric(SCHEDULE_SYNC_METRICS.failed);
+    alarmOnAny(
+      "ScheduleDriftAlarm",
+      "jobdeck: EventBridge Scheduler differed from the schedules table and was repaired (see the sweeper's " +
+        "'schedule drift repaired' log line for the schedule ids)",
+      drift,
+    );
+    alarmOnAny(
+      "ScheduleReconcileFailedAlarm",
+      "jobdeck: the sweeper could not reconcile EventBridge Scheduler with the schedules table (see its " +
+        "'schedule reconcile' log lines)",
+      syncFailures,
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: "Schedule drift repaired (EventBridge ← table)",
+        left: (["created", "updated", "deleted"] as const).map((change) =>
+          drift.with({ dimensionsMap: { [SCHEDULE_SYNC_METRICS.changeDimension]: change }, label: change }),
+        ),
+        right: [syncFailures],
         width: 24,
       }),
     );

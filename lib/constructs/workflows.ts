@@ -64,7 +64,11 @@ export type WorkflowsProps = {
 export class JobdeckWorkflows extends Construct {
   readonly steps: MadeFunction;
   readonly reconciler: MadeFunction;
-  /** Every minute: ends overdue runs and records missed fires (functions/domain/runs/run-sweeper.ts). */
+  /**
+   * Every minute: ends overdue runs and records missed fires (functions/domain/runs/run-sweeper.ts);
+   * every 10 minutes reconciles EventBridge schedules with the table (schedule-sync.ts; its scheduler
+   * permissions are granted by JobdeckSchedules.grantManageSchedules in the stack).
+   */
   readonly sweeper: MadeFunction;
   readonly jobs: JobWorkflow[] = [];
   readonly executionEndedRule: events.Rule;
@@ -178,7 +182,8 @@ export class JobdeckWorkflows extends Construct {
       );
     }
     new events.Rule(this, "SweepRule", {
-      description: "jobdeck: every minute, end overdue runs and record missed schedule fires",
+      description:
+        "jobdeck: every minute, end overdue runs and record missed schedule fires (and reconcile schedules every 10 min)",
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(this.sweeper.fn, { retryAttempts: 0 })],
     });

@@ -4,12 +4,21 @@
 // commit point; a failure in between is repaired by retrying the same call, and reconcile makes
 // the executor follow the table.
 //
+// A write that fails is logged with the schedule id (afterFailedWrite), and the executor's copy of
+// that one schedule is made to follow the table at once when that can help: after an executor call
+// that failed on the service's side (it may have been applied: a timeout, a 5xx), after a table
+// write that failed for another reason than an outage, and when a name conflict undoes the write.
+// Not after the executor refused the schedule (a 400: nothing changed), nor while the table is
+// unavailable (reading it back would fail too, and add its timeouts to the 503): the sweeper's
+// periodic reconcile repairs those within SCHEDULE_RECONCILE_INTERVAL_MINUTES (schedule-sync.ts).
+//
 // Request validation is in schedule-request.ts, ids and auto names in schedule-naming.ts.
 
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
-import { ConflictError, NotFoundError } from "#domain/errors.ts";
+import { ConflictError, DomainError, NotFoundError } from "#domain/errors.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { ScheduleFilter } from "#ports/schedule-store.ts";
 import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
@@ -24,7 +33,10 @@ import { describeExpression, prepareDescriptions } from "./schedule-description.
 import { parseScheduleExpression } from "./schedule-expression.ts";
 import { newScheduleId } from "./schedule-naming.ts";
 import { checkDates, DEFAULT_TIMEZONE, type Resolved, resolveSchedule } from "./schedule-request.ts";
+import { followTable, SCHEDULE_RECONCILE_INTERVAL_MINUTES } from "./schedule-sync.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
+
+type WriteOp = "create" | "update" | "delete";
 
 const NEXT_FIRE_COUNT = 5;
 
@@ -152,14 +164,22 @@ export class ScheduleService {
 
   /** Writes the executor first, then the table (the commit point); an auto name gets a suffix if taken. */
   private async storeNew(schedule: Schedule, auto: boolean): Promise<Schedule> {
-    await this.deps.scheduleBackend.put(schedule);
+    await this.guard("create", schedule.id, "executor", () => this.deps.scheduleBackend.put(schedule));
     for (let n = 1; n <= 50; n++) {
       const candidate = n === 1 || !auto ? schedule : { ...schedule, name: `${schedule.name}_${n}` };
-      if (await this.deps.schedules.create(candidate)) return candidate;
+      if (await this.guard("create", schedule.id, "table", () => this.deps.schedules.create(candidate))) {
+        // The executor's copy carries the name (its target input, its description): give it the one stored.
+        if (candidate !== schedule) {
+          await this.deps.scheduleBackend
+            .put(candidate)
+            .catch((e: unknown) => this.afterFailedWrite("create", schedule.id, "executor", e, false));
+        }
+        return candidate;
+      }
       if (!auto) break;
     }
     // Nothing refers to the executor's copy now: remove it (reconcile would, later).
-    await this.deps.scheduleBackend.remove(schedule.id).catch(() => {});
+    await this.repairAfterConflict("create", schedule.id);
     throw new ConflictError("name_taken", `a schedule named '${schedule.name}' already exists`, {
       name: schedule.name,
     });
@@ -204,20 +224,26 @@ export class ScheduleService {
     actor: string,
     keepAuto?: boolean,
   ): Promise<ScheduleView> {
-    const { schedule } = await this.resolve(req, {
+    const audit = {
       id: previous.id,
       created_at: previous.created_at,
       created_by: previous.created_by,
       updated_at: this.deps.clock.now().toISOString(),
       updated_by: actor,
-    });
+    };
+    const { schedule } = await this.resolve(req, audit, previous);
     if (keepAuto !== undefined) schedule.auto_generated_name = keepAuto;
     // A PUT without a name keeps an auto name if the old one was auto and nothing it encodes changed.
     if (!req.name && previous.auto_generated_name && schedule.name.startsWith(previous.name))
       schedule.name = previous.name;
-    await this.deps.scheduleBackend.put(schedule);
-    if (!(await this.deps.schedules.replace(previous, schedule))) {
-      await this.deps.scheduleBackend.put(previous).catch(() => {});
+    await this.guard("update", schedule.id, "executor", () => this.deps.scheduleBackend.put(schedule));
+    if (
+      !(await this.guard("update", schedule.id, "table", () =>
+        this.deps.schedules.replace(previous, schedule),
+      ))
+    ) {
+      // Back to what the table holds (the previous item, or a newer one written meanwhile).
+      await this.repairAfterConflict("update", schedule.id);
       throw new ConflictError("name_taken", `a schedule named '${schedule.name}' already exists`, {
         name: schedule.name,
       });
@@ -239,8 +265,8 @@ export class ScheduleService {
 
   async delete(id: string, actor: string): Promise<void> {
     const schedule = await this.require(id);
-    await this.deps.scheduleBackend.remove(schedule.id);
-    await this.deps.schedules.delete(schedule);
+    await this.guard("delete", schedule.id, "executor", () => this.deps.scheduleBackend.remove(schedule.id));
+    await this.guard("delete", schedule.id, "table", () => this.deps.schedules.delete(schedule));
     this.deps.logger.info("schedule deleted", { schedule_id: id, schedule_name: schedule.name, actor });
     await new AuditTrail(this.deps).record("schedule.delete", actor, {
       target: schedule.id,
@@ -279,6 +305,75 @@ export class ScheduleService {
     return created;
   }
 
+  /** One step of a schedule write; on failure, afterFailedWrite, then the error as it was. */
+  private async guard<T>(
+    op: WriteOp,
+    scheduleId: string,
+    step: "executor" | "table",
+    write: () => Promise<T>,
+  ) {
+    try {
+      return await write();
+    } catch (e) {
+      await this.afterFailedWrite(op, scheduleId, step, e, true);
+      throw e;
+    }
+  }
+
+  /**
+   * Logs a failed step with the schedule id and, when it can help (see the top of this file), makes
+   * the executor follow the table for this schedule now. Never throws: the caller answers with the
+   * original error (or, when the table write went through, with success).
+   */
+  private async afterFailedWrite(
+    op: WriteOp,
+    scheduleId: string,
+    step: "executor" | "table",
+    error: unknown,
+    failsRequest: boolean,
+  ): Promise<void> {
+    const { logger } = this.deps;
+    const fields = { schedule_id: scheduleId, operation: op, step, error: messageOf(error) };
+    if (step === "executor" && error instanceof DomainError && error.status < 500) {
+      logger.info("schedule write refused by the executor; nothing was changed", fields);
+      return;
+    }
+    const later = `left to the periodic reconcile (within ${SCHEDULE_RECONCILE_INTERVAL_MINUTES} minutes)`;
+    if (step === "table" && isStoreUnavailable(error)) {
+      logger.error("schedule write failed: the table is unavailable", { ...fields, repair: later });
+      return;
+    }
+    try {
+      const done = await followTable(this.deps, scheduleId);
+      logger.error(
+        failsRequest
+          ? "schedule write failed; the executor now follows the table"
+          : "schedule stored, but its executor copy was not updated; the executor now follows the table",
+        { ...fields, repair: done },
+      );
+    } catch (repairError) {
+      logger.error("schedule write failed and the executor could not be repaired at once", {
+        ...fields,
+        repair: later,
+        repair_error: messageOf(repairError),
+      });
+    }
+  }
+
+  /** After a name conflict undid a write: the executor's copy follows the table again (logged if it cannot). */
+  private async repairAfterConflict(op: WriteOp, scheduleId: string): Promise<void> {
+    try {
+      await followTable(this.deps, scheduleId);
+    } catch (e) {
+      this.deps.logger.error("schedule name conflict: the executor's copy could not be put back", {
+        schedule_id: scheduleId,
+        operation: op,
+        error: messageOf(e),
+        repair: `left to the periodic reconcile (within ${SCHEDULE_RECONCILE_INTERVAL_MINUTES} minutes)`,
+      });
+    }
+  }
+
   private async require(id: string): Promise<Schedule> {
     const s = await this.deps.schedules.get(id);
     if (!s) throw new NotFoundError("schedule", id);
@@ -289,10 +384,13 @@ export class ScheduleService {
   private async resolve(
     req: CreateScheduleRequest,
     audit: Pick<Schedule, "id" | "created_at" | "updated_at" | "created_by" | "updated_by">,
+    previous?: Schedule,
   ): Promise<Resolved> {
-    return resolveSchedule(this.deps.registry, req, audit);
+    return resolveSchedule(this.deps.registry, req, audit, previous);
   }
 }
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function parseOrSame(expr: string): string {
   const p = parseScheduleExpression(expr);
