@@ -197,6 +197,58 @@ describe("workflows", () => {
     expect(alarms[0]![1].Properties.AlarmActions.map(flat)[0]).toMatch(/^<AlarmsAlarmTopic\w+>$/);
   });
 
+  it("lets the sweeper reconcile schedules: the scheduling environment, exactly the scheduler grants, drift alarms", () => {
+    const [, fn] = resourcesOf(s.json, "AWS::Lambda::Function").find(([id]) =>
+      /^WorkflowsRunSweeper[0-9A-F]{8}$/.test(id),
+    )!;
+    const env = fn.Properties.Environment.Variables;
+    expect(flat(env.SCHEDULE_GROUP_NAME)).toBe("Jobdeck-schedules");
+    expect(flat(env.SCHEDULER_ROLE_ARN)).toMatch(/^<SchedulesSchedulerRole\w+\.Arn>$/);
+    expect(flat(env.SCHEDULE_DLQ_ARN)).toMatch(/^<SchedulesDeadLetterQueue\w+\.Arn>$/);
+    expect(Object.keys(JSON.parse(flat(env.STATE_MACHINE_ARNS))).sort()).toEqual(
+      JOBS.map((j) => j.name).sort(),
+    );
+
+    const statements = resourcesOf(s.json, "AWS::IAM::Policy")
+      .filter(([id]) => id.startsWith("WorkflowsRunSweeper"))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const scheduling = statements
+      .filter((st: { Action: string | string[] }) =>
+        asList(st.Action).some((a: string) => a.startsWith("scheduler:") || a === "iam:PassRole"),
+      )
+      .map((st: { Action: string | string[]; Resource: unknown }) => ({
+        actions: asList(st.Action).sort(),
+        resources: asList(st.Resource).map(flat),
+      }));
+    // What EventBridgeScheduleBackend.reconcile calls, on this group's schedules, and nothing else of Scheduler.
+    expect(scheduling).toEqual(
+      expect.arrayContaining([
+        {
+          actions: [
+            "scheduler:CreateSchedule",
+            "scheduler:DeleteSchedule",
+            "scheduler:GetSchedule",
+            "scheduler:UpdateSchedule",
+          ],
+          resources: ["arn:aws:scheduler:ap-northeast-1:<AWS::AccountId>:schedule/Jobdeck-schedules/*"],
+        },
+        { actions: ["scheduler:ListSchedules"], resources: ["*"] },
+        {
+          actions: ["iam:PassRole"],
+          resources: [expect.stringMatching(/^<SchedulesSchedulerRole\w+\.Arn>$/)],
+        },
+      ]),
+    );
+    expect(scheduling).toHaveLength(3);
+
+    const alarms = resourcesOf(s.json, "AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    for (const metric of ["ScheduleDriftRepaired", "ScheduleReconcileFailures"]) {
+      const alarm = alarms.find((a) => a.MetricName === metric);
+      expect(alarm, metric).toMatchObject({ Namespace: "jobdeck", Threshold: 1, Statistic: "Sum" });
+      expect(alarm?.Dimensions, metric).toBeUndefined();
+    }
+  });
+
   it("lets the functions that end runs publish failure alerts to the alarm topic, with a link to the page", () => {
     const functions = resourcesOf(s.json, "AWS::Lambda::Function");
     for (const id of ["WorkflowSteps", "ExecutionReconciler", "RunSweeper"]) {
