@@ -3,6 +3,7 @@
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { loadJobDataFiles } from "../lib/functions.ts";
+import { controlTowerChecks } from "../lib/guard.ts";
 import { JobdeckStack } from "../lib/jobdeck-stack.ts";
 import { settingsFromContext } from "../lib/settings.ts";
 
@@ -17,6 +18,7 @@ new JobdeckStack(app, "Jobdeck", {
   settings,
   jobDataFiles: await loadJobDataFiles(),
 });
-// cdk-nag on every synth: an unacknowledged finding fails it.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// cdk-nag and the Control Tower proactive controls (cfn-guard, lib/guard.ts) on every synth: an
+// unacknowledged finding of either fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), controlTowerChecks(app));
 app.synth();
