@@ -21,8 +21,9 @@
 // AWS rules this adapter works around (CreateSchedule / UpdateSchedule API reference):
 // - StartDate may not lie more than a few minutes in the past ("The StartDate you specify cannot be
 //   earlier than 5 minutes ago"), so a start_date that has already passed is not sent: once
-//   passed it no longer restricts a cron() schedule. (A rate() then counts from the write instead
-//   of from start_date: EventBridge cannot express an anchor in the past.)
+//   passed it no longer restricts a cron() schedule. A rate() is always sent one, its next
+//   predicted fire: EventBridge counts a rate() from its StartDate (from the write without one),
+//   so its fires stay on the grid jobdeck predicts (rateStartDate in eventbridge-schedule-definition.ts).
 // - StartDate / EndDate are ignored for at() schedules; an at() whose time has passed has nothing
 //   left to run, so `put` and `reconcile` leave its EventBridge copy as it is (ActionAfterCompletion
 //   NONE keeps fired at() schedules, so the table stays the source of truth).

@@ -3,6 +3,7 @@
 // The AWS rules it works around are at the top of eventbridge-schedule-backend.ts.
 import type { CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
 import { type ParsedExpression, parseScheduleExpression } from "#domain/schedules/schedule-expression.ts";
+import { evaluateSchedule, fireTimesOf } from "#domain/schedules/schedule-times.ts";
 import type { ScheduleFireInput } from "#ports/schedule-backend.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 
@@ -86,8 +87,26 @@ export function fireInputOf(schedule: Schedule): ScheduleFireInput {
 }
 
 /**
+ * The StartDate of a rate(), which EventBridge counts from (its first invocation; without one it
+ * "starts invoking the target immediately", at an instant nobody predicted): the first fire jobdeck
+ * predicts at or after `now` (fireTimesOf, the function every prediction uses), so EventBridge's
+ * grid is jobdeck's by construction — including after the stored start_date has passed, which
+ * cannot be sent again (EventBridge rejects a StartDate more than 5 minutes in the past). Without
+ * `now`, the grid's origin. None when the schedule has no fire left or cannot be evaluated.
+ */
+export function rateStartDate(schedule: Schedule, now?: Date): Date | undefined {
+  if (!now) {
+    const e = evaluateSchedule(schedule);
+    return e.ok ? e.anchor : undefined;
+  }
+  const { times } = fireTimesOf(schedule, new Date(now.getTime() - 1), 1);
+  return times[0];
+}
+
+/**
  * What EventBridge should hold for `schedule` (pure). With `now`, a start_date that has already
- * passed is left out (EventBridge rejects a StartDate in the past; see eventbridge-schedule-backend.ts).
+ * passed is left out (EventBridge rejects a StartDate in the past; see eventbridge-schedule-backend.ts),
+ * except for a rate(), whose StartDate pins its phase (rateStartDate).
  */
 export function desiredSchedule(
   schedule: Schedule,
@@ -96,8 +115,14 @@ export function desiredSchedule(
 ): CreateScheduleCommandInput {
   const expression = parsedExpressionOf(schedule);
   const retry = config.retry ?? DEFAULT_RETRY;
-  const start = dateOf(schedule.start_date, "start_date", schedule);
+  const given = dateOf(schedule.start_date, "start_date", schedule);
   const end = dateOf(schedule.end_date, "end_date", schedule);
+  const start =
+    expression.kind === "rate"
+      ? rateStartDate(schedule, now)
+      : given && !(now && given.getTime() <= now.getTime())
+        ? given
+        : undefined;
   return {
     Name: eventBridgeScheduleName(schedule.id, config.namePrefix),
     GroupName: config.groupName,
@@ -105,7 +130,7 @@ export function desiredSchedule(
     ScheduleExpressionTimezone: schedule.timezone,
     State: schedule.enabled ? "ENABLED" : "DISABLED",
     FlexibleTimeWindow: { Mode: "OFF" },
-    ...(start && !(now && start.getTime() <= now.getTime()) ? { StartDate: start } : {}),
+    ...(start ? { StartDate: start } : {}),
     ...(end ? { EndDate: end } : {}),
     Description: descriptionOf(schedule),
     ActionAfterCompletion: "NONE",

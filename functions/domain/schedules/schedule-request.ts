@@ -9,6 +9,7 @@ import type { CreateScheduleRequest, ExecutionPolicy, Schedule } from "#schemas/
 import { YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
 import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
 import { autoScheduleName } from "./schedule-naming.ts";
+import { evaluateSchedule, pinnedRateStart } from "./schedule-times.ts";
 
 export const DEFAULT_TIMEZONE = DEFAULTS.displayTimeZone;
 /** Temporal's default overlap policy; seed 002 used `allow`, which lets slow runs pile up. */
@@ -17,11 +18,15 @@ export const DEFAULT_QUEUE_TIMEOUT_SECONDS = 3600;
 
 export type Resolved = { schedule: Schedule; parsed: ParsedExpression };
 
-/** Validates a request against the job and the expression rules; builds the item to store. */
+/**
+ * Validates a request against the job and the expression rules; builds the item to store.
+ * `previous` is the stored item a PUT / PATCH replaces (its rate() phase is kept, see rateStartOf).
+ */
 export function resolveSchedule(
   registry: JobRegistry,
   req: CreateScheduleRequest,
   audit: Pick<Schedule, "id" | "created_at" | "updated_at" | "created_by" | "updated_by">,
+  previous?: Schedule | null,
 ): Resolved {
   const issues: FieldIssue[] = [];
   const job = registry.find(req.job_name);
@@ -45,8 +50,12 @@ export function resolveSchedule(
   // by the request schema.
   const dates = checkDates(req.start_date, req.end_date);
   issues.push(...dates.issues);
-  const { start, end } = dates;
+  const { end } = dates;
   if (issues.length || !job || !parsed.ok) throw new ValidationError("invalid schedule", issues);
+  const start =
+    parsed.value.kind === "rate"
+      ? rateStartOf(dates.start, end, req.start_date, new Date(audit.updated_at), previous)
+      : dates.start;
   const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
   return {
     parsed: parsed.value,
@@ -101,4 +110,29 @@ export function checkDates(
   if (start && end && start >= end)
     issues.push({ field: "end_date", message: "must be later than start_date" });
   return { start, end, issues };
+}
+
+/**
+ * The start_date a rate() is stored with: its phase, pinned (schedule-times.ts). The one asked for;
+ * else, when the write replaces a rate() and does not clear its start_date (a PUT that leaves it
+ * out, as the edit page does), the phase that rate() already had — an edit does not move its fires;
+ * else (creation, becoming a rate(), an explicit null) the first whole minute at least
+ * RATE_START_MARGIN_MS after the write. None when that is not before end_date: it never fires.
+ */
+function rateStartOf(
+  asked: string | null,
+  end: string | null,
+  sent: string | null | undefined,
+  writtenAt: Date,
+  previous: Schedule | null | undefined,
+): string | null {
+  if (asked) return asked;
+  const usable = (t: string) => (end && t >= end ? null : t);
+  if (previous && sent === undefined) {
+    const before = evaluateSchedule(previous);
+    const kept = before.ok && before.parsed.kind === "rate" ? usable(before.anchor.toISOString()) : null;
+    if (kept) return kept;
+  }
+  if (Number.isNaN(writtenAt.getTime())) return null;
+  return usable(pinnedRateStart(writtenAt).toISOString());
 }

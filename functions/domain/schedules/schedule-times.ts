@@ -23,9 +23,31 @@ const instant = (value: unknown): Date | null => {
   return Number.isNaN(d.getTime()) ? null : d;
 };
 
-/** rate() counts from start_date, else from creation — to the whole minute, as operators read it. */
-export const rateAnchor = (startDate: Date | null, created: Date): Date =>
-  startDate ?? new Date(Math.floor(created.getTime() / 60_000) * 60_000);
+/**
+ * The phase of a rate() is pinned, so that what jobdeck predicts and what EventBridge does agree by
+ * construction: a rate() is stored with a start_date (its first fire, from which it counts) and
+ * EventBridge is always sent a StartDate on that grid (eventbridge-schedule-definition.ts). Without
+ * one, EventBridge "starts invoking the target immediately" — at an instant nobody predicted.
+ *
+ * When a rate() is saved without a start_date (schedule-request.ts), it gets the first whole minute
+ * at least RATE_START_MARGIN_MS after the write: whole minutes, as operators read them, and far
+ * enough ahead that the StartDate is still to come when EventBridge receives it, SDK retries included.
+ */
+export const RATE_START_MARGIN_MS = 30_000;
+
+/** The start_date given to a rate() saved at `at` without one. */
+export const pinnedRateStart = (at: Date): Date =>
+  new Date(Math.ceil((at.getTime() + RATE_START_MARGIN_MS) / 60_000) * 60_000);
+
+/** Where a rate() saved at `at` would count from: its start_date, else the one it would be given. */
+export const rateAnchor = (startDate: Date | null, at: Date): Date => startDate ?? pinnedRateStart(at);
+
+/**
+ * An item stored before the phase was pinned (a rate() without start_date) counts from its
+ * creation, to the whole minute below; EventBridge is sent a StartDate on that grid all the same.
+ */
+export const legacyRateAnchor = (created: Date): Date =>
+  new Date(Math.floor(created.getTime() / 60_000) * 60_000);
 
 /** What evaluating `s` needs, or why it cannot be evaluated. */
 export function evaluateSchedule(s: Schedule): ScheduleEvaluation {
@@ -42,7 +64,7 @@ export function evaluateSchedule(s: Schedule): ScheduleEvaluation {
   if (s.end_date != null && !endDate)
     return { ok: false, error: `end_date '${String(s.end_date)}' is not a valid time` };
   const created = instant(s.created_at);
-  const anchor = startDate ?? (created ? rateAnchor(null, created) : null);
+  const anchor = startDate ?? (created ? legacyRateAnchor(created) : null);
   if (!anchor)
     return {
       ok: false,
