@@ -11,12 +11,17 @@ export function errorName(err: unknown): string | undefined {
 export const isNotFound = (err: unknown) => errorName(err) === "ResourceNotFoundException";
 export const isConflict = (err: unknown) => errorName(err) === "ConflictException";
 
-/** The schedule field an EventBridge validation message is about, as the API names it. */
+/**
+ * The schedule field an EventBridge validation message is about, as the API names it. The most
+ * specific first: the service names its members ('scheduleExpressionTimezone', 'target.input').
+ */
 function fieldOf(message: string): string {
-  if (/expression/i.test(message)) return "schedule_expression";
   if (/time ?zone/i.test(message)) return "timezone";
   if (/start ?date/i.test(message)) return "start_date";
   if (/end ?date/i.test(message)) return "end_date";
+  if (/expression/i.test(message)) return "schedule_expression";
+  // the target's input carries the schedule's params (fireInputOf)
+  if (/\binput\b/i.test(message)) return "params";
   return "(body)";
 }
 

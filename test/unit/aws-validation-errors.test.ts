@@ -124,6 +124,36 @@ describe("an EventBridge Scheduler ValidationException reaches the client as 400
   });
 });
 
+describe("the 400 names the field EventBridge Scheduler's own wording is about", () => {
+  // The service names its members in a ValidationException ("Value … at 'member' failed to satisfy
+  // constraint"): 'scheduleExpressionTimezone' is the time zone, not the expression.
+  const cases: [string, string, string][] = [
+    [
+      "the time zone, named by its member",
+      "1 validation error detected: Value 'Mars/Olympus' at 'scheduleExpressionTimezone' failed to satisfy constraint: Member must satisfy regular expression pattern",
+      "timezone",
+    ],
+    [
+      "the target's input, which carries the params",
+      "1 validation error detected: Value at 'target.input' failed to satisfy constraint: Member must have length less than or equal to 8192",
+      "params",
+    ],
+  ];
+  for (const [what, message, field] of cases) {
+    it(`${what} → ${field}`, async () => {
+      scheduler.on(UpdateScheduleCommand).rejects(refused(message));
+      const store = new MemoryScheduleStore();
+      await expect(
+        scheduleService(store).create(
+          { job_name: "recap.pipeline", schedule_expression: "rate(30 minutes)" },
+          "ops",
+        ),
+      ).rejects.toMatchObject({ status: 400, code: "invalid_request", details: [{ field, message }] });
+      expect(store.items.size).toBe(0);
+    });
+  }
+});
+
 /** The trigger's stores, in memory: just enough to follow a start that the workflow refuses. */
 function triggerDeps() {
   const runs = new Map<string, Run>();
