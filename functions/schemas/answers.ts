@@ -169,7 +169,13 @@ const DescriptionSchema = z.object({
 /** A schedule as answered: the stored fields plus what jobdeck computes from its expression. */
 export const ScheduleViewSchema = z.object({
   ...ScheduleSchema.def.shape,
-  start_date: z.nullable(TimeSchema),
+  start_date: z.nullable(
+    TimeSchema.check(
+      z.describe(
+        "ISO 8601 instant with the display time zone's offset. A rate() counts from it (its first fire): one saved without it is given the first whole minute at least 30 s after the write, which an edit that leaves it out keeps",
+      ),
+    ),
+  ),
   end_date: z.nullable(TimeSchema),
   created_at: TimeSchema,
   updated_at: TimeSchema,

@@ -63,7 +63,15 @@ export const ScheduleInputShape = {
   job_name: JobNameSchema,
   schedule_expression: z.string().check(z.minLength(1), z.maxLength(256)),
   timezone: z.optional(TimeZoneNameSchema),
-  start_date: z.optional(z.nullable(InstantSchema)),
+  start_date: z.optional(
+    z.nullable(
+      InstantSchema.check(
+        z.describe(
+          "no fire before it; a rate() counts from it (left out, a new rate() gets the first whole minute at least 30 s after the write, and a rate() being edited keeps its own)",
+        ),
+      ),
+    ),
+  ),
   end_date: z.optional(z.nullable(InstantSchema)),
   description: z.optional(z.nullable(multilineText(512))),
   category: z.optional(z.nullable(plainText(64, 1))),
