@@ -21,11 +21,13 @@ export type WorkerPayload = WorkflowState;
 export type StoreOpener = (job: JobDefinition) => JobStoresOf;
 
 /**
- * How often a running attempt reads its run's status to learn of a cancel: one GetItem of one
- * run item (0.5 read unit, eventually consistent) every 5 s, 720 per hour of run — a few
- * hundredths of a cent per run-hour on demand, beside the Lambda's own duration, which is billed
- * anyway. 5 s keeps "cancelled" within seconds of the click; a progress write that found the run
- * RUNNING within the interval stands in for the read (it checks the same condition).
+ * How often a running attempt reads its run's status to learn of a cancel. Each read is one
+ * GetItem of one run item (RunStore.get: strongly consistent, 1 read unit up to 4 KB), 720 per
+ * run-hour: on demand, well under a thousandth of a dollar per run-hour, beside a Lambda whose
+ * duration is billed anyway. 5 s keeps a cancel felt within seconds of the click (the issue's
+ * bound) without a read per second; a progress write that found the run RUNNING within the
+ * interval stands in for the read (it checks the same condition), so a job that reports progress
+ * costs no extra read at all.
  */
 export const CANCEL_POLL_MS = 5000;
 
@@ -103,8 +105,8 @@ export function createRunWorker(deps: RunWorkerDeps) {
 /**
  * Reads the run every `intervalMs` (never two reads at once) until stopped, and aborts `signal`
  * when the run is no longer RUNNING. A failed read (the store is down) is logged and the next one
- * tries again: the job is not failed for it. A run that is not found is no news (a read may lag a
- * write); the progress write, conditional on RUNNING, catches that case.
+ * tries again: the job is not failed for it. A run that is not found (expired, removed by hand) is
+ * no news here; the progress write, conditional on RUNNING, settles that case.
  */
 export function watchRunStatus(opts: {
   read: () => Promise<Run | null>;
