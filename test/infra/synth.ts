@@ -36,7 +36,7 @@ export async function synthJobdeck(
   options: {
     jobs?: readonly JobDefinition[];
     context?: Record<string, unknown>;
-    /** Register a plugin (cdk-nag) before synthesis. */
+    /** Register plugins (cdk-nag, lib/guard.ts controlTowerChecks) before synthesis, after the stack is built. */
     plugins?: (app: App) => Parameters<ReturnType<typeof Validations.of>["addPlugins"]>;
   } = {},
 ): Promise<Synthesized> {
