@@ -23,11 +23,18 @@
 // immediate repair covers the common failure, so the periodic pass only bounds how long a crash
 // between the two writes can last (≤ 10 minutes + one sweep).
 //
+// A pass works from a snapshot of the table, so an API write that lands during it (its executor
+// step after the snapshot) looks like drift and would be undone: a schedule created meanwhile looks
+// like an orphan, one deleted meanwhile looks missing. So every schedule the pass changed is read
+// again afterwards; one whose item changed since the snapshot is made to follow the table once more
+// and is not counted as drift (`settleRaces`). One consistent read per repaired schedule, usually none.
+//
 // Locally there is nothing to reconcile: the local scheduler reads the table itself at every tick,
 // so it has no second copy that could drift (localScheduleBackend.reconcile is a no-op and the local
 // host does not run this pass).
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { ReconcileReport } from "#ports/schedule-backend.ts";
+import type { Schedule } from "#schemas/schedule.ts";
 
 /** How often the sweeper reconciles the executor with the table. */
 export const SCHEDULE_RECONCILE_INTERVAL_MINUTES = 10;
@@ -110,8 +117,10 @@ export class ScheduleSync {
     const { schedules, scheduleBackend, schedulerState, clock, logger } = this.deps;
     let report: ReconcileReport;
     let failed = 0;
+    let snapshot: Schedule[] = [];
     try {
-      report = await scheduleBackend.reconcile(await schedules.list());
+      snapshot = await schedules.list();
+      report = await scheduleBackend.reconcile(snapshot);
     } catch (e) {
       const partial = partialReport(e);
       if (!partial) {
@@ -126,6 +135,9 @@ export class ScheduleSync {
         error: messageOf(e),
       });
     }
+    const settled = await this.settleRaces(snapshot, report);
+    failed += settled.failed;
+    report = settled.report;
     const result: ScheduleSyncResult = { ...report, failed };
     const repaired = report.created.length + report.updated.length + report.deleted.length;
     if (repaired > 0) {
@@ -144,5 +156,49 @@ export class ScheduleSync {
       });
     }
     return result;
+  }
+
+  /**
+   * Schedules the pass changed whose table item changed since the snapshot (an API write during the
+   * pass): the executor follows the table again, and they are not reported as drift.
+   */
+  private async settleRaces(
+    snapshot: readonly Schedule[],
+    report: ReconcileReport,
+  ): Promise<{ report: ReconcileReport; failed: number }> {
+    const before = new Map(snapshot.map((s) => [s.id, s.updated_at]));
+    const raced = new Set<string>();
+    let failed = 0;
+    for (const id of [...report.created, ...report.updated, ...report.deleted]) {
+      try {
+        const current = await this.deps.schedules.get(id);
+        const unchanged = current ? before.get(id) === current.updated_at : !before.has(id);
+        if (unchanged) continue;
+        raced.add(id);
+        await followTable(this.deps, id);
+        this.deps.logger.info("schedule written during the reconcile: its executor copy follows the table", {
+          schedule_id: id,
+        });
+      } catch (e) {
+        failed++;
+        this.deps.logger.error(
+          "schedule reconcile: a schedule written during the pass could not be checked",
+          {
+            schedule_id: id,
+            error: messageOf(e),
+          },
+        );
+      }
+    }
+    const keep = (ids: string[]) => ids.filter((id) => !raced.has(id));
+    return {
+      report: {
+        ...report,
+        created: keep(report.created),
+        updated: keep(report.updated),
+        deleted: keep(report.deleted),
+      },
+      failed,
+    };
   }
 }

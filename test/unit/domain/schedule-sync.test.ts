@@ -113,6 +113,48 @@ describe("ScheduleSync (the sweeper's periodic reconcile)", () => {
   });
 });
 
+describe("ScheduleSync and API writes during a pass", () => {
+  const request = { job_name: demoJob.name, schedule_expression: "cron(0 3 * * ? *)" };
+
+  /** The API writes `during` after the pass took its snapshot of the table, before the executor is read. */
+  function writeDuringPass(core: MemoryCore, during: () => Promise<unknown>): void {
+    const backend = core.scheduleBackend;
+    const reconcile = backend.reconcile.bind(backend);
+    backend.reconcile = async (snapshot) => {
+      await during();
+      return reconcile(snapshot);
+    };
+  }
+
+  it("a schedule created meanwhile is not deleted as an orphan (nor counted as drift)", async () => {
+    const core = memoryCore({ now: NOW });
+    const service = new ScheduleService(core);
+    let created = "";
+    writeDuringPass(core, async () => {
+      created = (await service.create(request, "ops")).id;
+    });
+    const result = await new ScheduleSync(core).reconcile();
+    expect(result).toMatchObject({ created: [], updated: [], deleted: [], failed: 0 });
+    expect(core.scheduleBackend.schedules.has(created)).toBe(true);
+  });
+
+  it("a schedule deleted meanwhile is not re-created; one updated meanwhile keeps the update", async () => {
+    const core = memoryCore({ now: NOW });
+    const service = new ScheduleService(core);
+    const gone = await service.create(request, "ops");
+    const changed = await service.create({ ...request, name: "changed" }, "ops");
+    core.clock.advance(60);
+    writeDuringPass(core, async () => {
+      await service.delete(gone.id, "ops");
+      await service.patch(changed.id, { enabled: false }, "ops");
+    });
+    const result = await new ScheduleSync(core).reconcile();
+    expect(result).toMatchObject({ created: [], updated: [], deleted: [], failed: 0 });
+    expect(core.scheduleBackend.schedules.has(gone.id)).toBe(false);
+    expect(core.scheduleBackend.schedules.get(changed.id)?.enabled).toBe(false);
+  });
+});
+
 describe("ScheduleService after a failed write", () => {
   const request = { job_name: demoJob.name, schedule_expression: "cron(0 3 * * ? *)" };
 
