@@ -122,6 +122,52 @@ describe("schedule form", () => {
   });
 });
 
+describe("editing a schedule on its page", () => {
+  // PUT replaces the whole schedule: whatever the form does not show must go back as it was loaded.
+  it.each([
+    ["cron(10 8 ? * MON-FRI *)", { start_date: "2031-01-05T00:00:00+09:00" }],
+    ["rate(2 hours)", {}],
+  ])(
+    "%s: saving an edit keeps the fields the form does not show (window, phase, tags, params)",
+    async (expression, extra) => {
+      const created = await e2e.h.admin("POST", "/v1/schedules", {
+        job_name: "recap.pipeline",
+        schedule_expression: expression,
+        timezone: "Asia/Tokyo",
+        end_date: "2032-03-31T23:00:00+09:00",
+        tags: ["kept"],
+        category: "pipeline",
+        params: { max_per_genre: 3 },
+        ...extra,
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const before = created.body as ScheduleView;
+      const { page, context, errors } = await e2e.open({ as: "admin", at: `/schedules/${before.id}` });
+      try {
+        await page.locator("#s-desc").fill("edited on the page");
+        await expect.poll(() => page.locator("[data-testid=preview-description]").count()).toBe(1);
+        await page.getByRole("button", { name: "保存" }).click();
+        await page.waitForURL("**/schedules");
+        const after = (await e2e.h.admin("GET", `/v1/schedules/${before.id}`)).body as ScheduleView;
+        expect(after.description).toBe("edited on the page");
+        for (const field of [
+          "start_date",
+          "end_date",
+          "tags",
+          "category",
+          "params",
+          "schedule_expression",
+        ] as const)
+          expect(after[field], field).toEqual(before[field]);
+        expect(after.next_fire_times).toEqual(before.next_fire_times);
+        expect(realErrors(errors)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
 describe("a schedule that can no longer be evaluated", () => {
   it("is flagged on the schedules list and on its job card (both languages), and the rest of the page works", async () => {
     const now = new Date().toISOString();

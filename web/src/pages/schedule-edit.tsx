@@ -26,6 +26,12 @@ type Form = {
   category: string;
   description: string;
   enabled: boolean;
+  /**
+   * Not shown on this form (set through the API), but part of the schedule: a save sends them back
+   * as loaded, or the PUT (a whole replacement) would clear them.
+   */
+  start_date: string | null;
+  end_date: string | null;
 };
 
 const ZONES = (() => {
@@ -64,6 +70,8 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
         category: jobs.find((j) => j.name === jobName)?.category ?? "",
         description: "",
         enabled: true,
+        start_date: null,
+        end_date: null,
       });
       return;
     }
@@ -81,6 +89,8 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
           category: s.category ?? "",
           description: s.description ?? "",
           enabled: s.enabled,
+          start_date: s.start_date,
+          end_date: s.end_date,
         });
         setParams(toRaw(jobs.find((j) => j.name === s.job_name)?.parameter_schema, s.params));
       },
@@ -90,11 +100,14 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
 
   const expr = useDebounced(form?.schedule_expression ?? "", 300);
   const zone = useDebounced(form?.timezone ?? tz, 300);
+  const startDate = form?.start_date ?? null;
+  const endDate = form?.end_date ?? null;
   useEffect(() => {
     if (!expr.trim()) return setPreview(null);
     const ctl = new AbortController();
     api("POST /v1/schedules/preview", {
-      body: { schedule_expression: expr, timezone: zone, count: 5 },
+      // the schedule's own window and phase, so the preview shows the fires it will really have
+      body: { schedule_expression: expr, timezone: zone, count: 5, start_date: startDate, end_date: endDate },
       signal: ctl.signal,
     }).then(setPreview, (e: unknown) => {
       if (e instanceof ApiError)
@@ -108,7 +121,7 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
         });
     });
     return () => ctl.abort();
-  }, [expr, zone]);
+  }, [expr, zone, startDate, endDate]);
 
   const titleKey = id === null ? "new_schedule" : "edit_schedule";
   if (loadError)
@@ -147,6 +160,9 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
       description: form.description.trim() || null,
       enabled: form.enabled,
       params: p.params,
+      // A null start_date is left out: on a rate() it would ask the API to pin a new phase.
+      ...(form.start_date ? { start_date: form.start_date } : {}),
+      end_date: form.end_date,
     };
     const parsed = CreateScheduleRequestSchema.safeParse(body);
     const errs: Record<string, string> = {};
