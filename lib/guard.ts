@@ -121,7 +121,7 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: readonly { control: string; on: Sel
     control: "CT.CLOUDWATCH.PR.3",
     on: { type: "AWS::Logs::LogGroup" },
     reason:
-      "CloudWatch Logs already encrypts at rest with service keys; a customer key (USD 1/month) adds only key-policy control, and these logs carry no secrets (the logger never logs tokens or secret values).",
+      "Not worth a customer key (USD 1/month + a key policy every log group depends on): CloudWatch Logs already encrypts at rest, IAM decides who reads, and these are run/job records, not secrets.",
   },
   {
     control: "CT.APIGATEWAY.PR.5",
@@ -141,12 +141,6 @@ export const CONTROL_TOWER_ACKNOWLEDGEMENTS: readonly { control: string; on: Sel
     reason:
       "The admin page is served on CloudFront's default *.cloudfront.net certificate (TLS 1.2+, SNI by CloudFront); a custom domain, its ACM certificate and security policy are the operator's choice, not set here.",
   })),
-  {
-    control: "CT.KMS.PR.3",
-    on: { type: "AWS::KMS::Key" },
-    reason:
-      "CDK's default key policy: the account root holds kms:* so IAM policies decide (the only grantees are SNS, CloudWatch alarms and the stack's own roles); nothing calls CreateGrant.",
-  },
   {
     control: "CT.S3.PR.10",
     on: { type: "AWS::S3::Bucket" },

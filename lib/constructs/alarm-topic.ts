@@ -32,6 +32,19 @@ export class AlarmTopic extends Construct {
         resources: ["*"],
       }),
     );
+    // Grants of this key only for AWS services (Control Tower CT.KMS.PR.3); nothing here creates one.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: "GrantsOnlyForAwsServices",
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ["kms:CreateGrant"],
+        resources: ["*"],
+        conditions: {
+          BoolIfExists: { "kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false" },
+        },
+      }),
+    );
     this.topic = new sns.Topic(this, "AlarmTopic", {
       displayName: "jobdeck alarms",
       masterKey: key,

@@ -131,7 +131,7 @@ describe("Control Tower proactive controls (cfn-guard)", () => {
 
   it("keeps fixed the controls that were fixed (no finding, no acknowledgement)", () => {
     synthesized();
-    for (const control of ["CT.SQS.PR.1", "CT.S3.PR.6"]) {
+    for (const control of ["CT.SQS.PR.1", "CT.S3.PR.6", "CT.KMS.PR.3"]) {
       expect(findings.filter((f) => f.control === control).map((f) => f.path)).toEqual([]);
     }
     // the log bucket is versioned; only the site bucket keeps CT.S3.PR.11
