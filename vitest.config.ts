@@ -84,6 +84,19 @@ export default defineConfig({
       },
       {
         test: {
+          name: "deploy",
+          include: ["test/deploy/**/*.test.ts"],
+          env,
+          // One real `npx cdk synth` (bundling on), cached by a hash of the sources, then the bundles
+          // run in their own processes against the shared DynamoDB Local (test/deploy/*.test.ts).
+          globalSetup: ["test/helpers/global-dynamodb.ts", "test/helpers/deploy-synth.ts"],
+          maxWorkers: WORKERS,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           env,

@@ -1,0 +1,412 @@
+// What `cdk deploy` would run, run offline: the bundles of one real `npx cdk synth` (globalSetup
+// deploy-synth.ts), each in its own process with the template's environment, the rendered state
+// machines on the ASL interpreter, the template's API routes, EventBridge rules and invoke
+// permissions, DynamoDB Local behind a recording proxy and recording fakes for Step Functions,
+// Scheduler, SNS and Secrets Manager. Every AWS call is authorized against the caller's role as it
+// happens (a refused call fails the suite), and at the end every grant nobody used must be in the
+// allow-list (unused-grants.ts). One file, one stack: the least-privilege verdict needs every call.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ROUTES } from "#api/routes.ts";
+import { PROJECT_ROOT } from "#cdk/functions.ts";
+import { observedSummary, unusedGrants } from "#test/helpers/deploy-iam.ts";
+import { DeployedStack, statusChangeEvent } from "#test/helpers/deploy-stack.ts";
+import { ACCOUNT } from "#test/helpers/deploy-template.ts";
+import { until } from "#test/helpers/wait.ts";
+import { UNUSED_GRANTS_ALLOWED } from "./unused-grants.ts";
+
+const ADMIN = ["admin"];
+const VIEWER = ["viewer"];
+
+let stack: DeployedStack;
+/** A finished run of listed_companies.sync (rerun by the route test). */
+let listedRun = "";
+let dynamo: DynamoDBClient;
+
+beforeAll(async () => {
+  stack = new DeployedStack(join(PROJECT_ROOT, inject("deployAssembly")), inject("dynamoEndpoint"));
+  await stack.start();
+  dynamo = new DynamoDBClient({
+    endpoint: inject("dynamoEndpoint"),
+    region: stack.template.region,
+    credentials: { accessKeyId: "deploysuite", secretAccessKey: "x" },
+  });
+});
+afterAll(async () => {
+  dynamo?.destroy();
+  await stack?.stop();
+});
+
+const run = async (uuid: string) => (await stack.api("GET", `/v1/runs/${uuid}`, { groups: VIEWER })).body;
+const runEnds = (uuid: string, ms = 40_000) =>
+  until(
+    () => run(uuid),
+    (r) => !["QUEUED", "RUNNING"].includes(r?.status),
+    ms,
+    200,
+  );
+const executionOf = async (uuid: string) => {
+  const r = await until(
+    () => run(uuid),
+    (x) => Boolean(x?.workflow_execution_arn),
+    10_000,
+  );
+  return r.workflow_execution_arn as string;
+};
+async function trigger(jobName: string, options?: Record<string, unknown>): Promise<string> {
+  const r = await stack.api("POST", "/v1/trigger", { groups: ADMIN, body: { job_name: jobName, options } });
+  expect(r.status, JSON.stringify(r.body)).toBe(202);
+  return r.body.execution_uuid;
+}
+const reconciler = () => stack.lambda(stack.fnId("WorkflowsExecutionReconciler"));
+
+describe("the deployed functions", () => {
+  it("every project function of the template runs from its cdk.out bundle with its template environment", () => {
+    const fns = stack.template.functions();
+    // 7 API areas, the workflow steps, one worker per job, reconciler, sweeper, default schedules.
+    expect(fns.length).toBeGreaterThanOrEqual(13);
+    for (const fn of fns) {
+      expect(fn.assetDir, fn.id).toMatch(/asset\.[0-9a-f]{64}$/);
+      for (const [k, v] of Object.entries(fn.env)) expect(typeof v, `${fn.id} ${k}`).toBe("string");
+    }
+  });
+
+  it("the custom resource creates the default schedules on Create, keeps them on Update and Delete", async () => {
+    const t = stack.template;
+    const [[crId, cr]] = t.ofType("Custom::JobdeckDefaultSchedules") as [[string, any]];
+    // The provider framework's onEvent function invokes the user function with its own role.
+    const userFn = t.functionIdOf(
+      t.resolve(
+        t.resource(t.resolve(cr.Properties.ServiceToken).split(":")[6]).Properties.Environment.Variables
+          .USER_ON_EVENT_FUNCTION_ARN,
+      ),
+    )!;
+    const providerFn = t.resolve(cr.Properties.ServiceToken).split(":")[6];
+    const providerRole = t.resource(providerFn).Properties.Role["Fn::GetAtt"][0];
+    const event = (RequestType: string, extra = {}) => ({
+      RequestType,
+      ServiceToken: t.resolve(cr.Properties.ServiceToken),
+      ResponseURL: "https://cloudformation-custom-resource-response.example/",
+      StackId: `arn:aws:cloudformation:${t.region}:${ACCOUNT}:stack/Jobdeck/1`,
+      RequestId: crypto.randomUUID(),
+      LogicalResourceId: crId,
+      ResourceType: cr.Type,
+      ResourceProperties: t.resolve(cr.Properties),
+      ...extra,
+    });
+    const created = (await stack.invokeAs(providerRole, userFn, event("Create"))) as any;
+    expect(created.PhysicalResourceId).toBeTruthy();
+    expect(created.Data.created).toBeGreaterThan(0);
+    const names = [...stack.aws.schedules.values()].map((s) => s.Name);
+    expect(names).toHaveLength(created.Data.created);
+    const listed = await stack.api("GET", "/v1/schedules", { groups: VIEWER });
+    expect(listed.status).toBe(200);
+    expect(listed.body.results ?? listed.body.schedules ?? listed.body).toHaveLength(names.length);
+
+    const updated = (await stack.invokeAs(
+      providerRole,
+      userFn,
+      event("Update", { PhysicalResourceId: created.PhysicalResourceId, OldResourceProperties: {} }),
+    )) as any;
+    expect(updated).toEqual({ PhysicalResourceId: created.PhysicalResourceId, Data: { created: 0 } });
+    const deleted = (await stack.invokeAs(
+      providerRole,
+      userFn,
+      event("Delete", { PhysicalResourceId: created.PhysicalResourceId }),
+    )) as any;
+    expect(deleted.PhysicalResourceId).toBe(created.PhysicalResourceId);
+    expect([...stack.aws.schedules.values()].map((s) => s.Name)).toEqual(names);
+  });
+});
+
+describe("scenarios", () => {
+  it("manual trigger through the API bundle → the rendered state machine → SUCCESS", async () => {
+    const uuid = await trigger("listed_companies.sync");
+    const r = await runEnds(uuid);
+    expect(r.status, JSON.stringify(r)).toBe("SUCCESS");
+    expect(r.trigger_source).toBe("manual");
+    listedRun = uuid;
+    const e = await stack.settled(await executionOf(uuid));
+    expect(e.status).toBe("SUCCEEDED");
+    // The other job too (its worker writes its own table).
+    const recap = await trigger("recap.pipeline", { stage_delay_ms: 0 });
+    expect((await runEnds(recap)).status).toBe("SUCCESS");
+  });
+
+  it("schedules fire: Scheduler starts each execution with the target input the schedules service wrote", async () => {
+    const schedules = [...stack.aws.schedules.values()];
+    expect(schedules.length).toBeGreaterThanOrEqual(2);
+    for (const schedule of schedules) {
+      const { executionArn } = stack.fireSchedule(schedule.Name);
+      const e = await stack.settled(executionArn);
+      expect(e.status, `${schedule.Name} ${e.error}: ${e.cause}`).toBe("SUCCEEDED");
+    }
+    const runs = await stack.api("GET", "/v1/runs", {
+      groups: VIEWER,
+      query: { trigger_source: "schedule" },
+    });
+    expect(runs.status).toBe(200);
+    expect(runs.body.results.map((x: any) => x.status)).toEqual(schedules.map(() => "SUCCESS"));
+  });
+
+  it("invalid params: recap.pipeline refuses them with 400 and starts nothing", async () => {
+    const before = stack.executions.size;
+    const r = await stack.api("POST", "/v1/trigger", {
+      groups: ADMIN,
+      body: { job_name: "recap.pipeline", options: { max_per_genre: 99, nope: true } },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(stack.executions.size).toBe(before);
+  });
+
+  it("a failing worker is retried per the job's policy, then FAILED; the reconciler and the alert follow", async () => {
+    const worker = stack.lambda(stack.fnId("WorkflowsWorkerListedCompaniesSync"));
+    // The job's own knob (read by the deployed bundle): a source file that does not exist.
+    await worker.reconfigure({ JOBDECK_LISTED_INFO_PATH: "/nonexistent/listed-info.json" });
+    try {
+      const invocationsBefore = worker.invocations;
+      const reconciled = reconciler().invocations;
+      const uuid = await trigger("listed_companies.sync");
+      const e = await stack.settled(await executionOf(uuid));
+      expect(e.status).toBe("FAILED");
+      const r = await runEnds(uuid);
+      expect(r.status).toBe("FAILURE");
+      expect(r.attempt).toBe(2);
+      expect(worker.invocations - invocationsBefore).toBe(2);
+      // The rule's pattern takes FAILED: the reconciler saw the end (and found the run already ended).
+      expect(reconciler().invocations).toBe(reconciled + 1);
+      expect(stack.aws.published.some((p) => p.message.includes(uuid))).toBe(true);
+    } finally {
+      await worker.reconfigure({ JOBDECK_LISTED_INFO_PATH: undefined });
+    }
+  });
+
+  it("cancel: the API stops the execution, the run is CANCELLED, ABORTED reaches the reconciler, the worker learns late", async () => {
+    const reconciled = reconciler().invocations;
+    const worker = stack.lambda(stack.fnId("WorkflowsWorkerRecapPipeline"));
+    const invoked = worker.invocations;
+    const uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
+    // Once StartRun has recorded the execution ARN (before that, cancel has nothing to stop: a
+    // defect reported with issue 13) and the worker runs.
+    await executionOf(uuid);
+    await until(
+      async () => worker.invocations,
+      (n) => n > invoked,
+      15_000,
+      50,
+    );
+    const cancelledAt = Date.now();
+    const c = await stack.api("POST", `/v1/runs/${uuid}/cancel`, { groups: ADMIN });
+    expect(c.status, JSON.stringify(c.body)).toBeLessThan(300);
+    const e = await stack.settled(await executionOf(uuid));
+    expect(e.status).toBe("ABORTED");
+    expect((await runEnds(uuid)).status).toBe("CANCELLED");
+    expect(reconciler().invocations).toBe(reconciled + 1);
+    // No AbortSignal crosses into the Lambda: the worker ends at its next progress write.
+    await until(
+      async () => worker.ends.filter((x) => x.at >= cancelledAt).length,
+      (n) => n > 0,
+      20_000,
+      100,
+    );
+    console.info(
+      `cancel → worker invocation ended after ${worker.ends.at(-1)!.at - cancelledAt} ms (no in-process signal)`,
+    );
+  });
+
+  it("the sweeper's reconcile repairs Scheduler drift: a missing schedule, an orphan, a changed one", async () => {
+    const schedules = stack.aws.schedules;
+    const [missing, changed] = [...schedules.entries()];
+    expect(changed, "two default schedules").toBeDefined();
+    schedules.delete(missing![0]);
+    changed![1].body = { ...changed![1].body, ScheduleExpression: "cron(0 0 1 1 ? 2099)" };
+    const orphan = {
+      ...changed![1],
+      Name: "jd-orphan0000000000000",
+      Arn: changed![1].Arn.replace(changed![1].Name, "jd-orphan0000000000000"),
+    };
+    schedules.set(`${orphan.GroupName}/${orphan.Name}`, orphan);
+    const [swept] = (await stack.fireScheduledRule("WorkflowsSweepRule")) as [{ schedules: unknown }];
+    expect(swept.schedules).toEqual({ created: 1, updated: 1, deleted: 1, failed: 0 });
+    expect(schedules.has(missing![0])).toBe(true);
+    expect(schedules.get(changed![0])!.body.ScheduleExpression).not.toBe("cron(0 0 1 1 ? 2099)");
+    expect(schedules.has(`${orphan.GroupName}/${orphan.Name}`)).toBe(false);
+  });
+
+  it("sweeper: a run past its time budget is TIMED_OUT, its execution stopped, ABORTED reconciled", async () => {
+    const reconciled = reconciler().invocations;
+    const uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
+    await until(
+      () => run(uuid),
+      (r) => r?.status === "RUNNING",
+      15_000,
+      100,
+    );
+    // The run started long ago, as far as the table says (its budget is minutes).
+    const runsTable = stack.template.tableName(
+      stack.template.ofType("AWS::DynamoDB::GlobalTable").find(([id]) => id.startsWith("DataRunsTable"))![0],
+    );
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: runsTable,
+        Key: { execution_uuid: { S: uuid } },
+        UpdateExpression: "SET started_at = :s",
+        ExpressionAttributeValues: { ":s": { S: new Date(Date.now() - 6 * 3600_000).toISOString() } },
+      }),
+    );
+    const [swept] = (await stack.fireScheduledRule("WorkflowsSweepRule")) as [{ ended: number }];
+    expect(swept.ended).toBe(1);
+    const e = await stack.settled(await executionOf(uuid));
+    expect(e.status).toBe("ABORTED");
+    expect((await runEnds(uuid)).status).toBe("TIMED_OUT");
+    expect(reconciler().invocations).toBe(reconciled + 1);
+  });
+
+  it("TIMED_OUT from Step Functions itself: the rule's pattern matches and the reconciler ends the run", async () => {
+    const uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
+    await until(
+      () => run(uuid),
+      (r) => r?.status === "RUNNING",
+      15_000,
+      100,
+    );
+    const arn = await executionOf(uuid);
+    stack.forceEnd(arn, "TIMED_OUT");
+    await stack.settled(arn);
+    const r = await runEnds(uuid);
+    expect(["TIMED_OUT", "FAILED"]).toContain(r.status);
+  });
+
+  it("the reconcile rule takes FAILED, TIMED_OUT and ABORTED of the jobs' state machines, nothing else", () => {
+    const [machine] = stack.machines.values();
+    const sample = (status: string, stateMachineArn = machine!.arn) =>
+      statusChangeEvent(stack.template.region, {
+        arn: `${stateMachineArn.replace(":stateMachine:", ":execution:")}:x`,
+        name: "x",
+        stateMachineArn,
+        input: "{}",
+        status: status as any,
+        startDate: Date.now() / 1000,
+      } as any);
+    const rule = (ids: string[]) => ids.filter((id) => id.startsWith("WorkflowsExecutionEndedRule"));
+    for (const status of ["FAILED", "TIMED_OUT", "ABORTED"])
+      expect(rule(stack.matchingRules(sample(status))), status).toHaveLength(1);
+    for (const status of ["SUCCEEDED", "RUNNING", "PENDING_REDRIVE"])
+      expect(rule(stack.matchingRules(sample(status))), status).toHaveLength(0);
+    const foreign = `arn:aws:states:${stack.template.region}:${ACCOUNT}:stateMachine:SomeoneElses`;
+    expect(rule(stack.matchingRules(sample("FAILED", foreign)))).toHaveLength(0);
+  });
+});
+
+describe("every API route of the template, as admin and as viewer", () => {
+  let ids: { uuid: string; scheduleId: string };
+  beforeAll(async () => {
+    const schedules = await stack.api("GET", "/v1/schedules", { groups: VIEWER });
+    ids = { uuid: listedRun, scheduleId: schedules.body.results[0].id };
+  });
+  const noActiveRun = (jobName: string) =>
+    until(
+      async () =>
+        (
+          await stack.api("GET", "/v1/runs", {
+            groups: VIEWER,
+            query: { job_name: jobName, status: "QUEUED,RUNNING" },
+          })
+        ).body.results,
+      (r: unknown[]) => r.length === 0,
+      30_000,
+      200,
+    );
+  /** Routes that need a state first: a run to cancel, a free slot to trigger into. */
+  const prepare: Record<string, () => Promise<void>> = {
+    "POST /v1/runs/{execution_uuid}/cancel": async () => {
+      ids.uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
+      await executionOf(ids.uuid);
+    },
+    "POST /v1/runs/{execution_uuid}/rerun": async () => {
+      await noActiveRun("listed_companies.sync");
+      ids.uuid = listedRun;
+    },
+    "POST /v1/trigger": async () => {
+      await noActiveRun("recap.pipeline");
+    },
+  };
+
+  const schedule = {
+    job_name: "recap.pipeline",
+    schedule_expression: "cron(0 6 * * ? *)",
+    timezone: "Asia/Tokyo",
+    enabled: false,
+  };
+  const request = (method: string, path: string): { path: string; body?: unknown } => {
+    const p = path
+      .replace("{execution_uuid}", ids.uuid)
+      .replace("{id}", ids.scheduleId)
+      .replace("{job_name}", "recap.pipeline");
+    const bodies: Record<string, unknown> = {
+      "POST /v1/trigger": { job_name: "recap.pipeline", options: { stage_delay_ms: 0 } },
+      "POST /v1/schedules": schedule,
+      "POST /v1/schedules/preview": { schedule_expression: "rate(5 minutes)", count: 2 },
+      "PUT /v1/schedules/{id}": { ...schedule, schedule_expression: "cron(30 6 * * ? *)" },
+      "PATCH /v1/schedules/{id}": { description: "patched by the deploy suite" },
+      "PUT /v1/jobs/{job_name}/enabled": { enabled: true },
+      "PUT /v1/scheduler/paused": { paused: false },
+    };
+    return { path: p, body: bodies[`${method} ${path}`] };
+  };
+
+  it("the template has exactly the routes of functions/api/routes.ts", () => {
+    const keys = stack.template
+      .ofType("AWS::ApiGatewayV2::Route")
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
+    expect(keys).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  for (const route of ROUTES) {
+    const key = `${route.method} ${route.path}`;
+    it(key, async () => {
+      await prepare[key]?.();
+      const { path, body } = request(route.method, route.path);
+      // DELETE last: the viewer first (refused), then the admin.
+      const asViewer = await stack.api(route.method, path, { groups: VIEWER, body });
+      const asAdmin = await stack.api(route.method, path, { groups: ADMIN, body });
+      for (const [who, r] of [
+        ["viewer", asViewer],
+        ["admin", asAdmin],
+      ] as const) {
+        expect(r.status, `${who} ${key}: ${JSON.stringify(r.body)}`).toBeLessThan(500);
+        expect(r.function, key).toMatch(
+          new RegExp(`^ApiApi${route.lambda[0]!.toUpperCase()}${route.lambda.slice(1)}`),
+        );
+      }
+      expect(asAdmin.status, `admin ${key}: ${JSON.stringify(asAdmin.body)}`).toBeLessThan(300);
+      if (route.role === "admin") expect(asViewer.status, `viewer ${key}`).toBe(403);
+      else expect(asViewer.status, `viewer ${key}: ${JSON.stringify(asViewer.body)}`).toBeLessThan(300);
+      if (route.role !== null)
+        expect((await stack.api(route.method, path, { groups: null, body })).status).toBe(401);
+    });
+  }
+});
+
+describe("least privilege, by observation", () => {
+  it("no call was refused by the caller's role", () => {
+    expect(stack.aws.refused).toEqual([]);
+  });
+
+  it("every granted action was used, or is allow-listed with a reason", () => {
+    const summary = observedSummary(stack);
+    const unused = unusedGrants(stack);
+    writeFileSync(
+      join(PROJECT_ROOT, "node_modules", ".cache", "jobdeck", "deploy-observed.json"),
+      JSON.stringify({ observed: summary, unused }, null, 2),
+    );
+    const unexplained = unused.filter((u) => !UNUSED_GRANTS_ALLOWED.some((a) => a.matches(u)));
+    expect(unexplained).toEqual([]);
+    // An allow-list entry that nothing needs any more must go.
+    const stale = UNUSED_GRANTS_ALLOWED.filter((a) => !unused.some((u) => a.matches(u))).map((a) => a.key);
+    expect(stale).toEqual([]);
+  });
+});
