@@ -5,7 +5,8 @@
 // Scheduler, SNS and Secrets Manager. Every AWS call is authorized against the caller's role as it
 // happens (a refused call fails the suite), and at the end every grant nobody used must be in the
 // allow-list (unused-grants.ts). One file, one stack: the least-privilege verdict needs every call.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -71,6 +72,22 @@ describe("the deployed functions", () => {
       expect(fn.assetDir, fn.id).toMatch(/asset\.[0-9a-f]{64}$/);
       for (const [k, v] of Object.entries(fn.env)) expect(typeof v, `${fn.id} ${k}`).toBe("string");
     }
+  });
+
+  it("the bundles leave the AWS SDK out: it resolves from the project's locked node_modules, not Lambda's runtime", () => {
+    const versions = new Map<string, string>();
+    for (const fn of stack.template.functions()) {
+      const req = createRequire(join(fn.assetDir, "index.js"));
+      for (const pkg of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-sfn"]) {
+        const file = req.resolve(`${pkg}/package.json`);
+        // What AWS runs instead is the nodejs22.x runtime's own SDK (issue 13, point 4).
+        expect(file.startsWith(join(PROJECT_ROOT, "node_modules")), `${fn.id} ${pkg}`).toBe(true);
+        versions.set(pkg, (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version);
+      }
+      const bundle = readFileSync(join(fn.assetDir, "index.js"), "utf8");
+      expect(bundle, fn.id).not.toMatch(/DynamoDBClient=class|class DynamoDBClient/);
+    }
+    console.info(`SDK the bundles loaded here: ${[...versions].map(([k, v]) => `${k}@${v}`).join(", ")}`);
   });
 
   it("the custom resource creates the default schedules on Create, keeps them on Update and Delete", async () => {
@@ -392,8 +409,9 @@ describe("every API route of the template, as admin and as viewer", () => {
 });
 
 describe("least privilege, by observation", () => {
-  it("no call was refused by the caller's role", () => {
+  it("no call was refused by the caller's role, and none went to a service the suite does not model", () => {
     expect(stack.aws.refused).toEqual([]);
+    expect(stack.aws.unknown).toEqual([]);
   });
 
   it("every granted action was used, or is allow-listed with a reason", () => {

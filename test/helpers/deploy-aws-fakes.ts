@@ -82,6 +82,8 @@ export class RecordingAws {
   readonly refused: AwsCall[] = [];
   readonly schedules = new Map<string, StoredSchedule>();
   readonly published: { topicArn: string; subject?: string; message: string; caller: string }[] = [];
+  /** Requests no fake speaks (a service the deployed code calls that the suite does not model). */
+  readonly unknown: string[] = [];
   private server: Server | undefined;
   endpoint = "";
 
@@ -227,6 +229,7 @@ export class RecordingAws {
     if (url.pathname === "/schedules" || url.pathname.startsWith("/schedules/"))
       return this.scheduler(req.method ?? "GET", url, body, caller, res);
 
+    this.unknown.push(`${caller}: ${req.method} ${req.url} ${target}`);
     json(404, { __type: "UnknownService", message: `${req.method} ${req.url} (${target})` });
   }
 
