@@ -54,10 +54,13 @@ export async function deploySynth(): Promise<string> {
     const result = await runNpx(["cdk", "synth", "--quiet", "-o", out], withoutAws(scratch), 170_000);
     if (result.code !== 0)
       throw new Error(`npx cdk synth failed (${result.code}):\n${result.out.slice(-4000)}`);
-    // Only the newest assembly is kept (each holds CDK's 22 MB AWS CLI layer).
-    for (const old of readdirSync(DEPLOY_SYNTH_ROOT))
-      if (join(DEPLOY_SYNTH_ROOT, old) !== work)
-        rmSync(join(DEPLOY_SYNTH_ROOT, old), { recursive: true, force: true });
+    // Older assemblies go (each holds CDK's 22 MB AWS CLI layer), unless made in the last 10
+    // minutes: another run (a scratch copy's, another checkout state) may still be using it.
+    for (const old of readdirSync(DEPLOY_SYNTH_ROOT)) {
+      const path = join(DEPLOY_SYNTH_ROOT, old);
+      if (path !== work && Date.now() - statSync(path).mtimeMs > 10 * 60_000)
+        rmSync(path, { recursive: true, force: true });
+    }
     renameSync(out, dir);
     return dir;
   } finally {
