@@ -86,6 +86,10 @@ export class LocalAslWorkflow implements WorkflowStarter {
     return entry;
   }
 
+  executionArnFor(jobName: string, name: string): string {
+    return this.arnOf(jobName, name);
+  }
+
   arnOf(jobName: string, name: string): string {
     const region = this.opts.region ?? "local";
     return `arn:aws:states:${region}:000000000000:execution:jobdeck-${jobName.replace(/[^A-Za-z0-9-_]/g, "-")}:${name}`;

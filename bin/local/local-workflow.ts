@@ -111,6 +111,7 @@ export function wireLocalWorkflow(deps: CoreDeps, opts: LocalWorkflowOptions) {
       );
       return started;
     },
+    executionArnFor: (jobName, name) => workflow.executionArnFor(jobName, name),
     stop: (arn, cause) => workflow.stop(arn, cause),
     describe: (arn) => workflow.describe(arn),
     links: (arn, uuid) => workflow.links(arn, uuid),

@@ -86,6 +86,11 @@ export class SfnWorkflowStarter implements WorkflowStarter {
     this.now = config.now ?? (() => new Date());
   }
 
+  /** arn:aws:states:<region>:<account>:execution:<state machine name>:<name>, as Step Functions forms it. */
+  executionArnFor(jobName: string, name: string): string {
+    return `${this.stateMachineArnFor(jobName).replace(":stateMachine:", ":execution:")}:${name}`;
+  }
+
   stateMachineArnFor(jobName: string): string {
     const arn = Object.hasOwn(this.config.stateMachineArns, jobName)
       ? this.config.stateMachineArns[jobName]

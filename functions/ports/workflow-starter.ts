@@ -18,6 +18,11 @@ export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" |
 export interface WorkflowStarter {
   /** `name` is the execution_uuid, so a retried start never runs twice. */
   start(jobName: string, name: string, input: WorkflowInput): Promise<StartedExecution>;
+  /**
+   * The ARN the execution `name` of `jobName` has (or will have): known before the start answers, so
+   * a cancel that comes before the workflow recorded its ARN still stops it.
+   */
+  executionArnFor(jobName: string, name: string): string;
   stop(executionArn: string, cause: string): Promise<void>;
   describe(executionArn: string): Promise<ExecutionStatus>;
   /** Deep links for operators (null when there is no console, e.g. locally). */

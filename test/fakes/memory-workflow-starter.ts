@@ -44,6 +44,10 @@ export class MemoryWorkflowStarter implements WorkflowStarter {
     e.status = status;
   }
 
+  executionArnFor(jobName: string, name: string): string {
+    return executionArn(jobName, name);
+  }
+
   started(): FakeExecution[] {
     return [...this.executions.values()];
   }

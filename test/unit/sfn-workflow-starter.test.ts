@@ -51,6 +51,12 @@ const INPUT: WorkflowInput = {
 beforeEach(() => sfn.reset());
 afterAll(() => sfn.restore());
 
+describe("executionArnFor", () => {
+  it("forms the execution ARN Step Functions gives a start of that name (cancel before the ARN is recorded)", () => {
+    expect(starter().executionArnFor("recap.pipeline", UUID)).toBe(EXEC);
+  });
+});
+
 describe("start", () => {
   it("starts the job's state machine, named by the execution_uuid, with the input as JSON", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXEC, startDate: NOW });

@@ -53,17 +53,19 @@ export class RunCommands {
         },
       );
     }
-    if (run.workflow_execution_arn) {
-      try {
-        await this.deps.workflow.stop(run.workflow_execution_arn, `cancelled by ${actor}`);
-      } catch (e) {
-        // The run is already CANCELLED and its slot free; an execution that cannot be stopped ends
-        // on its own and its late writes are refused (the run is no longer RUNNING).
-        this.deps.logger.warn("stop execution failed", {
-          execution_uuid: run.execution_uuid,
-          error: String(e),
-        });
-      }
+    // A manual run is named by its execution_uuid and created before its execution records its ARN
+    // (the first step does): a cancel in between stops it by the ARN that name has.
+    const executionArn =
+      run.workflow_execution_arn ?? this.deps.workflow.executionArnFor(run.job_name, run.execution_uuid);
+    try {
+      await this.deps.workflow.stop(executionArn, `cancelled by ${actor}`);
+    } catch (e) {
+      // The run is already CANCELLED and its slot free; an execution that cannot be stopped ends
+      // on its own and its late writes are refused (the run is no longer RUNNING).
+      this.deps.logger.warn("stop execution failed", {
+        execution_uuid: run.execution_uuid,
+        error: String(e),
+      });
     }
     this.deps.logger.info("run cancelled", { execution_uuid: run.execution_uuid, actor });
     await new AuditTrail(this.deps).record("run.cancel", actor, {

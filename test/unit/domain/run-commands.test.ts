@@ -38,6 +38,14 @@ async function running(core: ReturnType<typeof memoryCore>, over = {}) {
 }
 
 describe("RunCommands.cancel", () => {
+  it("stops a manual run's execution even before the workflow recorded its ARN (the deploy suite's window)", async () => {
+    const core = memoryCore({ now: NOW });
+    // Triggered: the run and its execution exist, the first step has not written the ARN yet.
+    const run = await running(core, { workflow_execution_arn: null });
+    await new RunCommands(core).cancel(run.execution_uuid, "bob");
+    expect(await core.workflow.describe(executionArn(demoJob.name, run.execution_uuid))).toBe("ABORTED");
+  });
+
   it("ends the run CANCELLED, frees its slot, stops its execution and records the action", async () => {
     const core = memoryCore({ now: NOW });
     const run = await running(core);
