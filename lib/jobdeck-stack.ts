@@ -65,7 +65,7 @@ export class JobdeckStack extends Stack {
       alarms: this.alarms,
     });
     // The sweeper reconciles EventBridge schedules with the table (functions/domain/schedules/schedule-sync.ts).
-    this.schedules.grantManageSchedules(this.workflows.sweeper);
+    this.schedules.grantManageSchedules(this.workflows.sweeper, { reconcile: true });
     this.schedules.addDefaultSchedules(this.functions, this.data, common);
     this.schedules.defaultSchedulesAfter(...this.workflows.jobs.map((w) => w.stateMachine));
 

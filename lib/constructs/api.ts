@@ -28,7 +28,8 @@ export const USER_GROUPS: readonly Role[] = ["admin", "viewer"];
 /** Table access of each API function (reads everywhere; writes only where the area changes data). */
 const TABLE_ACCESS: Record<ApiLambda, Partial<Record<TableId, TableAccess>>> = {
   runs: { runs: "readwrite", control: "readwrite" }, // cancel ends the run and frees its slot; rerun triggers
-  meta: { runs: "read", control: "read" },
+  // healthz probes one control item; the OpenAPI document reads nothing
+  meta: { runs: "name-only", control: { actions: ["dynamodb:GetItem"] } },
   jobs: { runs: "read", control: "readwrite" },
   trigger: { runs: "readwrite", control: "readwrite" },
   schedules: { runs: "read", control: "readwrite" },
@@ -36,7 +37,7 @@ const TABLE_ACCESS: Record<ApiLambda, Partial<Record<TableId, TableAccess>>> = {
   dashboard: { runs: "read", control: "read" },
 };
 /** Areas that change EventBridge schedules through the schedules service. */
-const MANAGES_SCHEDULES: readonly ApiLambda[] = ["schedules", "scheduler"];
+const MANAGES_SCHEDULES: readonly ApiLambda[] = ["schedules"];
 /** Areas that start executions (trigger, rerun) and stop them (cancel). */
 const STARTS_EXECUTIONS: readonly ApiLambda[] = ["trigger", "runs"];
 const STOPS_EXECUTIONS: readonly ApiLambda[] = ["runs"];
@@ -156,7 +157,8 @@ export class JobdeckApi extends Construct {
       for (const [table, access] of Object.entries(TABLE_ACCESS[lambdaName]) as [TableId, TableAccess][]) {
         props.data.bind(made, table, access);
       }
-      props.data.grantCursorSecret(made.fn);
+      // Areas that page (kind "api") read the cursor key; meta makes its own (api-function.ts).
+      if (spec.kind === "api") props.data.grantCursorSecret(made.fn);
       if (MANAGES_SCHEDULES.includes(lambdaName)) props.schedules.grantManageSchedules(made);
       functions[lambdaName] = made;
     }

@@ -15,7 +15,13 @@ import type { MadeFunction } from "../functions.ts";
 import { acknowledge } from "../nag.ts";
 
 export type TableId = TableDefinition["id"];
-export type TableAccess = "read" | "readwrite";
+/**
+ * What a function may do on a table: its read or read-write set, a list of actions, or nothing at all
+ * ("name-only": the host composes the same core for every function and names every core table, but
+ * this function never touches it; the deploy suite proves it).
+ */
+export type TableAccess = "read" | "readwrite" | "name-only" | { actions: readonly TableAction[] };
+export type TableAction = (typeof TABLE_READ_ACTIONS)[number] | (typeof TABLE_WRITE_ACTIONS)[number];
 
 /** Data-plane actions only; no table management, no streams, no wildcard action. */
 export const TABLE_READ_ACTIONS = [
@@ -24,7 +30,6 @@ export const TABLE_READ_ACTIONS = [
   "dynamodb:Query",
   "dynamodb:Scan",
   "dynamodb:ConditionCheckItem",
-  "dynamodb:DescribeTable",
 ] as const;
 export const TABLE_WRITE_ACTIONS = [
   "dynamodb:PutItem",
@@ -113,8 +118,13 @@ export class JobdeckData extends Construct {
     });
   }
 
+  /** GetSecretValue on the cursor key only (Secret.grantRead would add DescribeSecret, never called). */
   grantCursorSecret(grantee: iam.IGrantable): void {
-    this.cursorSecret.grantRead(grantee);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ["secretsmanager:GetSecretValue"],
+      resourceArns: [this.cursorSecret.secretArn],
+    });
   }
 }
 
@@ -125,9 +135,16 @@ function grantTable(
   shape: TableShape,
   access: TableAccess,
 ) {
+  if (access === "name-only") return;
+  const actions =
+    access === "read"
+      ? [...TABLE_READ_ACTIONS]
+      : access === "readwrite"
+        ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]
+        : [...access.actions];
   iam.Grant.addToPrincipal({
     grantee,
-    actions: access === "read" ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+    actions,
     resourceArns: [
       table.tableArn,
       ...shape.globalIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),

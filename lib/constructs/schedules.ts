@@ -24,8 +24,9 @@ export const SCHEDULE_ACTIONS = [
   "scheduler:CreateSchedule",
   "scheduler:UpdateSchedule",
   "scheduler:DeleteSchedule",
-  "scheduler:GetSchedule",
 ] as const;
+/** What reconcile adds: reading EventBridge's copies back (the sweeper only). */
+export const SCHEDULE_READ_ACTIONS = ["scheduler:GetSchedule"] as const;
 
 export const DEAD_LETTER_REASON =
   "This queue is itself a dead-letter queue (failed deliveries end here and raise an alarm); a queue behind " +
@@ -113,7 +114,11 @@ export class JobdeckSchedules extends Construct {
    * Create / update / delete / get schedules of this group only, list schedules (ListSchedules has no
    * resource-level permission), and pass the scheduler role to EventBridge Scheduler only.
    */
-  grantManageSchedules(made: MadeFunction): void {
+  /**
+   * Writes (Create/Update/Delete) on this group's schedules and PassRole of the scheduler role; with
+   * `reconcile`, also the reads reconcile needs (GetSchedule, ListSchedules): the sweeper only.
+   */
+  grantManageSchedules(made: MadeFunction, opts: { reconcile?: boolean } = {}): void {
     const scheduleArns = Stack.of(this).formatArn({
       service: "scheduler",
       resource: "schedule",
@@ -122,17 +127,19 @@ export class JobdeckSchedules extends Construct {
     made.role.addToPolicy(
       new iam.PolicyStatement({
         sid: "ManageGroupSchedules",
-        actions: [...SCHEDULE_ACTIONS],
+        actions: [...SCHEDULE_ACTIONS, ...(opts.reconcile ? SCHEDULE_READ_ACTIONS : [])],
         resources: [scheduleArns],
       }),
     );
-    made.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: "ListSchedules",
-        actions: ["scheduler:ListSchedules"],
-        resources: ["*"],
-      }),
-    );
+    if (opts.reconcile) {
+      made.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: "ListSchedules",
+          actions: ["scheduler:ListSchedules"],
+          resources: ["*"],
+        }),
+      );
+    }
     made.role.addToPolicy(
       new iam.PolicyStatement({
         sid: "PassSchedulerRole",
@@ -146,15 +153,17 @@ export class JobdeckSchedules extends Construct {
       policy,
       iam5ResourceId(this, scheduleArns),
       "Schedule names are created at run time (one per schedule item); the wildcard is limited to this " +
-        "stack's schedule group and to Create/Update/Delete/GetSchedule.",
+        "stack's schedule group and to Create/Update/Delete (and GetSchedule for reconcile).",
     );
-    acknowledge(
-      policy,
-      "AwsSolutions-IAM5[Resource::*]",
-      "scheduler:ListSchedules supports no resource-level permission (Service Authorization Reference); it " +
-        "lists schedule names only and the code filters on this stack's group and name prefix. Resource '*' " +
-        "is also needed by X-Ray tracing.",
-    );
+    if (opts.reconcile) {
+      acknowledge(
+        policy,
+        "AwsSolutions-IAM5[Resource::*]",
+        "scheduler:ListSchedules supports no resource-level permission (Service Authorization Reference); it " +
+          "lists schedule names only and the code filters on this stack's group and name prefix. Resource '*' " +
+          "is also needed by X-Ray tracing.",
+      );
+    }
   }
 
   /**

@@ -91,7 +91,7 @@ export class JobdeckWorkflows extends Construct {
         { withJobDataFiles: true },
       );
       data.bind(worker, "runs", "readwrite");
-      data.bind(worker, "control", "read");
+      data.bind(worker, "control", "name-only");
       // the tables the job declares, its own worker only
       data.bindJobStores(worker, job);
 

@@ -9,12 +9,8 @@ import { type AllowedUnused, allowUnused } from "#test/helpers/deploy-iam.ts";
 
 const OVER = "TODO(issue 13): over-grant";
 const DDB_SET = `${OVER}: part of CDK's grantReadData / grantReadWriteData action set, never called by this function`;
-const META = `${OVER}: the meta function (healthz, OpenAPI) reads one control item; no other table access, no cursor secret`;
-const WORKER_CONTROL = `${OVER}: workers never read the control table`;
-const DESCRIBE_SECRET = `${OVER}: Secret.grantRead adds DescribeSecret; the cursor key is read with GetSecretValue only`;
-const SCHEDULER_API = `${OVER}: the scheduler-area API function (status, pause, audit) never calls EventBridge Scheduler`;
-const SCHEDULES_API_READS = `${OVER}: the schedules API writes schedules (Create/Update/Delete); reading them back is the sweeper's reconcile`;
-const DEFAULTS_ONLY_CREATE = `${OVER}: the default-schedules custom resource creates (and updates) schedules, never lists, reads or deletes`;
+const DEFAULTS_REPAIR =
+  "A default schedule whose EventBridge create failed on the service side is repaired by removing the copy (schedule-service, followTable); no scenario fails a create";
 const PER_JOB_TWIN = "The same grant for the other job's state machine: the scenarios exercise it on one job";
 const INDEX_ITEM =
   "CDK's table grants repeat each action on every index ARN; an item action on an index ARN authorizes nothing";
@@ -59,7 +55,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "BatchGetItem",
     "BatchWriteItem",
     "ConditionCheckItem",
-    "DescribeTable",
   ].map((a) => allowUnused(`* dynamodb:${a} dynamodb:table/*/index/*`, INDEX_ITEM)),
 
   // Unused by every scenario.
@@ -70,7 +65,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -80,13 +74,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiDashboardRole41F978C3",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:Scan"],
     DDB_SET,
   ),
   ...grants(
@@ -107,12 +95,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["dynamodb:Scan"],
     DDB_SET,
   ),
-  ...grants(
-    "ApiApiDashboardRole41F978C3",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret"],
-    DESCRIBE_SECRET,
-  ),
   // ApiApiJobsRole92D742F5
   ...grants(
     "ApiApiJobsRole92D742F5",
@@ -120,7 +102,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -134,7 +115,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:Scan",
       "dynamodb:UpdateItem",
     ],
@@ -158,62 +138,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["dynamodb:Scan"],
     DDB_SET,
   ),
-  ...grants(
-    "ApiApiJobsRole92D742F5",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret"],
-    DESCRIBE_SECRET,
-  ),
   // ApiApiMetaRole8DA7852E
-  ...grants(
-    "ApiApiMetaRole8DA7852E",
-    "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
-    META,
-  ),
-  ...grants(
-    "ApiApiMetaRole8DA7852E",
-    "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
-    META,
-  ),
-  ...grants(
-    "ApiApiMetaRole8DA7852E",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    META,
-  ),
-  ...grants(
-    "ApiApiMetaRole8DA7852E",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    META,
-  ),
-  ...grants(
-    "ApiApiMetaRole8DA7852E",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    META,
-  ),
-  ...grants(
-    "ApiApiMetaRole8DA7852E",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-    META,
-  ),
   // ApiApiRunsRole87A99AAA
   ...grants(
     "ApiApiRunsRole87A99AAA",
@@ -223,7 +148,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:Query",
       "dynamodb:Scan",
     ],
@@ -232,7 +156,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiRunsRole87A99AAA",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchWriteItem", "dynamodb:DescribeTable", "dynamodb:Scan"],
+    ["dynamodb:BatchWriteItem", "dynamodb:Scan"],
     DDB_SET,
   ),
   ...grants(
@@ -252,12 +176,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
     ["dynamodb:Scan"],
     DDB_SET,
-  ),
-  ...grants(
-    "ApiApiRunsRole87A99AAA",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret"],
-    DESCRIBE_SECRET,
   ),
   ...grants(
     "ApiApiRunsRole87A99AAA",
@@ -278,7 +196,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -292,7 +209,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:Scan",
       "dynamodb:UpdateItem",
     ],
@@ -316,30 +232,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["dynamodb:Scan"],
     DDB_SET,
   ),
-  ...grants(
-    "ApiApiSchedulerRole9ECEBB8D",
-    "arn:aws:iam::123456789012:role/SchedulesSchedulerRole7E9E230C",
-    ["iam:PassRole"],
-    SCHEDULER_API,
-  ),
-  ...grants(
-    "ApiApiSchedulerRole9ECEBB8D",
-    "scheduler:schedule/Jobdeck-schedules/*",
-    [
-      "scheduler:CreateSchedule",
-      "scheduler:DeleteSchedule",
-      "scheduler:GetSchedule",
-      "scheduler:UpdateSchedule",
-    ],
-    SCHEDULER_API,
-  ),
-  ...grants("ApiApiSchedulerRole9ECEBB8D", "*", ["scheduler:ListSchedules"], SCHEDULER_API),
-  ...grants(
-    "ApiApiSchedulerRole9ECEBB8D",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret"],
-    DESCRIBE_SECRET,
-  ),
   // ApiApiSchedulesRoleAAAEA313
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
@@ -348,7 +240,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchGetItem",
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:Scan",
       "dynamodb:UpdateItem",
     ],
@@ -360,7 +251,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -384,19 +274,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
     ["dynamodb:Query", "dynamodb:Scan"],
     DDB_SET,
-  ),
-  ...grants(
-    "ApiApiSchedulesRoleAAAEA313",
-    "scheduler:schedule/Jobdeck-schedules/*",
-    ["scheduler:GetSchedule"],
-    SCHEDULES_API_READS,
-  ),
-  ...grants("ApiApiSchedulesRoleAAAEA313", "*", ["scheduler:ListSchedules"], SCHEDULES_API_READS),
-  ...grants(
-    "ApiApiSchedulesRoleAAAEA313",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret"],
-    DESCRIBE_SECRET,
   ),
   // ApiApiTriggerRoleCF632D5D
   ...grants(
@@ -407,7 +284,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -417,7 +293,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:Scan"],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
     DDB_SET,
   ),
   ...grants(
@@ -438,12 +314,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["dynamodb:Query", "dynamodb:Scan"],
     DDB_SET,
   ),
-  ...grants(
-    "ApiApiTriggerRoleCF632D5D",
-    "secretsmanager:secret:DataCursorSecret8266F2EC-AbCdEf",
-    ["secretsmanager:DescribeSecret"],
-    DESCRIBE_SECRET,
-  ),
   // SchedulesDefaultSchedulesRoleE2E3AC33
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
@@ -453,7 +323,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:Scan",
       "dynamodb:UpdateItem",
     ],
@@ -465,7 +334,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -493,10 +361,9 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
     "scheduler:schedule/Jobdeck-schedules/*",
-    ["scheduler:DeleteSchedule", "scheduler:GetSchedule"],
-    DEFAULTS_ONLY_CREATE,
+    ["scheduler:DeleteSchedule"],
+    DEFAULTS_REPAIR,
   ),
-  ...grants("SchedulesDefaultSchedulesRoleE2E3AC33", "*", ["scheduler:ListSchedules"], DEFAULTS_ONLY_CREATE),
   // WorkflowsExecutionReconcilerRoleDA2E64F6
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
@@ -506,7 +373,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -519,7 +385,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
       "dynamodb:PutItem",
       "dynamodb:Scan",
       "dynamodb:UpdateItem",
@@ -553,7 +418,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -563,13 +427,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -604,7 +462,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
@@ -614,26 +471,12 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ),
   ...grants(
     "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
-    "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
-    WORKER_CONTROL,
-  ),
-  ...grants(
-    "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
     "dynamodb:table/DataRunsTable8D96F77C",
     [
       "dynamodb:BatchGetItem",
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:Scan",
@@ -661,25 +504,11 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   // WorkflowsWorkerRecapPipelineRole69C6B57F
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
-    "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
-    WORKER_CONTROL,
-  ),
-  ...grants(
-    "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRecapsTable640BCCA8",
     [
       "dynamodb:BatchGetItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
@@ -696,7 +525,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
@@ -731,7 +559,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
-      "dynamodb:DescribeTable",
       "dynamodb:Query",
       "dynamodb:Scan",
     ],
@@ -740,13 +567,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DescribeTable",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
