@@ -72,7 +72,7 @@ export class JobdeckData extends Construct {
   bind(made: MadeFunction, tableId: TableId, access: TableAccess): void {
     const def = TABLES.find((t) => t.id === tableId)!;
     made.setEnv(def.envVar, this.tables[tableId].tableName);
-    grantTable(made.fn, this.tables[tableId], def, access);
+    grantTable(made.fn, this.tables[tableId], def, access, NEVER_CALLED_ON[tableId]);
   }
 
   /** Creates (once per store) the tables `job` declares, grants them to its worker and names them. */
@@ -128,20 +128,33 @@ export class JobdeckData extends Construct {
   }
 }
 
+/**
+ * Actions no code performs on a core table, left out of its read / read-write sets. The runs table
+ * is touched only by dynamo-run-store.ts, dynamo-run-query.ts and one item of the start claim's
+ * transaction (dynamo-control-store.ts): items are put, got, updated and queried, never scanned,
+ * batch-read or condition-checked.
+ */
+const NEVER_CALLED_ON: Record<TableId, readonly TableAction[]> = {
+  runs: ["dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"],
+  control: [],
+};
+
 /** Grants table and index access with explicit ARNs (no `index/*` wildcard). */
 function grantTable(
   grantee: iam.IGrantable,
   table: dynamodb.TableV2,
   shape: TableShape,
   access: TableAccess,
+  neverCalled: readonly TableAction[] = [],
 ) {
   if (access === "name-only") return;
-  const actions =
+  const actions = (
     access === "read"
       ? [...TABLE_READ_ACTIONS]
       : access === "readwrite"
         ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]
-        : [...access.actions];
+        : [...access.actions]
+  ).filter((a) => !neverCalled.includes(a));
   iam.Grant.addToPrincipal({
     grantee,
     actions,

@@ -47,15 +47,9 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "*StateMachineRole* xray:* *",
     "Step Functions' X-Ray tracing (TracingConfiguration), done by the service",
   ),
-  ...[
-    "GetItem",
-    "PutItem",
-    "UpdateItem",
-    "DeleteItem",
-    "BatchGetItem",
-    "BatchWriteItem",
-    "ConditionCheckItem",
-  ].map((a) => allowUnused(`* dynamodb:${a} dynamodb:table/*/index/*`, INDEX_ITEM)),
+  ...["GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].map((a) =>
+    allowUnused(`* dynamodb:${a} dynamodb:table/*/index/*`, INDEX_ITEM),
+  ),
 
   // Unused by every scenario.
   // ApiApiDashboardRole41F978C3
@@ -74,38 +68,14 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiDashboardRole41F978C3",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:Query", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiDashboardRole41F978C3",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiDashboardRole41F978C3",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiDashboardRole41F978C3",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // ApiApiJobsRole92D742F5
   ...grants(
     "ApiApiJobsRole92D742F5",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -123,19 +93,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiJobsRole92D742F5",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiJobsRole92D742F5",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiJobsRole92D742F5",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // ApiApiMetaRole8DA7852E
@@ -143,38 +101,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiRunsRole87A99AAA",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiRunsRole87A99AAA",
     "dynamodb:table/DataControlTableA65C8469",
     ["dynamodb:BatchWriteItem", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiRunsRole87A99AAA",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiRunsRole87A99AAA",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiRunsRole87A99AAA",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Scan"],
     DDB_SET,
   ),
   ...grants(
@@ -193,13 +126,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulerRole9ECEBB8D",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -217,19 +144,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulerRole9ECEBB8D",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiSchedulerRole9ECEBB8D",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiSchedulerRole9ECEBB8D",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // ApiApiSchedulesRoleAAAEA313
@@ -248,46 +169,32 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // ApiApiTriggerRoleCF632D5D
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -299,19 +206,19 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // SchedulesDefaultSchedulesRoleE2E3AC33
@@ -331,31 +238,25 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -368,15 +269,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:PutItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -394,34 +287,20 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsExecutionReconcilerRoleDA2E64F6",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // WorkflowsRunSweeperRole40C60BB8
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:PutItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -433,19 +312,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsRunSweeperRole40C60BB8",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -472,33 +345,25 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:PutItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // WorkflowsWorkerRecapPipelineRole69C6B57F
@@ -521,47 +386,37 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C",
     [
-      "dynamodb:BatchGetItem",
       "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
-      "dynamodb:Scan",
     ],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   // WorkflowsWorkflowStepsRoleDB19395F
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -573,19 +428,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query", "dynamodb:Scan"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkflowStepsRoleDB19395F",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Scan"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
 ];
