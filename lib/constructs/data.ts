@@ -132,12 +132,22 @@ export class JobdeckData extends Construct {
  * Actions no code performs on a core table, left out of its read / read-write sets. The runs table
  * is touched only by dynamo-run-store.ts, dynamo-run-query.ts and one item of the start claim's
  * transaction (dynamo-control-store.ts): items are put, got, updated and queried, never scanned,
- * batch-read or condition-checked.
+ * batch-read, batch-written, condition-checked or deleted (finished runs expire by TTL). Batch
+ * writes exist only in the jobs' own stores (functions/jobs/dynamo-batch.ts).
  */
 const NEVER_CALLED_ON: Record<TableId, readonly TableAction[]> = {
-  runs: ["dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"],
-  control: [],
+  runs: [
+    "dynamodb:Scan",
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+  ],
+  control: ["dynamodb:BatchWriteItem"],
 };
+
+/** On an index ARN only reads of the index mean anything; item actions there authorize nothing. */
+const INDEX_ACTIONS: readonly TableAction[] = ["dynamodb:Query", "dynamodb:Scan"];
 
 /** Grants table and index access with explicit ARNs (no `index/*` wildcard). */
 function grantTable(
@@ -155,12 +165,13 @@ function grantTable(
         ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]
         : [...access.actions]
   ).filter((a) => !neverCalled.includes(a));
-  iam.Grant.addToPrincipal({
-    grantee,
-    actions,
-    resourceArns: [
-      table.tableArn,
-      ...shape.globalIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
-    ],
-  });
+  iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [table.tableArn] });
+  const indexActions = actions.filter((a) => INDEX_ACTIONS.includes(a));
+  if (shape.globalIndexes.length && indexActions.length) {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: indexActions,
+      resourceArns: shape.globalIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
+    });
+  }
 }

@@ -12,8 +12,6 @@ const DDB_SET = `${OVER}: part of CDK's grantReadData / grantReadWriteData actio
 const DEFAULTS_REPAIR =
   "A default schedule whose EventBridge create failed on the service side is repaired by removing the copy (schedule-service, followTable); no scenario fails a create";
 const PER_JOB_TWIN = "The same grant for the other job's state machine: the scenarios exercise it on one job";
-const INDEX_ITEM =
-  "CDK's table grants repeat each action on every index ARN; an item action on an index ARN authorizes nothing";
 
 /** One entry per action of a role on a resource. */
 const grants = (role: string, resource: string, actions: string[], reason: string): AllowedUnused[] =>
@@ -47,9 +45,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "*StateMachineRole* xray:* *",
     "Step Functions' X-Ray tracing (TracingConfiguration), done by the service",
   ),
-  ...["GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"].map((a) =>
-    allowUnused(`* dynamodb:${a} dynamodb:table/*/index/*`, INDEX_ITEM),
-  ),
 
   // Unused by every scenario.
   // ApiApiDashboardRole41F978C3
@@ -81,13 +76,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiJobsRole92D742F5",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -98,18 +87,8 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ),
   // ApiApiMetaRole8DA7852E
   // ApiApiRunsRole87A99AAA
-  ...grants(
-    "ApiApiRunsRole87A99AAA",
-    "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiRunsRole87A99AAA",
-    "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchWriteItem", "dynamodb:Scan"],
-    DDB_SET,
-  ),
+  ...grants("ApiApiRunsRole87A99AAA", "dynamodb:table/DataRunsTable8D96F77C", ["dynamodb:Query"], DDB_SET),
+  ...grants("ApiApiRunsRole87A99AAA", "dynamodb:table/DataControlTableA65C8469", ["dynamodb:Scan"], DDB_SET),
   ...grants(
     "ApiApiRunsRole87A99AAA",
     "states:stateMachine:Jobdeck-recap-pipeline",
@@ -132,13 +111,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulerRole9ECEBB8D",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -157,13 +130,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -194,13 +161,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query"],
+    ["dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Scan"],
+    ["dynamodb:DeleteItem", "dynamodb:Scan"],
     DDB_SET,
   ),
   ...grants(
@@ -227,7 +194,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "dynamodb:table/DataControlTableA65C8469",
     [
       "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
       "dynamodb:Scan",
@@ -269,19 +235,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+    ["dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchWriteItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:PutItem",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -300,13 +260,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+    ["dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -345,7 +305,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+    ["dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -385,13 +345,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C",
-    [
-      "dynamodb:BatchWriteItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:GetItem",
-      "dynamodb:PutItem",
-      "dynamodb:Query",
-    ],
+    ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -416,13 +370,13 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:Query"],
+    ["dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
