@@ -3,7 +3,12 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type * as z from "zod/mini";
 import type { AnyParamsSchema, JobContext, JobDefinition } from "#domain/jobs/job-definition.ts";
-import type { JobStoreDeclaration, JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
+import type {
+  JobStoreDeclaration,
+  JobStoreDeclarations,
+  OpenedStores,
+  StoreOperation,
+} from "#ports/job-store.ts";
 import type { TableShape } from "#ports/table-shape.ts";
 import type { ConcurrencyMode, RetryPolicy } from "#schemas/job.ts";
 
@@ -43,6 +48,8 @@ export function defineStore<T>(spec: {
   /** Unique in the deployment: lower case, digits and dashes (the local table is `<prefix>-<name>`). */
   name: string;
   table: TableShape;
+  /** The DynamoDB operations `open`'s adapter performs: its worker is granted these and no more. */
+  operations?: readonly StoreOperation[];
   open(doc: DynamoDBDocumentClient, tableName: string): T;
 }): JobStoreDeclaration<T> {
   if (!STORE_NAME.test(spec.name)) {
@@ -51,6 +58,7 @@ export function defineStore<T>(spec: {
   return {
     name: spec.name,
     table: spec.table,
+    ...(spec.operations ? { operations: spec.operations } : {}),
     // The core passes the client it built for the host as an opaque StoreClient.
     open: (client, tableName) => spec.open(client as unknown as DynamoDBDocumentClient, tableName),
   };

@@ -7,6 +7,18 @@ declare const storeClient: unique symbol;
 /** The host's DynamoDB document client; opaque to the core, typed by the job SDK (defineStore). */
 export type StoreClient = { readonly [storeClient]: true };
 
+/** DynamoDB operations a store's adapter performs (its worker is granted exactly these). */
+export type StoreOperation =
+  | "GetItem"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "Query"
+  | "Scan"
+  | "BatchGetItem"
+  | "BatchWriteItem"
+  | "ConditionCheckItem";
+
 export interface JobStoreDeclaration<T = unknown> {
   /**
    * The table's logical name, unique in a deployment (two jobs that share a table declare the same
@@ -14,6 +26,8 @@ export interface JobStoreDeclaration<T = unknown> {
    */
   readonly name: string;
   readonly table: TableShape;
+  /** What the adapter does to the table; the job's worker gets these only (all when left out). */
+  readonly operations?: readonly StoreOperation[];
   /** The job's adapter over the table `tableName`. */
   open(client: StoreClient, tableName: string): T;
 }

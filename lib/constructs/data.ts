@@ -80,7 +80,10 @@ export class JobdeckData extends Construct {
     const names: Record<string, string> = {};
     for (const [key, store] of Object.entries(job.stores ?? {})) {
       const table = this.jobTable(store);
-      grantTable(worker.fn, table, store.table, "readwrite");
+      const access: TableAccess = store.operations
+        ? { actions: store.operations.map((op): TableAction => `dynamodb:${op}`) }
+        : "readwrite";
+      grantTable(worker.fn, table, store.table, access);
       names[key] = table.tableName;
     }
     worker.setEnv("JOBDECK_JOB_TABLES", Stack.of(this).toJsonString(names));

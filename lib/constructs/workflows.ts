@@ -90,7 +90,8 @@ export class JobdeckWorkflows extends Construct {
         { ...props.env, JOBDECK_JOB_NAME: job.name },
         { withJobDataFiles: true },
       );
-      data.bind(worker, "runs", "readwrite");
+      // the worker reads its run (cancel watch, earlier attempt) and writes progress: nothing else
+      data.bind(worker, "runs", { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] });
       data.bind(worker, "control", "name-only");
       // the tables the job declares, its own worker only
       data.bindJobStores(worker, job);

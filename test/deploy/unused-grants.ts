@@ -288,82 +288,11 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     PER_JOB_TWIN,
   ),
   // WorkflowsWorkerListedCompaniesSyncRoleC069EDF9
-  ...grants(
-    "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
-    "dynamodb:table/DataCompaniesTableC0FB0C90",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:GetItem",
-      "dynamodb:PutItem",
-      "dynamodb:Query",
-      "dynamodb:UpdateItem",
-    ],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
-    "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:PutItem", "dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerListedCompaniesSyncRoleC069EDF9",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query"],
-    DDB_SET,
-  ),
   // WorkflowsWorkerRecapPipelineRole69C6B57F
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
-    "dynamodb:table/DataRecapsTable640BCCA8",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:GetItem",
-      "dynamodb:PutItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C",
-    ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerRecapPipelineRole69C6B57F",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_active_started",
-    ["dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerRecapPipelineRole69C6B57F",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_feed_started",
-    ["dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "WorkflowsWorkerRecapPipelineRole69C6B57F",
-    "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
-    ["dynamodb:Query"],
+    ["dynamodb:GetItem"],
     DDB_SET,
   ),
   // WorkflowsWorkflowStepsRoleDB19395F

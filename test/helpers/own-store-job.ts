@@ -13,6 +13,7 @@ export const notesStore = defineStore({
     partitionKey: { name: "id", type: "S" },
     globalIndexes: [{ indexName: "by_run", partitionKey: { name: "execution_uuid", type: "S" } }],
   },
+  operations: ["PutItem", "GetItem"],
   open: (doc, tableName) => ({
     async put(note: Note): Promise<void> {
       await doc.send(new PutCommand({ TableName: tableName, Item: note }));

@@ -20,6 +20,7 @@ const workerOf = (s: Synthesized, job: string) => {
   expect(found, job).toHaveLength(1);
   return found[0]![1];
 };
+const WRITES = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
 /** Logical ids of the tables whose ARN the role of `fn` may write to. */
 const writableTables = (s: Synthesized, fn: any): string[] => {
   const role = asList(fn.Properties.Role["Fn::GetAtt"])[0];
@@ -27,7 +28,7 @@ const writableTables = (s: Synthesized, fn: any): string[] => {
   for (const [, p] of resourcesOf(s.json, "AWS::IAM::Policy")) {
     if (!asList(p.Properties.Roles).some((r: any) => r.Ref === role)) continue;
     for (const st of p.Properties.PolicyDocument.Statement) {
-      if (!asList(st.Action).includes("dynamodb:PutItem")) continue;
+      if (!asList(st.Action).some((a) => WRITES.includes(a as string))) continue;
       for (const res of asList(st.Resource) as any[]) {
         const att = res?.["Fn::GetAtt"];
         if (att) out.add(asList(att)[0] as string);

@@ -7,5 +7,7 @@ import { DynamoCompanyStore } from "./dynamo-company-store.ts";
 export const companiesStore = defineStore({
   name: "companies",
   table: { partitionKey: { name: "code", type: "S" }, globalIndexes: [] },
+  // scanAll (parallel Scan) and putMany (BatchWriteItem)
+  operations: ["Scan", "BatchWriteItem"],
   open: (doc, tableName): CompanyStore => new DynamoCompanyStore(doc, tableName),
 });

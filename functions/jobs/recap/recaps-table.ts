@@ -11,5 +11,7 @@ export const recapsStore = defineStore({
     sortKey: { name: "genre", type: "S" },
     globalIndexes: [],
   },
+  // putDigests (BatchWriteItem) only
+  operations: ["BatchWriteItem"],
   open: (doc, tableName): RecapStore => new DynamoRecapStore(doc, tableName),
 });
