@@ -146,7 +146,9 @@ const NEVER_CALLED_ON: Record<TableId, readonly TableAction[]> = {
     "dynamodb:BatchWriteItem",
     "dynamodb:DeleteItem",
   ],
-  control: ["dynamodb:BatchWriteItem"],
+  // The control table is scanned only by the local host's clean-up after a restart
+  // (Reconciler.afterRestart: lapsed idempotency leases, orphan slots), which AWS never runs.
+  control: ["dynamodb:BatchWriteItem", "dynamodb:Scan"],
 };
 
 /** On an index ARN only reads of the index mean anything; item actions there authorize nothing. */

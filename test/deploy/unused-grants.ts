@@ -51,13 +51,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiDashboardRole41F978C3",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:GetItem",
-      "dynamodb:Query",
-      "dynamodb:Scan",
-    ],
+    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query"],
     DDB_SET,
   ),
   ...grants(
@@ -76,7 +70,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiJobsRole92D742F5",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -88,7 +82,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   // ApiApiMetaRole8DA7852E
   // ApiApiRunsRole87A99AAA
   ...grants("ApiApiRunsRole87A99AAA", "dynamodb:table/DataRunsTable8D96F77C", ["dynamodb:Query"], DDB_SET),
-  ...grants("ApiApiRunsRole87A99AAA", "dynamodb:table/DataControlTableA65C8469", ["dynamodb:Scan"], DDB_SET),
   ...grants(
     "ApiApiRunsRole87A99AAA",
     "states:stateMachine:Jobdeck-recap-pipeline",
@@ -111,7 +104,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulerRole9ECEBB8D",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -130,7 +123,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiSchedulesRoleAAAEA313",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -167,7 +160,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "ApiApiTriggerRoleCF632D5D",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:DeleteItem", "dynamodb:Scan"],
+    ["dynamodb:DeleteItem"],
     DDB_SET,
   ),
   ...grants(
@@ -192,13 +185,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "SchedulesDefaultSchedulesRoleE2E3AC33",
     "dynamodb:table/DataControlTableA65C8469",
-    [
-      "dynamodb:BatchGetItem",
-      "dynamodb:ConditionCheckItem",
-      "dynamodb:DeleteItem",
-      "dynamodb:Scan",
-      "dynamodb:UpdateItem",
-    ],
+    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -241,7 +228,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsExecutionReconcilerRoleDA2E64F6",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -266,7 +253,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
@@ -305,7 +292,7 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   ...grants(
     "WorkflowsWorkflowStepsRoleDB19395F",
     "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:ConditionCheckItem", "dynamodb:Scan", "dynamodb:UpdateItem"],
+    ["dynamodb:ConditionCheckItem", "dynamodb:UpdateItem"],
     DDB_SET,
   ),
   ...grants(
