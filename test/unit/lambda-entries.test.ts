@@ -33,6 +33,7 @@ import {
 import { stepExecutionUuid } from "#lambda/workflow/steps-function.ts";
 import { assertOwnJob } from "#lambda/workflow/worker-function.ts";
 import type { Schedule } from "#schemas/schedule.ts";
+import { BASE_ENV, SCHEDULING_ENV, SM_ARNS } from "#test/helpers/lambda-env.ts";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const rawDdb = mockClient(DynamoDBClient);
@@ -42,30 +43,12 @@ const secrets = mockClient(SecretsManagerClient);
 
 const UUID = "0f8fad5b-d9cb-469f-a165-70867728950e";
 const EXEC = `arn:aws:states:ap-northeast-1:123456789012:execution:jobdeck-listed_companies_sync:${UUID}`;
-const SM_ARNS = {
-  "listed_companies.sync": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-listed",
-  "recap.pipeline": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-recap",
-};
-
 const COMMON = {
-  AWS_REGION: "ap-northeast-1",
-  AWS_ACCESS_KEY_ID: "x",
-  AWS_SECRET_ACCESS_KEY: "x",
-  RUNS_TABLE: "t-runs",
-  CONTROL_TABLE: "t-control",
-  DISPLAY_TIMEZONE: "Asia/Tokyo",
-  RETENTION_DAYS: "30",
+  ...BASE_ENV,
   LOGS_INSIGHTS_GROUPS: JSON.stringify(["/aws/lambda/jobdeck-steps"]),
-  POWERTOOLS_TRACE_ENABLED: "false",
-  POWERTOOLS_LOG_LEVEL: "SILENT",
   POWERTOOLS_METRICS_DISABLED: "true",
 };
-const SCHEDULING = {
-  STATE_MACHINE_ARNS: JSON.stringify(SM_ARNS),
-  SCHEDULE_GROUP_NAME: "jobdeck",
-  SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/jobdeck-scheduler",
-  SCHEDULE_DLQ_ARN: "arn:aws:sqs:ap-northeast-1:123456789012:jobdeck-dlq",
-};
+const SCHEDULING = SCHEDULING_ENV;
 const CURSOR = { CURSOR_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:cursor" };
 const WORKER = {
   JOBDECK_JOB_TABLES: JSON.stringify({ companies: "t-companies" }),

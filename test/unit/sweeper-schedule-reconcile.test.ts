@@ -25,33 +25,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { SCHEDULE_RECONCILE_MARKER, SCHEDULE_SYNC_METRICS } from "#domain/schedules/schedule-sync.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 import { aSchedule } from "#test/helpers/builders.ts";
+import { BASE_ENV, SCHEDULING_ENV, SM_ARNS } from "#test/helpers/lambda-env.ts";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const rawDdb = mockClient(DynamoDBClient);
 const sfn = mockClient(SFNClient);
 const scheduler = mockClient(SchedulerClient);
 
-const SM_ARNS = {
-  "listed_companies.sync": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-listed",
-  "recap.pipeline": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-recap",
-};
 /** The sweeper kind's environment (functions/config/env-contract.ts), as CDK sets it. */
-const SWEEPER_ENV = {
-  AWS_REGION: "ap-northeast-1",
-  AWS_ACCESS_KEY_ID: "x",
-  AWS_SECRET_ACCESS_KEY: "x",
-  RUNS_TABLE: "t-runs",
-  CONTROL_TABLE: "t-control",
-  DISPLAY_TIMEZONE: "Asia/Tokyo",
-  RETENTION_DAYS: "30",
-  POWERTOOLS_TRACE_ENABLED: "false",
-  POWERTOOLS_LOG_LEVEL: "SILENT",
-  POWERTOOLS_METRICS_NAMESPACE: "jobdeck",
-  STATE_MACHINE_ARNS: JSON.stringify(SM_ARNS),
-  SCHEDULE_GROUP_NAME: "jobdeck",
-  SCHEDULER_ROLE_ARN: "arn:aws:iam::123456789012:role/jobdeck-scheduler",
-  SCHEDULE_DLQ_ARN: "arn:aws:sqs:ap-northeast-1:123456789012:jobdeck-dlq",
-};
+const SWEEPER_ENV = { ...BASE_ENV, POWERTOOLS_METRICS_NAMESPACE: "jobdeck", ...SCHEDULING_ENV };
 
 const notFound = () =>
   new ResourceNotFoundException({ message: "not found", Message: "not found", $metadata: {} });
