@@ -34,7 +34,8 @@ const TABLE_ACCESS: Record<ApiLambda, Partial<Record<TableId, TableAccess>>> = {
   trigger: { runs: "readwrite", control: "readwrite" },
   schedules: { runs: "read", control: "readwrite" },
   scheduler: { runs: "read", control: "readwrite" },
-  dashboard: { runs: "read", control: "read" },
+  // DashboardService reads runs only (runs.list / listActive: the feed marker and index queries)
+  dashboard: { runs: { actions: ["dynamodb:GetItem", "dynamodb:Query"] }, control: "name-only" },
 };
 /** Areas that change EventBridge schedules through the schedules service. */
 const MANAGES_SCHEDULES: readonly ApiLambda[] = ["schedules"];

@@ -50,12 +50,6 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
   // ApiApiDashboardRole41F978C3
   ...grants(
     "ApiApiDashboardRole41F978C3",
-    "dynamodb:table/DataControlTableA65C8469",
-    ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query"],
-    DDB_SET,
-  ),
-  ...grants(
-    "ApiApiDashboardRole41F978C3",
     "dynamodb:table/DataRunsTable8D96F77C",
     ["dynamodb:Query"],
     DDB_SET,
