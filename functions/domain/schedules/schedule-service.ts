@@ -4,7 +4,7 @@
 // commit point; a failure in between is repaired by retrying the same call, and reconcile makes
 // the executor follow the table.
 //
-// A write that fails is logged with the schedule id (afterFailedWrite), and the executor's copy of
+// A write that fails is logged with the schedule id (afterFailedWrite, schedule-write-repair.ts), and the executor's copy of
 // that one schedule is made to follow the table at once when that can help: after an executor call
 // that failed on the service's side (it may have been applied: a timeout, a 5xx), after a table
 // write that failed for another reason than an outage, and when a name conflict undoes the write.
@@ -16,9 +16,8 @@
 
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
-import { ConflictError, DomainError, NotFoundError } from "#domain/errors.ts";
+import { ConflictError, NotFoundError } from "#domain/errors.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
-import { isStoreUnavailable } from "#domain/store-failures.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { ScheduleFilter } from "#ports/schedule-store.ts";
 import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
@@ -33,10 +32,8 @@ import { describeExpression, prepareDescriptions } from "./schedule-description.
 import { parseScheduleExpression } from "./schedule-expression.ts";
 import { newScheduleId } from "./schedule-naming.ts";
 import { checkDates, DEFAULT_TIMEZONE, type Resolved, resolveSchedule } from "./schedule-request.ts";
-import { followTable, SCHEDULE_RECONCILE_INTERVAL_MINUTES } from "./schedule-sync.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
-
-type WriteOp = "create" | "update" | "delete";
+import { afterFailedWrite, repairAfterConflict, type WriteOp } from "./schedule-write-repair.ts";
 
 const NEXT_FIRE_COUNT = 5;
 
@@ -172,14 +169,14 @@ export class ScheduleService {
         if (candidate !== schedule) {
           await this.deps.scheduleBackend
             .put(candidate)
-            .catch((e: unknown) => this.afterFailedWrite("create", schedule.id, "executor", e, false));
+            .catch((e: unknown) => afterFailedWrite(this.deps, "create", schedule.id, "executor", e, false));
         }
         return candidate;
       }
       if (!auto) break;
     }
     // Nothing refers to the executor's copy now: remove it (reconcile would, later).
-    await this.repairAfterConflict("create", schedule.id);
+    await repairAfterConflict(this.deps, "create", schedule.id);
     throw new ConflictError("name_taken", `a schedule named '${schedule.name}' already exists`, {
       name: schedule.name,
     });
@@ -243,7 +240,7 @@ export class ScheduleService {
       ))
     ) {
       // Back to what the table holds (the previous item, or a newer one written meanwhile).
-      await this.repairAfterConflict("update", schedule.id);
+      await repairAfterConflict(this.deps, "update", schedule.id);
       throw new ConflictError("name_taken", `a schedule named '${schedule.name}' already exists`, {
         name: schedule.name,
       });
@@ -315,62 +312,8 @@ export class ScheduleService {
     try {
       return await write();
     } catch (e) {
-      await this.afterFailedWrite(op, scheduleId, step, e, true);
+      await afterFailedWrite(this.deps, op, scheduleId, step, e, true);
       throw e;
-    }
-  }
-
-  /**
-   * Logs a failed step with the schedule id and, when it can help (see the top of this file), makes
-   * the executor follow the table for this schedule now. Never throws: the caller answers with the
-   * original error (or, when the table write went through, with success).
-   */
-  private async afterFailedWrite(
-    op: WriteOp,
-    scheduleId: string,
-    step: "executor" | "table",
-    error: unknown,
-    failsRequest: boolean,
-  ): Promise<void> {
-    const { logger } = this.deps;
-    const fields = { schedule_id: scheduleId, operation: op, step, error: messageOf(error) };
-    if (step === "executor" && error instanceof DomainError && error.status < 500) {
-      logger.info("schedule write refused by the executor; nothing was changed", fields);
-      return;
-    }
-    const later = `left to the periodic reconcile (within ${SCHEDULE_RECONCILE_INTERVAL_MINUTES} minutes)`;
-    if (step === "table" && isStoreUnavailable(error)) {
-      logger.error("schedule write failed: the table is unavailable", { ...fields, repair: later });
-      return;
-    }
-    try {
-      const done = await followTable(this.deps, scheduleId);
-      logger.error(
-        failsRequest
-          ? "schedule write failed; the executor now follows the table"
-          : "schedule stored, but its executor copy was not updated; the executor now follows the table",
-        { ...fields, repair: done },
-      );
-    } catch (repairError) {
-      logger.error("schedule write failed and the executor could not be repaired at once", {
-        ...fields,
-        repair: later,
-        repair_error: messageOf(repairError),
-      });
-    }
-  }
-
-  /** After a name conflict undid a write: the executor's copy follows the table again (logged if it cannot). */
-  private async repairAfterConflict(op: WriteOp, scheduleId: string): Promise<void> {
-    try {
-      await followTable(this.deps, scheduleId);
-    } catch (e) {
-      this.deps.logger.error("schedule name conflict: the executor's copy could not be put back", {
-        schedule_id: scheduleId,
-        operation: op,
-        error: messageOf(e),
-        repair: `left to the periodic reconcile (within ${SCHEDULE_RECONCILE_INTERVAL_MINUTES} minutes)`,
-      });
     }
   }
 
@@ -389,8 +332,6 @@ export class ScheduleService {
     return resolveSchedule(this.deps.registry, req, audit, previous);
   }
 }
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function parseOrSame(expr: string): string {
   const p = parseScheduleExpression(expr);
