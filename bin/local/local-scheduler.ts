@@ -5,8 +5,10 @@
 // retried: the timer is always armed again. Fires that came due meanwhile are decided once, when
 // a tick succeeds again: the latest due fire of each schedule runs if it is still within
 // LATE_FIRE_WINDOW_SECONDS, every other one is recorded missed — no burst of backlogged fires.
+
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { LATE_FIRE_WINDOW_SECONDS } from "#domain/runs/run-sweeper.ts";
+import { fireInputOf } from "#domain/schedules/schedule-fire.ts";
 import { fireTimesOf } from "#domain/schedules/schedule-times.ts";
 import type { ScheduleBackend, ScheduleFireInput } from "#ports/schedule-backend.ts";
 import type { Schedule } from "#schemas/schedule.ts";
@@ -267,18 +269,8 @@ export class LocalScheduler {
   }
 
   private async fireOne(s: Schedule, at: Date): Promise<void> {
-    const input: ScheduleFireInput = {
-      job_name: s.job_name,
-      schedule_id: s.id,
-      schedule_name: s.name,
-      params: s.params,
-      trigger_source: "schedule",
-      scheduled_time: at.toISOString(),
-      execution_policy: s.execution_policy,
-      queue_timeout_seconds: s.queue_timeout_seconds,
-    };
     try {
-      await this.fire(s.job_name, executionNameForFire(s.id, at), input);
+      await this.fire(s.job_name, executionNameForFire(s.id, at), fireInputOf(s, at.toISOString()));
     } catch (e) {
       this.deps.logger.error("schedule fire failed to start", { schedule_id: s.id, error: String(e) });
     }

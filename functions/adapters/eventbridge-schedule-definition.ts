@@ -3,8 +3,8 @@
 // The AWS rules it works around are at the top of eventbridge-schedule-backend.ts.
 import type { CreateScheduleCommandInput } from "@aws-sdk/client-scheduler";
 import { type ParsedExpression, parseScheduleExpression } from "#domain/schedules/schedule-expression.ts";
+import { fireInputOf } from "#domain/schedules/schedule-fire.ts";
 import { evaluateSchedule, fireTimesOf } from "#domain/schedules/schedule-times.ts";
-import type { ScheduleFireInput } from "#ports/schedule-backend.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 
 export type EventBridgeBackendConfig = {
@@ -72,20 +72,6 @@ function descriptionOf(schedule: Schedule): string {
   return chars.length <= DESCRIPTION_MAX ? text : `${chars.slice(0, DESCRIPTION_MAX - 1).join("")}…`;
 }
 
-/** What the schedule's target receives; `scheduled_time` is substituted by EventBridge. */
-export function fireInputOf(schedule: Schedule): ScheduleFireInput {
-  return {
-    job_name: schedule.job_name,
-    schedule_id: schedule.id,
-    schedule_name: schedule.name,
-    params: schedule.params,
-    trigger_source: "schedule",
-    scheduled_time: SCHEDULED_TIME_PLACEHOLDER,
-    execution_policy: schedule.execution_policy,
-    queue_timeout_seconds: schedule.queue_timeout_seconds,
-  };
-}
-
 /**
  * The StartDate of a rate(), which EventBridge counts from (its first invocation; without one it
  * "starts invoking the target immediately", at an instant nobody predicted): the first fire jobdeck
@@ -137,7 +123,8 @@ export function desiredSchedule(
     Target: {
       Arn: config.stateMachineArnFor(schedule.job_name),
       RoleArn: config.roleArn,
-      Input: JSON.stringify(fireInputOf(schedule)),
+      // `scheduled_time` is substituted by EventBridge at each invocation
+      Input: JSON.stringify(fireInputOf(schedule, SCHEDULED_TIME_PLACEHOLDER)),
       RetryPolicy: {
         MaximumEventAgeInSeconds: retry.maximumEventAgeInSeconds,
         MaximumRetryAttempts: retry.maximumRetryAttempts,

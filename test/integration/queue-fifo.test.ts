@@ -1,7 +1,7 @@
 // Issue 11, item 6: "The queue policy is last-in-first-out". Runs queued for one concurrency key
 // take the slot in the order they were queued, and the slot is handed over, not raced for.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ScheduleFireInput } from "#ports/schedule-backend.ts";
+import { fireInputOf } from "#domain/schedules/schedule-fire.ts";
 import type { Run } from "#schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 
@@ -31,16 +31,8 @@ describe("queue policy", () => {
     const base = Date.parse("2030-01-01T00:00:00Z");
     const names: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const input: ScheduleFireInput = {
-        job_name: "test.slow",
-        schedule_id: s.body.id,
-        schedule_name: "fifo",
-        params: { ms: 300 },
-        trigger_source: "schedule",
-        scheduled_time: new Date(base + i * 60_000).toISOString(),
-        execution_policy: "queue",
-        queue_timeout_seconds: 600,
-      };
+      // what the schedule's fire hands the workflow, as both schedulers build it
+      const input = fireInputOf(s.body, new Date(base + i * 60_000).toISOString());
       const name = `fifo-${i}-${Date.now()}`;
       names.push(name);
       await h.stack.workflow.start("test.slow", name, input);

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { fireInputOf } from "#domain/schedules/schedule-fire.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
-import type { ScheduleFireInput } from "#ports/schedule-backend.ts";
 import type { Run } from "#schemas/run.ts";
 import { ALL_TEST_REGISTRY } from "#test/helpers/test-jobs.ts";
 
@@ -73,16 +73,7 @@ describe("queue policy across a restart", () => {
     expect(blocker.status).toBe(202);
     const base = Date.parse("2030-01-01T00:00:00Z");
     for (let i = 0; i < 4; i++) {
-      const input: ScheduleFireInput = {
-        job_name: "test.slow",
-        schedule_id: s.body.id,
-        schedule_name: "fifo-restart",
-        params: { ms: 1500 },
-        trigger_source: "schedule",
-        scheduled_time: new Date(base + i * 60_000).toISOString(),
-        execution_policy: "queue",
-        queue_timeout_seconds: 600,
-      };
+      const input = fireInputOf(s.body, new Date(base + i * 60_000).toISOString());
       await first.workflow.start("test.slow", `fifo-restart-${i}-${Date.now()}`, input);
       await sleep(120); // queued one after the other
     }
@@ -142,16 +133,7 @@ describe("queue policy across a restart", () => {
     expect(s.status).toBe(201);
     const blocker = await call("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 1500 } });
     expect(blocker.status).toBe(202);
-    const input: ScheduleFireInput = {
-      job_name: "test.slow",
-      schedule_id: s.body.id,
-      schedule_name: "gone-restart",
-      params: { ms: 10 },
-      trigger_source: "schedule",
-      scheduled_time: "2030-02-01T00:00:00.000Z",
-      execution_policy: "queue",
-      queue_timeout_seconds: 600,
-    };
+    const input = fireInputOf(s.body, "2030-02-01T00:00:00.000Z");
     await first.workflow.start("test.slow", `gone-restart-${Date.now()}`, input);
     const fire = async (c: typeof call) =>
       ((await c("GET", "/v1/runs?job_name=test.slow&trigger_source=schedule")).body.results as Run[]).find(
