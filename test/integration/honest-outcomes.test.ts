@@ -51,14 +51,16 @@ describe("honest outcomes when the store fails", () => {
     proxy.cut(); // progress writes and the end of the run meet a dead store
     await sleep(6000);
     proxy.heal();
+    const healedAt = Date.now();
     const run = await finishedRun(h, uuid, 30_000);
     expect(run, "the run was left RUNNING").not.toBeNull();
     expect(run!.status, run!.error_summary ?? "").toBe("SUCCESS");
     expect(run!.error_summary).toBeNull();
-    // The worker's end, not the moment the record could land after the outage.
+    // The worker's end, not the moment the record could land after the outage: the recorded end
+    // falls inside the outage (before the heal), whatever the machine's speed.
     expect(run!.duration_seconds!).toBeGreaterThanOrEqual(1.4);
-    expect(run!.duration_seconds!).toBeLessThan(3);
-    expect(Date.parse(run!.finished_at!) - Date.parse(run!.started_at)).toBeLessThan(3000);
+    expect(Date.parse(run!.finished_at!)).toBeLessThan(healedAt);
+    expect(run!.duration_seconds!).toBeLessThan((healedAt - Date.parse(run!.started_at)) / 1000);
   }, 60_000);
 
   it("the store down for longer than the end's retries: the run ends FAILURE with the store's failure as its reason and its real duration", async () => {
