@@ -22,7 +22,13 @@ import {
   GUARD_PLUGIN_NAME,
 } from "#cdk/guard.ts";
 import { MIN_REASON_LENGTH } from "#cdk/nag.ts";
-import { removeSynthOutputs, type Synthesized, synthJobdeck } from "./synth.ts";
+import {
+  coversPath,
+  recordedAcknowledgements,
+  removeSynthOutputs,
+  type Synthesized,
+  synthJobdeck,
+} from "./synth.ts";
 
 /** The validator as registered, keeping a copy of its report before CDK drops the acknowledged findings. */
 class Recorder implements IPolicyValidationPlugin {
@@ -44,21 +50,13 @@ type Ack = { rule: string; path: string; reason: string };
 const PREFIX = `${GUARD_PLUGIN_NAME}::`;
 const controlOf = (rule: string) => controlTowerRules().find((r) => r.rule === rule)?.control ?? rule;
 
-function acknowledgements(root: IConstruct): Ack[] {
-  const out: Ack[] = [];
-  for (const c of root.node.findAll()) {
-    for (const entry of c.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-        if (id.startsWith(PREFIX)) out.push({ rule: id.slice(PREFIX.length), path: c.node.path, reason });
-      }
-    }
-  }
-  return out;
-}
+/** The Control Tower checks' acknowledgements, by rule (ids are `<plugin>::<rule>`). */
+const acknowledgements = (root: IConstruct): Ack[] =>
+  recordedAcknowledgements(root)
+    .filter((a) => a.id.startsWith(PREFIX))
+    .map((a) => ({ rule: a.id.slice(PREFIX.length), path: a.path, reason: a.reason }));
 
-const covers = (ack: Ack, f: Finding) =>
-  ack.rule === f.rule && (f.path === ack.path || f.path.startsWith(`${ack.path}/`));
+const covers = (ack: Ack, f: Finding) => ack.rule === f.rule && coversPath(ack.path, f.path);
 
 let s: Synthesized;
 let findings: Finding[];

@@ -1,10 +1,16 @@
 // cdk-nag AwsSolutionsChecks: no unacknowledged finding, every acknowledgement used and reasoned.
-import { type App, Validations } from "aws-cdk-lib";
+import type { App } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIN_REASON_LENGTH } from "#cdk/nag.ts";
-import { removeSynthOutputs, type Synthesized, synthJobdeck } from "./synth.ts";
+import {
+  coversPath,
+  recordedAcknowledgements,
+  removeSynthOutputs,
+  type Synthesized,
+  synthJobdeck,
+} from "./synth.ts";
 
 /** The same pack, blind to acknowledgements: it reports every finding, acknowledged or not. */
 function everyFinding(app: App): AwsSolutionsChecks {
@@ -17,21 +23,11 @@ function everyFinding(app: App): AwsSolutionsChecks {
 type Finding = { rule: string; path: string; severity: string };
 type Ack = { id: string; path: string; reason: string };
 
-function acknowledgements(root: IConstruct): Ack[] {
-  const out: Ack[] = [];
-  for (const c of root.node.findAll()) {
-    for (const entry of c.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-        out.push({ id: id.replace(/^Annotation::/, ""), path: c.node.path, reason });
-      }
-    }
-  }
-  return out;
-}
+/** cdk-nag stores its ids as `Annotation::<rule>`. */
+const acknowledgements = (root: IConstruct): Ack[] =>
+  recordedAcknowledgements(root).map((a) => ({ ...a, id: a.id.replace(/^Annotation::/, "") }));
 
-const covers = (ack: Ack, f: Finding) =>
-  ack.id === f.rule && (f.path === ack.path || f.path.startsWith(`${ack.path}/`));
+const covers = (ack: Ack, f: Finding) => ack.id === f.rule && coversPath(ack.path, f.path);
 
 let s: Synthesized;
 let findings: Finding[];

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
 import { loadJobDataFiles, PROJECT_ROOT } from "#cdk/functions.ts";
 import { JobdeckStack } from "#cdk/jobdeck-stack.ts";
 import { settingsFromContext } from "#cdk/settings.ts";
@@ -80,3 +81,24 @@ export function policyStatements(json: Synthesized["json"]): { owner: string; st
 }
 
 export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** An acknowledgement recorded with `Validations.of(scope).acknowledge(id, reason)`, as stored. */
+export type RecordedAck = { id: string; path: string; reason: string };
+
+/** Every acknowledgement recorded on `root` or below it (cdk-nag's and the Control Tower checks'). */
+export function recordedAcknowledgements(root: IConstruct): RecordedAck[] {
+  const out: RecordedAck[] = [];
+  for (const c of root.node.findAll()) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        out.push({ id, path: c.node.path, reason });
+      }
+    }
+  }
+  return out;
+}
+
+/** An acknowledgement at `ackPath` covers a finding at `path`: the same construct or one below it. */
+export const coversPath = (ackPath: string, path: string) =>
+  path === ackPath || path.startsWith(`${ackPath}/`);
