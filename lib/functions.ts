@@ -173,7 +173,9 @@ export class LambdaFactory {
         target: BUNDLING.target,
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourcemap,
+        // NodejsFunction leaves @aws-sdk/* out by default on nodejs18.x and later: say no.
         externalModules: [...BUNDLING.external],
+        mainFields: [...BUNDLING.mainFields],
         forceDockerBundling: false,
         ...(dataFiles.length > 0
           ? {

@@ -20,23 +20,13 @@ import { API_LAMBDAS } from "../lambda-catalog.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";
 import { executionArnPattern, stateMachineArn } from "../names.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
-import type { JobdeckData, TableAccess, TableId } from "./data.ts";
+import { CORE_TABLE_ACCESS } from "../table-access.ts";
+import type { JobdeckData } from "./data.ts";
 import type { JobdeckSchedules } from "./schedules.ts";
 
 export const USER_GROUPS: readonly Role[] = ["admin", "viewer"];
 
 /** Table access of each API function (reads everywhere; writes only where the area changes data). */
-const TABLE_ACCESS: Record<ApiLambda, Partial<Record<TableId, TableAccess>>> = {
-  runs: { runs: "readwrite", control: "readwrite" }, // cancel ends the run and frees its slot; rerun triggers
-  // healthz probes one control item; the OpenAPI document reads nothing
-  meta: { runs: "name-only", control: { actions: ["dynamodb:GetItem"] } },
-  jobs: { runs: "read", control: "readwrite" },
-  trigger: { runs: "readwrite", control: "readwrite" },
-  schedules: { runs: "read", control: "readwrite" },
-  scheduler: { runs: "read", control: "readwrite" },
-  // DashboardService reads runs only (runs.list / listActive: the feed marker and index queries)
-  dashboard: { runs: { actions: ["dynamodb:GetItem", "dynamodb:Query"] }, control: "name-only" },
-};
 /** Areas that change EventBridge schedules through the schedules service. */
 const MANAGES_SCHEDULES: readonly ApiLambda[] = ["schedules"];
 /** Areas that start executions (trigger, rerun) and stop them (cancel). */
@@ -155,9 +145,7 @@ export class JobdeckApi extends Construct {
       (typeof API_LAMBDAS)[ApiLambda],
     ][]) {
       const made = props.factory.create(this, spec, props.env);
-      for (const [table, access] of Object.entries(TABLE_ACCESS[lambdaName]) as [TableId, TableAccess][]) {
-        props.data.bind(made, table, access);
-      }
+      props.data.bindCore(made, CORE_TABLE_ACCESS[lambdaName]);
       // Areas that page (kind "api") read the cursor key; meta makes its own (api-function.ts).
       if (spec.kind === "api") props.data.grantCursorSecret(made.fn);
       if (MANAGES_SCHEDULES.includes(lambdaName)) props.schedules.grantManageSchedules(made);

@@ -7,36 +7,20 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { TABLES, type TableDefinition } from "#adapters/table-definitions.ts";
+import { TABLES } from "#adapters/table-definitions.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { JobStoreDeclaration } from "#ports/job-store.ts";
 import type { KeyAttr, TableShape } from "#ports/table-shape.ts";
 import type { MadeFunction } from "../functions.ts";
 import { acknowledge } from "../nag.ts";
-
-export type TableId = TableDefinition["id"];
-/**
- * What a function may do on a table: its read or read-write set, a list of actions, or nothing at all
- * ("name-only": the host composes the same core for every function and names every core table, but
- * this function never touches it; the deploy suite proves it).
- */
-export type TableAccess = "read" | "readwrite" | "name-only" | { actions: readonly TableAction[] };
-export type TableAction = (typeof TABLE_READ_ACTIONS)[number] | (typeof TABLE_WRITE_ACTIONS)[number];
-
-/** Data-plane actions only; no table management, no streams, no wildcard action. */
-export const TABLE_READ_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:ConditionCheckItem",
-] as const;
-export const TABLE_WRITE_ACTIONS = [
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-] as const;
+import {
+  type CoreTableAccess,
+  TABLE_READ_ACTIONS,
+  TABLE_WRITE_ACTIONS,
+  type TableAccess,
+  type TableAction,
+  type TableId,
+} from "../table-access.ts";
 
 const attribute = (k: KeyAttr): dynamodb.Attribute => ({
   name: k.name,
@@ -68,11 +52,12 @@ export class JobdeckData extends Construct {
     );
   }
 
-  /** Sets the variable naming core table `tableId` on `made` and grants it `access`. */
-  bind(made: MadeFunction, tableId: TableId, access: TableAccess): void {
-    const def = TABLES.find((t) => t.id === tableId)!;
-    made.setEnv(def.envVar, this.tables[tableId].tableName);
-    grantTable(made.fn, this.tables[tableId], def, access, NEVER_CALLED_ON[tableId]);
+  /** Sets the variables naming the core tables on `made` and grants it `access` on each. */
+  bindCore(made: MadeFunction, access: CoreTableAccess): void {
+    for (const def of TABLES) {
+      made.setEnv(def.envVar, this.tables[def.id].tableName);
+      grantTable(made.fn, this.tables[def.id], def, access[def.id]);
+    }
   }
 
   /** Creates (once per store) the tables `job` declares, grants them to its worker and names them. */
@@ -81,7 +66,12 @@ export class JobdeckData extends Construct {
     for (const [key, store] of Object.entries(job.stores ?? {})) {
       const table = this.jobTable(store);
       const access: TableAccess = store.operations
-        ? { actions: store.operations.map((op): TableAction => `dynamodb:${op}`) }
+        ? {
+            actions: store.operations.map((op): TableAction => `dynamodb:${op}`),
+            indexes: store.operations.includes("Query")
+              ? store.table.globalIndexes.map((i) => i.indexName)
+              : [],
+          }
         : "readwrite";
       grantTable(worker.fn, table, store.table, access);
       names[key] = table.tableName;
@@ -131,52 +121,29 @@ export class JobdeckData extends Construct {
   }
 }
 
-/**
- * Actions no code performs on a core table, left out of its read / read-write sets. The runs table
- * is touched only by dynamo-run-store.ts, dynamo-run-query.ts and one item of the start claim's
- * transaction (dynamo-control-store.ts): items are put, got, updated and queried, never scanned,
- * batch-read, batch-written, condition-checked or deleted (finished runs expire by TTL). Batch
- * writes exist only in the jobs' own stores (functions/jobs/dynamo-batch.ts).
- */
-const NEVER_CALLED_ON: Record<TableId, readonly TableAction[]> = {
-  runs: [
-    "dynamodb:Scan",
-    "dynamodb:BatchGetItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:DeleteItem",
-  ],
-  // The control table is scanned only by the local host's clean-up after a restart
-  // (Reconciler.afterRestart: lapsed idempotency leases, orphan slots), which AWS never runs.
-  control: ["dynamodb:BatchWriteItem", "dynamodb:Scan"],
-};
-
-/** On an index ARN only reads of the index mean anything; item actions there authorize nothing. */
-const INDEX_ACTIONS: readonly TableAction[] = ["dynamodb:Query", "dynamodb:Scan"];
-
-/** Grants table and index access with explicit ARNs (no `index/*` wildcard). */
+/** Grants item actions on the table and Query on the named indexes, with explicit ARNs (no wildcard). */
 function grantTable(
   grantee: iam.IGrantable,
   table: dynamodb.TableV2,
   shape: TableShape,
   access: TableAccess,
-  neverCalled: readonly TableAction[] = [],
 ) {
   if (access === "name-only") return;
-  const actions = (
-    access === "read"
-      ? [...TABLE_READ_ACTIONS]
-      : access === "readwrite"
-        ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]
-        : [...access.actions]
-  ).filter((a) => !neverCalled.includes(a));
-  iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [table.tableArn] });
-  const indexActions = actions.filter((a) => INDEX_ACTIONS.includes(a));
-  if (shape.globalIndexes.length && indexActions.length) {
+  const all = shape.globalIndexes.map((i) => i.indexName);
+  const { actions, indexes } =
+    access === "readwrite"
+      ? { actions: [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS], indexes: all }
+      : { actions: access.actions, indexes: access.indexes ?? [] };
+  const unknown = indexes.filter((i) => !all.includes(i));
+  if (unknown.length) throw new Error(`grant names indexes the table does not have: ${unknown.join(", ")}`);
+  if (actions.length)
+    iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [table.tableArn] });
+  if (indexes.length) {
     iam.Grant.addToPrincipal({
       grantee,
-      actions: indexActions,
-      resourceArns: shape.globalIndexes.map((i) => `${table.tableArn}/index/${i.indexName}`),
+      // on an index ARN only reads of the index mean anything; item actions there authorize nothing
+      actions: access === "readwrite" ? ["dynamodb:Query", "dynamodb:Scan"] : ["dynamodb:Query"],
+      resourceArns: indexes.map((i) => `${table.tableArn}/index/${i}`),
     });
   }
 }

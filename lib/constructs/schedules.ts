@@ -17,6 +17,7 @@ import { DEFAULT_SCHEDULES_LAMBDA } from "../lambda-catalog.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";
 import { scheduleGroupName, stateMachineArn } from "../names.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
+import { CORE_TABLE_ACCESS } from "../table-access.ts";
 import type { JobdeckData } from "./data.ts";
 
 /** What the schedules functions may do to EventBridge schedules (nothing else of Scheduler). */
@@ -111,10 +112,6 @@ export class JobdeckSchedules extends Construct {
   }
 
   /**
-   * Create / update / delete / get schedules of this group only, list schedules (ListSchedules has no
-   * resource-level permission), and pass the scheduler role to EventBridge Scheduler only.
-   */
-  /**
    * Writes (Create/Update/Delete) on this group's schedules and PassRole of the scheduler role; with
    * `reconcile`, also the reads reconcile needs (GetSchedule, ListSchedules): the sweeper only.
    */
@@ -172,8 +169,7 @@ export class JobdeckSchedules extends Construct {
    */
   addDefaultSchedules(factory: LambdaFactory, data: JobdeckData, common: EnvValues): MadeFunction {
     const made = factory.create(this, DEFAULT_SCHEDULES_LAMBDA, { ...common, ...this.envValues() });
-    data.bind(made, "control", "readwrite");
-    data.bind(made, "runs", "read");
+    data.bindCore(made, CORE_TABLE_ACCESS["default-schedules"]);
     this.grantManageSchedules(made);
 
     const frameworkLogs = new logs.LogGroup(this, "DefaultSchedulesProviderLogs", {

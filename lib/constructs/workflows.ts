@@ -23,6 +23,7 @@ import {
 import { acknowledge, iam5ResourceId, REASONS } from "../nag.ts";
 import { executionArnPattern, jobConstructId, stateMachineArn, stateMachineName } from "../names.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
+import { CORE_TABLE_ACCESS } from "../table-access.ts";
 import type { AlarmTopic } from "./alarm-topic.ts";
 import type { JobdeckData } from "./data.ts";
 import { deadLetterQueue } from "./schedules.ts";
@@ -79,8 +80,7 @@ export class JobdeckWorkflows extends Construct {
     const { factory, data, settings } = props;
 
     this.steps = factory.create(this, WORKFLOW_STEPS_LAMBDA, props.env);
-    data.bind(this.steps, "runs", "readwrite");
-    data.bind(this.steps, "control", "readwrite");
+    data.bindCore(this.steps, CORE_TABLE_ACCESS.steps);
 
     for (const job of props.jobs) {
       const jid = jobConstructId(job.name);
@@ -90,9 +90,7 @@ export class JobdeckWorkflows extends Construct {
         { ...props.env, JOBDECK_JOB_NAME: job.name },
         { withJobDataFiles: true },
       );
-      // the worker reads its run (cancel watch, earlier attempt) and writes progress: nothing else
-      data.bind(worker, "runs", { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] });
-      data.bind(worker, "control", "name-only");
+      data.bindCore(worker, CORE_TABLE_ACCESS.worker);
       // the tables the job declares, its own worker only
       data.bindJobStores(worker, job);
 
@@ -140,8 +138,7 @@ export class JobdeckWorkflows extends Construct {
 
     // Runs whose execution ended without the workflow recording it are ended by the reconciler.
     this.reconciler = factory.create(this, RECONCILER_LAMBDA, props.env);
-    data.bind(this.reconciler, "runs", "readwrite");
-    data.bind(this.reconciler, "control", "readwrite");
+    data.bindCore(this.reconciler, CORE_TABLE_ACCESS.reconciler);
     this.reconcileDeadLetterQueue = deadLetterQueue(this, "ReconcileDeadLetterQueue");
     this.executionEndedRule = new events.Rule(this, "ExecutionEndedRule", {
       description: "jobdeck: a job's execution FAILED, TIMED_OUT or was ABORTED → reconcile its run",
@@ -164,8 +161,7 @@ export class JobdeckWorkflows extends Construct {
 
     // The safety net: whatever the paths above missed is ended within a minute of its budget.
     this.sweeper = factory.create(this, RUN_SWEEPER_LAMBDA, props.env);
-    data.bind(this.sweeper, "runs", "readwrite");
-    data.bind(this.sweeper, "control", "readwrite");
+    data.bindCore(this.sweeper, CORE_TABLE_ACCESS.sweeper);
     const executions = props.jobs.map((j) => executionArnPattern(this, j.name));
     this.sweeper.role.addToPolicy(
       new iam.PolicyStatement({

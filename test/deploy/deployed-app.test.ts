@@ -6,7 +6,6 @@
 // happens (a refused call fails the suite), and at the end every grant nobody used must be in the
 // allow-list (unused-grants.ts). One file, one stack: the least-privilege verdict needs every call.
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -72,22 +71,6 @@ describe("the deployed functions", () => {
       expect(fn.assetDir, fn.id).toMatch(/asset\.[0-9a-f]{64}$/);
       for (const [k, v] of Object.entries(fn.env)) expect(typeof v, `${fn.id} ${k}`).toBe("string");
     }
-  });
-
-  it("the bundles leave the AWS SDK out: it resolves from the project's locked node_modules, not Lambda's runtime", () => {
-    const versions = new Map<string, string>();
-    for (const fn of stack.template.functions()) {
-      const req = createRequire(join(fn.assetDir, "index.js"));
-      for (const pkg of ["@aws-sdk/client-dynamodb", "@aws-sdk/client-sfn"]) {
-        const file = req.resolve(`${pkg}/package.json`);
-        // What AWS runs instead is the nodejs22.x runtime's own SDK (issue 13, point 4).
-        expect(file.startsWith(join(PROJECT_ROOT, "node_modules")), `${fn.id} ${pkg}`).toBe(true);
-        versions.set(pkg, (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version);
-      }
-      const bundle = readFileSync(join(fn.assetDir, "index.js"), "utf8");
-      expect(bundle, fn.id).not.toMatch(/DynamoDBClient=class|class DynamoDBClient/);
-    }
-    console.info(`SDK the bundles loaded here: ${[...versions].map(([k, v]) => `${k}@${v}`).join(", ")}`);
   });
 
   it("the custom resource creates the default schedules on Create, keeps them on Update and Delete", async () => {
@@ -214,6 +197,16 @@ describe("scenarios", () => {
       15_000,
       50,
     );
+    // A second trigger meanwhile finds the slot taken, reads its holder (not stale) and answers
+    // 409; its idempotency key is released, so the same key may try again later.
+    const again = await stack.api("POST", "/v1/trigger", {
+      groups: ADMIN,
+      body: { job_name: "recap.pipeline", options: { stage_delay_ms: 0 } },
+      headers: { "idempotency-key": `again-${uuid}` },
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(409);
+    expect(again.body.error.code).toBe("already_running");
+    expect(again.body.error.details.execution_uuid).toBe(uuid);
     const cancelledAt = Date.now();
     const c = await stack.api("POST", `/v1/runs/${uuid}/cancel`, { groups: ADMIN });
     expect(c.status, JSON.stringify(c.body)).toBeLessThan(300);
@@ -426,5 +419,36 @@ describe("least privilege, by observation", () => {
     // An allow-list entry that nothing needs any more must go.
     const stale = UNUSED_GRANTS_ALLOWED.filter((a) => !unused.some((u) => a.matches(u))).map((a) => a.key);
     expect(stale).toEqual([]);
+  });
+});
+
+// The bundles' processes cannot load a module from outside their asset folder (deploy-lambdas.ts),
+// so the SDK that answered every scenario is the one each bundle carries.
+describe("the SDK that runs is the SDK that was tested", () => {
+  it("every function's calls name, in their user agent, the client versions package-lock.json pins", () => {
+    const lock = JSON.parse(readFileSync(join(PROJECT_ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version: string }>;
+    };
+    const seen = new Map<string, string>();
+    for (const fn of stack.template.functions()) {
+      const agents = [...(stack.aws.sdkVersions.get(fn.id) ?? [])].filter((a) => a.startsWith("api/"));
+      for (const agent of agents) {
+        // api/<service id>#<client version>: "secrets-manager" is @aws-sdk/client-secrets-manager.
+        const [service, version] = agent.slice("api/".length).split("#") as [string, string];
+        const pkg = `@aws-sdk/client-${service}`;
+        expect(version, `${fn.id} ran ${pkg}`).toBe(lock.packages[`node_modules/${pkg}`]?.version);
+        seen.set(pkg, version);
+      }
+    }
+    // Every client the project uses was seen running (a service the scenarios never call would
+    // leave its version unproven).
+    expect([...seen.keys()].sort()).toEqual([
+      "@aws-sdk/client-dynamodb",
+      "@aws-sdk/client-scheduler",
+      "@aws-sdk/client-secrets-manager",
+      "@aws-sdk/client-sfn",
+      "@aws-sdk/client-sns",
+    ]);
+    console.info(`SDK the bundles ran: ${[...seen].map(([k, v]) => `${k}@${v}`).join(", ")}`);
   });
 });

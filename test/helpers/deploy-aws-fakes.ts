@@ -82,6 +82,8 @@ export class RecordingAws {
   readonly refused: AwsCall[] = [];
   readonly schedules = new Map<string, StoredSchedule>();
   readonly published: { topicArn: string; subject?: string; message: string; caller: string }[] = [];
+  /** Per caller, the SDK packages and versions its requests' user agents name (`api/dynamodb#3.…`). */
+  readonly sdkVersions = new Map<string, Set<string>>();
   /** Requests no fake speaks (a service the deployed code calls that the suite does not model). */
   readonly unknown: string[] = [];
   private server: Server | undefined;
@@ -128,9 +130,18 @@ export class RecordingAws {
     return ok;
   }
 
+  /** SDK v3's user agent: `aws-sdk-js/<core version> … api/<service>#<client version> …`. */
+  private noteUserAgent(caller: string, userAgent: string) {
+    const seen = this.sdkVersions.get(caller) ?? new Set<string>();
+    for (const m of userAgent.matchAll(/(?:^|\s)(aws-sdk-js\/[\w.-]+|api\/[\w.-]+#[\w.-]+)/g))
+      seen.add(m[1]!);
+    this.sdkVersions.set(caller, seen);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const body = await read(req);
     const caller = callerOf(req);
+    this.noteUserAgent(caller, String(req.headers["user-agent"] ?? ""));
     const target = String(req.headers["x-amz-target"] ?? "");
     const json = (status: number, value: unknown, type = "application/x-amz-json-1.0", extra = {}) => {
       res.writeHead(status, { "content-type": type, "x-amzn-requestid": randomUUID(), ...extra });

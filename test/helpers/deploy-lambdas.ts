@@ -1,7 +1,7 @@
 // Each project Lambda bundle of the cloud assembly in its own Node process, as Lambda runs it: the
 // template's environment (intrinsics resolved), cwd and LAMBDA_TASK_ROOT at the unpacked bundle,
 // `index.js` required and its `handler` called once per invocation (the process stays warm between
-// them, like a container). Nothing of the test process's environment leaks in: the AWS SDK reaches
+// them, like a container); a module from outside the bundle cannot be loaded. Nothing of the test process's environment leaks in: the AWS SDK reaches
 // DynamoDB Local and the recording fakes only through AWS_ENDPOINT_URL_* and signs with the
 // function's logical id as its access key (so the fakes know the caller).
 import { type ChildProcess, fork } from "node:child_process";
@@ -11,6 +11,19 @@ import type { DeployedFunction } from "./deploy-template.ts";
 
 const RUNNER = `
 const [file, exportName] = process.argv.slice(2);
+// Lambda's task root holds the bundle and nothing else; node_modules of this machine would hide a
+// bundle that needs a package it does not carry (the AWS SDK, say), so resolving one is refused.
+const Module = require("node:module");
+const path = require("node:path");
+const taskRoot = path.dirname(file) + path.sep;
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const found = resolve.call(this, request, ...rest);
+  if (Module.isBuiltin(found) || found.startsWith(taskRoot)) return found;
+  const e = new Error("Cannot find module '" + request + "': it is outside the bundle, and Lambda has only the bundle");
+  e.code = "MODULE_NOT_FOUND";
+  throw e;
+};
 let mod;
 process.on("message", async (msg) => {
   const { id, event, context } = msg;

@@ -1,0 +1,150 @@
+// What each function may do on the core tables: exactly the DynamoDB actions (and runs-table indexes)
+// that the code paths reachable from its entry perform, read from the code, not from a CDK read /
+// read-write set. Every function names both tables (the hosts compose one core, env-contract.ts), so
+// a table a function never touches is "name-only". The deploy suite (test/deploy) checks both ways:
+// a call outside these lists is refused there as IAM would, and a listed action no scenario used
+// must carry its reason in test/deploy/unused-grants.ts. Paths are under functions/.
+
+import { RUNS_INDEX, type TableDefinition } from "#adapters/table-definitions.ts";
+import type { ApiArea } from "#api/areas.ts";
+import type { FunctionKind } from "#config/env-contract.ts";
+
+export type TableId = TableDefinition["id"];
+/**
+ * What a function may do on a table: the actions on its items, plus Query on the named indexes; a
+ * job store's full read-write set; or nothing at all ("name-only": the hosts compose one core for
+ * every function and name every core table, but this function never touches it). The core tables'
+ * grants per function are below (CORE_TABLE_ACCESS).
+ */
+export type TableAccess =
+  | "readwrite"
+  | "name-only"
+  | { actions: readonly TableAction[]; indexes?: readonly string[] };
+export type TableAction = (typeof TABLE_READ_ACTIONS)[number] | (typeof TABLE_WRITE_ACTIONS)[number];
+
+/** Data-plane actions only; no table management, no streams, no wildcard action. */
+export const TABLE_READ_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+  "dynamodb:ConditionCheckItem",
+] as const;
+export const TABLE_WRITE_ACTIONS = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+] as const;
+
+export type CoreTableAccess = Record<TableId, TableAccess>;
+/** API functions by area; the others by kind (one worker grant serves every job's worker). */
+export type AccessHolder = ApiArea | Exclude<FunctionKind, "api" | "api-meta">;
+
+const { active, byJob, feed } = RUNS_INDEX;
+const NAME_ONLY = "name-only" as const;
+
+export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
+  // healthz probes one control item; the OpenAPI document reads nothing
+  meta: { runs: NAME_ONLY, control: { actions: ["dynamodb:GetItem"] } },
+  // runs.list (the feed's marker item, the three indexes) and listActive; nothing on control
+  dashboard: { runs: { actions: ["dynamodb:GetItem"], indexes: [active, feed, byJob] }, control: NAME_ONLY },
+  // job list and detail: every runs.list names the job (by_job_started), active runs; enabling a job
+  // puts its item and an audit entry; next fires are one BatchGet
+  jobs: {
+    runs: { actions: [], indexes: [active, byJob] },
+    control: { actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"] },
+  },
+  // history, detail, cancel (ends the run, frees or hands over its slot) and rerun (the start claim:
+  // a transaction of slot Put, run Put, rate-limit Update and job-enabled ConditionCheck)
+  runs: {
+    runs: {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      indexes: [active, feed, byJob],
+    },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+      ],
+    },
+  },
+  // the start claim (as rerun) plus: runs.get of a taken slot's holder and of the feed marker,
+  // idempotency keys (Put, Get, Update on take-over, Delete when the trigger failed), the slot
+  // released when StartExecution fails; no run query
+  trigger: {
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",
+      ],
+    },
+  },
+  // schedule items are written by transactions of Put and Delete, plus the audit Put; no run is read
+  schedules: {
+    runs: NAME_ONLY,
+    control: { actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"] },
+  },
+  // pause / resume (settings Put, audit), missed fires and next fires (Query, BatchGet), active runs
+  scheduler: {
+    runs: { actions: [], indexes: [active] },
+    control: { actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"] },
+  },
+  // the Task states: start and finish runs, take, release and hand over slots (plain Put and Delete)
+  steps: {
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: [active] },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+      ],
+    },
+  },
+  // progress writes, and reads of its own run (cancel watch, an earlier attempt); job stores apart
+  worker: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
+  // ends a run (Update) and frees or hands over its slot; never creates a run
+  reconciler: {
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+      ],
+    },
+  },
+  // ends overdue runs as the reconciler does; records missed fires and reconcile markers (Put)
+  sweeper: {
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+      ],
+    },
+  },
+  // ensureDefaults: the marker (Get, Put), the schedules (Query, a create transaction of Puts), audit
+  "default-schedules": {
+    runs: NAME_ONLY,
+    control: { actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"] },
+  },
+};
