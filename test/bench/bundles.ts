@@ -1,15 +1,16 @@
 // Lambda bundles: every entry of lib/lambda-catalog.ts bundled with the catalog's BUNDLING options
-// (the same esbuild options CDK's NodejsFunction uses), its minified size and what makes it up
-// (metafile), and the cost of loading it: require() of the bundle in a fresh `node` against
-// require() of just the AWS SDK packages that bundle loads (the SDK is external, the Lambda runtime
-// ships it), same method, median of `runs` (15).
+// (the same esbuild options CDK's NodejsFunction uses: the locked AWS SDK inside), its minified size
+// and what makes it up (metafile), and the cost of loading it: require() of the bundle in a fresh
+// `node` with no node_modules in reach, against require() of the same entry bundled the other way
+// (the SDK left external, loaded from node_modules as Lambda would load its runtime's copy), same
+// method, median of `runs` (15). The ratio is what carrying the SDK costs (or saves) a cold start.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { build, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile } from "esbuild";
 import {
   API_LAMBDAS,
   BUNDLING,
@@ -33,12 +34,11 @@ export type BundleResult = {
   bytes: number;
   /** Largest contributors by package (node_modules) or folder, bytes in the output. */
   top: { name: string; bytes: number }[];
-  /** AWS SDK packages the bundle imports (metafile externals). */
-  sdk: string[];
-  /** Of those, the ones require() of the bundle loads; the others are imported on first use. */
-  sdkAtLoad: string[];
+  /** The same entry with the AWS SDK left external. */
+  externalBytes: number;
   requireMs: number;
-  sdkMs: number;
+  externalRequireMs: number;
+  /** requireMs / externalRequireMs */
   ratio: number;
   warnings: string[];
 };
@@ -66,61 +66,38 @@ function ownerOf(input: string): string {
   return parts[0]?.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] ?? input);
 }
 
-const isSdk = (path: string) => path.startsWith("@aws-sdk/") || path.startsWith("@smithy/");
-
-function analyse(meta: Metafile): { top: BundleResult["top"]; sdk: string[] } {
+function analyse(meta: Metafile): BundleResult["top"] {
   const output = Object.values(meta.outputs)[0];
   if (!output) throw new Error("esbuild wrote no output");
   const by = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     by.set(ownerOf(input), (by.get(ownerOf(input)) ?? 0) + bytesInOutput);
   }
-  const top = [...by]
+  return [...by]
     .map(([name, bytes]) => ({ name, bytes }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 4);
-  const sdk = [
-    ...new Set(output.imports.filter((i) => i.external && isSdk(i.path)).map((i) => i.path)),
-  ].sort();
-  return { top, sdk };
 }
 
-// Child scripts: time require() and tell which SDK packages ended up loaded.
+// Child script: time require() of the bundle.
 const REQUIRE_BUNDLE = `
 const t0 = process.hrtime.bigint();
 require(process.argv[1]);
-const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-const loaded = new Set();
-for (const k of Object.keys(require.cache)) {
-  const m = k.match(/node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)[\\\\/][^]*$/);
-  if (m) loaded.add(m[1].replace(/\\\\/g, "/"));
-}
-process.stdout.write(JSON.stringify({ ms, loaded: [...loaded] }));
-`;
-const REQUIRE_SDK = `
-const mods = JSON.parse(process.argv[1]);
-const t0 = process.hrtime.bigint();
-for (const m of mods) require(m);
-const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-process.stdout.write(JSON.stringify({ ms, loaded: [] }));
+process.stdout.write(JSON.stringify({ ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
 `;
 
-async function timeChild(
-  script: string,
-  arg: string,
-  cwd: string,
-): Promise<{ ms: number; loaded: string[] }> {
-  const { stdout } = await run(process.execPath, ["-e", script, arg], {
-    cwd,
-    // Both children resolve the SDK from the project's node_modules the same way.
+/** `withSdk`: node_modules in reach (the external variant), else nothing but the bundle. */
+async function timeChild(outfile: string, withSdk: boolean): Promise<number> {
+  const { stdout } = await run(process.execPath, ["-e", REQUIRE_BUNDLE, outfile], {
+    cwd: dirname(outfile),
     env: {
       PATH: process.env.PATH ?? "",
-      NODE_PATH: join(ROOT, "node_modules"),
+      ...(withSdk ? { NODE_PATH: join(ROOT, "node_modules") } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(stdout) as { ms: number; loaded: string[] };
+  return (JSON.parse(stdout) as { ms: number }).ms;
 }
 
 export async function runBundleBench(opts: {
@@ -134,49 +111,50 @@ export async function runBundleBench(opts: {
     const results: BundleResult[] = [];
     for (const { entry, ids } of catalogEntries()) {
       const name = basename(entry, ".ts");
-      const outdir = join(dir, name);
-      mkdirSync(outdir);
-      const outfile = join(outdir, "index.js");
-      const built = await build({
-        entryPoints: [join(ROOT, entry)],
-        outfile,
-        bundle: true,
-        metafile: true,
-        write: true,
-        logLevel: "silent",
-        ...BUNDLING,
-        external: [...BUNDLING.external],
-      });
-      const bytes = statSync(outfile).size;
-      const { top, sdk } = analyse(built.metafile);
-      const warnings = built.warnings.map((w) => `${w.id || "warning"}: ${w.text}`);
+      const bundle = async (variant: "bundled" | "external", options: Partial<BuildOptions>) => {
+        const outfile = join(dir, name, variant, "index.js");
+        mkdirSync(dirname(outfile), { recursive: true });
+        const built = await build({
+          entryPoints: [join(ROOT, entry)],
+          outfile,
+          bundle: true,
+          metafile: true,
+          write: true,
+          logLevel: "silent",
+          ...BUNDLING,
+          external: [...BUNDLING.external],
+          mainFields: [...BUNDLING.mainFields],
+          ...options,
+        });
+        return { outfile, built, bytes: statSync(outfile).size };
+      };
+      const mine = await bundle("bundled", {});
+      const other = await bundle("external", { external: ["@aws-sdk/*", "@smithy/*"] });
+      const warnings = mine.built.warnings.map((w) => `${w.id || "warning"}: ${w.text}`);
 
       // one untimed round each (file cache), then `runs` alternating rounds
-      const first = await timeChild(REQUIRE_BUNDLE, outfile, outdir);
-      const sdkAtLoad = sdk.filter((p) => first.loaded.includes(p));
-      const sdkArg = JSON.stringify(sdkAtLoad);
-      await timeChild(REQUIRE_SDK, sdkArg, outdir);
-      const bundleMs: number[] = [];
-      const sdkMs: number[] = [];
+      await timeChild(mine.outfile, false);
+      await timeChild(other.outfile, true);
+      const mineMs: number[] = [];
+      const otherMs: number[] = [];
       for (let i = 0; i < runs; i++) {
-        bundleMs.push((await timeChild(REQUIRE_BUNDLE, outfile, outdir)).ms);
-        sdkMs.push((await timeChild(REQUIRE_SDK, sdkArg, outdir)).ms);
+        mineMs.push(await timeChild(mine.outfile, false));
+        otherMs.push(await timeChild(other.outfile, true));
       }
       const r: BundleResult = {
         entry,
         ids,
-        bytes,
-        top,
-        sdk,
-        sdkAtLoad,
-        requireMs: median(bundleMs),
-        sdkMs: median(sdkMs),
-        ratio: sdkAtLoad.length ? median(bundleMs) / median(sdkMs) : Number.NaN,
+        bytes: mine.bytes,
+        top: analyse(mine.built.metafile!),
+        externalBytes: other.bytes,
+        requireMs: median(mineMs),
+        externalRequireMs: median(otherMs),
+        ratio: median(mineMs) / median(otherMs),
         warnings,
       };
       opts.log(
-        `bundle ${name}: ${(bytes / 1024).toFixed(1)} KB, require ${r.requireMs.toFixed(1)} ms ` +
-          `vs SDK ${r.sdkMs.toFixed(1)} ms`,
+        `bundle ${name}: ${(r.bytes / 1024).toFixed(1)} KB, require ${r.requireMs.toFixed(1)} ms ` +
+          `vs SDK external ${r.externalRequireMs.toFixed(1)} ms`,
       );
       results.push(r);
     }

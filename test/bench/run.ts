@@ -17,8 +17,10 @@ type Row = import("./report.ts").Row;
 const HISTORY_RATIO_GOAL = 1.3;
 const SYNC_SECONDS_GOAL = 5;
 const SYNC_RATIO_GOAL = 1.5;
-const BUNDLE_KB_GOAL = 300;
-const REQUIRE_RATIO_GOAL = 1.25;
+// Issue 13: the bundles carry the AWS SDK. Size is no Lambda limit at this scale (50 MB zipped);
+// the goals are that one stays under a megabyte and that carrying the SDK costs no load time.
+const BUNDLE_KB_GOAL = 1024;
+const REQUIRE_RATIO_GOAL = 1;
 const WEB_GZIP_KB_GOAL = 80;
 // Issue 10: ratios against the same DynamoDB Local in the same run, and payloads a tab downloads.
 const TRIGGER_RATIO_GOAL = 2;
@@ -287,14 +289,12 @@ try {
           (b.warnings.length ? `   esbuild warnings: ${b.warnings.length}` : ""),
         goal: goal(b.bytes / 1024, BUNDLE_KB_GOAL, `≤ ${BUNDLE_KB_GOAL} KB`),
       });
-      const lazy = b.sdk.filter((p) => !b.sdkAtLoad.includes(p));
       rows.push({
         section: "bundles",
-        what: "  require() vs its AWS SDK packages",
+        what: "  require() vs the same with the SDK external",
         figures:
-          `${fmtMs(b.requireMs).padStart(8)} vs ${fmtMs(b.sdkMs).padStart(8)}   ratio ${fmtRatio(b.ratio)}   ` +
-          `(${b.sdkAtLoad.map((p) => p.replace("@aws-sdk/", "")).join(", ") || "none"}` +
-          `${lazy.length ? `; on first use: ${lazy.map((p) => p.replace("@aws-sdk/", "")).join(", ")}` : ""})`,
+          `${fmtMs(b.requireMs).padStart(8)} vs ${fmtMs(b.externalRequireMs).padStart(8)}   ratio ${fmtRatio(b.ratio)}   ` +
+          `(external bundle ${kb(b.externalBytes)} + the SDK from node_modules)`,
         goal: goal(b.ratio, REQUIRE_RATIO_GOAL, `ratio ≤ ${REQUIRE_RATIO_GOAL}`),
       });
     }
