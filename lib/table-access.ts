@@ -43,6 +43,18 @@ export type AccessHolder = ApiArea | Exclude<FunctionKind, "api" | "api-meta">;
 
 const { active, byJob, feed } = RUNS_INDEX;
 const NAME_ONLY = "name-only" as const;
+/**
+ * What ending or starting a run does on the control table: job items and next fires read (Get,
+ * BatchGet, Query), the slot taken, released or handed over (Put, Delete), audit entries (Put).
+ * The start claim adds its rate-limit Update and job-enabled ConditionCheck.
+ */
+const SLOT_ACTIONS: readonly TableAction[] = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:DeleteItem",
+];
 
 export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   // healthz probes one control item; the OpenAPI document reads nothing
@@ -62,34 +74,14 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
       actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
       indexes: [active, feed, byJob],
     },
-    control: {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:ConditionCheckItem",
-      ],
-    },
+    control: { actions: [...SLOT_ACTIONS, "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"] },
   },
   // the start claim (as rerun) plus: runs.get of a taken slot's holder and of the feed marker,
   // idempotency keys (Put, Get, Update on take-over, Delete when the trigger failed), the slot
   // released when StartExecution fails; no run query
   trigger: {
     runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] },
-    control: {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:ConditionCheckItem",
-      ],
-    },
+    control: { actions: [...SLOT_ACTIONS, "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"] },
   },
   // schedule items are written by transactions of Put and Delete, plus the audit Put; no run is read
   schedules: {
@@ -104,43 +96,19 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   // the Task states: start and finish runs, take, release and hand over slots (plain Put and Delete)
   steps: {
     runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: [active] },
-    control: {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:DeleteItem",
-      ],
-    },
+    control: { actions: SLOT_ACTIONS },
   },
   // progress writes, and reads of its own run (cancel watch, an earlier attempt); job stores apart
   worker: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
   // ends a run (Update) and frees or hands over its slot; never creates a run
   reconciler: {
     runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },
-    control: {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:DeleteItem",
-      ],
-    },
+    control: { actions: SLOT_ACTIONS },
   },
   // ends overdue runs as the reconciler does; records missed fires and reconcile markers (Put)
   sweeper: {
     runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },
-    control: {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:BatchGetItem",
-        "dynamodb:Query",
-        "dynamodb:PutItem",
-        "dynamodb:DeleteItem",
-      ],
-    },
+    control: { actions: SLOT_ACTIONS },
   },
   // ensureDefaults: the marker (Get, Put), the schedules (Query, a create transaction of Puts), audit
   "default-schedules": {
