@@ -9,7 +9,7 @@ import { startLocalStack } from "#local/local-stack.ts";
 import { PROJECT_ROOT } from "#local/project-root.ts";
 import type { Run } from "#schemas/run.ts";
 import { rng, syntheticRun } from "#test/bench/history-bench.ts";
-import { launchBrowser, newPage } from "#test/helpers/browser.ts";
+import { ensureJapaneseFont, launchBrowser, newPage } from "#test/helpers/browser.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const OUT = join(PROJECT_ROOT, "docs", "screenshots");
@@ -23,6 +23,7 @@ const stack = await startLocalStack({
   defaultSchedules: true,
   print: () => {},
 });
+ensureJapaneseFont();
 const browser = await launchBrowser();
 try {
   // A week of history for the two example jobs (the bench's generator, other jobs dropped).

@@ -60,6 +60,29 @@ export function ensureChromium(): string {
   return requireChromium();
 }
 
+/**
+ * Screenshots of the Japanese pages need a CJK font, or every kana is a tofu box: Debian's
+ * fonts-noto-cjk. Installed with apt when running as root (as ensureChromium does), else an Error
+ * says what to install.
+ */
+export function ensureJapaneseFont(): void {
+  const hasFont = () => {
+    try {
+      return execSync("fc-list :lang=ja", { encoding: "utf8" }).trim().length > 0;
+    } catch {
+      return false;
+    }
+  };
+  if (hasFont()) return;
+  const how = "install Debian's fonts-noto-cjk package (`sudo apt-get install -y fonts-noto-cjk fontconfig`)";
+  if (process.getuid?.() !== 0) throw new Error(`no Japanese font found (fc-list :lang=ja): ${how}`);
+  execSync(
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk fontconfig",
+    { stdio: "inherit" },
+  );
+  if (!hasFont()) throw new Error(`fonts-noto-cjk installed but fc-list :lang=ja finds no font: ${how}`);
+}
+
 /** Flags for a headless Chromium that stays off the network except for the pages it is sent to. */
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
