@@ -102,6 +102,9 @@ export class RunQueries {
 
   /** A page of runs in their list form; the full record of one is `get`. */
   async list(q: ListRunsParams): Promise<RunsPage> {
+    // A whole execution id is one read of its run, whatever the other filters: scanning the
+    // feed for a prefix that matches at most one item would read it all.
+    if (q.execution_id?.length === 36) return this.byId(q.execution_id.toLowerCase(), q.job_name);
     const filter: RunFilter = {
       job_name: q.job_name,
       statuses: q.status
@@ -133,6 +136,21 @@ export class RunQueries {
       count: page.runs.length,
       results: page.runs.map(listItem),
       next_cursor: page.next ? this.cursors.encode(page.next, fingerprint) : null,
+    };
+  }
+
+  private async byId(executionUuid: string, jobName: string | undefined): Promise<RunsPage> {
+    const [run, next] = await Promise.all([
+      this.deps.runs.get(executionUuid),
+      this.deps.nextFire.nextFor(jobName),
+    ]);
+    const results = run ? [listItem(run)] : [];
+    return {
+      next_scheduled_for: next,
+      total: { count: results.length, capped: false },
+      count: results.length,
+      results,
+      next_cursor: null,
     };
   }
 

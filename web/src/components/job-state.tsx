@@ -1,0 +1,48 @@
+// Why a job or a schedule will not run next (issue 14, problems 1 and 2): every "no next run" says
+// its reason, and a paused scheduler or a disabled job never shows a fire time as upcoming.
+import type { JobView, ScheduleView } from "../api.ts";
+import { useApp } from "../app-context.ts";
+import type { MessageKey } from "../i18n.ts";
+import { When } from "./when.tsx";
+
+type ScheduleLike = Pick<ScheduleView, "enabled" | "expression_error"> & { next?: string | null };
+
+/** The reason a schedule does not fire next, most fundamental first; null when it will fire. */
+export function scheduleBlock(s: ScheduleLike, jobEnabled: boolean, paused: boolean): MessageKey | null {
+  if (s.expression_error) return "no_next_expression";
+  if (!s.enabled) return "no_next_schedule_off";
+  if (!jobEnabled) return "no_next_job_disabled";
+  if (paused) return "no_next_paused";
+  if (s.next === null) return "no_next_ended";
+  return null;
+}
+
+/** The reason a job has no next scheduled run; null when it has one. */
+export function jobBlock(job: JobView, paused: boolean): MessageKey | null {
+  if (!job.enabled) return "no_next_job_disabled";
+  if (job.schedules.length === 0) return "no_next_no_schedule";
+  if (!job.schedules.some((s) => s.enabled)) return "no_next_schedule_off";
+  if (paused) return "no_next_paused";
+  if (!job.next_scheduled_for) {
+    return job.schedules.some((s) => s.enabled && !s.expression_error) ? "no_next_ended" : "no_next_expression";
+  }
+  return null;
+}
+
+/** The reason as a flagged label (⏸ for a pause, ⛔ for what is switched off). */
+export function Blocked({ reason }: { reason: MessageKey }) {
+  const { t } = useApp();
+  const icon = reason === "no_next_paused" ? "⏸" : reason === "no_next_job_disabled" ? "⛔" : "—";
+  return (
+    <span class={`blocked blocked-${reason}`} data-reason={reason}>
+      <span aria-hidden="true">{icon}</span> {t(reason)}
+    </span>
+  );
+}
+
+/** A job's next run, or why there is none (the jobs page's 次回実行). */
+export function JobNextRun({ job }: { job: JobView }) {
+  const { scheduler } = useApp();
+  const reason = jobBlock(job, scheduler?.paused ?? false);
+  return reason ? <Blocked reason={reason} /> : <When iso={job.next_scheduled_for} withSeconds={false} />;
+}
