@@ -24,18 +24,19 @@ export function jobBlock(job: JobView, paused: boolean): MessageKey | null {
   if (!job.schedules.some((s) => s.enabled)) return "no_next_schedule_off";
   if (paused) return "no_next_paused";
   if (!job.next_scheduled_for) {
-    return job.schedules.some((s) => s.enabled && !s.expression_error) ? "no_next_ended" : "no_next_expression";
+    return job.schedules.some((s) => s.enabled && !s.expression_error)
+      ? "no_next_ended"
+      : "no_next_expression";
   }
   return null;
 }
 
-/** The reason as a flagged label (⏸ for a pause, ⛔ for what is switched off). */
+/** The reason as a flagged label, in place of a fire time. */
 export function Blocked({ reason }: { reason: MessageKey }) {
   const { t } = useApp();
-  const icon = reason === "no_next_paused" ? "⏸" : reason === "no_next_job_disabled" ? "⛔" : "—";
   return (
     <span class={`blocked blocked-${reason}`} data-reason={reason}>
-      <span aria-hidden="true">{icon}</span> {t(reason)}
+      {t(reason)}
     </span>
   );
 }

@@ -34,7 +34,11 @@ export function PauseDialog({ paused, onClose }: { paused: boolean | null; onClo
         <button type="button" class="btn" onClick={onClose}>
           {t("cancel")}
         </button>
-        <button type="button" class={`btn ${pausing ? "danger" : "primary"}`} onClick={() => void set(pausing)}>
+        <button
+          type="button"
+          class={`btn ${pausing ? "danger" : "primary"}`}
+          onClick={() => void set(pausing)}
+        >
           {t(pausing ? "pause_confirm_action" : "resume_confirm_action")}
         </button>
       </div>
@@ -49,12 +53,8 @@ export function PausedBanner({ onResume }: { onResume: () => void }) {
   return (
     <div class="paused-banner" role="status" data-testid="paused-banner">
       <span>
-        <strong>
-          <span aria-hidden="true">⏸</span> {t("paused_banner")}
-        </strong>{" "}
-        {scheduler.paused_by && (
-          <span class="muted">{t("paused_banner_by", { who: scheduler.paused_by, when })}</span>
-        )}
+        <strong>{t("paused_banner")}</strong>{" "}
+        {scheduler.paused_by && <span>{t("paused_banner_by", { who: scheduler.paused_by, when })}</span>}
       </span>
       {canWrite && (
         <button type="button" class="btn small primary" onClick={onResume}>

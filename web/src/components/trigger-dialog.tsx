@@ -105,7 +105,7 @@ export function TriggerDialog({
         </Field>
         {disabled && (
           <p class="warn-note" id="trigger-job-disabled" data-testid="trigger-job-disabled">
-            <span aria-hidden="true">⛔</span> {t("trigger_job_disabled", { job })}
+            {t("trigger_job_disabled", { job })}
           </p>
         )}
         {view && !disabled && (

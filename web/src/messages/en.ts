@@ -271,7 +271,8 @@ export const en: Record<keyof typeof ja, string> = {
   paused_banner_by: "paused by {who} at {when}",
   resume: "Resume",
   pause_confirm_title: "Pause all schedules",
-  pause_confirm_body: "Until you resume, none of the {n} enabled schedules will start a run. Manual runs still work.",
+  pause_confirm_body:
+    "Until you resume, none of the {n} enabled schedules will start a run. Manual runs still work.",
   pause_confirm_action: "Pause all schedules",
   resume_confirm_title: "Resume schedules",
   resume_confirm_body: "Enabled schedules start runs again from their next fire time.",

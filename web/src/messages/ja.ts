@@ -278,7 +278,8 @@ export const ja = {
   paused_banner_by: "{who} が {when} に一時停止",
   resume: "再開",
   pause_confirm_title: "すべてのスケジュールを一時停止",
-  pause_confirm_body: "再開するまで、{n} 件の有効なスケジュールはどれも実行されません。手動の実行はできます。",
+  pause_confirm_body:
+    "再開するまで、{n} 件の有効なスケジュールはどれも実行されません。手動の実行はできます。",
   pause_confirm_action: "すべて一時停止",
   resume_confirm_title: "スケジュールを再開",
   resume_confirm_body: "有効なスケジュールが次の予定時刻から再び実行されます。",

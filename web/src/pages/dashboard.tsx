@@ -129,46 +129,48 @@ export function DashboardPage() {
         </div>
         <div>
           <h2>{t("durations")}</h2>
-          <table class="spark-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("job")}</th>
-                <th scope="col">{t("kpi_runs")}</th>
-                <th scope="col">{t("kpi_success_rate")}</th>
-                <th scope="col">p95</th>
-                <th scope="col">{t("trend")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(stats.data?.jobs ?? []).map((j) => {
-                const s = sparks.find((x) => x.job === j.job_name);
-                return (
-                  <tr key={j.job_name}>
-                    <td>
-                      <a href={`/history?job=${encodeURIComponent(j.job_name)}`}>{j.job_name}</a>
-                    </td>
-                    <td class="num">{fmtNumber(j.total)}</td>
-                    <td class="num">{fmtPercent(j.success_rate)}</td>
-                    <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
-                    <td>
-                      <Sparkline
-                        points={s?.points ?? []}
-                        label={
-                          (s?.points.length ?? 0) < 2
-                            ? t("trend_empty")
-                            : t("trend_label", {
-                                n: s?.points.length ?? 0,
-                                avg: fmtDuration(j.avg_duration_seconds, lang),
-                                p95: fmtDuration(j.p95_duration_seconds, lang),
-                              })
-                        }
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div class="table-wrap plain-wrap">
+            <table class="spark-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("job")}</th>
+                  <th scope="col">{t("kpi_runs")}</th>
+                  <th scope="col">{t("kpi_success_rate")}</th>
+                  <th scope="col">p95</th>
+                  <th scope="col">{t("trend")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(stats.data?.jobs ?? []).map((j) => {
+                  const s = sparks.find((x) => x.job === j.job_name);
+                  return (
+                    <tr key={j.job_name}>
+                      <td>
+                        <a href={`/history?job=${encodeURIComponent(j.job_name)}`}>{j.job_name}</a>
+                      </td>
+                      <td class="num">{fmtNumber(j.total)}</td>
+                      <td class="num">{fmtPercent(j.success_rate)}</td>
+                      <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
+                      <td>
+                        <Sparkline
+                          points={s?.points ?? []}
+                          label={
+                            (s?.points.length ?? 0) < 2
+                              ? t("trend_empty")
+                              : t("trend_label", {
+                                  n: s?.points.length ?? 0,
+                                  avg: fmtDuration(j.avg_duration_seconds, lang),
+                                  p95: fmtDuration(j.p95_duration_seconds, lang),
+                                })
+                          }
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </div>
       </div>
     </section>

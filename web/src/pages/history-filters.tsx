@@ -1,7 +1,8 @@
 // The history page's filter bar: period (or a custom range), job, status, data source, trigger,
 // execution id.
-import { RUN_STATUSES, TRIGGER_SOURCES } from "#schemas/run.ts";
+
 import { useEffect, useState } from "preact/hooks";
+import { RUN_STATUSES, TRIGGER_SOURCES } from "#schemas/run.ts";
 import type { JobView } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { useDebounced } from "../hooks.ts";

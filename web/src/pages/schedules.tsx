@@ -187,78 +187,78 @@ export function SchedulesPage() {
                 paused,
               );
               return (
-              <tr
-                key={s.id}
-                data-testid="schedule-row"
-                data-schedule={s.name}
-                class={block ? "blocked-row" : undefined}
-              >
-                <td class="name-cell">
-                  <a href={`/schedules/${s.id}`}>{s.name}</a>
-                  {s.category && <div class="muted small">{s.category}</div>}
-                  {/* First column: seen without scrolling the table sideways on a phone. */}
-                  {s.expression_error && (
-                    <div
-                      class="warn small"
-                      data-testid="expression-error"
-                      title={t("expression_error", { message: s.expression_error })}
-                    >
-                      ⚠ {t("expression_error_short")}
+                <tr
+                  key={s.id}
+                  data-testid="schedule-row"
+                  data-schedule={s.name}
+                  class={block ? "blocked-row" : undefined}
+                >
+                  <td class="name-cell">
+                    <a href={`/schedules/${s.id}`}>{s.name}</a>
+                    {s.category && <div class="muted small">{s.category}</div>}
+                    {/* First column: seen without scrolling the table sideways on a phone. */}
+                    {s.expression_error && (
+                      <div
+                        class="warn small"
+                        data-testid="expression-error"
+                        title={t("expression_error", { message: s.expression_error })}
+                      >
+                        ⚠ {t("expression_error_short")}
+                      </div>
+                    )}
+                  </td>
+                  <td data-label={t("job")}>{s.job_name}</td>
+                  <td data-label={t("when_runs")}>
+                    {s.expression_description[lang]}
+                    <div class="mono small muted">
+                      {s.schedule_expression} · {s.timezone}
                     </div>
-                  )}
-                </td>
-                <td data-label={t("job")}>{s.job_name}</td>
-                <td data-label={t("when_runs")}>
-                  {s.expression_description[lang]}
-                  <div class="mono small muted">
-                    {s.schedule_expression} · {s.timezone}
-                  </div>
-                </td>
-                <td class="nowrap" data-label={t("next_fire")} data-testid="schedule-next">
-                  {block ? (
-                    <Blocked reason={block} />
-                  ) : (
-                    <When iso={s.next_fire_times[0] ?? null} withSeconds={false} compact />
-                  )}
-                </td>
-                <td data-label={t("policy")}>{t(`policy_${s.execution_policy}` as MessageKey)}</td>
-                <td data-label={t("tags")} class={s.tags.length ? undefined : "empty-cell"}>
-                  {s.tags.map((x) => (
-                    <span key={x} class="tag">
-                      {x}
-                    </span>
-                  ))}
-                </td>
-                <td data-label={t("enabled")}>
-                  <Switch
-                    checked={s.enabled}
-                    disabled={!canWrite}
-                    label={t("schedule_enabled_label", { name: s.name })}
-                    onChange={(v) =>
-                      void act(
-                        () => api("PATCH /v1/schedules/{id}", { path: { id: s.id }, body: { enabled: v } }),
-                        t(v ? "schedule_on" : "schedule_off", { name: s.name }),
-                      )
-                    }
-                  />
-                  {s.enabled && !jobEnabled(s.job_name) && (
-                    <span class="badge badge-cancelled job-off">{t("job_off_short")}</span>
-                  )}
-                </td>
-                <td class="nowrap actions-cell">
-                  <a class="btn small" href={`/schedules/${s.id}`}>
-                    {canWrite ? t("edit") : t("view")}
-                  </a>{" "}
-                  <button
-                    type="button"
-                    class="btn small danger"
-                    disabled={!canWrite}
-                    onClick={() => setDeleting(s)}
-                  >
-                    {t("delete")}
-                  </button>
-                </td>
-              </tr>
+                  </td>
+                  <td class="nowrap" data-label={t("next_fire")} data-testid="schedule-next">
+                    {block ? (
+                      <Blocked reason={block} />
+                    ) : (
+                      <When iso={s.next_fire_times[0] ?? null} withSeconds={false} compact />
+                    )}
+                  </td>
+                  <td data-label={t("policy")}>{t(`policy_${s.execution_policy}` as MessageKey)}</td>
+                  <td data-label={t("tags")} class={s.tags.length ? undefined : "empty-cell"}>
+                    {s.tags.map((x) => (
+                      <span key={x} class="tag">
+                        {x}
+                      </span>
+                    ))}
+                  </td>
+                  <td data-label={t("enabled")}>
+                    <Switch
+                      checked={s.enabled}
+                      disabled={!canWrite}
+                      label={t("schedule_enabled_label", { name: s.name })}
+                      onChange={(v) =>
+                        void act(
+                          () => api("PATCH /v1/schedules/{id}", { path: { id: s.id }, body: { enabled: v } }),
+                          t(v ? "schedule_on" : "schedule_off", { name: s.name }),
+                        )
+                      }
+                    />
+                    {s.enabled && !jobEnabled(s.job_name) && (
+                      <span class="badge badge-cancelled job-off">{t("job_off_short")}</span>
+                    )}
+                  </td>
+                  <td class="nowrap actions-cell">
+                    <a class="btn small" href={`/schedules/${s.id}`}>
+                      {canWrite ? t("edit") : t("view")}
+                    </a>{" "}
+                    <button
+                      type="button"
+                      class="btn small danger"
+                      disabled={!canWrite}
+                      onClick={() => setDeleting(s)}
+                    >
+                      {t("delete")}
+                    </button>
+                  </td>
+                </tr>
               );
             })}
           </tbody>
