@@ -70,6 +70,16 @@ try {
         await page.waitForTimeout(1200);
         const w = await page.evaluate(() => document.documentElement.scrollWidth);
         const h = await page.evaluate(() => document.documentElement.scrollHeight);
+        if (w > (phone ? 390 : 1440))
+          console.log(
+            await page.evaluate(() =>
+              [...document.querySelectorAll("body *")]
+                .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+                .slice(0, 8)
+                .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)
+                .join("\n"),
+            ),
+          );
         const file = `${OUT}/${name}-${lang}${phone ? "-phone" : ""}.png`;
         await page.screenshot({ path: file, fullPage: false });
         console.log(file, `scrollWidth=${w} scrollHeight=${h}`);

@@ -94,6 +94,7 @@ describe("job state", () => {
         await banner.waitFor({ timeout: 10_000 });
         expect(await banner.textContent()).toContain("e2e-admin");
       }
+      await page.goto("/jobs");
       const card = page.locator(`[data-testid=job-card][data-job="${JOB}"]`);
       await expect
         .poll(() => card.locator("[data-testid=job-next-run]").textContent(), { timeout: 10_000 })

@@ -68,6 +68,22 @@ const uiText = (page: Page) =>
     return out;
   });
 
+/** The innermost elements reaching past the viewport's right edge. */
+const overflowing = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+      .filter(
+        (e) =>
+          ![...e.children].some(
+            (c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
+          ),
+      )
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+      .join(", "),
+  );
+
 const KANA = /[\u3040-\u30ff]/;
 // Three English words in a row is a sentence (job names, ids and units are not).
 const ENGLISH_SENTENCE = /\b[A-Za-z]{2,}\s+[a-z]{2,}\s+[a-z]{2,}\b/;
@@ -95,7 +111,8 @@ describe("every page", () => {
           await page.goto(`${path}${path.includes("?") ? "&" : "?"}lang=${lang}`);
           await settled(page);
           const w = await page.evaluate(() => document.documentElement.scrollWidth);
-          if (w > 390) wide.push(`${path} (${lang}): ${w}px`);
+          // Say which elements stick out, so a failure names its cause.
+          if (w > 390) wide.push(`${path} (${lang}): ${w}px ${await overflowing(page)}`);
         }
       }
       expect(wide).toEqual([]);

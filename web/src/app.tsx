@@ -79,7 +79,7 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
   if (!session) {
     return (
       <div class="login-wrap">
-        <div class="login-top">{langSwitch}</div>
+        <header class="login-top">{langSwitch}</header>
         <LoginCard config={config} t={t} onLogin={(s) => setSession(s)} />
       </div>
     );

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { TriggerSource } from "#schemas/run.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { Blocked } from "../components/job-state.tsx";
 import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { Pager } from "../components/pager.tsx";
@@ -19,7 +20,7 @@ import { RunRow } from "./history-run-row.tsx";
 const PAGE_SIZE = 100;
 
 export function HistoryPage() {
-  const { t, tz, canWrite, toast } = useApp();
+  const { t, tz, canWrite, toast, scheduler } = useApp();
   const { query } = useLocation();
   const period = (PERIODS as readonly string[]).includes(query.get("period") ?? "")
     ? (query.get("period") as Period)
@@ -138,6 +139,10 @@ export function HistoryPage() {
               >
                 <span aria-hidden="true">▶</span> {t("running_now")}
               </a>
+            ) : job && jobs.some((j) => j.name === job && !j.enabled) ? (
+              <Blocked reason="no_next_job_disabled" />
+            ) : scheduler?.paused ? (
+              <Blocked reason="no_next_paused" />
             ) : (
               <When
                 iso={page?.next_scheduled_for ?? latest?.next_scheduled_for ?? null}
