@@ -73,7 +73,7 @@ try {
         if (w > (phone ? 390 : 1440))
           console.log(
             await page.evaluate(() =>
-              [...document.querySelectorAll("body *")]
+              Array.from(document.querySelectorAll("body *"))
                 .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
                 .slice(0, 8)
                 .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)

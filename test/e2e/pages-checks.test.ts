@@ -71,11 +71,11 @@ const uiText = (page: Page) =>
 /** The innermost elements reaching past the viewport's right edge. */
 const overflowing = (page: Page) =>
   page.evaluate(() =>
-    [...document.querySelectorAll("body *")]
+    Array.from(document.querySelectorAll("body *"))
       .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
       .filter(
         (e) =>
-          ![...e.children].some(
+          !Array.from(e.children).some(
             (c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
           ),
       )
