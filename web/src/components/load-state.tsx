@@ -14,10 +14,15 @@ export function failureReason(t: Translate, error: Error): string {
     if (error.status >= 500) return t("state_server", { status: error.status });
     return error.message;
   }
-  // fetch() rejects with a TypeError when the network is down or the server is unreachable.
-  if (error instanceof TypeError) return t("state_offline");
+  // fetch() rejects with a TypeError when the request never got an answer: the browser is online,
+  // so the server (or the way to it) is down.
+  if (error instanceof TypeError) return t("state_unreachable");
   return error.message;
 }
+
+/** The same for something that is not an Error (a thrown string). */
+export const reasonOf = (t: Translate, e: unknown): string =>
+  e instanceof Error ? failureReason(t, e) : String(e);
 
 /**
  * Renders the state of a polled list: `error` wins while there is no data to show (a failed poll

@@ -4,6 +4,7 @@ import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { fmtDateTime, tzLabel } from "../format.ts";
 import { Dialog } from "./dialog.tsx";
+import { reasonOf } from "./load-state.tsx";
 
 /** Confirms pausing (paused=true) or resuming all schedules, then does it and says so. */
 export function PauseDialog({ paused, onClose }: { paused: boolean | null; onClose: () => void }) {
@@ -14,7 +15,7 @@ export function PauseDialog({ paused, onClose }: { paused: boolean | null; onClo
       await api("PUT /v1/scheduler/paused", { body: { paused: value } });
       toast({ kind: "success", title: t(value ? "paused_all" : "resumed_all") });
     } catch (e) {
-      toast({ kind: "error", title: t("action_failed"), body: e instanceof Error ? e.message : String(e) });
+      toast({ kind: "error", title: t("action_failed"), body: reasonOf(t, e) });
     }
     refreshScheduler();
   };

@@ -8,6 +8,7 @@ import { type RawParams, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
 import { Dialog } from "./dialog.tsx";
 import { Field } from "./form-fields.tsx";
+import { reasonOf } from "./load-state.tsx";
 import { ParamsForm } from "./params-form.tsx";
 
 export type Started = { execution_uuid: string; status: string };
@@ -73,7 +74,7 @@ export function TriggerDialog({
           Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^options\./, ""), f.message])),
         );
       } else {
-        setFailure(err instanceof Error ? err.message : String(err));
+        setFailure(reasonOf(t, err));
       }
     } finally {
       setBusy(false);

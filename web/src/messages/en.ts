@@ -287,5 +287,6 @@ export const en: Record<keyof typeof ja, string> = {
   col_trigger: "Trigger",
   fire_paused_title: "Paused: will not run",
   no_jobs: "No jobs are registered",
+  state_unreachable: "Cannot reach the server",
   // ---- end issue 14 (B) ----
 };

@@ -294,5 +294,6 @@ export const ja = {
   col_trigger: "起動元",
   fire_paused_title: "一時停止中のため実行されません",
   no_jobs: "登録されたジョブはありません",
+  state_unreachable: "サーバーに接続できません",
   // ---- end issue 14 (B) ----
 };

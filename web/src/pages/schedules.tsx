@@ -7,7 +7,7 @@ import { useApp } from "../app-context.ts";
 import { Dialog } from "../components/dialog.tsx";
 import { Switch } from "../components/form-fields.tsx";
 import { Blocked, scheduleBlock } from "../components/job-state.tsx";
-import { LoadState } from "../components/load-state.tsx";
+import { LoadState, reasonOf } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { When } from "../components/when.tsx";
 import { useJobs, usePoll } from "../hooks.ts";
@@ -48,7 +48,7 @@ export function SchedulesPage() {
       list.refresh();
       refreshScheduler();
     } catch (e) {
-      toast({ kind: "error", title: t("action_failed"), body: e instanceof Error ? e.message : String(e) });
+      toast({ kind: "error", title: t("action_failed"), body: reasonOf(t, e) });
     }
   };
   const jobEnabled = (name: string) => jobs.find((j) => j.name === name)?.enabled ?? true;
