@@ -22,6 +22,7 @@ export const ListRunsQuerySchema = z.strictObject({
     z
       .string()
       .check(
+        z.maxLength(36),
         z.regex(/^[0-9a-fA-F-]{1,36}$/, "must be the start of an execution id (hex digits and dashes)"),
         z.describe(
           "the start of an execution_uuid (any case), within the other filters; a whole id (36 characters) finds that run whatever the other filters",
