@@ -59,13 +59,13 @@ export function RunRow({
         <td data-label={t("data_source")} class="source-cell">
           {r.data_source.join(", ")}
         </td>
-        <td class="num" data-label={t("col_fetched")}>
+        <td class="num phone-hide" data-label={t("col_fetched")}>
           {fmtNumber(r.input_count)}
         </td>
         <td class="num" data-label={t("col_inserted")}>
           {fmtNumber(r.inserted_count)}
         </td>
-        <td class="num" title={breakdown} data-label={t("col_skipped")}>
+        <td class="num phone-hide" title={breakdown} data-label={t("col_skipped")}>
           <span class={r.skip_breakdown ? "has-tip" : undefined}>{fmtNumber(r.skipped_count)}</span>
         </td>
         <td class="nowrap" data-label={t("col_trigger")} data-testid="run-trigger">
