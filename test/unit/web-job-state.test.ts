@@ -2,9 +2,9 @@
 // most fundamental reason first), and a failed request's reason in the operator's language.
 import { describe, expect, it } from "vitest";
 import { ApiError, type JobView } from "#web/api.ts";
-import { jobBlock, scheduleBlock } from "#web/components/job-state.tsx";
-import { failureReason } from "#web/components/load-state.tsx";
+import { failureReason } from "#web/failure-reason.ts";
 import { translator } from "#web/i18n.ts";
+import { jobBlock, scheduleBlock } from "#web/job-state.ts";
 
 const schedule = { enabled: true, expression_error: null, next: "2030-01-01T00:00:00Z" };
 const job = (over: Partial<JobView>): JobView =>

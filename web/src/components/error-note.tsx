@@ -1,6 +1,6 @@
 // The "could not load" line a page shows above what it failed to load.
 import { useApp } from "../app-context.ts";
-import { failureReason } from "./load-state.tsx";
+import { failureReason } from "../failure-reason.ts";
 
 export function ErrorNote({ error }: { error: Error | null }) {
   const { t } = useApp();

@@ -2,27 +2,8 @@
 // still loading, failed (why, in the operator's language, and a Retry), or really empty. Without
 // it a slow or failed request looked like "no runs yet".
 import type { ComponentChildren } from "preact";
-import { ApiError } from "../api.ts";
 import { useApp } from "../app-context.ts";
-import type { Translate } from "../i18n.ts";
-
-/** Why a request failed, in words an operator can act on (never a bare "Failed to fetch"). */
-export function failureReason(t: Translate, error: Error): string {
-  if (typeof navigator !== "undefined" && navigator.onLine === false) return t("state_offline");
-  if (error instanceof ApiError) {
-    if (error.status === 401 || error.status === 403) return t("state_unauthorized");
-    if (error.status >= 500) return t("state_server", { status: error.status });
-    return error.message;
-  }
-  // fetch() rejects with a TypeError when the request never got an answer: the browser is online,
-  // so the server (or the way to it) is down.
-  if (error instanceof TypeError) return t("state_unreachable");
-  return error.message;
-}
-
-/** The same for something that is not an Error (a thrown string). */
-export const reasonOf = (t: Translate, e: unknown): string =>
-  e instanceof Error ? failureReason(t, e) : String(e);
+import { failureReason } from "../failure-reason.ts";
 
 /**
  * Renders the state of a polled list: `error` wins while there is no data to show (a failed poll

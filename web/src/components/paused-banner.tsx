@@ -2,9 +2,9 @@
 // for admins; pausing and resuming both ask first, naming what happens.
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { reasonOf } from "../failure-reason.ts";
 import { fmtDateTime, tzLabel } from "../format.ts";
 import { Dialog } from "./dialog.tsx";
-import { reasonOf } from "./load-state.tsx";
 
 /** Confirms pausing (paused=true) or resuming all schedules, then does it and says so. */
 export function PauseDialog({ paused, onClose }: { paused: boolean | null; onClose: () => void }) {

@@ -4,11 +4,11 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { reasonOf } from "../failure-reason.ts";
 import { type RawParams, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
 import { Dialog } from "./dialog.tsx";
 import { Field } from "./form-fields.tsx";
-import { reasonOf } from "./load-state.tsx";
 import { ParamsForm } from "./params-form.tsx";
 
 export type Started = { execution_uuid: string; status: string };

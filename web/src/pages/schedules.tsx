@@ -6,12 +6,14 @@ import { api, type ScheduleView } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { Dialog } from "../components/dialog.tsx";
 import { Switch } from "../components/form-fields.tsx";
-import { Blocked, scheduleBlock } from "../components/job-state.tsx";
-import { LoadState, reasonOf } from "../components/load-state.tsx";
+import { Blocked } from "../components/job-state.tsx";
+import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { When } from "../components/when.tsx";
+import { reasonOf } from "../failure-reason.ts";
 import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { scheduleBlock } from "../job-state.ts";
 import { setQuery, useLocation } from "../router.ts";
 
 export function SchedulesPage() {
