@@ -10,6 +10,7 @@ import {
 import type {
   FinishUpdate,
   ProgressUpdate,
+  RunCount,
   RunFilter,
   RunPosition,
   RunStore,
@@ -18,7 +19,7 @@ import type {
 import { ACTIVE_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
 import { ACTIVE_FLAG, feedBucket, fromRunItem, toRunItem } from "./dynamo-run-items.ts";
-import { listRuns } from "./dynamo-run-query.ts";
+import { countRuns, listRuns } from "./dynamo-run-query.ts";
 import { RUNS_INDEX } from "./table-definitions.ts";
 
 /** Marker item that remembers the oldest feed bucket, so a walk knows where history ends. */
@@ -106,6 +107,11 @@ export class DynamoRunStore implements RunStore {
   list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunStorePage> {
     const table = { doc: this.doc, tableName: this.tableName, now: this.now };
     return listRuns(table, () => this.earliestBucket(), filter, limit, after);
+  }
+
+  count(filter: RunFilter, cap: number): Promise<RunCount> {
+    const table = { doc: this.doc, tableName: this.tableName, now: this.now };
+    return countRuns(table, () => this.earliestBucket(), filter, cap);
   }
 
   async listActive(jobName?: string): Promise<Run[]> {

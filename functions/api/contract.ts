@@ -124,7 +124,7 @@ export const CONTRACT = {
     operationId: "listRuns",
     tag: "Runs",
     description:
-      "Newest first (by started_at). Without job_name, runs of all jobs. Items are list rows (RunListItem: no per-item progress, stage timings or deep links); GET /v1/runs/{execution_uuid} has the whole run.",
+      "Newest first (by started_at). Without job_name, runs of all jobs. Items are list rows (RunListItem: no per-item progress, stage timings or deep links); GET /v1/runs/{execution_uuid} has the whole run. execution_id finds runs by the start of their id within the other filters (a whole id: that run, whatever the other filters). The first page (no cursor) carries `total`, the runs matching the whole filter: a COUNT query over the list's key range that stops at 1,000 (`capped`: the page shows “1,000+”), since DynamoDB reads every item it counts.",
     query: ListRunsQuerySchema,
     responses: { 200: { description: "A page of runs", schema: RunsPageSchema } },
   },

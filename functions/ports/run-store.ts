@@ -8,7 +8,12 @@ export type RunFilter = {
   started_before?: string;
   data_source?: string;
   trigger_source?: TriggerSource;
+  /** lower-case start of the execution_uuid (history's run-id search) */
+  execution_prefix?: string;
 };
+
+/** How many runs match a filter, counted up to a cap: `capped` means "at least `count`". */
+export type RunCount = { count: number; capped: boolean };
 
 /** Position after the last item returned: enough to resume a newest-first walk. */
 export type RunPosition = { execution_uuid: string; started_at: string; job_name: string };
@@ -40,6 +45,11 @@ export interface RunStore {
   get(executionUuid: string): Promise<Run | null>;
   /** Newest first. `limit` results at most after filtering. */
   list(filter: RunFilter, limit: number, after: RunPosition | null): Promise<RunStorePage>;
+  /**
+   * How many runs match `filter` (the list's whole filter), counting no further than `cap`: on
+   * DynamoDB a COUNT query over the list's key range, whose cost grows with what it reads.
+   */
+  count(filter: RunFilter, cap: number): Promise<RunCount>;
   /** Runs whose status is RUNNING or QUEUED (optionally of one job). */
   listActive(jobName?: string): Promise<Run[]>;
   /**

@@ -97,6 +97,21 @@ export const RunsPageSchema = z.object({
     TimeSchema.check(z.describe("soonest upcoming fire among enabled schedules of the filtered job(s)")),
   ),
   ...pageOf(RunListItemSchema).def.shape,
+  // issue 14 (B): the history's "1,234 件"
+  total: z.nullable(
+    z
+      .object({
+        count: Count,
+        capped: z
+          .boolean()
+          .check(z.describe("true when counting stopped at the cap: at least `count` runs match")),
+      })
+      .check(
+        z.describe(
+          "runs matching the whole filter (not this page), on the first page only (null with a cursor): counted by a COUNT query over the list's key range, stopping at 1,000 (capped), since DynamoDB reads every item it counts",
+        ),
+      ),
+  ),
 });
 export type RunsPage = z.infer<typeof RunsPageSchema>;
 

@@ -17,6 +17,18 @@ export const ListRunsQuerySchema = z.strictObject({
   started_before: z.optional(InstantSchema),
   data_source: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   trigger_source: z.optional(TriggerSourceSchema),
+  // issue 14 (B): the history's run-id search
+  execution_id: z.optional(
+    z
+      .string()
+      .check(
+        z.maxLength(36),
+        z.regex(/^[0-9a-fA-F-]{1,36}$/, "must be the start of an execution id (hex digits and dashes)"),
+        z.describe(
+          "the start of an execution_uuid (any case), within the other filters; a whole id (36 characters) finds that run whatever the other filters",
+        ),
+      ),
+  ),
   limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

@@ -124,7 +124,8 @@ it("signs in through the hosted UI with PKCE, refreshes the token before it expi
     await page.getByRole("button", { name: "サインイン" }).click();
     // Back from the authorize endpoint: code exchanged, on the page asked for, ?code gone.
     await page.locator("header.topbar nav").waitFor();
-    await page.waitForURL(`${e2e.h.url}/history?job=recap.pipeline`);
+    // (the history page then adds its period to the URL, issue 14)
+    await page.waitForURL(`${e2e.h.url}/history?job=recap.pipeline&period=7d`);
     expect(await page.locator(".who").textContent()).toContain("ops@example.jp");
     expect(await page.locator(".role").textContent()).toBe("管理者");
     const authorize = seen.authorize[0];

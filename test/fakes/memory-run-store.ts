@@ -6,6 +6,7 @@
 import type {
   FinishUpdate,
   ProgressUpdate,
+  RunCount,
   RunFilter,
   RunPosition,
   RunStore,
@@ -92,6 +93,7 @@ export class MemoryRunStore implements RunStore {
     // DynamoDB's contains() on a list: an element equal to the value
     if (f.data_source && !r.data_source.includes(f.data_source)) return false;
     if (f.trigger_source && r.trigger_source !== f.trigger_source) return false;
+    if (f.execution_prefix && !r.execution_uuid.startsWith(f.execution_prefix)) return false;
     return true;
   }
 
@@ -115,6 +117,12 @@ export class MemoryRunStore implements RunStore {
           ? { execution_uuid: last.execution_uuid, started_at: last.started_at, job_name: last.job_name }
           : null,
     };
+  }
+
+  async count(filter: RunFilter, cap: number): Promise<RunCount> {
+    this.outage.check("runs.count");
+    const n = [...this.items.values()].filter((r) => this.matches(r, filter)).length;
+    return n >= cap ? { count: cap, capped: true } : { count: n, capped: false };
   }
 
   async listActive(jobName?: string): Promise<Run[]> {

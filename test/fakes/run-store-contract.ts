@@ -219,6 +219,50 @@ export function describeRunStoreContract(name: string, make: () => Promise<RunSt
       expect(await ids({ job_name: j, trigger_source: "schedule" })).toEqual([r3.execution_uuid]);
     });
 
+    it("finds runs by the start of their execution id and counts a filter's runs up to a cap (issue 14)", async () => {
+      const { store } = await make();
+      const j = job();
+      const runs = [1, 2, 3, 4].map((d) =>
+        run({
+          job_name: j,
+          started_at: `2025-08-0${d}T00:00:00.000Z`,
+          status: d === 2 ? "FAILURE" : "SUCCESS",
+        }),
+      );
+      for (const r of runs) await store.create(r);
+      const target = runs[2] as Run;
+      const prefix = target.execution_uuid.slice(0, 13);
+      const found = await store.list({ job_name: j, execution_prefix: prefix }, 10, null);
+      expect(found.runs.map((r) => r.execution_uuid)).toEqual([target.execution_uuid]);
+      const whole = await store.list(
+        {
+          execution_prefix: target.execution_uuid,
+          started_after: "2025-08-01T00:00:00.000Z",
+          started_before: "2025-08-04T23:59:59.000Z",
+        },
+        10,
+        null,
+      );
+      expect(whole.runs.map((r) => r.execution_uuid)).toEqual([target.execution_uuid]);
+      expect(await store.count({ job_name: j }, 1000)).toEqual({ count: 4, capped: false });
+      expect(await store.count({ job_name: j, statuses: ["FAILURE"] }, 1000)).toEqual({
+        count: 1,
+        capped: false,
+      });
+      expect(await store.count({ job_name: j }, 3)).toEqual({ count: 3, capped: true });
+      expect(await store.count({ job_name: j, execution_prefix: prefix }, 1000)).toEqual({
+        count: 1,
+        capped: false,
+      });
+      // the all-jobs feed, over a window only this case writes into
+      expect(
+        await store.count(
+          { started_after: "2025-08-01T00:00:00.000Z", started_before: "2025-08-04T23:59:59.000Z" },
+          1000,
+        ),
+      ).toEqual({ count: 4, capped: false });
+    });
+
     it("lists all jobs' runs (the feed) newest first across months, page by page, with a data source filter", async () => {
       const { store } = await make();
       // a window no other case of the contract writes into

@@ -1,10 +1,12 @@
 // Layout, login gate, language, toasts and routes.
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
-import { initApi, setSession } from "./api.ts";
+import { api, initApi, setSession } from "./api.ts";
 import { type AppContext, Ctx, type Toast } from "./app-context.ts";
 import { logoutUrl, type Session } from "./auth.ts";
 import { PageTitle } from "./components/page-title.tsx";
+import { PauseDialog, PausedBanner } from "./components/paused-banner.tsx";
 import type { WebConfig } from "./config.ts";
+import { usePoll } from "./hooks.ts";
 import { initialLang, type Lang, saveLang, translator } from "./i18n.ts";
 import { AuditPage } from "./pages/audit.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
@@ -32,6 +34,14 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
   const t = useMemo(() => translator(lang), [lang]);
 
   useMemo(() => initApi({ config, session, onChange: setSess }), [config]);
+  // The scheduler's state for every page (its pause is shown wherever the operator looks).
+  const scheduler = usePoll(
+    (signal) =>
+      session ? api("GET /v1/scheduler/status", { conditional: true, signal }) : Promise.resolve(null),
+    10_000,
+    `scheduler:${session?.user ?? ""}`,
+  );
+  const [confirmPause, setConfirmPause] = useState<boolean | null>(null);
   // Same-origin links go through the router (no reload); modified clicks open tabs as usual.
   useEffect(() => {
     document.addEventListener("click", onLinkClick);
@@ -56,8 +66,12 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
         onChange={(e) => setLangState(e.currentTarget.value as Lang)}
         aria-label={t("language")}
       >
-        <option value="ja">日本語</option>
-        <option value="en">English</option>
+        <option value="ja" lang="ja">
+          日本語
+        </option>
+        <option value="en" lang="en">
+          English
+        </option>
       </select>
     </label>
   );
@@ -65,7 +79,7 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
   if (!session) {
     return (
       <div class="login-wrap">
-        <div class="login-top">{langSwitch}</div>
+        <header class="login-top">{langSwitch}</header>
         <LoginCard config={config} t={t} onLogin={(s) => setSession(s)} />
       </div>
     );
@@ -79,6 +93,9 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
     tz: config.displayTimeZone,
     canWrite: session.role === "admin",
     toast,
+    scheduler: scheduler.data,
+    refreshScheduler: scheduler.refresh,
+    requestPause: setConfirmPause,
   };
 
   const path = loc.path;
@@ -142,9 +159,11 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
             {t("viewer_note")}
           </p>
         )}
+        <PausedBanner onResume={() => setConfirmPause(false)} />
         <main id="main" tabIndex={-1}>
           {page}
         </main>
+        <PauseDialog paused={confirmPause} onClose={() => setConfirmPause(null)} />
         <section class="toasts" aria-live="polite" aria-label={t("notifications")}>
           {toasts.map((x) => (
             <div key={x.id} class={`toast toast-${x.kind}`} role={x.kind === "error" ? "alert" : "status"}>

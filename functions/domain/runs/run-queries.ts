@@ -16,12 +16,16 @@ export type ListRunsParams = {
   started_before?: string;
   data_source?: string;
   trigger_source?: TriggerSource;
+  execution_id?: string;
   limit?: number;
   cursor?: string;
 };
 
 /** GET /v1/runs: the history table's rows (RunListItemSchema); `get` has the whole run. */
 export type { RunsPage };
+
+/** Where the history's total stops counting ("1,000+"): a COUNT reads every item it counts. */
+export const TOTAL_CAP = 1000;
 
 export const badCursor = () =>
   new ValidationError("invalid cursor", [{ field: "cursor", message: "is not a cursor of this query" }]);
@@ -98,6 +102,9 @@ export class RunQueries {
 
   /** A page of runs in their list form; the full record of one is `get`. */
   async list(q: ListRunsParams): Promise<RunsPage> {
+    // A whole execution id is one read of its run, whatever the other filters: scanning the
+    // feed for a prefix that matches at most one item would read it all.
+    if (q.execution_id?.length === 36) return this.byId(q.execution_id.toLowerCase(), q.job_name);
     const filter: RunFilter = {
       job_name: q.job_name,
       statuses: q.status
@@ -107,6 +114,7 @@ export class RunQueries {
       started_before: q.started_before ? toUtcIso(q.started_before) : undefined,
       data_source: q.data_source,
       trigger_source: q.trigger_source,
+      execution_prefix: q.execution_id ? q.execution_id.toLowerCase() : undefined,
     };
     if (filter.started_after && filter.started_before && filter.started_after > filter.started_before) {
       throw new ValidationError("invalid period", [
@@ -116,15 +124,33 @@ export class RunQueries {
     const fingerprint = canonicalJson(filter);
     const after = q.cursor ? this.cursors.decode(q.cursor, fingerprint) : null;
     const limit = q.limit ?? 100;
-    const [page, next] = await Promise.all([
+    // The total is the filter's, so the first page counts it and the next pages do not again.
+    const [page, next, total] = await Promise.all([
       this.deps.runs.list(filter, limit, after),
       this.deps.nextFire.nextFor(q.job_name),
+      after ? null : this.deps.runs.count(filter, TOTAL_CAP),
     ]);
     return {
       next_scheduled_for: next,
+      total,
       count: page.runs.length,
       results: page.runs.map(listItem),
       next_cursor: page.next ? this.cursors.encode(page.next, fingerprint) : null,
+    };
+  }
+
+  private async byId(executionUuid: string, jobName: string | undefined): Promise<RunsPage> {
+    const [run, next] = await Promise.all([
+      this.deps.runs.get(executionUuid),
+      this.deps.nextFire.nextFor(jobName),
+    ]);
+    const results = run ? [listItem(run)] : [];
+    return {
+      next_scheduled_for: next,
+      total: { count: results.length, capped: false },
+      count: results.length,
+      results,
+      next_cursor: null,
     };
   }
 

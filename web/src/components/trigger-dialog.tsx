@@ -1,12 +1,14 @@
 // "Run now" with params: the form comes from the job's JSON Schema; a 409 says which run is
-// already going and links to it.
+// already going and links to it. A disabled job is marked in the picker and says why it cannot
+// run before anything is sent (issue 14, problem 1).
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { reasonOf } from "../failure-reason.ts";
 import { type RawParams, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
 import { Dialog } from "./dialog.tsx";
-import { Field, JobSelect } from "./form-fields.tsx";
+import { Field } from "./form-fields.tsx";
 import { ParamsForm } from "./params-form.tsx";
 
 export type Started = { execution_uuid: string; status: string };
@@ -45,9 +47,10 @@ export function TriggerDialog({
   }, [open, initialJob, jobs]);
 
   const view = jobs.find((j) => j.name === job);
+  const disabled = view !== undefined && !view.enabled;
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (!view) return;
+    if (!view || disabled) return;
     const { params, errors: errs } = validateParams(view.parameter_schema, raw, t);
     setErrors(errs);
     setConflict(null);
@@ -71,7 +74,7 @@ export function TriggerDialog({
           Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^options\./, ""), f.message])),
         );
       } else {
-        setFailure(err instanceof Error ? err.message : String(err));
+        setFailure(reasonOf(t, err));
       }
     } finally {
       setBusy(false);
@@ -82,18 +85,31 @@ export function TriggerDialog({
     <Dialog open={open} title={t("trigger_title")} onClose={onClose}>
       <form onSubmit={submit} noValidate class="form">
         <Field id="trigger-job" label={t("job")}>
-          <JobSelect
+          <select
             id="trigger-job"
-            jobs={jobs}
             value={job}
-            onChange={(name) => {
-              setJob(name);
+            aria-describedby={disabled ? "trigger-job-disabled" : undefined}
+            onChange={(e) => {
+              setJob(e.currentTarget.value);
               setRaw({});
               setErrors({});
+              setFailure(null);
+              setConflict(null);
             }}
-          />
+          >
+            {jobs.map((j) => (
+              <option key={j.name} value={j.name}>
+                {j.enabled ? j.name : t("job_option_disabled", { job: j.name })}
+              </option>
+            ))}
+          </select>
         </Field>
-        {view && (
+        {disabled && (
+          <p class="warn-note" id="trigger-job-disabled" data-testid="trigger-job-disabled">
+            {t("trigger_job_disabled", { job })}
+          </p>
+        )}
+        {view && !disabled && (
           <ParamsForm
             schema={view.parameter_schema}
             value={raw}
@@ -128,7 +144,7 @@ export function TriggerDialog({
           <button type="button" class="btn" onClick={onClose}>
             {t("cancel")}
           </button>
-          <button type="submit" class="btn primary" disabled={busy || !canWrite || !view}>
+          <button type="submit" class="btn primary" disabled={busy || !canWrite || !view || disabled}>
             {busy ? t("starting") : t("run_now")}
           </button>
         </div>

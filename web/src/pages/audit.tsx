@@ -3,7 +3,7 @@ import { useRef, useState } from "preact/hooks";
 import { AUDIT_ACTIONS, AuditActionSchema, type AuditEntry } from "#schemas/audit.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
-import { ErrorNote } from "../components/error-note.tsx";
+import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { Pager } from "../components/pager.tsx";
 import { When } from "../components/when.tsx";
@@ -90,7 +90,6 @@ export function AuditPage() {
           {t("apply")}
         </button>
       </form>
-      <ErrorNote error={page.error} />
       <div class="table-wrap">
         <table>
           <caption class="sr-only">{t("audit_title")}</caption>
@@ -104,6 +103,16 @@ export function AuditPage() {
             </tr>
           </thead>
           <tbody>
+            <LoadState
+              as="row"
+              colSpan={5}
+              loading={page.loading}
+              error={page.error}
+              hasData={page.data !== null}
+              isEmpty={page.data?.results.length === 0}
+              onRetry={page.refresh}
+              empty={t("audit_empty")}
+            />
             {page.data?.results.map((e) => (
               <tr key={e.id} data-testid="audit-row" data-action={e.action}>
                 <td class="nowrap">
@@ -133,13 +142,6 @@ export function AuditPage() {
                 </td>
               </tr>
             ))}
-            {page.data && page.data.results.length === 0 && (
-              <tr>
-                <td colSpan={5} class="empty">
-                  {t("audit_empty")}
-                </td>
-              </tr>
-            )}
           </tbody>
         </table>
       </div>

@@ -4,14 +4,14 @@ import { useMemo } from "preact/hooks";
 import { STATS_WINDOWS, StatsWindowSchema } from "#schemas/dashboard.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
-import { ErrorNote } from "../components/error-note.tsx";
 import { Kpi } from "../components/kpi.tsx";
+import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { Sparkline } from "../components/sparkline.tsx";
 import { When } from "../components/when.tsx";
 import { fmtDuration, fmtNumber, fmtPercent, fmtRelative } from "../format.ts";
-import { usePoll } from "../hooks.ts";
+import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
 
@@ -30,6 +30,9 @@ export function DashboardPage() {
     "progress",
   );
   const o = stats.data?.overall;
+  // Which jobs are switched off: said beside their figures (issue 14, problem 1).
+  const jobs = useJobs();
+  const off = new Set(jobs.filter((j) => !j.enabled).map((j) => j.name));
   const sparks = useMemo(
     () =>
       Object.entries(stats.data?.durations ?? {}).map(([job, runs]) => ({
@@ -62,7 +65,16 @@ export function DashboardPage() {
           ))}
         </fieldset>
       </div>
-      <ErrorNote error={stats.error ?? progress.error} />
+      {stats.error && !progress.error && (
+        <LoadState
+          loading={stats.loading}
+          error={stats.error}
+          hasData={stats.data !== null}
+          isEmpty={false}
+          onRetry={stats.refresh}
+          empty={null}
+        />
+      )}
       <div class="kpis" data-testid="kpis">
         <Kpi
           label={t("kpi_success_rate")}
@@ -109,7 +121,14 @@ export function DashboardPage() {
             <RunProgress progress={r.progress} />
           </article>
         ))}
-        {progress.data && progress.data.active.length === 0 && <p class="muted">{t("no_active_runs")}</p>}
+        <LoadState
+          loading={progress.loading}
+          error={progress.error}
+          hasData={progress.data !== null}
+          isEmpty={progress.data?.active.length === 0}
+          onRetry={progress.refresh}
+          empty={t("no_active_runs")}
+        />
       </div>
 
       <div class="grid-2 wide">
@@ -125,50 +144,56 @@ export function DashboardPage() {
               </li>
             ))}
             {progress.data && progress.data.recent.length === 0 && <li class="muted">{t("no_runs_yet")}</li>}
+            {!progress.data && !progress.error && <li class="muted">{t("state_loading")}</li>}
           </ul>
         </div>
         <div>
           <h2>{t("durations")}</h2>
-          <table class="spark-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("job")}</th>
-                <th scope="col">{t("kpi_runs")}</th>
-                <th scope="col">{t("kpi_success_rate")}</th>
-                <th scope="col">p95</th>
-                <th scope="col">{t("trend")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(stats.data?.jobs ?? []).map((j) => {
-                const s = sparks.find((x) => x.job === j.job_name);
-                return (
-                  <tr key={j.job_name}>
-                    <td>
-                      <a href={`/history?job=${encodeURIComponent(j.job_name)}`}>{j.job_name}</a>
-                    </td>
-                    <td class="num">{fmtNumber(j.total)}</td>
-                    <td class="num">{fmtPercent(j.success_rate)}</td>
-                    <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
-                    <td>
-                      <Sparkline
-                        points={s?.points ?? []}
-                        label={
-                          (s?.points.length ?? 0) < 2
-                            ? t("trend_empty")
-                            : t("trend_label", {
-                                n: s?.points.length ?? 0,
-                                avg: fmtDuration(j.avg_duration_seconds, lang),
-                                p95: fmtDuration(j.p95_duration_seconds, lang),
-                              })
-                        }
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <div class="table-wrap plain-wrap">
+            <table class="spark-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("job")}</th>
+                  <th scope="col">{t("kpi_runs")}</th>
+                  <th scope="col">{t("kpi_success_rate")}</th>
+                  <th scope="col">p95</th>
+                  <th scope="col">{t("trend")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(stats.data?.jobs ?? []).map((j) => {
+                  const s = sparks.find((x) => x.job === j.job_name);
+                  return (
+                    <tr key={j.job_name}>
+                      <td>
+                        <a href={`/history?job=${encodeURIComponent(j.job_name)}`}>{j.job_name}</a>
+                        {off.has(j.job_name) && (
+                          <span class="badge badge-cancelled job-off">{t("job_off_short")}</span>
+                        )}
+                      </td>
+                      <td class="num">{fmtNumber(j.total)}</td>
+                      <td class="num">{fmtPercent(j.success_rate)}</td>
+                      <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
+                      <td>
+                        <Sparkline
+                          points={s?.points ?? []}
+                          label={
+                            (s?.points.length ?? 0) < 2
+                              ? t("trend_empty")
+                              : t("trend_label", {
+                                  n: s?.points.length ?? 0,
+                                  avg: fmtDuration(j.avg_duration_seconds, lang),
+                                  p95: fmtDuration(j.p95_duration_seconds, lang),
+                                })
+                          }
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         </div>
       </div>
     </section>

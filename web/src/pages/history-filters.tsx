@@ -1,7 +1,11 @@
-// The history page's filter bar: period (or a custom range), job, status, data source, trigger.
+// The history page's filter bar: period (or a custom range), job, status, data source, trigger,
+// execution id.
+
+import { useEffect, useState } from "preact/hooks";
 import { RUN_STATUSES, TRIGGER_SOURCES } from "#schemas/run.ts";
 import type { JobView } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { useDebounced } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 
 export const PERIODS = ["today", "7d", "30d", "all", "custom"] as const;
@@ -16,10 +20,12 @@ export type HistoryFilterValues = {
   status: string;
   source: string;
   trigger: string;
+  /** the start of an execution id */
+  run: string;
 };
 
 export function HistoryFilters({
-  values: { period, from, to, job, status, source, trigger },
+  values: { period, from, to, job, status, source, trigger, run },
   jobs,
   filter,
 }: {
@@ -101,7 +107,8 @@ export function HistoryFilters({
           ))}
         </select>
       </label>
-      {(job || status || source || trigger || period !== "7d") && (
+      <RunIdSearch value={run} onSearch={(v) => filter({ run: v || null })} />
+      {(job || status || source || trigger || run || period !== "7d") && (
         <button
           type="button"
           class="btn small"
@@ -111,6 +118,7 @@ export function HistoryFilters({
               status: null,
               source: null,
               trigger: null,
+              run: null,
               period: null,
               from: null,
               to: null,
@@ -121,5 +129,37 @@ export function HistoryFilters({
         </button>
       )}
     </form>
+  );
+}
+
+/**
+ * Search by execution id (issue 14, problem 8): the start of one (what a log line or a chat
+ * message quotes) narrows the list as it is typed; a whole id finds that run whatever the period.
+ */
+function RunIdSearch({ value, onSearch }: { value: string; onSearch: (v: string) => void }) {
+  const { t } = useApp();
+  const [text, setText] = useState(value);
+  const typed = useDebounced(text, 300);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    const v = typed.trim().toLowerCase();
+    if (v !== value && (v === "" || /^[0-9a-f-]{1,36}$/.test(v))) onSearch(v);
+  }, [typed]);
+  return (
+    <label>
+      {t("run_id_search")}
+      <input
+        id="f-run-id"
+        class="mono"
+        type="search"
+        value={text}
+        size={12}
+        maxLength={36}
+        spellcheck={false}
+        autoComplete="off"
+        placeholder={t("run_id_placeholder")}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+    </label>
   );
 }

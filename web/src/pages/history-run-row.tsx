@@ -8,6 +8,7 @@ import { StatusBadge } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
 import { fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";
+import type { MessageKey } from "../i18n.ts";
 
 export function RunRow({
   run: r,
@@ -49,21 +50,26 @@ export function RunRow({
         <td class="nowrap" data-label={t("col_started")}>
           <When iso={r.started_at} compact />
         </td>
-        <td class="nowrap" data-label={t("col_finished")}>
+        <td class="nowrap finished-cell" data-label={t("col_finished")}>
           {r.finished_at ? <When iso={r.finished_at} compact /> : <span class="muted">—</span>}
         </td>
         <td data-label={t("job")}>
           <a href={`/history?job=${encodeURIComponent(r.job_name)}`}>{r.job_name}</a>
         </td>
-        <td data-label={t("data_source")}>{r.data_source.join(", ")}</td>
-        <td class="num" data-label={t("col_fetched")}>
+        <td data-label={t("data_source")} class="source-cell">
+          {r.data_source.join(", ")}
+        </td>
+        <td class="num phone-hide" data-label={t("col_fetched")}>
           {fmtNumber(r.input_count)}
         </td>
         <td class="num" data-label={t("col_inserted")}>
           {fmtNumber(r.inserted_count)}
         </td>
-        <td class="num" title={breakdown} data-label={t("col_skipped")}>
+        <td class="num phone-hide" title={breakdown} data-label={t("col_skipped")}>
           <span class={r.skip_breakdown ? "has-tip" : undefined}>{fmtNumber(r.skipped_count)}</span>
+        </td>
+        <td class="nowrap" data-label={t("col_trigger")} data-testid="run-trigger">
+          {t(`trigger_${r.trigger_source}` as MessageKey)}
         </td>
         <td class="nowrap" data-label={t("status")}>
           <StatusBadge status={r.status} />
@@ -113,7 +119,7 @@ function RunDetail({ row: r, id }: { row: RunListItem; id: string }) {
   );
   return (
     <tr class="run-detail-row" id={id}>
-      <td colSpan={12}>
+      <td colSpan={13}>
         {r.error_summary && (
           <div class="full-error">
             <strong>{t("col_error")}</strong>

@@ -1,16 +1,17 @@
 // データ収集履歴: every run, newest first, 100 a page, filters in the URL, refreshing by itself
 // (conditional GETs: an unchanged page is a 304 and no re-render), rows that expand in place.
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { TriggerSource } from "#schemas/run.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
-import { ErrorNote } from "../components/error-note.tsx";
+import { Blocked } from "../components/job-state.tsx";
+import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { Pager } from "../components/pager.tsx";
 import { StatusBadge } from "../components/run-status.tsx";
 import { TriggerDialog } from "../components/trigger-dialog.tsx";
 import { When } from "../components/when.tsx";
-import { dateInputToInstant, startOfDay } from "../format.ts";
+import { dateInputToInstant, fmtNumber, startOfDay } from "../format.ts";
 import { useJobs, usePoll } from "../hooks.ts";
 import { setQuery, useLocation } from "../router.ts";
 import { HistoryFilters, PERIODS, type Period } from "./history-filters.tsx";
@@ -19,7 +20,7 @@ import { RunRow } from "./history-run-row.tsx";
 const PAGE_SIZE = 100;
 
 export function HistoryPage() {
-  const { t, tz, canWrite, toast } = useApp();
+  const { t, tz, canWrite, toast, scheduler } = useApp();
   const { query } = useLocation();
   const period = (PERIODS as readonly string[]).includes(query.get("period") ?? "")
     ? (query.get("period") as Period)
@@ -31,6 +32,15 @@ export function HistoryPage() {
   const from = query.get("from") ?? "";
   const to = query.get("to") ?? "";
   const cursor = query.get("cursor") ?? "";
+  const run = query.get("run") ?? "";
+  // A whole execution id finds its run whatever the period (the API reads it directly).
+  const wholeId = run.length === 36;
+  // The period is always in the URL, so a shared link shows what its sender saw (issue 14,
+  // problem 8): a link without one used to mean "last 7 days" silently.
+  const periodInUrl = query.has("period");
+  useEffect(() => {
+    if (!periodInUrl) setQuery({ period }, { push: false });
+  }, [periodInUrl, period]);
   const jobs = useJobs();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [triggerOpen, setTriggerOpen] = useState(false);
@@ -48,7 +58,7 @@ export function HistoryPage() {
     return { after: undefined, before: undefined };
   }, [period, from, to, tz]);
 
-  const filterKey = JSON.stringify([period, job, status, source, trigger, from, to, cursor]);
+  const filterKey = JSON.stringify([period, job, status, source, trigger, from, to, cursor, run]);
   const [fast, setFast] = useState(false);
   const runs = usePoll(
     (signal) =>
@@ -62,8 +72,9 @@ export function HistoryPage() {
           status: status || undefined,
           data_source: source || undefined,
           trigger_source: (trigger || undefined) as TriggerSource | undefined,
-          started_after: range.after,
-          started_before: range.before,
+          started_after: wholeId ? undefined : range.after,
+          started_before: wholeId ? undefined : range.before,
+          execution_id: run || undefined,
           cursor: cursor || undefined,
         },
       }).then((p) => {
@@ -88,6 +99,11 @@ export function HistoryPage() {
   const running = (progress?.active ?? []).filter((r) => !job || r.job_name === job);
   const latestRun = latest?.results[0] ?? null;
   const page = runs.data;
+  // The total comes with the first page; the next pages keep showing it (same filter).
+  const totalKey = JSON.stringify([period, job, status, source, trigger, from, to, run]);
+  const totalRef = useRef<{ key: string; count: number; capped: boolean } | null>(null);
+  if (page?.total) totalRef.current = { key: totalKey, ...page.total };
+  const total = totalRef.current?.key === totalKey ? totalRef.current : null;
 
   const toggle = (id: string) =>
     setExpanded((s) => {
@@ -104,7 +120,14 @@ export function HistoryPage() {
   return (
     <section>
       <div class="page-head">
-        <PageTitle titleKey="history_title" />
+        <div class="title-with-total">
+          <PageTitle titleKey="history_title" />
+          {total && (
+            <span class="total" data-testid="history-total" aria-live="polite">
+              {t(total.capped ? "history_total_capped" : "history_total", { n: fmtNumber(total.count) })}
+            </span>
+          )}
+        </div>
         <div class="head-facts" data-testid="history-head">
           <div>
             <span class="fact-label">{t("next_run")}</span>{" "}
@@ -116,6 +139,10 @@ export function HistoryPage() {
               >
                 <span aria-hidden="true">▶</span> {t("running_now")}
               </a>
+            ) : job && jobs.some((j) => j.name === job && !j.enabled) ? (
+              <Blocked reason="no_next_job_disabled" />
+            ) : scheduler?.paused ? (
+              <Blocked reason="no_next_paused" />
             ) : (
               <When
                 iso={page?.next_scheduled_for ?? latest?.next_scheduled_for ?? null}
@@ -129,8 +156,11 @@ export function HistoryPage() {
               <>
                 <StatusBadge status={latestRun.status} /> <When iso={latestRun.started_at} compact />
               </>
-            ) : (
+            ) : latest ? (
               <span class="muted">{t("no_runs_yet")}</span>
+            ) : (
+              // Not loaded (yet, or it failed): not "never ran".
+              <span class="muted">{header.error ? "—" : t("state_loading")}</span>
             )}
           </div>
           <button
@@ -146,12 +176,11 @@ export function HistoryPage() {
       </div>
 
       <HistoryFilters
-        values={{ period, from, to, job, status, source, trigger }}
+        values={{ period, from, to, job, status, source, trigger, run }}
         jobs={jobs}
         filter={filter}
       />
 
-      <ErrorNote error={runs.error} />
       <div class="table-wrap">
         <table class="runs" aria-busy={runs.loading && !page}>
           <caption class="sr-only">{t("history_caption")}</caption>
@@ -173,6 +202,7 @@ export function HistoryPage() {
               <th scope="col" class="num" title={t("tip_skipped")}>
                 {t("col_skipped")}
               </th>
+              <th scope="col">{t("col_trigger")}</th>
               <th scope="col">{t("status")}</th>
               <th scope="col" class="num">
                 {t("col_duration")}
@@ -182,6 +212,16 @@ export function HistoryPage() {
             </tr>
           </thead>
           <tbody>
+            <LoadState
+              as="row"
+              colSpan={13}
+              loading={runs.loading}
+              error={runs.error}
+              hasData={page !== null}
+              isEmpty={page?.results.length === 0}
+              onRetry={runs.refresh}
+              empty={t("no_runs_match")}
+            />
             {page?.results.map((r) => (
               <RunRow
                 key={r.execution_uuid}
@@ -190,13 +230,6 @@ export function HistoryPage() {
                 onToggle={() => toggle(r.execution_uuid)}
               />
             ))}
-            {page && page.results.length === 0 && (
-              <tr>
-                <td colSpan={12} class="empty">
-                  {t("no_runs_match")}
-                </td>
-              </tr>
-            )}
           </tbody>
         </table>
       </div>

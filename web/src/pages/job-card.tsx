@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey, type Run } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { Switch } from "../components/form-fields.tsx";
+import { JobNextRun } from "../components/job-state.tsx";
 import { RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
 import { dailyTime } from "../daily-schedule.ts";
@@ -120,7 +121,8 @@ export function JobCard({
         </dd>
         <dt>{t("next_run")}</dt>
         <dd data-testid="job-next-run">
-          <When iso={j.next_scheduled_for} withSeconds={false} />
+          {/* issue 14 (B): the next run, or why there is none */}
+          <JobNextRun job={j} />
         </dd>
         <dt>{t("last_run")}</dt>
         <dd>

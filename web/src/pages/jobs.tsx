@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
-import { ErrorNote } from "../components/error-note.tsx";
+import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { type Started, TriggerDialog } from "../components/trigger-dialog.tsx";
 import { fmtDuration } from "../format.ts";
@@ -51,7 +51,14 @@ export function JobsPage() {
   return (
     <section>
       <PageTitle titleKey="jobs_title" />
-      <ErrorNote error={jobs.error} />
+      <LoadState
+        loading={jobs.loading}
+        error={jobs.error}
+        hasData={jobs.data !== null}
+        isEmpty={list.length === 0}
+        onRetry={jobs.refresh}
+        empty={t("no_jobs")}
+      />
       <div class="cards">
         {list.map((j) => (
           <JobCard

@@ -1,18 +1,23 @@
 // Schedules list: filters, enable / delete, and the pause-all switch with the scheduler's status.
+// A row never shows a fire time as upcoming when it will not fire: it says why instead (paused,
+// job disabled, schedule off, invalid expression).
 import { useState } from "preact/hooks";
 import { api, type ScheduleView } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { Dialog } from "../components/dialog.tsx";
-import { ErrorNote } from "../components/error-note.tsx";
 import { Switch } from "../components/form-fields.tsx";
+import { Blocked } from "../components/job-state.tsx";
+import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { When } from "../components/when.tsx";
+import { reasonOf } from "../failure-reason.ts";
 import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { scheduleBlock } from "../job-state.ts";
 import { setQuery, useLocation } from "../router.ts";
 
 export function SchedulesPage() {
-  const { t, lang, canWrite, toast } = useApp();
+  const { t, lang, canWrite, toast, scheduler: st, refreshScheduler, requestPause } = useApp();
   const { query } = useLocation();
   const job = query.get("job") ?? "";
   const category = query.get("category") ?? "";
@@ -35,11 +40,6 @@ export function SchedulesPage() {
     10_000,
     JSON.stringify([job, category, tag, enabled]),
   );
-  const status = usePoll(
-    (signal) => api("GET /v1/scheduler/status", { conditional: true, signal }),
-    5000,
-    "status",
-  );
   const [deleting, setDeleting] = useState<ScheduleView | null>(null);
   const categories = [...new Set(jobs.map((j) => j.category))].sort();
 
@@ -48,12 +48,13 @@ export function SchedulesPage() {
       await what();
       toast({ kind: "success", title: ok });
       list.refresh();
-      status.refresh();
+      refreshScheduler();
     } catch (e) {
-      toast({ kind: "error", title: t("action_failed"), body: e instanceof Error ? e.message : String(e) });
+      toast({ kind: "error", title: t("action_failed"), body: reasonOf(t, e) });
     }
   };
-  const st = status.data;
+  const jobEnabled = (name: string) => jobs.find((j) => j.name === name)?.enabled ?? true;
+  const paused = st?.paused ?? false;
 
   return (
     <section>
@@ -78,24 +79,16 @@ export function SchedulesPage() {
             onText={t("scheduler_paused")}
             offText={t("scheduler_running")}
             disabled={!canWrite || !st}
-            onChange={(paused) =>
-              void act(
-                () => api("PUT /v1/scheduler/paused", { body: { paused } }),
-                t(paused ? "paused_all" : "resumed_all"),
-              )
-            }
+            onChange={requestPause}
           />
-          {st?.paused && (
-            <span class="badge badge-cancelled">
-              ⏸ {t("scheduler_paused")} {st.paused_by ? `(${st.paused_by})` : ""}
-            </span>
-          )}
         </div>
         {st && (
           <dl class="facts inline">
             <dt>{t("next_fire")}</dt>
             <dd>
-              {st.next_fire ? (
+              {paused ? (
+                <Blocked reason="no_next_paused" />
+              ) : st.next_fire ? (
                 <>
                   {st.next_fire.schedule_name} · <When iso={st.next_fire.at} withSeconds={false} />
                 </>
@@ -161,7 +154,6 @@ export function SchedulesPage() {
           </select>
         </label>
       </form>
-      <ErrorNote error={list.error} />
       <div class="table-wrap">
         <table class="schedules">
           <caption class="sr-only">{t("schedules_title")}</caption>
@@ -180,81 +172,97 @@ export function SchedulesPage() {
             </tr>
           </thead>
           <tbody>
-            {list.data?.results.map((s) => (
-              <tr key={s.id} data-testid="schedule-row" data-schedule={s.name}>
-                <td>
-                  <a href={`/schedules/${s.id}`}>{s.name}</a>
-                  {s.category && <div class="muted small">{s.category}</div>}
-                  {/* First column: seen without scrolling the table sideways on a phone. */}
-                  {s.expression_error && (
-                    <div
-                      class="warn small"
-                      data-testid="expression-error"
-                      title={t("expression_error", { message: s.expression_error })}
-                    >
-                      ⚠ {t("expression_error_short")}
+            <LoadState
+              as="row"
+              colSpan={8}
+              loading={list.loading}
+              error={list.error}
+              hasData={list.data !== null}
+              isEmpty={list.data?.results.length === 0}
+              onRetry={list.refresh}
+              empty={t("no_schedules")}
+            />
+            {list.data?.results.map((s) => {
+              const block = scheduleBlock(
+                { ...s, next: s.next_fire_times[0] ?? null },
+                jobEnabled(s.job_name),
+                paused,
+              );
+              return (
+                <tr
+                  key={s.id}
+                  data-testid="schedule-row"
+                  data-schedule={s.name}
+                  class={block ? "blocked-row" : undefined}
+                >
+                  <td class="name-cell">
+                    <a href={`/schedules/${s.id}`}>{s.name}</a>
+                    {s.category && <div class="muted small">{s.category}</div>}
+                    {/* First column: seen without scrolling the table sideways on a phone. */}
+                    {s.expression_error && (
+                      <div
+                        class="warn small"
+                        data-testid="expression-error"
+                        title={t("expression_error", { message: s.expression_error })}
+                      >
+                        ⚠ {t("expression_error_short")}
+                      </div>
+                    )}
+                  </td>
+                  <td data-label={t("job")}>{s.job_name}</td>
+                  <td data-label={t("when_runs")}>
+                    {s.expression_description[lang]}
+                    <div class="mono small muted">
+                      {s.schedule_expression} · {s.timezone}
                     </div>
-                  )}
-                </td>
-                <td>{s.job_name}</td>
-                <td>
-                  {s.expression_description[lang]}
-                  <div class="mono small muted">
-                    {s.schedule_expression} · {s.timezone}
-                  </div>
-                </td>
-                <td class="nowrap">
-                  {s.expression_error ? (
-                    <span class="muted">—</span>
-                  ) : s.enabled ? (
-                    <When iso={s.next_fire_times[0] ?? null} withSeconds={false} compact />
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td>{t(`policy_${s.execution_policy}` as MessageKey)}</td>
-                <td>
-                  {s.tags.map((x) => (
-                    <span key={x} class="tag">
-                      {x}
-                    </span>
-                  ))}
-                </td>
-                <td>
-                  <Switch
-                    checked={s.enabled}
-                    disabled={!canWrite}
-                    label={t("schedule_enabled_label", { name: s.name })}
-                    onChange={(v) =>
-                      void act(
-                        () => api("PATCH /v1/schedules/{id}", { path: { id: s.id }, body: { enabled: v } }),
-                        t(v ? "schedule_on" : "schedule_off", { name: s.name }),
-                      )
-                    }
-                  />
-                </td>
-                <td class="nowrap">
-                  <a class="btn small" href={`/schedules/${s.id}`}>
-                    {canWrite ? t("edit") : t("view")}
-                  </a>{" "}
-                  <button
-                    type="button"
-                    class="btn small danger"
-                    disabled={!canWrite}
-                    onClick={() => setDeleting(s)}
-                  >
-                    {t("delete")}
-                  </button>
-                </td>
-              </tr>
-            ))}
-            {list.data && list.data.results.length === 0 && (
-              <tr>
-                <td colSpan={8} class="empty">
-                  {t("no_schedules")}
-                </td>
-              </tr>
-            )}
+                  </td>
+                  <td class="nowrap" data-label={t("next_fire")} data-testid="schedule-next">
+                    {block ? (
+                      <Blocked reason={block} />
+                    ) : (
+                      <When iso={s.next_fire_times[0] ?? null} withSeconds={false} compact />
+                    )}
+                  </td>
+                  <td data-label={t("policy")}>{t(`policy_${s.execution_policy}` as MessageKey)}</td>
+                  <td data-label={t("tags")} class={s.tags.length ? undefined : "empty-cell"}>
+                    {s.tags.map((x) => (
+                      <span key={x} class="tag">
+                        {x}
+                      </span>
+                    ))}
+                  </td>
+                  <td data-label={t("enabled")}>
+                    <Switch
+                      checked={s.enabled}
+                      disabled={!canWrite}
+                      label={t("schedule_enabled_label", { name: s.name })}
+                      onChange={(v) =>
+                        void act(
+                          () => api("PATCH /v1/schedules/{id}", { path: { id: s.id }, body: { enabled: v } }),
+                          t(v ? "schedule_on" : "schedule_off", { name: s.name }),
+                        )
+                      }
+                    />
+                    {s.enabled && !jobEnabled(s.job_name) && (
+                      <span class="badge badge-cancelled job-off">{t("job_off_short")}</span>
+                    )}
+                  </td>
+                  <td class="nowrap actions-cell">
+                    <a class="btn small" href={`/schedules/${s.id}`}>
+                      {canWrite ? t("edit") : t("view")}
+                    </a>{" "}
+                    <button
+                      type="button"
+                      class="btn small danger"
+                      disabled={!canWrite}
+                      onClick={() => setDeleting(s)}
+                    >
+                      {t("delete")}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>
