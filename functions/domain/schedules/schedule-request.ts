@@ -3,6 +3,7 @@
 import { DEFAULTS } from "#config/defaults.ts";
 import type { FieldIssue } from "#domain/errors.ts";
 import { issuesToFields, ValidationError } from "#domain/errors.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { JobRegistry } from "#domain/jobs/job-registry.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { CreateScheduleRequest, ExecutionPolicy, Schedule } from "#schemas/schedule.ts";
@@ -56,7 +57,7 @@ export function resolveSchedule(
     parsed.value.kind === "rate"
       ? rateStartOf(dates.start, end, req.start_date, new Date(audit.updated_at), previous)
       : dates.start;
-  const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
+  const name = req.name ?? autoScheduleName(job.name, nameParams(job, params), parsed.value);
   return {
     parsed: parsed.value,
     schedule: {
@@ -77,6 +78,20 @@ export function resolveSchedule(
       queue_timeout_seconds: req.queue_timeout_seconds ?? DEFAULT_QUEUE_TIMEOUT_SECONDS,
     },
   };
+}
+
+/**
+ * The params an auto name encodes: those that differ from the job's defaults. A stored schedule
+ * holds its params with the defaults filled in, so an edit (PATCH merges them) names it as its
+ * creation did.
+ */
+function nameParams(job: JobDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  const d = job.parameters.safeParse({});
+  if (!d.success) return params;
+  const defaults = d.data as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(params).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k])),
+  );
 }
 
 /** The first and last instants a schedule's start_date / end_date may name: EventBridge's years. */

@@ -30,6 +30,7 @@ import type {
 import { nextFireTimes } from "./next-fire-times.ts";
 import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
 import { parseScheduleExpression } from "./schedule-expression.ts";
+import { followGenerated } from "./schedule-follow.ts";
 import { newScheduleId } from "./schedule-naming.ts";
 import { checkDates, DEFAULT_TIMEZONE, type Resolved, resolveSchedule } from "./schedule-request.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
@@ -205,22 +206,14 @@ export class ScheduleService {
       queue_timeout_seconds: previous.queue_timeout_seconds,
       ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)),
     };
-    // A patch that does not name the schedule keeps its name, auto or not.
+    // A patch that does not name the schedule keeps a name the operator gave; an auto name follows
+    // what it encodes (followGenerated, below).
     if (req.name === undefined) merged.name = previous.name;
-    return this.update(
-      previous,
-      merged,
-      actor,
-      req.name === undefined ? previous.auto_generated_name : undefined,
-    );
+    return this.update(previous, merged, actor);
   }
 
-  private async update(
-    previous: Schedule,
-    req: CreateScheduleRequest,
-    actor: string,
-    keepAuto?: boolean,
-  ): Promise<ScheduleView> {
+  private async update(previous: Schedule, asked: CreateScheduleRequest, actor: string): Promise<ScheduleView> {
+    const req = await followGenerated(previous, asked, this.deps.registry);
     const audit = {
       id: previous.id,
       created_at: previous.created_at,
@@ -229,9 +222,13 @@ export class ScheduleService {
       updated_by: actor,
     };
     const { schedule } = await this.resolve(req, audit, previous);
-    if (keepAuto !== undefined) schedule.auto_generated_name = keepAuto;
     // A PUT without a name keeps an auto name if the old one was auto and nothing it encodes changed.
-    if (!req.name && previous.auto_generated_name && schedule.name.startsWith(previous.name))
+    // (A suffixed auto name, `…_daily_1130_2`, is the same name made unique at creation.)
+    if (
+      !req.name &&
+      previous.auto_generated_name &&
+      (previous.name === schedule.name || previous.name.startsWith(`${schedule.name}_`))
+    )
       schedule.name = previous.name;
     await this.guard("update", schedule.id, "executor", () => this.deps.scheduleBackend.put(schedule));
     if (
