@@ -203,6 +203,16 @@ export const PreviewResultSchema = z.object({
   description_en: z.nullable(z.string()),
   next_fire_times: z.array(TimeSchema),
   message: z.nullable(z.string().check(z.describe("what is wrong when valid is false"))),
+  // Issue 14 part C (schedule editing): the generated name, so the page shows what a save stores.
+  auto_name: z.nullable(
+    z
+      .string()
+      .check(
+        z.describe(
+          "the name a save without a name would generate (job short name + key param + frequency), when job_name was given and valid; a create may add a _2 suffix if it is taken",
+        ),
+      ),
+  ),
 });
 export type PreviewResult = z.infer<typeof PreviewResultSchema>;
 

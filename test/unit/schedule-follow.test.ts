@@ -38,7 +38,11 @@ describe("problem 6: an edit keeps the operator's words and regenerates the rest
 
   it("a PUT that sends the auto name and description back unchanged is not the operator naming it", async () => {
     const s = await service.create(
-      { job_name: "listed_companies.sync", schedule_expression: daily("11:30"), description: "Every day at 11:30 JST" },
+      {
+        job_name: "listed_companies.sync",
+        schedule_expression: daily("11:30"),
+        description: "Every day at 11:30 JST",
+      },
       "ops",
     );
     const put = await service.replace(
@@ -56,7 +60,7 @@ describe("problem 6: an edit keeps the operator's words and regenerates the rest
     expect(put.description).toBe("Every day at 09:00 JST");
   });
 
-  it("a seeded description without the zone label (\"30 分ごと\") follows too", async () => {
+  it('a seeded description without the zone label ("30 分ごと") follows too', async () => {
     const s = await service.create(
       { job_name: "recap.pipeline", schedule_expression: "cron(0/30 * * * ? *)", description: "30 分ごと" },
       "ops",

@@ -80,6 +80,20 @@ export function resolveSchedule(
   };
 }
 
+/** The name a save of `req` without a name would generate; null without a (valid) job and params. */
+export function previewName(
+  registry: JobRegistry,
+  req: { job_name?: string | undefined; params?: Record<string, unknown> | undefined },
+  expr: ParsedExpression,
+): string | null {
+  const job = req.job_name ? registry.find(req.job_name) : undefined;
+  if (!job) return null;
+  const r = job.parameters.safeParse(req.params ?? {});
+  return r.success
+    ? autoScheduleName(job.name, nameParams(job, r.data as Record<string, unknown>), expr)
+    : null;
+}
+
 /**
  * The params an auto name encodes: those that differ from the job's defaults. A stored schedule
  * holds its params with the defaults filled in, so an edit (PATCH merges them) names it as its

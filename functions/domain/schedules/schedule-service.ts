@@ -32,7 +32,13 @@ import { describeExpression, prepareDescriptions } from "./schedule-description.
 import { parseScheduleExpression } from "./schedule-expression.ts";
 import { followGenerated } from "./schedule-follow.ts";
 import { newScheduleId } from "./schedule-naming.ts";
-import { checkDates, DEFAULT_TIMEZONE, type Resolved, resolveSchedule } from "./schedule-request.ts";
+import {
+  checkDates,
+  DEFAULT_TIMEZONE,
+  previewName,
+  type Resolved,
+  resolveSchedule,
+} from "./schedule-request.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
 import { afterFailedWrite, repairAfterConflict, type WriteOp } from "./schedule-write-repair.ts";
 
@@ -53,6 +59,7 @@ export class ScheduleService {
       description_en: null,
       next_fire_times: [],
       message,
+      auto_name: null,
     });
     if (!isValidTimeZone(tz))
       return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`);
@@ -79,6 +86,7 @@ export class ScheduleService {
       description: describeExpression(parsed.value, tz, "ja"),
       description_en: describeExpression(parsed.value, tz, "en"),
       next_fire_times: times.map((t) => t.toISOString()),
+      auto_name: previewName(this.deps.registry, req, parsed.value),
       message: times.length
         ? parsed.normalizedFrom
           ? `normalized from '${parsed.normalizedFrom}'`
@@ -212,7 +220,11 @@ export class ScheduleService {
     return this.update(previous, merged, actor);
   }
 
-  private async update(previous: Schedule, asked: CreateScheduleRequest, actor: string): Promise<ScheduleView> {
+  private async update(
+    previous: Schedule,
+    asked: CreateScheduleRequest,
+    actor: string,
+  ): Promise<ScheduleView> {
     const req = await followGenerated(previous, asked, this.deps.registry);
     const audit = {
       id: previous.id,

@@ -183,6 +183,10 @@ export const en: Record<keyof typeof ja, string> = {
   tags_hint: "comma separated",
   enabled: "Enabled",
   name: "Name",
+  // --- issue 14 part C: schedule editing (problem 6)
+  name_hint_auto:
+    "Generated from the expression, params and job, and updated with them; type a name to keep your own",
+  description_hint_auto: "The expression's own words, updated when the expression changes",
   name_hint: "Left empty, a name is made for you (e.g. listed_companies_sync_daily_1130)",
   when_runs: "When",
   policy: "If still running",

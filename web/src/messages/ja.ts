@@ -187,6 +187,9 @@ export const ja = {
   tags_hint: "カンマ区切り",
   enabled: "有効",
   name: "名前",
+  // --- issue 14 part C: schedule editing (problem 6)
+  name_hint_auto: "式・パラメータ・ジョブに合わせて自動で付け直します。入力するとその名前のままになります",
+  description_hint_auto: "式の説明を自動で入れています。式を変えると合わせて変わります",
   name_hint: "空欄なら自動で付けます（例: listed_companies_sync_daily_1130）",
   when_runs: "実行タイミング",
   policy: "実行中の扱い",
