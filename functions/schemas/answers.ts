@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import { AuditEntrySchema } from "./audit.ts";
 import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
 import { StatsWindowSchema } from "./dashboard.ts";
-import { ConcurrencyModeSchema, RetryPolicySchema } from "./job.ts";
+import { ConcurrencyModeSchema, LocalizedTextSchema, MessageParamsSchema, RetryPolicySchema } from "./job.ts";
 import { RunSchema, RunStatusSchema } from "./run.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
 
@@ -61,6 +61,9 @@ export const RunListProgressSchema = z.object({
   current: z.nullable(z.number()),
   total: z.nullable(z.number()),
   message: z.nullable(z.string()),
+  // Issue 14 part C: as in the run's progress (ProgressSchema).
+  message_key: z.optional(z.nullable(z.string())),
+  message_params: z.optional(z.nullable(MessageParamsSchema)),
   updated_at: TimeSchema,
 });
 export type RunListProgress = z.infer<typeof RunListProgressSchema>;
@@ -267,7 +270,7 @@ export type ScheduleSummary = z.infer<typeof ScheduleSummarySchema>;
 
 export const JobViewSchema = z.object({
   name: JobNameSchema,
-  description: z.string(),
+  description: z.string().check(z.describe("in English; description_i18n has both languages")),
   category: z.string(),
   data_sources: z.array(z.string()),
   enabled: z.boolean(),
@@ -278,6 +281,24 @@ export const JobViewSchema = z.object({
   timeout_seconds: z.number().check(z.int(), z.minimum(1)),
   retry: RetryPolicySchema,
   stages: z.array(z.string()),
+  // ---- Issue 14 part C: the job's words in each language of the admin page.
+  description_i18n: LocalizedTextSchema,
+  stage_labels: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(z.describe("words of each stage, by the stage name runs record")),
+  messages: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(
+      z.describe(
+        "progress message templates by key (a run's progress.message_key); `{name}` is filled from progress.message_params, numbers grouped per language",
+      ),
+    ),
+  skip_reasons: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(z.describe("words of each skip reason (a run's skip_breakdown keys)")),
+  item_labels: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(z.describe("words of each progress item name (a run's progress.items[].name)")),
   schedules: z.array(ScheduleSummarySchema),
   next_scheduled_for: z.nullable(TimeSchema),
   last_run: z.nullable(RunSummarySchema),
