@@ -206,6 +206,17 @@ export const PreviewResultSchema = z.object({
   description_en: z.nullable(z.string()),
   next_fire_times: z.array(TimeSchema),
   message: z.nullable(z.string().check(z.describe("what is wrong when valid is false"))),
+  // Issue 14 part C: the message as a code with values, for pages that say it in their language.
+  message_code: z.nullable(
+    z
+      .string()
+      .check(z.describe("machine code of `message` (e.g. cron_day_fields, never_fires, normalized_from)")),
+  ),
+  message_params: z.nullable(
+    z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .check(z.describe("values the code's wording names; a `suggestion` is always a valid expression")),
+  ),
   // Issue 14 part C (schedule editing): the generated name, so the page shows what a save stores.
   auto_name: z.nullable(
     z

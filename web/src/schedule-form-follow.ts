@@ -4,6 +4,8 @@
 // schedule-follow.ts) does on save; whatever the operator types is kept.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, type PreviewResult, type ScheduleView } from "./api.ts";
+import type { Translate } from "./i18n.ts";
+import { sayIssue } from "./params-validation.ts";
 
 const squash = (s: string) => s.replace(/\s+/g, "");
 
@@ -71,6 +73,8 @@ export function useSchedulePreview(input: {
         setPreview({
           valid: false,
           message: e.fieldErrors[0]?.message ?? e.message,
+          message_code: e.fieldErrors[0]?.code ?? null,
+          message_params: e.fieldErrors[0]?.params ?? null,
           next_fire_times: [],
           description: null,
           description_en: null,
@@ -81,4 +85,12 @@ export function useSchedulePreview(input: {
     return () => ctl.abort();
   }, [expr, zone, startDate, endDate, jobName, params]);
   return preview;
+}
+
+/** What is wrong with a previewed expression, in the page's language. */
+export function sayPreview(p: PreviewResult, t: Translate): string {
+  return sayIssue(
+    { message: p.message ?? t("v_expression"), code: p.message_code, params: p.message_params },
+    t,
+  );
 }

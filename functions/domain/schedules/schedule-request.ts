@@ -2,7 +2,7 @@
 // turned into the item to store (defaults filled in). Validation only; the service does the writes.
 import { DEFAULTS } from "#config/defaults.ts";
 import type { FieldIssue } from "#domain/errors.ts";
-import { issuesToFields, ValidationError } from "#domain/errors.ts";
+import { codedIssue, issuesToFields, ValidationError } from "#domain/errors.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { JobRegistry } from "#domain/jobs/job-registry.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
@@ -31,21 +31,32 @@ export function resolveSchedule(
 ): Resolved {
   const issues: FieldIssue[] = [];
   const job = registry.find(req.job_name);
-  if (!job) issues.push({ field: "job_name", message: `'${req.job_name}' is not a registered job` });
+  if (!job)
+    issues.push(
+      codedIssue("job_name", `'${req.job_name}' is not a registered job`, {
+        code: "unknown_job",
+        params: { job: req.job_name },
+      }),
+    );
   const timezone = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
   if (!isValidTimeZone(timezone)) {
-    issues.push({
-      field: "timezone",
-      message: `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`,
-    });
+    issues.push(
+      codedIssue("timezone", `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`, {
+        code: "unknown_time_zone",
+        params: { zone: timezone },
+      }),
+    );
   }
   const parsed = parseScheduleExpression(req.schedule_expression);
-  if (!parsed.ok) issues.push({ field: "schedule_expression", message: parsed.message });
+  if (!parsed.ok)
+    issues.push(
+      codedIssue("schedule_expression", parsed.message, { code: parsed.code, params: parsed.params }),
+    );
   let params: Record<string, unknown> = req.params ?? {};
   if (job) {
     const r = job.parameters.safeParse(params);
     if (r.success) params = r.data as Record<string, unknown>;
-    else issues.push(...issuesToFields(r.error.issues, "params"));
+    else issues.push(...issuesToFields(r.error.issues, "params", params));
   }
   // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
   // by the request schema.
@@ -122,14 +133,16 @@ export function checkDates(
     if (value == null || value === "") return null;
     const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
     if (Number.isNaN(t)) {
-      issues.push({ field, message: `'${String(value)}' is not a valid date/time` });
+      issues.push(codedIssue(field, `'${String(value)}' is not a valid date/time`, { code: "invalid_date" }));
       return null;
     }
     if (t < DATE_MIN || t > DATE_MAX) {
-      issues.push({
-        field,
-        message: `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`,
-      });
+      issues.push(
+        codedIssue(field, `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`, {
+          code: "date_range",
+          params: { min: YEAR_MIN, max: YEAR_MAX },
+        }),
+      );
       return null;
     }
     return new Date(t).toISOString();
@@ -137,7 +150,7 @@ export function checkDates(
   const start = one("start_date", startDate);
   const end = one("end_date", endDate);
   if (start && end && start >= end)
-    issues.push({ field: "end_date", message: "must be later than start_date" });
+    issues.push(codedIssue("end_date", "must be later than start_date", { code: "end_before_start" }));
   return { start, end, issues };
 }
 

@@ -21,6 +21,7 @@ import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { ScheduleFilter } from "#ports/schedule-store.ts";
 import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
+import type { CodedIssue } from "#schemas/issue-codes.ts";
 import type {
   CreateScheduleRequest,
   PatchScheduleRequest,
@@ -52,22 +53,32 @@ export class ScheduleService {
 
   async preview(req: PreviewRequest): Promise<PreviewResult> {
     const tz = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
-    const invalid = (message: string): PreviewResult => ({
+    const invalid = (message: string, coded: CodedIssue): PreviewResult => ({
       valid: false,
       normalized_expression: null,
       description: null,
       description_en: null,
       next_fire_times: [],
       message,
+      message_code: coded.code,
+      message_params: coded.params ?? null,
       auto_name: null,
     });
     if (!isValidTimeZone(tz))
-      return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`);
+      return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`, {
+        code: "unknown_time_zone",
+        params: { zone: tz },
+      });
     const parsed = parseScheduleExpression(req.schedule_expression);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (!parsed.ok) return invalid(parsed.message, parsed);
     // What saving would refuse, preview reports too (the expression is fine, its bounds are not).
     const dates = checkDates(req.start_date, req.end_date);
-    if (dates.issues.length) return invalid(dates.issues.map((i) => `${i.field} ${i.message}`).join("; "));
+    const bad = dates.issues[0];
+    if (bad)
+      return invalid(dates.issues.map((i) => `${i.field} ${i.message}`).join("; "), {
+        code: bad.code ?? "invalid",
+        ...(bad.params ? { params: bad.params } : {}),
+      });
     const from = req.from ? new Date(req.from) : this.deps.clock.now();
     const startDate = dates.start ? new Date(dates.start) : null;
     await prepareDescriptions([{ expr: parsed.value, timezone: tz }]);
@@ -87,12 +98,7 @@ export class ScheduleService {
       description_en: describeExpression(parsed.value, tz, "en"),
       next_fire_times: times.map((t) => t.toISOString()),
       auto_name: previewName(this.deps.registry, req, parsed.value),
-      message: times.length
-        ? parsed.normalizedFrom
-          ? `normalized from '${parsed.normalizedFrom}'`
-          : null
-        : // Valid, as EventBridge would accept it, but worth saying before anyone waits for it.
-          "this schedule would never fire after the given time (a date that does not occur, or one already past)",
+      ...noteOf(times.length > 0, parsed.normalizedFrom),
     };
   }
 
@@ -340,6 +346,28 @@ export class ScheduleService {
   ): Promise<Resolved> {
     return resolveSchedule(this.deps.registry, req, audit, previous);
   }
+}
+
+/** The note a valid preview carries: normalized from what was typed, or a schedule that never fires. */
+function noteOf(
+  fires: boolean,
+  normalizedFrom: string | undefined,
+): Pick<PreviewResult, "message" | "message_code" | "message_params"> {
+  if (!fires)
+    // Valid, as EventBridge would accept it, but worth saying before anyone waits for it.
+    return {
+      message:
+        "this schedule would never fire after the given time (a date that does not occur, or one already past)",
+      message_code: "never_fires",
+      message_params: null,
+    };
+  if (normalizedFrom)
+    return {
+      message: `normalized from '${normalizedFrom}'`,
+      message_code: "normalized_from",
+      message_params: { from: normalizedFrom },
+    };
+  return { message: null, message_code: null, message_params: null };
 }
 
 function parseOrSame(expr: string): string {

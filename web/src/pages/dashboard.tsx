@@ -106,7 +106,7 @@ export function DashboardPage() {
             <div class="muted small">
               {t("started")} <When iso={r.started_at} /> · {t(`trigger_${r.trigger_source}` as MessageKey)}
             </div>
-            <RunProgress progress={r.progress} />
+            <RunProgress progress={r.progress} job={r.job_name} />
           </article>
         ))}
         {progress.data && progress.data.active.length === 0 && <p class="muted">{t("no_active_runs")}</p>}

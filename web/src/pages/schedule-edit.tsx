@@ -2,6 +2,7 @@
 // The params form comes from the job's JSON Schema. Nothing invalid is sent: the zod schema of the
 // API request and the job's JSON Schema are both checked first.
 import { useEffect, useState } from "preact/hooks";
+import { codeOfZodIssue } from "#schemas/issue-codes.ts";
 import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "#schemas/schedule.ts";
 import { ApiError, api, type JobView } from "../api.ts";
 import { useApp } from "../app-context.ts";
@@ -12,9 +13,14 @@ import { ParamsForm } from "../components/params-form.tsx";
 import { fmtDateTime, tzLabel } from "../format.ts";
 import { useDebounced, useJobs } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
-import { type RawParams, toRaw, validateParams } from "../params-validation.ts";
+import { type RawParams, sayIssue, toRaw, validateParams } from "../params-validation.ts";
 import { navigate, useLocation } from "../router.ts";
-import { type Following, generatedDescriptionLang, useSchedulePreview } from "../schedule-form-follow.ts";
+import {
+  type Following,
+  generatedDescriptionLang,
+  sayPreview,
+  useSchedulePreview,
+} from "../schedule-form-follow.ts";
 
 type Form = {
   name: string;
@@ -178,8 +184,10 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
     };
     const parsed = CreateScheduleRequestSchema.safeParse(body);
     const errs: Record<string, string> = {};
-    if (!parsed.success) for (const i of parsed.error.issues) errs[String(i.path[0] ?? "form")] ??= i.message;
-    if (preview && !preview.valid) errs.schedule_expression = preview.message ?? t("v_expression");
+    if (!parsed.success)
+      for (const i of parsed.error.issues)
+        errs[String(i.path[0] ?? "form")] ??= sayIssue({ message: i.message, ...codeOfZodIssue(i) }, t);
+    if (preview && !preview.valid) errs.schedule_expression = sayPreview(preview, t);
     setErrors(errs);
     setParamErrors(p.errors);
     if (!parsed.success || Object.keys(errs).length || Object.keys(p.errors).length) return;
@@ -197,8 +205,8 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
         const top: Record<string, string> = {};
         const pe: Record<string, string> = {};
         for (const f of err.fieldErrors) {
-          if (f.field.startsWith("params.")) pe[f.field.slice(7)] = f.message;
-          else top[f.field] = f.message;
+          if (f.field.startsWith("params.")) pe[f.field.slice(7)] = sayIssue(f, t);
+          else top[f.field] = sayIssue(f, t);
         }
         setErrors(top);
         setParamErrors(pe);
@@ -293,7 +301,7 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
               </>
             ) : (
               <span class="field-error" role="alert">
-                ✕ {preview.message}
+                ✕ {sayPreview(preview, t)}
               </span>
             )}
           </div>
