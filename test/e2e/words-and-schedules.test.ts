@@ -75,3 +75,104 @@ describe("problem 6: schedules stay true after edits", () => {
     }
   });
 });
+
+const KANA = /[\u3040-\u30ff]/;
+/** An English word of 3+ letters (a sentence in English would have several). */
+const ENGLISH_WORD = /\b[A-Za-z]{3,}\b/;
+
+describe("problem 7: words in the operator's language", () => {
+  it("problem 7: stage names, progress messages, skip reasons and job descriptions follow the page's language", async () => {
+    const started = await e2e.h.admin("POST", "/v1/trigger", {
+      job_name: "recap.pipeline",
+      options: { stage_delay_ms: 1200 },
+    });
+    expect(started.status).toBe(202);
+    const id = (started.body as { execution_uuid: string }).execution_uuid;
+    const { page, context, errors } = await e2e.open({ as: "admin", at: `/runs/${id}?lang=ja` });
+    try {
+      // Japanese: the stages and the running message are Japanese words, numbers and all.
+      const stageNames = page.locator(".stages .stage-name");
+      await expect.poll(() => stageNames.allTextContents(), { timeout: 10_000 }).toContain("前処理");
+      expect(await stageNames.allTextContents()).toEqual([
+        "取得",
+        "前処理",
+        "重複除去",
+        "ジャンル分類",
+        "選定",
+        "根拠抽出",
+        "配信",
+        "保存",
+      ]);
+      const message = page.locator(".progress-message");
+      await expect
+        .poll(async () => KANA.test((await message.textContent()) ?? ""), { timeout: 10_000 })
+        .toBe(true);
+      expect(await message.textContent()).not.toMatch(ENGLISH_WORD);
+
+      // English: the same run in English words, no kana.
+      await page.goto(`/runs/${id}?lang=en`);
+      await expect.poll(() => stageNames.count(), { timeout: 10_000 }).toBe(8);
+      expect(await stageNames.allTextContents()).toContain("Preprocess");
+      await expect.poll(async () => ((await message.textContent()) ?? "").trim().length).toBeGreaterThan(0);
+      expect(await message.textContent()).not.toMatch(KANA);
+
+      // Finished: the skip breakdown names its reasons in the page's language.
+      await expect
+        .poll(() => page.locator("[data-testid=run-page]").getAttribute("data-status"), { timeout: 30_000 })
+        .toBe("SUCCESS");
+      const reasons = page.locator("[data-testid=skip-breakdown] .bar-label");
+      await expect.poll(() => reasons.allTextContents()).toContain("Duplicate");
+      for (const r of await reasons.allTextContents()) expect(r).not.toMatch(KANA);
+      expect(await page.locator("main").innerText()).not.toMatch(KANA);
+      await page.goto(`/runs/${id}?lang=ja`);
+      await expect.poll(() => reasons.allTextContents()).toContain("重複");
+      for (const r of await reasons.allTextContents()) expect(r).not.toMatch(/^[a-z_]+$/);
+      const timeline = page.locator("ol.timeline strong");
+      expect(await timeline.allTextContents()).toContain("根拠抽出");
+
+      // Job descriptions: one language at a time, not both glued together.
+      const desc = page.locator('[data-testid=job-card][data-job="recap.pipeline"] .desc');
+      await page.goto("/jobs?lang=en");
+      await desc.waitFor();
+      expect(await desc.textContent()).toBe(
+        "Builds per-genre news digests in 8 stages (Fetch → … → Persist).",
+      );
+      await page.goto("/jobs?lang=ja");
+      await desc.waitFor();
+      const ja = (await desc.textContent()) ?? "";
+      expect(ja).toMatch(KANA);
+      expect(ja).not.toContain("Builds per-genre");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("problem 7: the schedule form says the server's validation errors in Japanese, with a suggestion that is valid", async () => {
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/schedules/new?lang=ja" });
+    try {
+      await page.locator("#s-expr").fill("cron(0 9 * * * *)");
+      const alert = page.locator("#s-preview [role=alert]");
+      await expect.poll(() => alert.textContent()).toContain("日と曜日のどちらか一方を ? にしてください");
+      expect(await alert.textContent()).toContain("cron(0 9 * * ? *)");
+      expect(await alert.textContent()).not.toContain("exactly one");
+      // Its suggestion is accepted as it is.
+      await page.locator("#s-expr").fill("cron(0 9 * * ? *)");
+      await expect
+        .poll(() => page.locator("[data-testid=preview-description]").textContent())
+        .toBe("毎日 09:00 JST");
+      await page.locator("#s-tz").fill("Mars/Olympus");
+      await expect
+        .poll(() => alert.textContent())
+        .toContain("「Mars/Olympus」というタイムゾーンはありません");
+      // Saving is refused in place with the same words; nothing is sent.
+      await page.getByRole("button", { name: "保存" }).click();
+      await expect
+        .poll(() => page.locator("#s-expr-error").textContent())
+        .toContain("「Mars/Olympus」というタイムゾーンはありません");
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -93,7 +93,12 @@ describe("problem 7: job words per language", () => {
         timeoutSeconds: 5,
       },
       {
-        sink: { write: async (s) => (writes.push(s), true) },
+        sink: {
+          write: async (s) => {
+            writes.push(s);
+            return true;
+          },
+        },
         stores: {},
         logger: { debug() {}, info() {}, warn() {}, error() {} },
       },
