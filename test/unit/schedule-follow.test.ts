@@ -122,3 +122,18 @@ describe("problem 6: an edit keeps the operator's words and regenerates the rest
     expect(kept.category).toBe("finance");
   });
 });
+
+describe("problem 6: what counts as generated words", () => {
+  it("only the expression's own words (with or without the zone) are generated; a typed prefix is not", async () => {
+    const { generatedDescriptionLang } = await import("#domain/schedules/schedule-follow.ts");
+    const { parseScheduleExpression } = await import("#domain/schedules/schedule-expression.ts");
+    const p = parseScheduleExpression("cron(30 11 * * ? *)");
+    if (!p.ok) throw new Error(p.message);
+    expect(generatedDescriptionLang("毎日 11:30 JST", p.value, "Asia/Tokyo")).toBe("ja");
+    expect(generatedDescriptionLang("毎日 11:30", p.value, "Asia/Tokyo")).toBe("ja");
+    expect(generatedDescriptionLang("Every day at 11:30 JST", p.value, "Asia/Tokyo")).toBe("en");
+    expect(generatedDescriptionLang("Every day", p.value, "Asia/Tokyo")).toBeNull();
+    expect(generatedDescriptionLang("毎日", p.value, "Asia/Tokyo")).toBeNull();
+    expect(generatedDescriptionLang("before the market opens", p.value, "Asia/Tokyo")).toBeNull();
+  });
+});

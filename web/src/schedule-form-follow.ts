@@ -8,6 +8,7 @@ import type { Translate } from "./i18n.ts";
 import { sayIssue } from "./params-validation.ts";
 
 const squash = (s: string) => s.replace(/\s+/g, "");
+const ZONE_ONLY = /^(?:[A-Z][A-Za-z0-9+-]{1,8}|\(.+\))$/;
 
 /** The language `description` is the preview's own words in (with or without the zone), if any. */
 export function generatedLang(description: string, preview: PreviewResult): "ja" | "en" | null {
@@ -18,7 +19,8 @@ export function generatedLang(description: string, preview: PreviewResult): "ja"
     ["en", preview.description_en],
   ] as const) {
     const w = squash(words ?? "");
-    if (w && (d === w || (d.length >= 4 && w.startsWith(d)))) return lang;
+    // (a seeded description may leave out the zone label the generated words end with)
+    if (w && (d === w || (w.startsWith(d) && ZONE_ONLY.test(w.slice(d.length))))) return lang;
   }
   return null;
 }

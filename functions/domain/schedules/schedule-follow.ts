@@ -7,6 +7,9 @@ import type { CreateScheduleRequest, Schedule } from "#schemas/schedule.ts";
 import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
 import { type ParsedExpression, parseScheduleExpression } from "./schedule-expression.ts";
 
+/** What generated words may end with beyond a seeded description: the zone label alone. */
+const ZONE_ONLY = /^(?:[A-Z][A-Za-z0-9+-]{1,8}|\(.+\))$/;
+
 /** Whitespace-insensitive text, for comparing a stored description with generated wording. */
 const squash = (s: string) => s.replace(/\s+/g, "");
 
@@ -26,7 +29,7 @@ export function generatedDescriptionLang(
       return null; // an unusable stored zone: nothing to compare with
     }
     // Seeded descriptions ("30 分ごと") may leave out the zone label the generated words end with.
-    if (d === words || (d.length >= 4 && words.startsWith(d))) return lang;
+    if (d === words || (words.startsWith(d) && ZONE_ONLY.test(words.slice(d.length)))) return lang;
   }
   return null;
 }
