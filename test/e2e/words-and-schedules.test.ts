@@ -34,6 +34,20 @@ describe("problem 6: schedules stay true after edits", () => {
         description: "毎日 09:00 JST",
         schedule_expression: "cron(0 9 * * ? *)",
       });
+      // The job card's change-time dialog (a PATCH of the expression alone) renames it too.
+      await page.goto("/jobs");
+      const card = page.locator('[data-testid=job-card][data-job="listed_companies.sync"]');
+      await card.getByRole("button", { name: "時刻を変更" }).click();
+      const dialog = page.locator("dialog[open]");
+      await dialog.locator("#change-time").fill("07:45");
+      await dialog.getByRole("button", { name: "保存" }).click();
+      await expect
+        .poll(() => card.locator("[data-testid=job-schedule]").first().getAttribute("data-schedule"), {
+          timeout: 10_000,
+        })
+        .toBe("listed_companies_sync_daily_0745");
+      const patched = (await e2e.h.admin("GET", `/v1/schedules/${s.id}`)).body as ScheduleView;
+      expect(patched.description).toBe("毎日 07:45 JST");
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
