@@ -32,6 +32,25 @@ export type Following = {
   category: boolean;
 };
 
+/**
+ * The name and description a valid preview gives the fields that still follow, or null when they
+ * already say it. A generated description follows in its language; an auto name suffixed when it
+ * was created (`…_1130_2`) is the same name.
+ */
+export function followedChanges(
+  form: { name: string; description: string },
+  follow: Following,
+  preview: PreviewResult,
+): { name?: string; description?: string } | null {
+  if (!preview.valid) return null;
+  const changes: { name?: string; description?: string } = {};
+  const words = follow.descLang === "ja" ? preview.description : preview.description_en;
+  if (follow.descLang && words && words !== form.description) changes.description = words;
+  const auto = preview.auto_name;
+  if (follow.name && auto && form.name !== auto && !form.name.startsWith(`${auto}_`)) changes.name = auto;
+  return Object.keys(changes).length ? changes : null;
+}
+
 /** The language a stored schedule's description is its own expression's words in, if it is. */
 export async function generatedDescriptionLang(s: ScheduleView): Promise<"ja" | "en" | null> {
   try {
@@ -51,11 +70,11 @@ export function useSchedulePreview(input: {
   startDate: string | null;
   endDate: string | null;
   jobName: string;
-  params: Record<string, unknown>;
+  /** the params a save would send, as JSON */
+  paramsJson: string;
 }): PreviewResult | null {
   const [preview, setPreview] = useState<PreviewResult | null>(null);
-  const { expr, zone, startDate, endDate, jobName } = input;
-  const params = JSON.stringify(input.params);
+  const { expr, zone, startDate, endDate, jobName, paramsJson: params } = input;
   useEffect(() => {
     if (!expr.trim()) return setPreview(null);
     const ctl = new AbortController();

@@ -17,6 +17,7 @@ import { type RawParams, sayIssue, toRaw, validateParams } from "../params-valid
 import { navigate, useLocation } from "../router.ts";
 import {
   type Following,
+  followedChanges,
   generatedDescriptionLang,
   sayPreview,
   useSchedulePreview,
@@ -116,28 +117,11 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
     JSON.stringify(previewJob ? validateParams(previewJob.parameter_schema, params, t).params : {}),
     300,
   );
-  const preview = useSchedulePreview({
-    expr,
-    zone,
-    startDate,
-    endDate,
-    jobName,
-    params: JSON.parse(namedParams) as Record<string, unknown>,
-  });
-
-  // A loaded description is "generated" when it repeats the loaded expression's words; from then
-  // on it follows the preview in that language until the operator types their own.
+  const preview = useSchedulePreview({ expr, zone, startDate, endDate, jobName, paramsJson: namedParams });
+  // What the operator has not written follows the preview (schedule-form-follow.ts).
   useEffect(() => {
-    if (!form || !preview?.valid) return;
-    const changes: Partial<Form> = {};
-    if (follow.descLang) {
-      const words = follow.descLang === "ja" ? preview.description : preview.description_en;
-      if (words && words !== form.description) changes.description = words;
-    }
-    // (a suffixed name, `…_1130_2`, is the same auto name made unique when it was created)
-    const auto = preview.auto_name;
-    if (follow.name && auto && form.name !== auto && !form.name.startsWith(`${auto}_`)) changes.name = auto;
-    if (Object.keys(changes).length) setForm({ ...form, ...changes });
+    const changes = form && preview ? followedChanges(form, follow, preview) : null;
+    if (form && changes) setForm({ ...form, ...changes });
   }, [preview, follow, form]);
 
   const titleKey = id === null ? "new_schedule" : "edit_schedule";
