@@ -102,7 +102,8 @@ export function parseWith<S extends z.ZodMiniType>(
   prefix = "",
 ): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new ValidationError(`invalid ${what}`, issuesToFields(r.error.issues, prefix));
+  if (!r.success)
+    throw new ValidationError(`invalid ${what}`, issuesToFields(r.error.issues, prefix, value ?? {}));
   return r.data as z.output<S>;
 }
 

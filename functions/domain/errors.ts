@@ -1,7 +1,20 @@
 // Typed domain errors. The API maps them to HTTP in one middleware (apiHandler in functions/api/http.ts);
 // the domain itself knows nothing about HTTP beyond the suggested status.
 
-export type FieldIssue = { field: string; message: string };
+import { type CodedIssue, codeOfZodIssue, type IssueParams } from "#schemas/issue-codes.ts";
+
+/**
+ * One bad field: the English `message`, and (issue 14 part C) a machine `code` with its `params`
+ * that a page renders in its own language (functions/schemas/issue-codes.ts).
+ */
+export type FieldIssue = { field: string; message: string; code?: string; params?: IssueParams };
+
+/** A field issue with its code. */
+export const codedIssue = (field: string, message: string, coded: CodedIssue): FieldIssue => ({
+  field,
+  message,
+  ...coded,
+});
 
 export class DomainError extends Error {
   constructor(
@@ -47,18 +60,38 @@ export class UnavailableError extends DomainError {
   }
 }
 
-type IssueLike = { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] };
+type IssueLike = Parameters<typeof codeOfZodIssue>[0] & {
+  path: readonly PropertyKey[];
+  keys?: string[];
+};
 
 /** Turns zod issues into `[{field, message}]`, naming each bad field (spec/api.md). */
-export function issuesToFields(issues: readonly IssueLike[], prefix = ""): FieldIssue[] {
+export function issuesToFields(issues: readonly IssueLike[], prefix = "", input?: unknown): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const issue of issues) {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
     if (issue.code === "unrecognized_keys" && issue.keys) {
-      for (const k of issue.keys) out.push({ field: base ? `${base}.${k}` : k, message: "unknown field" });
+      for (const k of issue.keys)
+        out.push({ field: base ? `${base}.${k}` : k, message: "unknown field", code: "unknown_field" });
     } else {
-      out.push({ field: base || "(body)", message: issue.message });
+      // zod/mini's issues do not carry the input: a missing value is told apart with it.
+      const missing =
+        input !== undefined && issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
+      out.push({
+        field: base || "(body)",
+        message: issue.message,
+        ...(missing ? { code: "required" } : codeOfZodIssue(issue)),
+      });
     }
   }
   return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
 }

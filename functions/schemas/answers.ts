@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import { AuditEntrySchema } from "./audit.ts";
 import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
 import { StatsWindowSchema } from "./dashboard.ts";
-import { ConcurrencyModeSchema, RetryPolicySchema } from "./job.ts";
+import { ConcurrencyModeSchema, LocalizedTextSchema, MessageParamsSchema, RetryPolicySchema } from "./job.ts";
 import { RunSchema, RunStatusSchema } from "./run.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
 
@@ -61,6 +61,9 @@ export const RunListProgressSchema = z.object({
   current: z.nullable(z.number()),
   total: z.nullable(z.number()),
   message: z.nullable(z.string()),
+  // Issue 14 part C: as in the run's progress (ProgressSchema).
+  message_key: z.optional(z.nullable(z.string())),
+  message_params: z.optional(z.nullable(MessageParamsSchema)),
   updated_at: TimeSchema,
 });
 export type RunListProgress = z.infer<typeof RunListProgressSchema>;
@@ -218,6 +221,27 @@ export const PreviewResultSchema = z.object({
   description_en: z.nullable(z.string()),
   next_fire_times: z.array(TimeSchema),
   message: z.nullable(z.string().check(z.describe("what is wrong when valid is false"))),
+  // Issue 14 part C: the message as a code with values, for pages that say it in their language.
+  message_code: z.nullable(
+    z
+      .string()
+      .check(z.describe("machine code of `message` (e.g. cron_day_fields, never_fires, normalized_from)")),
+  ),
+  message_params: z.nullable(
+    z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .check(z.describe("values the code's wording names; a `suggestion` is always a valid expression")),
+  ),
+  // Issue 14 part C (schedule editing): the generated name, so the page shows what a save stores.
+  auto_name: z.nullable(
+    z
+      .string()
+      .check(
+        z.describe(
+          "the name a save without a name would generate (job short name + key param + frequency), when job_name was given and valid; a create may add a _2 suffix if it is taken",
+        ),
+      ),
+  ),
 });
 export type PreviewResult = z.infer<typeof PreviewResultSchema>;
 
@@ -272,7 +296,7 @@ export type ScheduleSummary = z.infer<typeof ScheduleSummarySchema>;
 
 export const JobViewSchema = z.object({
   name: JobNameSchema,
-  description: z.string(),
+  description: z.string().check(z.describe("in English; description_i18n has both languages")),
   category: z.string(),
   data_sources: z.array(z.string()),
   enabled: z.boolean(),
@@ -283,6 +307,24 @@ export const JobViewSchema = z.object({
   timeout_seconds: z.number().check(z.int(), z.minimum(1)),
   retry: RetryPolicySchema,
   stages: z.array(z.string()),
+  // ---- Issue 14 part C: the job's words in each language of the admin page.
+  description_i18n: LocalizedTextSchema,
+  stage_labels: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(z.describe("words of each stage, by the stage name runs record")),
+  messages: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(
+      z.describe(
+        "progress message templates by key (a run's progress.message_key); `{name}` is filled from progress.message_params, numbers grouped per language",
+      ),
+    ),
+  skip_reasons: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(z.describe("words of each skip reason (a run's skip_breakdown keys)")),
+  item_labels: z
+    .record(z.string(), LocalizedTextSchema)
+    .check(z.describe("words of each progress item name (a run's progress.items[].name)")),
   schedules: z.array(ScheduleSummarySchema),
   next_scheduled_for: z.nullable(TimeSchema),
   last_run: z.nullable(RunSummarySchema),

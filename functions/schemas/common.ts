@@ -74,12 +74,32 @@ export const ErrorBodySchema = z.object({
     details: z.optional(
       z
         .union([
-          z.array(z.object({ field: z.string(), message: z.string() })),
+          z.array(
+            z.object({
+              field: z.string(),
+              message: z.string().check(z.describe("in English")),
+              // Issue 14 part C: what is wrong, for pages that say it in their own language.
+              code: z.optional(
+                z
+                  .string()
+                  .check(
+                    z.describe(
+                      "machine code of the issue, e.g. maximum, required, unknown_job, cron_day_fields (functions/schemas/issue-codes.ts and the domain's checks)",
+                    ),
+                  ),
+              ),
+              params: z.optional(
+                z
+                  .record(z.string(), z.union([z.string(), z.number()]))
+                  .check(z.describe("the values the code's wording names, e.g. {n: 20}, {suggestion}")),
+              ),
+            }),
+          ),
           z.record(z.string(), z.unknown()),
         ])
         .check(
           z.describe(
-            "invalid_request: a list of {field, message}; conflicts: the object in question (e.g. {execution_uuid} of the running run)",
+            "invalid_request: a list of {field, message, code, params}; conflicts: the object in question (e.g. {execution_uuid} of the running run)",
           ),
         ),
     ),

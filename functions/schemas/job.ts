@@ -22,3 +22,13 @@ export const DefaultScheduleSchema = z.object({
   description: z.optional(z.string()),
 });
 export type DefaultSchedule = z.infer<typeof DefaultScheduleSchema>;
+
+// ---- Words (issue 14 part C): what a job module says, in each language of the admin page.
+
+/** A text in both languages of the admin page. */
+export const LocalizedTextSchema = z.object({ ja: z.string(), en: z.string() });
+export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
+
+/** The values a message key's `{name}` placeholders are filled with (numbers formatted per language). */
+export const MessageParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type MessageParams = z.infer<typeof MessageParamsSchema>;

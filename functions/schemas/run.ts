@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
+import { MessageParamsSchema } from "./job.ts";
 
 export const RUN_STATUSES = [
   "QUEUED",
@@ -51,7 +52,11 @@ export const ProgressSchema = z.object({
   stages: z.array(StageSchema),
   current: z.nullable(z.number()),
   total: z.nullable(z.number()),
-  message: z.nullable(z.string()),
+  message: z.nullable(z.string().check(z.describe("in English (rendered from message_key when set)"))),
+  // Issue 14 part C: the message as a key of the job's catalog (GET /v1/jobs `messages`) and its
+  // values, for pages that render it in their language. Absent on runs written before they existed.
+  message_key: z.optional(z.nullable(z.string())),
+  message_params: z.optional(z.nullable(MessageParamsSchema)),
   items: z.array(ProgressItemSchema),
   updated_at: TimeSchema,
 });

@@ -106,6 +106,9 @@ export const PreviewRequestSchema = z.strictObject({
   count: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(50))),
   start_date: z.optional(z.nullable(InstantSchema)),
   end_date: z.optional(z.nullable(InstantSchema)),
+  // Issue 14 part C: with the job (and params) the answer carries the name saving would generate.
+  job_name: z.optional(JobNameSchema),
+  params: z.optional(ParamsInputSchema),
 });
 export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
 

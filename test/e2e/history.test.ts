@@ -41,8 +41,8 @@ describe("history page", () => {
       }
       expect(status).toBe("SUCCESS");
       expect(stages.size, `stages seen: ${[...stages].join(", ")}`).toBeGreaterThanOrEqual(3);
-      // The stages were seen in the pipeline's order.
-      const order = ["Fetch", "Preprocess", "Dedup", "Genre", "Select", "Evidence", "Dispatch", "Persist"];
+      // The stages were seen in the pipeline's order (in the page's language: issue 14 part C).
+      const order = ["取得", "前処理", "重複除去", "ジャンル分類", "選定", "根拠抽出", "配信", "保存"];
       const seen = [...stages].map((s) => order.indexOf(s));
       expect(seen.every((x) => x >= 0)).toBe(true);
       expect([...seen].sort((a, b) => a - b)).toEqual(seen);

@@ -93,7 +93,7 @@ describe("schedule form", () => {
       expect(await page.locator("#s-param-max_per_genre").getAttribute("aria-invalid")).toBe("true");
       // An invalid expression is refused too, with the API's explanation from the preview.
       await page.locator("#s-expr").fill("cron(15 6 * * *)");
-      await expect.poll(() => page.locator("#s-preview [role=alert]").textContent()).toContain("6 fields");
+      await expect.poll(() => page.locator("#s-preview [role=alert]").textContent()).toContain("6 項目");
       await page.getByRole("button", { name: "保存" }).click();
       await page.locator("#s-expr-error").waitFor();
       expect(writes).toHaveLength(0);

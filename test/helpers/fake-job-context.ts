@@ -1,6 +1,7 @@
 // A recording JobContext for unit tests of job modules, plus in-memory job-data stores.
 // It keeps every call (stages, items, progress, counters, log lines) so tests can assert on them.
-import type { JobContext, JobLogger } from "#domain/jobs/job-definition.ts";
+import type { JobContext, JobDefinition, JobLogger, ProgressMessage } from "#domain/jobs/job-definition.ts";
+import { type Lang, renderTemplate } from "#domain/jobs/job-words.ts";
 import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
 import type { RecapDigest, RecapStore } from "#jobs/recap/recap-store.ts";
 import type { StageStatus } from "#schemas/run.ts";
@@ -15,7 +16,7 @@ export type ItemCall = {
 export type ProgressCall = {
   current?: number | null;
   total?: number | null;
-  message?: string | null;
+  message?: ProgressMessage | null;
   stage: string | null;
 };
 export type LogLine = {
@@ -135,7 +136,7 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
     return this.stages.at(-1) ?? null;
   }
 
-  progress(p: { current?: number | null; total?: number | null; message?: string | null }): void {
+  progress(p: { current?: number | null; total?: number | null; message?: ProgressMessage | null }): void {
     this.progressCalls.push({ ...p, stage: this.currentStage });
   }
 
@@ -172,7 +173,21 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
     return out;
   }
 
-  messages(): string[] {
-    return this.progressCalls.flatMap((p) => (p.message ? [p.message] : []));
+  /** The messages as said in `lang` from `job`'s catalog (a key missing from it stays `[[key]]`). */
+  messages(job: Pick<JobDefinition, "messages">, lang: Lang = "en"): string[] {
+    return this.progressCalls.flatMap((p) => {
+      const m = p.message;
+      if (!m) return [];
+      if (typeof m === "string") return [m];
+      const template = job.messages?.[m.key]?.[lang];
+      return [template ? renderTemplate(template, m.params, lang) : `[[${m.key}]]`];
+    });
+  }
+
+  /** Keys of the keyed messages, in order. */
+  messageKeys(): string[] {
+    return this.progressCalls.flatMap((p) =>
+      p.message && typeof p.message !== "string" ? [p.message.key] : [],
+    );
   }
 }

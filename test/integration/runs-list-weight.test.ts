@@ -40,6 +40,8 @@ describe("GET /v1/runs carries every per-item detail and full stage list of each
       current: full.progress?.current,
       total: full.progress?.total,
       message: full.progress?.message,
+      message_key: full.progress?.message_key,
+      message_params: full.progress?.message_params,
       updated_at: full.progress?.updated_at,
     });
     for (const heavy of ["workflow_execution_arn", "console_url", "logs_url", "concurrency_key"]) {

@@ -171,19 +171,19 @@ describe("durationSeconds", () => {
 describe("issuesToFields", () => {
   it("joins prefix and path", () => {
     expect(issuesToFields([{ path: ["a", 0, "b"], message: "bad" }], "params")).toEqual([
-      { field: "params.a.0.b", message: "bad" },
+      { field: "params.a.0.b", message: "bad", code: "invalid" },
     ]);
     expect(issuesToFields([{ path: ["limit"], message: "too big" }])).toEqual([
-      { field: "limit", message: "too big" },
+      { field: "limit", message: "too big", code: "invalid" },
     ]);
   });
 
   it("names the body when there is no path", () => {
     expect(issuesToFields([{ path: [], message: "expected object" }])).toEqual([
-      { field: "(body)", message: "expected object" },
+      { field: "(body)", message: "expected object", code: "invalid" },
     ]);
     expect(issuesToFields([{ path: [], message: "expected object" }], "params")).toEqual([
-      { field: "params", message: "expected object" },
+      { field: "params", message: "expected object", code: "invalid" },
     ]);
   });
 
@@ -193,14 +193,14 @@ describe("issuesToFields", () => {
       "params",
     );
     expect(out).toEqual([
-      { field: "params.x", message: "unknown field" },
-      { field: "params.y", message: "unknown field" },
+      { field: "params.x", message: "unknown field", code: "unknown_field" },
+      { field: "params.y", message: "unknown field", code: "unknown_field" },
     ]);
     expect(
       issuesToFields([{ path: ["nested"], message: "u", code: "unrecognized_keys", keys: ["z"] }]),
-    ).toEqual([{ field: "nested.z", message: "unknown field" }]);
+    ).toEqual([{ field: "nested.z", message: "unknown field", code: "unknown_field" }]);
     expect(issuesToFields([{ path: [], message: "u", code: "unrecognized_keys", keys: ["k"] }])).toEqual([
-      { field: "k", message: "unknown field" },
+      { field: "k", message: "unknown field", code: "unknown_field" },
     ]);
   });
 });

@@ -58,7 +58,7 @@ type Ctx = JobContext<Record<string, unknown>>;
 function job(run: (ctx: Ctx) => Promise<void>, stages?: string[]): JobDefinition {
   return {
     name: "test.runner",
-    description: "unit test job",
+    description: { ja: "unit test job", en: "unit test job" },
     category: "test",
     data_sources: [],
     parameters: z.object({}),

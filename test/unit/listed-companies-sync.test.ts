@@ -249,7 +249,8 @@ describe("listed_companies.sync job", () => {
       skipped: next.length - 1,
     });
     expect(ctx.lastItems().get("deactivated")).toMatchObject({ current: 7, total: 7, status: "done" });
-    expect(ctx.messages()).toContain("deactivated 7");
+    expect(ctx.messages(listedCompaniesSync)).toContain("Deactivated 7");
+    expect(ctx.messages(listedCompaniesSync, "ja")).toContain("7 件を非アクティブにしました");
     for (const code of removed) expect(store.records.get(code)?.active).toBe(false);
     expect(store.records.get(changed.Code)?.company_name).toBe("改称テスト");
     expect(store.putCalls.slice(1)).toEqual([1, 7]);
@@ -274,7 +275,7 @@ describe("listed_companies.sync job", () => {
     expect(ctx.counts).toMatchObject({ input: total, inserted: total, updated: 1 });
     expect(store.putCalls).toEqual([]);
     expect(store.records.get("99990")?.active).toBe(true);
-    expect(ctx.messages()).toContain("dry run: would deactivate 1");
+    expect(ctx.messages(listedCompaniesSync)).toContain("Dry run: would deactivate 1");
   });
 
   it("refuses an empty source instead of deactivating everything", async () => {

@@ -107,7 +107,7 @@ describe("recap.pipeline job", () => {
       expect(it.current).toBe(5);
       expect(it.total).toBeGreaterThanOrEqual(5);
     }
-    expect(ctx.messages().some((m) => m.includes("15 duplicates removed"))).toBe(true);
+    expect(ctx.messages(recapPipeline).some((m) => m.includes("15 duplicates removed"))).toBe(true);
     expect(ctx.progressCalls.at(-1)).toMatchObject({ stage: "Persist", current: 6, total: 6 });
   });
 

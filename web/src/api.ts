@@ -12,7 +12,13 @@ import { refreshSession, type Session, saveSession } from "./auth.ts";
 import type { WebConfig } from "./config.ts";
 
 export type { AuditEntry, JobView, PreviewResult, Run, ScheduleView };
-export type FieldError = { field: string; message: string };
+/** A field issue of a 400: `code` and `params` (issue 14 part C) let the page say it in its language. */
+export type FieldError = {
+  field: string;
+  message: string;
+  code?: string;
+  params?: Record<string, string | number>;
+};
 
 export class ApiError extends Error {
   constructor(

@@ -19,6 +19,11 @@ export function translator(lang: Lang): Translate {
   };
 }
 
+/** Whether `key` is one of the page's messages (for keys made from codes the API sends). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(ja, key);
+}
+
 const LANG_KEY = "jobdeck.lang";
 export function initialLang(): Lang {
   const q = new URLSearchParams(location.search).get("lang");

@@ -2,7 +2,7 @@
 // parameter_schema, made from the job's own zod schema), before anything is sent. It knows the
 // keywords a job's params use: string / number / integer / boolean / object, enum, arrays of enums
 // or strings, min/max (exclusive too), lengths, pattern, required. The API checks again.
-import type { Translate } from "./i18n.ts";
+import { hasMessage, type MessageKey, type Translate } from "./i18n.ts";
 
 export type JsonSchema = {
   type?: string | string[];
@@ -123,4 +123,39 @@ export function validateParams(
     else params[name] = s;
   }
   return { params, errors };
+}
+
+// ---- Issue 14 part C: the API's field issues said in the page's language.
+
+/** A field issue as the API (or the page's own zod check) names it: code, values, English text. */
+export type CodedMessage = {
+  message: string | null;
+  code?: string | null | undefined;
+  params?: Record<string, string | number> | null | undefined;
+};
+
+/** Codes whose wording has another key than `v_<code>`. */
+const CODE_KEYS: Record<string, MessageKey> = {
+  invalid_expression: "v_expression",
+  cron_seven_fields: "v_expr_seconds",
+};
+
+/**
+ * `issue` in the page's language: the wording of its code with its values (a cron field named in
+ * the page's words, a suggested expression appended), or the API's own text for a code the page
+ * does not know yet.
+ */
+export function sayIssue(issue: CodedMessage, t: Translate): string {
+  const key = issue.code ? (CODE_KEYS[issue.code] ?? `v_${issue.code}`) : null;
+  if (!key || !hasMessage(key)) return issue.message ?? "";
+  const params: Record<string, string | number> = { ...(issue.params ?? {}) };
+  if (typeof params.field === "string") {
+    const fieldKey = `cron_field_${params.field.replace(/-/g, "_")}`;
+    if (hasMessage(fieldKey)) params.field = t(fieldKey);
+  }
+  const text = t(key, params);
+  const suggestion = params.suggestion;
+  return suggestion !== undefined && !text.includes(String(suggestion))
+    ? `${text}${t("v_suggestion", { suggestion })}`
+    : text;
 }

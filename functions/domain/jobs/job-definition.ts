@@ -1,7 +1,13 @@
 // What a job is (spec/model.md "Job"): the contract between job modules and the runtime.
 import type * as z from "zod/mini";
 import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
-import type { ConcurrencyMode, DefaultSchedule, RetryPolicy } from "#schemas/job.ts";
+import type {
+  ConcurrencyMode,
+  DefaultSchedule,
+  LocalizedText,
+  MessageParams,
+  RetryPolicy,
+} from "#schemas/job.ts";
 import type { StageStatus } from "#schemas/run.ts";
 
 export interface JobLogger {
@@ -11,10 +17,14 @@ export interface JobLogger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** A progress message: a key of the job's `messages` and its values, or (discouraged) free text. */
+export type ProgressMessage = string | { key: string; params?: MessageParams };
+
 export interface JobCounters {
   input(n?: number): void;
   inserted(n?: number): void;
   updated(n?: number): void;
+  /** `reason` is a key of the job's `skip_reasons` (the page shows its words). */
   skipped(reason: string, n?: number): void;
   errors(n?: number): void;
 }
@@ -31,7 +41,11 @@ export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
   readonly signal: AbortSignal;
   /** The job's own stores (`stores` of its definition), opened by the host. */
   readonly stores: St;
-  progress(p: { current?: number | null; total?: number | null; message?: string | null }): void;
+  /**
+   * `message` is a key of the job's `messages` with its values (`{ key: "written", params: { n } }`),
+   * rendered in the operator's language by the page; a plain string is shown as written.
+   */
+  progress(p: { current?: number | null; total?: number | null; message?: ProgressMessage | null }): void;
   /** Marks `name` running and the previous stage done. */
   stage(name: string): void;
   item(name: string, p: { current?: number; total?: number | null; status?: StageStatus }): void;
@@ -48,14 +62,23 @@ export interface JobDefinition<
   D extends JobStoreDeclarations = JobStoreDeclarations,
 > {
   name: string;
-  description: string;
+  description: LocalizedText;
   category: string;
   data_sources: string[];
   parameters: S;
   concurrency: ConcurrencyMode;
   timeout_seconds: number;
   retry: RetryPolicy;
+  /** Stage names as recorded in a run's progress (stable ids). */
   stages?: string[];
+  /** Words of each stage, by name. */
+  stage_labels?: Record<string, LocalizedText>;
+  /** Progress message templates by key, `{name}` placeholders filled from the message's params. */
+  messages?: Record<string, LocalizedText>;
+  /** Words of each progress item name (`ctx.item(name)`). */
+  item_labels?: Record<string, LocalizedText>;
+  /** Words of each skip reason the job counts (`ctx.count.skipped(reason)`). */
+  skip_reasons?: Record<string, LocalizedText>;
   default_schedules?: DefaultSchedule[];
   /** Tables the job owns: the CDK app and the local stack create them and grant them to its worker. */
   stores?: D;

@@ -125,7 +125,13 @@ export class JobQueries {
     const lastRun = last.runs[0];
     return {
       name: job.name,
-      description: job.description,
+      // Issue 14 part C: one string for clients that want one (English), and the job's words.
+      description: job.description.en,
+      description_i18n: job.description,
+      stage_labels: job.stage_labels ?? {},
+      messages: job.messages ?? {},
+      skip_reasons: job.skip_reasons ?? {},
+      item_labels: job.item_labels ?? {},
       category: job.category,
       data_sources: job.data_sources,
       enabled,

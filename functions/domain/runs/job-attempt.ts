@@ -1,7 +1,8 @@
 // Runs one attempt of a job: builds its ctx (progress, stages, items, counters, cancellation)
 // and writes progress to the store at most once per second, plus a final flush.
 
-import type { JobDefinition, JobLogger, JobStoresOf } from "#domain/jobs/job-definition.ts";
+import type { JobDefinition, JobLogger, JobStoresOf, ProgressMessage } from "#domain/jobs/job-definition.ts";
+import { recordMessage } from "#domain/jobs/job-words.ts";
 import type { Progress, ProgressItem, RunCounts, Stage, StageStatus } from "#schemas/run.ts";
 import { ZERO_COUNTS } from "./run-lifecycle.ts";
 
@@ -81,6 +82,8 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     current: null,
     total: null,
     message: null,
+    message_key: null,
+    message_params: null,
   };
 
   const snapshot = (): ProgressSnapshot => ({
@@ -147,10 +150,11 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     logger: deps.logger,
     signal: abort.signal,
     stores: deps.stores,
-    progress(p: { current?: number | null; total?: number | null; message?: string | null }) {
+    progress(p: { current?: number | null; total?: number | null; message?: ProgressMessage | null }) {
       if (p.current !== undefined) state.current = p.current;
       if (p.total !== undefined) state.total = p.total;
-      if (p.message !== undefined) state.message = p.message === null ? null : p.message.slice(0, 500);
+      // A keyed message keeps its key and values (the page's words) and English text (API clients).
+      if (p.message !== undefined) Object.assign(state, recordMessage(input.job, p.message));
       touch();
     },
     stage(name: string) {

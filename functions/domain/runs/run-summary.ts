@@ -30,6 +30,9 @@ export function listProgress(progress: NonNullable<Run["progress"]>): RunListPro
     current: progress.current,
     total: progress.total,
     message: progress.message,
+    // issue 14 part C: the message's key and values, so a page can say it in its language
+    message_key: progress.message_key ?? null,
+    message_params: progress.message_params ?? null,
     updated_at: progress.updated_at,
   };
 }

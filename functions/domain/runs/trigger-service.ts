@@ -54,7 +54,7 @@ export class TriggerService {
     if (!parsed.success) {
       throw new ValidationError(
         `options do not match the parameters of ${job.name}`,
-        issuesToFields(parsed.error.issues, "options"),
+        issuesToFields(parsed.error.issues, "options", cmd.options ?? {}),
       );
     }
     const params = parsed.data as Record<string, unknown>;

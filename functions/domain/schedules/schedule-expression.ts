@@ -6,6 +6,8 @@
 // Semantics follow the EventBridge Scheduler user guide ("Schedule types", "Cron expressions
 // reference"), not croner: croner only evaluates a translated pattern (spec/toolchain.md "Schedule
 // expressions"). Domain code: no AWS SDK here.
+
+import type { IssueParams } from "#schemas/issue-codes.ts";
 import { type CompiledCron, cronFromFields } from "./cron-compiler.ts";
 import type { CronFields } from "./cron-fields.ts";
 import { RATE_MAX_SECONDS, YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
@@ -28,7 +30,7 @@ export type ParsedExpression =
  */
 export type ParseResult =
   | { ok: true; value: ParsedExpression; normalizedFrom?: string }
-  | { ok: false; message: string };
+  | { ok: false; message: string; code: string; params: IssueParams };
 
 // ---------------------------------------------------------------------------------------------
 // rate() and at()
@@ -44,14 +46,22 @@ const UNIT_SECONDS: Record<RateUnit, number> = {
 
 function parseRate(inner: string): ParsedExpression {
   const m = /^(\S+)\s+(\S+)$/.exec(inner.trim());
-  if (!m) return fail(`rate() needs a value and a unit, e.g. rate(5 minutes); got 'rate(${inner})'`);
+  if (!m)
+    return fail(
+      `rate() needs a value and a unit, e.g. rate(5 minutes); got 'rate(${inner})'`,
+      "rate_invalid",
+      {
+        suggestion: "rate(5 minutes)",
+      },
+    );
   const [, valueText = "", unitText = ""] = m;
-  if (!/^\d+$/.test(valueText)) fail(`rate value must be a positive integer; got '${valueText}'`);
+  if (!/^\d+$/.test(valueText))
+    fail(`rate value must be a positive integer; got '${valueText}'`, "rate_invalid");
   const value = Number(valueText);
-  if (value < 1) fail(`rate value must be at least 1; got ${value}`);
+  if (value < 1) fail(`rate value must be at least 1; got ${value}`, "rate_invalid");
   const unit = unitText.toLowerCase();
   if (!(unit in UNIT_SECONDS)) {
-    fail(`rate unit must be minute(s), hour(s) or day(s); got '${unitText}'`);
+    fail(`rate unit must be minute(s), hour(s) or day(s); got '${unitText}'`, "rate_invalid");
   }
   const unitSeconds = UNIT_SECONDS[unit as RateUnit];
   const max = Math.floor(RATE_MAX_SECONDS / unitSeconds);
@@ -64,9 +74,13 @@ function parseRate(inner: string): ParsedExpression {
   }
   const singular = !unit.endsWith("s");
   if (value === 1 && !singular)
-    fail(`rate(1 ${unit}): use the singular unit with 1, e.g. rate(1 ${unit.slice(0, -1)})`);
+    fail(`rate(1 ${unit}): use the singular unit with 1, e.g. rate(1 ${unit.slice(0, -1)})`, "rate_invalid", {
+      suggestion: `rate(1 ${unit.slice(0, -1)})`,
+    });
   if (value !== 1 && singular)
-    fail(`rate(${value} ${unit}): use the plural unit, e.g. rate(${value} ${unit}s)`);
+    fail(`rate(${value} ${unit}): use the plural unit, e.g. rate(${value} ${unit}s)`, "rate_invalid", {
+      suggestion: `rate(${value} ${unit}s)`,
+    });
   const u = unit as RateUnit;
   return {
     kind: "rate",
@@ -116,7 +130,8 @@ export function parseScheduleExpression(input: string): ParseResult {
       ? { ok: true, value, normalizedFrom: trimmed }
       : { ok: true, value };
   } catch (err) {
-    if (err instanceof ExpressionError) return { ok: false, message: err.message };
+    if (err instanceof ExpressionError)
+      return { ok: false, message: err.message, code: err.code, params: err.params };
     throw err;
   }
 }
@@ -124,7 +139,7 @@ export function parseScheduleExpression(input: string): ParseResult {
 function parse(input: string): { value: ParsedExpression; converted: boolean } {
   if (typeof input !== "string") return fail("schedule expression must be a string");
   const text = input.trim();
-  if (text === "") fail("schedule expression is empty");
+  if (text === "") fail("schedule expression is empty", "expr_empty");
   const wrapped = /^([a-z]+)\s*\(([\s\S]*)\)$/i.exec(text);
   if (wrapped) {
     const kind = (wrapped[1] ?? "").toLowerCase();
@@ -134,8 +149,20 @@ function parse(input: string): { value: ParsedExpression; converted: boolean } {
       return { value: { kind: "cron", expression: c.expression, fields: c.fields }, converted: false };
     }
     if (kind === "rate") return { value: parseRate(inner), converted: false };
-    if (kind === "at") return { value: parseAt(inner), converted: false };
-    return fail(`unknown schedule type '${wrapped[1]}(...)': use cron(...), rate(...) or at(...)`);
+    if (kind === "at") {
+      try {
+        return { value: parseAt(inner), converted: false };
+      } catch (e) {
+        // every at() problem reads the same to an operator: the date and time are not right
+        if (e instanceof ExpressionError) throw new ExpressionError(e.message, "at_invalid");
+        throw e;
+      }
+    }
+    return fail(
+      `unknown schedule type '${wrapped[1]}(...)': use cron(...), rate(...) or at(...)`,
+      "expr_unknown_type",
+      { type: wrapped[1] ?? "" },
+    );
   }
   const parts = text.split(/\s+/);
   if (parts.length === 5 && parts.every((p) => /^[A-Za-z0-9*?,/#-]+$/.test(p))) {
@@ -146,17 +173,21 @@ function parse(input: string): { value: ParsedExpression; converted: boolean } {
     fail(
       "a bare 6-field cron is ambiguous (seconds first, or EventBridge fields?): write " +
         "cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 10 * * ? *)",
+      "expr_bare_six",
+      { suggestion: "cron(0 10 * * ? *)" },
     );
   }
   if (parts.length === 7 && parts.every((p) => /^[A-Za-z0-9*?,/#-]+$/.test(p))) {
     fail(
       "a 7-field cron with seconds is not supported: EventBridge has no seconds field; write " +
         "cron(minutes hours day-of-month month day-of-week year)",
+      "expr_seconds",
     );
   }
   return fail(
     `'${text}' is not a schedule expression: use cron(minutes hours day-of-month month day-of-week year), ` +
       "rate(value unit), at(yyyy-mm-ddThh:mm:ss) or a 5-field Unix cron",
+    "expr_not_expression",
   );
 }
 

@@ -2,7 +2,8 @@
 // turned into the item to store (defaults filled in). Validation only; the service does the writes.
 import { DEFAULTS } from "#config/defaults.ts";
 import type { FieldIssue } from "#domain/errors.ts";
-import { issuesToFields, ValidationError } from "#domain/errors.ts";
+import { codedIssue, issuesToFields, ValidationError } from "#domain/errors.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { JobRegistry } from "#domain/jobs/job-registry.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { CreateScheduleRequest, ExecutionPolicy, Schedule } from "#schemas/schedule.ts";
@@ -30,21 +31,32 @@ export function resolveSchedule(
 ): Resolved {
   const issues: FieldIssue[] = [];
   const job = registry.find(req.job_name);
-  if (!job) issues.push({ field: "job_name", message: `'${req.job_name}' is not a registered job` });
+  if (!job)
+    issues.push(
+      codedIssue("job_name", `'${req.job_name}' is not a registered job`, {
+        code: "unknown_job",
+        params: { job: req.job_name },
+      }),
+    );
   const timezone = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
   if (!isValidTimeZone(timezone)) {
-    issues.push({
-      field: "timezone",
-      message: `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`,
-    });
+    issues.push(
+      codedIssue("timezone", `unknown time zone '${timezone}' (use an IANA name such as Asia/Tokyo)`, {
+        code: "unknown_time_zone",
+        params: { zone: timezone },
+      }),
+    );
   }
   const parsed = parseScheduleExpression(req.schedule_expression);
-  if (!parsed.ok) issues.push({ field: "schedule_expression", message: parsed.message });
+  if (!parsed.ok)
+    issues.push(
+      codedIssue("schedule_expression", parsed.message, { code: parsed.code, params: parsed.params }),
+    );
   let params: Record<string, unknown> = req.params ?? {};
   if (job) {
     const r = job.parameters.safeParse(params);
     if (r.success) params = r.data as Record<string, unknown>;
-    else issues.push(...issuesToFields(r.error.issues, "params"));
+    else issues.push(...issuesToFields(r.error.issues, "params", params));
   }
   // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
   // by the request schema.
@@ -56,7 +68,7 @@ export function resolveSchedule(
     parsed.value.kind === "rate"
       ? rateStartOf(dates.start, end, req.start_date, new Date(audit.updated_at), previous)
       : dates.start;
-  const name = req.name ?? autoScheduleName(job.name, req.params ?? {}, parsed.value);
+  const name = req.name ?? autoScheduleName(job.name, nameParams(job, params), parsed.value);
   return {
     parsed: parsed.value,
     schedule: {
@@ -79,6 +91,34 @@ export function resolveSchedule(
   };
 }
 
+/** The name a save of `req` without a name would generate; null without a (valid) job and params. */
+export function previewName(
+  registry: JobRegistry,
+  req: { job_name?: string | undefined; params?: Record<string, unknown> | undefined },
+  expr: ParsedExpression,
+): string | null {
+  const job = req.job_name ? registry.find(req.job_name) : undefined;
+  if (!job) return null;
+  const r = job.parameters.safeParse(req.params ?? {});
+  return r.success
+    ? autoScheduleName(job.name, nameParams(job, r.data as Record<string, unknown>), expr)
+    : null;
+}
+
+/**
+ * The params an auto name encodes: those that differ from the job's defaults. A stored schedule
+ * holds its params with the defaults filled in, so an edit (PATCH merges them) names it as its
+ * creation did.
+ */
+function nameParams(job: JobDefinition, params: Record<string, unknown>): Record<string, unknown> {
+  const d = job.parameters.safeParse({});
+  if (!d.success) return params;
+  const defaults = d.data as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(params).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k])),
+  );
+}
+
 /** The first and last instants a schedule's start_date / end_date may name: EventBridge's years. */
 const DATE_MIN = Date.UTC(YEAR_MIN, 0, 1);
 const DATE_MAX = Date.UTC(YEAR_MAX + 1, 0, 1) - 1;
@@ -93,14 +133,16 @@ export function checkDates(
     if (value == null || value === "") return null;
     const t = typeof value === "string" ? Date.parse(value) : Number.NaN;
     if (Number.isNaN(t)) {
-      issues.push({ field, message: `'${String(value)}' is not a valid date/time` });
+      issues.push(codedIssue(field, `'${String(value)}' is not a valid date/time`, { code: "invalid_date" }));
       return null;
     }
     if (t < DATE_MIN || t > DATE_MAX) {
-      issues.push({
-        field,
-        message: `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`,
-      });
+      issues.push(
+        codedIssue(field, `must be within the years ${YEAR_MIN}-${YEAR_MAX} (EventBridge's years)`, {
+          code: "date_range",
+          params: { min: YEAR_MIN, max: YEAR_MAX },
+        }),
+      );
       return null;
     }
     return new Date(t).toISOString();
@@ -108,7 +150,7 @@ export function checkDates(
   const start = one("start_date", startDate);
   const end = one("end_date", endDate);
   if (start && end && start >= end)
-    issues.push({ field: "end_date", message: "must be later than start_date" });
+    issues.push(codedIssue("end_date", "must be later than start_date", { code: "end_before_start" }));
   return { start, end, issues };
 }
 

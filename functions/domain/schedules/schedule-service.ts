@@ -21,6 +21,7 @@ import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { ScheduleFilter } from "#ports/schedule-store.ts";
 import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
+import type { CodedIssue } from "#schemas/issue-codes.ts";
 import type {
   CreateScheduleRequest,
   PatchScheduleRequest,
@@ -30,8 +31,15 @@ import type {
 import { nextFireTimes } from "./next-fire-times.ts";
 import { describeExpression, prepareDescriptions } from "./schedule-description.ts";
 import { parseScheduleExpression } from "./schedule-expression.ts";
+import { followGenerated } from "./schedule-follow.ts";
 import { newScheduleId } from "./schedule-naming.ts";
-import { checkDates, DEFAULT_TIMEZONE, type Resolved, resolveSchedule } from "./schedule-request.ts";
+import {
+  checkDates,
+  DEFAULT_TIMEZONE,
+  previewName,
+  type Resolved,
+  resolveSchedule,
+} from "./schedule-request.ts";
 import { evaluateSchedule, fireTimesOf, rateAnchor, scheduleFireTimes } from "./schedule-times.ts";
 import { afterFailedWrite, repairAfterConflict, type WriteOp } from "./schedule-write-repair.ts";
 
@@ -45,21 +53,32 @@ export class ScheduleService {
 
   async preview(req: PreviewRequest): Promise<PreviewResult> {
     const tz = canonicalTimeZone(req.timezone ?? DEFAULT_TIMEZONE);
-    const invalid = (message: string): PreviewResult => ({
+    const invalid = (message: string, coded: CodedIssue): PreviewResult => ({
       valid: false,
       normalized_expression: null,
       description: null,
       description_en: null,
       next_fire_times: [],
       message,
+      message_code: coded.code,
+      message_params: coded.params ?? null,
+      auto_name: null,
     });
     if (!isValidTimeZone(tz))
-      return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`);
+      return invalid(`unknown time zone '${tz}' (use an IANA name such as Asia/Tokyo)`, {
+        code: "unknown_time_zone",
+        params: { zone: tz },
+      });
     const parsed = parseScheduleExpression(req.schedule_expression);
-    if (!parsed.ok) return invalid(parsed.message);
+    if (!parsed.ok) return invalid(parsed.message, parsed);
     // What saving would refuse, preview reports too (the expression is fine, its bounds are not).
     const dates = checkDates(req.start_date, req.end_date);
-    if (dates.issues.length) return invalid(dates.issues.map((i) => `${i.field} ${i.message}`).join("; "));
+    const bad = dates.issues[0];
+    if (bad)
+      return invalid(dates.issues.map((i) => `${i.field} ${i.message}`).join("; "), {
+        code: bad.code ?? "invalid",
+        ...(bad.params ? { params: bad.params } : {}),
+      });
     const from = req.from ? new Date(req.from) : this.deps.clock.now();
     const startDate = dates.start ? new Date(dates.start) : null;
     await prepareDescriptions([{ expr: parsed.value, timezone: tz }]);
@@ -78,12 +97,8 @@ export class ScheduleService {
       description: describeExpression(parsed.value, tz, "ja"),
       description_en: describeExpression(parsed.value, tz, "en"),
       next_fire_times: times.map((t) => t.toISOString()),
-      message: times.length
-        ? parsed.normalizedFrom
-          ? `normalized from '${parsed.normalizedFrom}'`
-          : null
-        : // Valid, as EventBridge would accept it, but worth saying before anyone waits for it.
-          "this schedule would never fire after the given time (a date that does not occur, or one already past)",
+      auto_name: previewName(this.deps.registry, req, parsed.value),
+      ...noteOf(times.length > 0, parsed.normalizedFrom),
     };
   }
 
@@ -205,22 +220,18 @@ export class ScheduleService {
       queue_timeout_seconds: previous.queue_timeout_seconds,
       ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)),
     };
-    // A patch that does not name the schedule keeps its name, auto or not.
+    // A patch that does not name the schedule keeps a name the operator gave; an auto name follows
+    // what it encodes (followGenerated, below).
     if (req.name === undefined) merged.name = previous.name;
-    return this.update(
-      previous,
-      merged,
-      actor,
-      req.name === undefined ? previous.auto_generated_name : undefined,
-    );
+    return this.update(previous, merged, actor);
   }
 
   private async update(
     previous: Schedule,
-    req: CreateScheduleRequest,
+    asked: CreateScheduleRequest,
     actor: string,
-    keepAuto?: boolean,
   ): Promise<ScheduleView> {
+    const req = await followGenerated(previous, asked, this.deps.registry);
     const audit = {
       id: previous.id,
       created_at: previous.created_at,
@@ -229,9 +240,13 @@ export class ScheduleService {
       updated_by: actor,
     };
     const { schedule } = await this.resolve(req, audit, previous);
-    if (keepAuto !== undefined) schedule.auto_generated_name = keepAuto;
     // A PUT without a name keeps an auto name if the old one was auto and nothing it encodes changed.
-    if (!req.name && previous.auto_generated_name && schedule.name.startsWith(previous.name))
+    // (A suffixed auto name, `…_daily_1130_2`, is the same name made unique at creation.)
+    if (
+      !req.name &&
+      previous.auto_generated_name &&
+      (previous.name === schedule.name || previous.name.startsWith(`${schedule.name}_`))
+    )
       schedule.name = previous.name;
     await this.guard("update", schedule.id, "executor", () => this.deps.scheduleBackend.put(schedule));
     if (
@@ -331,6 +346,28 @@ export class ScheduleService {
   ): Promise<Resolved> {
     return resolveSchedule(this.deps.registry, req, audit, previous);
   }
+}
+
+/** The note a valid preview carries: normalized from what was typed, or a schedule that never fires. */
+function noteOf(
+  fires: boolean,
+  normalizedFrom: string | undefined,
+): Pick<PreviewResult, "message" | "message_code" | "message_params"> {
+  if (!fires)
+    // Valid, as EventBridge would accept it, but worth saying before anyone waits for it.
+    return {
+      message:
+        "this schedule would never fire after the given time (a date that does not occur, or one already past)",
+      message_code: "never_fires",
+      message_params: null,
+    };
+  if (normalizedFrom)
+    return {
+      message: `normalized from '${normalizedFrom}'`,
+      message_code: "normalized_from",
+      message_params: { from: normalizedFrom },
+    };
+  return { message: null, message_code: null, message_params: null };
 }
 
 function parseOrSame(expr: string): string {

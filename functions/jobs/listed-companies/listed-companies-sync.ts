@@ -1,4 +1,5 @@
-// 上場企業一覧の同期 / Daily full sync of the listed-company master (J-Quants /listed/info).
+// Daily full sync of the listed-company master (J-Quants /listed/info); its words, in both
+// languages of the admin page, are in listed-companies-words.ts.
 // Full sync: every source record is compared with the stored one; only new, changed, reactivated
 // and deactivated companies are written. Companies missing from the source are deactivated.
 
@@ -9,6 +10,13 @@ import { findDataFile, LISTED_INFO_FILE } from "#jobs/data-files.ts";
 import { defineJob } from "#jobs/define-job.ts";
 import { companiesStore } from "./companies-table.ts";
 import type { CompanyRecord } from "./company-store.ts";
+import {
+  LISTED_DESCRIPTION,
+  LISTED_ITEMS,
+  LISTED_MESSAGES,
+  LISTED_SKIP_REASONS,
+  LISTED_STAGES,
+} from "./listed-companies-words.ts";
 
 /** Environment variable naming a JSON file (same shape as /listed/info) that replaces the fixture. */
 export const LISTED_INFO_PATH_ENV = "JOBDECK_LISTED_INFO_PATH";
@@ -172,9 +180,7 @@ export async function loadListedInfo(env: HostEnv = hostEnv()): Promise<ListedIn
 
 export const listedCompaniesSync = defineJob({
   name: "listed_companies.sync",
-  description:
-    "上場企業一覧を J-Quants /listed/info と毎日フル同期する（ソースから消えた銘柄は非アクティブ化）。 " +
-    "Daily full sync of the listed-company master; companies missing from the source are deactivated.",
+  description: LISTED_DESCRIPTION,
   category: "master_data",
   data_sources: ["jquants_listed_info"],
   parameters: z.strictObject({
@@ -186,28 +192,34 @@ export const listedCompaniesSync = defineJob({
   concurrency: "job",
   timeout_seconds: 300,
   retry: { attempts: 2, backoff_seconds: 5, backoff_rate: 2 },
-  stages: ["fetch", "compare", "upsert", "deactivate"],
-  default_schedules: [
-    { schedule_expression: "cron(30 11 * * ? *)", timezone: "Asia/Tokyo", description: "毎日 11:30 JST" },
-  ],
+  stages: LISTED_STAGES,
+  messages: LISTED_MESSAGES,
+  skip_reasons: LISTED_SKIP_REASONS,
+  item_labels: LISTED_ITEMS,
+  // No description: the schedule's expression says it in the operator's language (and follows edits).
+  default_schedules: [{ schedule_expression: "cron(30 11 * * ? *)", timezone: "Asia/Tokyo" }],
   stores: { companies: companiesStore },
   async run(ctx) {
     const { dry_run: dryRun } = ctx.params;
     const store = ctx.stores.companies;
 
     ctx.stage("fetch");
-    ctx.progress({ message: "上場企業データを取得中... / fetching listed info" });
+    ctx.progress({ message: { key: "fetching" } });
     const records = await loadListedInfo();
     ctx.count.input(records.length);
     if (records.length === 0) {
       // A full sync of nothing would deactivate every company: far more likely a broken source.
       throw new Error("listed info is empty; refusing to deactivate every company");
     }
-    ctx.progress({ current: records.length, total: records.length, message: `${records.length} records` });
+    ctx.progress({
+      current: records.length,
+      total: records.length,
+      message: { key: "fetched", params: { count: records.length } },
+    });
     ctx.throwIfCancelled();
 
     ctx.stage("compare");
-    ctx.progress({ message: "reading stored companies" });
+    ctx.progress({ message: { key: "reading_stored" } });
     const existing = await store.scanAll();
     ctx.throwIfCancelled();
     const plan = planSync(records.map(toSourceCompany), existing, ctx.executionUuid, new Date());
@@ -230,24 +242,39 @@ export const listedCompaniesSync = defineJob({
     };
     ctx.logger.info("sync plan", { ...summary, dry_run: dryRun });
     ctx.progress({
-      message:
-        `new ${plan.inserted}, changed ${plan.updated}, reactivated ${plan.reactivated}, ` +
-        `unchanged ${plan.unchanged}, to deactivate ${plan.deactivated}`,
+      message: {
+        key: "plan",
+        params: {
+          inserted: plan.inserted,
+          updated: plan.updated,
+          reactivated: plan.reactivated,
+          unchanged: plan.unchanged,
+          deactivated: plan.deactivated,
+        },
+      },
     });
     ctx.throwIfCancelled();
 
     ctx.stage("upsert");
     if (dryRun) {
-      ctx.progress({ current: 0, total: upserts.length, message: `dry run: would write ${upserts.length}` });
+      ctx.progress({
+        current: 0,
+        total: upserts.length,
+        message: { key: "dry_run_write", params: { count: upserts.length } },
+      });
     } else {
       const total = upserts.length;
-      ctx.progress({ current: 0, total, message: `writing ${total} companies` });
+      ctx.progress({ current: 0, total, message: { key: "writing", params: { total } } });
       if (total > 0) {
         await store.putMany(upserts, (written) =>
-          ctx.progress({ current: written, total, message: `written ${written} / ${total}` }),
+          ctx.progress({
+            current: written,
+            total,
+            message: { key: "written_progress", params: { written, total } },
+          }),
         );
       }
-      ctx.progress({ current: total, total, message: `written ${total} companies` });
+      ctx.progress({ current: total, total, message: { key: "written", params: { total } } });
     }
     ctx.throwIfCancelled();
 
@@ -255,14 +282,18 @@ export const listedCompaniesSync = defineJob({
     const n = deactivations.length;
     if (!dryRun && n > 0) {
       await store.putMany(deactivations, (written) =>
-        ctx.progress({ current: written, total: n, message: `deactivating ${written} / ${n}` }),
+        ctx.progress({
+          current: written,
+          total: n,
+          message: { key: "deactivating", params: { written, total: n } },
+        }),
       );
     }
     ctx.item("deactivated", { current: n, total: n, status: "done" });
     ctx.progress({
       current: n,
       total: n,
-      message: dryRun ? `dry run: would deactivate ${n}` : `deactivated ${n}`,
+      message: { key: dryRun ? "dry_run_deactivate" : "deactivated", params: { count: n } },
     });
   },
 });

@@ -1,4 +1,4 @@
-// Recap パイプライン / The 8-stage news recap pipeline:
+// The 8-stage news recap pipeline (its words in both languages: recap-words.ts):
 //   Fetch → Preprocess → Dedup → Genre → Select → Evidence → Dispatch → Persist
 // It does real (small) work on the article fixture and writes one digest per genre.
 // `stage_delay_ms` slows each stage down so that progress can be watched in the admin page.
@@ -23,18 +23,17 @@ import {
   splitSentences,
   titleKey,
 } from "./recap-text.ts";
+import {
+  RECAP_DESCRIPTION,
+  RECAP_GENRE_LABELS,
+  RECAP_MESSAGES,
+  RECAP_SKIP_REASONS,
+  RECAP_STAGE_WORDS,
+} from "./recap-words.ts";
 import { recapsStore } from "./recaps-table.ts";
 
-export const RECAP_STAGES = [
-  "Fetch",
-  "Preprocess",
-  "Dedup",
-  "Genre",
-  "Select",
-  "Evidence",
-  "Dispatch",
-  "Persist",
-] as const;
+/** The stage names runs record, in order. */
+export const RECAP_STAGES = RECAP_STAGE_WORDS.map((s) => s.name);
 
 /** Sleeps `ms`, returning early when `signal` fires (the caller then checks for cancellation). */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -84,7 +83,7 @@ async function inSteps<T>(
   ctx: JobContext<Params>,
   xs: readonly T[],
   delayMs: number,
-  label: string,
+  key: "normalized" | "deduplicated",
   fn: (x: T) => void,
 ): Promise<void> {
   const steps = Math.min(4, Math.max(1, xs.length));
@@ -92,7 +91,7 @@ async function inSteps<T>(
   for (let i = 0; i < steps; i++) {
     for (const x of xs.slice(i * per, (i + 1) * per)) fn(x);
     const current = Math.min(xs.length, (i + 1) * per);
-    ctx.progress({ current, total: xs.length, message: `${label} ${current} / ${xs.length}` });
+    ctx.progress({ current, total: xs.length, message: { key, params: { current, total: xs.length } } });
     await sleep(delayMs / steps, ctx.signal);
     ctx.throwIfCancelled();
   }
@@ -116,20 +115,20 @@ async function perGenre(
 
 export const recapPipeline = defineJob({
   name: "recap.pipeline",
-  description:
-    "ニュース記事からジャンル別ダイジェストを作る 8 段階パイプライン。 " +
-    "Builds per-genre news digests in 8 stages (Fetch → … → Persist).",
+  description: RECAP_DESCRIPTION,
   category: "pipeline",
   data_sources: ["recap_articles"],
   parameters,
   concurrency: "job",
   timeout_seconds: 120,
   retry: { attempts: 1 },
-  stages: [...RECAP_STAGES],
+  stages: RECAP_STAGE_WORDS,
+  messages: RECAP_MESSAGES,
+  skip_reasons: RECAP_SKIP_REASONS,
+  item_labels: RECAP_GENRE_LABELS,
   stores: { recaps: recapsStore },
-  default_schedules: [
-    { schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo", description: "30 分ごと" },
-  ],
+  // No description: the schedule's expression says it in the operator's language (and follows edits).
+  default_schedules: [{ schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo" }],
   async run(ctx) {
     const { max_per_genre: maxPerGenre, stage_delay_ms: delay } = ctx.params;
     const wanted: readonly RecapGenre[] = ctx.params.genres
@@ -138,13 +137,13 @@ export const recapPipeline = defineJob({
 
     // 1. Fetch
     ctx.stage("Fetch");
-    ctx.progress({ message: "fetching articles" });
+    ctx.progress({ message: { key: "fetching" } });
     const articles = await loadArticles();
     ctx.count.input(articles.length);
     ctx.progress({
       current: articles.length,
       total: articles.length,
-      message: `${articles.length} articles`,
+      message: { key: "fetched", params: { count: articles.length } },
     });
     await sleep(delay, ctx.signal);
     ctx.throwIfCancelled();
@@ -188,7 +187,7 @@ export const recapPipeline = defineJob({
       }
     });
     if (duplicates) ctx.count.skipped("duplicate", duplicates);
-    ctx.progress({ message: `${duplicates} duplicates removed, ${unique.length} unique articles` });
+    ctx.progress({ message: { key: "dedup_done", params: { duplicates, unique: unique.length } } });
 
     // 4. Genre
     ctx.stage("Genre");
@@ -215,7 +214,9 @@ export const recapPipeline = defineJob({
     });
     if (unclassified) ctx.count.skipped("unclassified", unclassified);
     if (outOfScope) ctx.count.skipped("out_of_scope", outOfScope);
-    ctx.progress({ message: `classified into ${wanted.length} genres, ${outOfScope} out of scope` });
+    ctx.progress({
+      message: { key: "classified", params: { genres: wanted.length, out_of_scope: outOfScope } },
+    });
 
     // 5. Select: top `max_per_genre` by relevance, then recency, then body length.
     ctx.stage("Select");
@@ -275,11 +276,15 @@ export const recapPipeline = defineJob({
       });
       return { current: 1, total: 1 };
     });
-    ctx.progress({ message: `${digests.length} digests for ${digestDate}` });
+    ctx.progress({ message: { key: "digests_made", params: { count: digests.length, date: digestDate } } });
 
     // 8. Persist
     ctx.stage("Persist");
-    ctx.progress({ current: 0, total: digests.length, message: `writing ${digests.length} digests` });
+    ctx.progress({
+      current: 0,
+      total: digests.length,
+      message: { key: "writing", params: { count: digests.length } },
+    });
     await sleep(delay, ctx.signal);
     ctx.throwIfCancelled();
     if (digests.length) {
@@ -289,7 +294,7 @@ export const recapPipeline = defineJob({
     ctx.progress({
       current: digests.length,
       total: digests.length,
-      message: `${digests.length} digests written`,
+      message: { key: "written", params: { count: digests.length } },
     });
   },
 });

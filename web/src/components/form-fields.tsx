@@ -92,3 +92,12 @@ export function JobSelect({
     </select>
   );
 }
+
+/** The IANA zones the browser knows, for a time-zone input's suggestions. */
+export const ZONES = (() => {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch {
+    return ["Asia/Tokyo", "UTC"];
+  }
+})();

@@ -3,6 +3,7 @@
 import type { Progress, RunStatus, StageStatus } from "#schemas/run.ts";
 import { useApp } from "../app-context.ts";
 import type { MessageKey } from "../i18n.ts";
+import { useJobWords } from "../job-words.ts";
 
 const STATUS_SYMBOL: Record<RunStatus, string> = {
   QUEUED: "◷",
@@ -68,8 +69,9 @@ const STAGE_SYMBOL: Record<StageStatus, string> = {
 };
 
 /** The pipeline bar: one segment per stage, current one highlighted. */
-export function StageBar({ progress }: { progress: Progress | null }) {
+export function StageBar({ progress, job }: { progress: Progress | null; job: string }) {
   const { t } = useApp();
+  const words = useJobWords();
   const stages = progress?.stages ?? [];
   if (stages.length === 0) return null;
   const current = stages.findIndex((s) => s.status === "running");
@@ -80,10 +82,10 @@ export function StageBar({ progress }: { progress: Progress | null }) {
           key={s.name}
           class={`stage stage-${s.status}`}
           aria-current={i === current ? "step" : undefined}
-          title={`${s.name}: ${t(`stage_${s.status}` as MessageKey)}`}
+          title={`${words.stage(job, s.name)}: ${t(`stage_${s.status}` as MessageKey)}`}
         >
           <span aria-hidden="true">{STAGE_SYMBOL[s.status]}</span>
-          <span class="stage-name">{s.name}</span>
+          <span class="stage-name">{words.stage(job, s.name)}</span>
           <span class="sr-only"> ({t(`stage_${s.status}` as MessageKey)})</span>
         </li>
       ))}
@@ -94,18 +96,22 @@ export function StageBar({ progress }: { progress: Progress | null }) {
 /** What a running run is doing: stage bar, message, current/total, per-item bars. */
 export function RunProgress({
   progress,
+  job,
   stagesBar = true,
 }: {
   progress: Progress | null;
+  /** the run's job: its words name the stages, items and message */
+  job: string;
   stagesBar?: boolean;
 }) {
   const { t } = useApp();
+  const words = useJobWords();
   if (!progress) return <p class="muted">{t("progress_waiting")}</p>;
   return (
     <div class="run-progress">
-      {stagesBar && <StageBar progress={progress} />}
+      {stagesBar && <StageBar progress={progress} job={job} />}
       <p class="progress-message">
-        {progress.stage && <strong>{progress.stage}</strong>} {progress.message ?? ""}
+        {progress.stage && <strong>{words.stage(job, progress.stage)}</strong>} {words.message(job, progress)}
       </p>
       {(progress.current != null || progress.total != null) && (
         <ProgressBar current={progress.current} total={progress.total} label={t("progress_label")} />
@@ -115,9 +121,9 @@ export function RunProgress({
           {progress.items.map((it) => (
             <li key={it.name}>
               <span class="item-name">
-                <span aria-hidden="true">{STAGE_SYMBOL[it.status]}</span> {it.name}
+                <span aria-hidden="true">{STAGE_SYMBOL[it.status]}</span> {words.item(job, it.name)}
               </span>
-              <ProgressBar current={it.current} total={it.total} label={it.name} />
+              <ProgressBar current={it.current} total={it.total} label={words.item(job, it.name)} />
             </li>
           ))}
         </ul>

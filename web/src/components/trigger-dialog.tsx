@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { reasonOf } from "../failure-reason.ts";
-import { type RawParams, validateParams } from "../params-validation.ts";
+import { type RawParams, sayIssue, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
 import { Dialog } from "./dialog.tsx";
 import { Field } from "./form-fields.tsx";
@@ -71,7 +71,7 @@ export function TriggerDialog({
         setFailure(t("job_is_disabled", { job }));
       } else if (err instanceof ApiError && err.fieldErrors.length) {
         setErrors(
-          Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^options\./, ""), f.message])),
+          Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^options\./, ""), sayIssue(f, t)])),
         );
       } else {
         setFailure(reasonOf(t, err));

@@ -183,6 +183,10 @@ export const en: Record<keyof typeof ja, string> = {
   tags_hint: "comma separated",
   enabled: "Enabled",
   name: "Name",
+  // --- issue 14 part C: schedule editing (problem 6)
+  name_hint_auto:
+    "Generated from the expression, params and job, and updated with them; type a name to keep your own",
+  description_hint_auto: "The expression's own words, updated when the expression changes",
   name_hint: "Left empty, a name is made for you (e.g. listed_companies_sync_daily_1130)",
   when_runs: "When",
   policy: "If still running",
@@ -289,4 +293,38 @@ export const en: Record<keyof typeof ja, string> = {
   no_jobs: "No jobs are registered",
   state_unreachable: "Cannot reach the server",
   // ---- end issue 14 (B) ----
+  // --- issue 14 part C: the API's validation issues by code (web/src/params-validation.ts sayIssue)
+  v_suggestion: " (e.g. {suggestion})",
+  v_type: "Wrong kind of value (expected {expected})",
+  v_format: "Wrong format",
+  v_invalid: "Invalid value",
+  v_unknown_field: "This field is not accepted",
+  v_unknown_job: "There is no job named '{job}'",
+  v_unknown_time_zone: "Unknown time zone '{zone}' (use an IANA name such as Asia/Tokyo)",
+  v_invalid_date: "Not a date and time",
+  v_date_range: "Must be within the years {min}–{max}",
+  v_end_before_start: "Must be later than the start",
+  v_expr_empty: "Enter a schedule expression",
+  v_expr_unknown_type: "'{type}(...)' is not a schedule type: use cron(...), rate(...) or at(...)",
+  v_expr_not_expression:
+    "Not a schedule expression: use cron(minutes hours day-of-month month day-of-week year), rate(value unit), at(yyyy-mm-ddThh:mm:ss) or a 5-field Unix cron",
+  v_expr_bare_six: "Write a 6-field cron as cron(minutes hours day-of-month month day-of-week year)",
+  v_expr_seconds:
+    "EventBridge has no seconds field: write cron(minutes hours day-of-month month day-of-week year)",
+  v_cron_five_fields: "cron() has 6 fields (minutes hours day-of-month month day-of-week year): add the year",
+  v_cron_field_count: "cron() has 6 fields (minutes hours day-of-month month day-of-week year), not {count}",
+  v_cron_both_question: "Day-of-month and day-of-week cannot both be '?': use '?' in exactly one of them",
+  v_cron_day_fields:
+    "Use '?' in exactly one of day-of-month and day-of-week (EventBridge cannot combine them)",
+  v_cron_field: "The cron {field} field is not valid",
+  v_rate_invalid: "Write rate(value unit): the unit is minute(s), hour(s) or day(s), singular with 1",
+  v_at_invalid: "Write at(yyyy-mm-ddThh:mm:ss) with a date and time that exist",
+  v_never_fires: "This schedule would never fire (a date that does not occur, or one already past)",
+  v_normalized_from: "Rewritten from '{from}'",
+  cron_field_minutes: "minutes",
+  cron_field_hours: "hours",
+  cron_field_day_of_month: "day-of-month",
+  cron_field_month: "month",
+  cron_field_day_of_week: "day-of-week",
+  cron_field_year: "year",
 };

@@ -187,6 +187,9 @@ export const ja = {
   tags_hint: "カンマ区切り",
   enabled: "有効",
   name: "名前",
+  // --- issue 14 part C: schedule editing (problem 6)
+  name_hint_auto: "式・パラメータ・ジョブに合わせて自動で付け直します。入力するとその名前のままになります",
+  description_hint_auto: "式の説明を自動で入れています。式を変えると合わせて変わります",
   name_hint: "空欄なら自動で付けます（例: listed_companies_sync_daily_1130）",
   when_runs: "実行タイミング",
   policy: "実行中の扱い",
@@ -296,4 +299,40 @@ export const ja = {
   no_jobs: "登録されたジョブはありません",
   state_unreachable: "サーバーに接続できません",
   // ---- end issue 14 (B) ----
+  // --- issue 14 part C: the API's validation issues by code (web/src/params-validation.ts sayIssue)
+  v_suggestion: "（例: {suggestion}）",
+  v_type: "形式が正しくありません（{expected} にしてください）",
+  v_format: "形式が正しくありません",
+  v_invalid: "値が正しくありません",
+  v_unknown_field: "この項目は受け付けられません",
+  v_unknown_job: "「{job}」というジョブはありません",
+  v_unknown_time_zone:
+    "「{zone}」というタイムゾーンはありません（Asia/Tokyo のような IANA 名で入力してください）",
+  v_invalid_date: "日時として読めません",
+  v_date_range: "{min}〜{max} 年の範囲にしてください",
+  v_end_before_start: "開始日時より後にしてください",
+  v_expr_empty: "スケジュール式を入力してください",
+  v_expr_unknown_type: "「{type}(...)」は使えません。cron(...)・rate(...)・at(...) のどれかで書いてください",
+  v_expr_not_expression:
+    "スケジュール式として読めません。cron(分 時 日 月 曜日 年)・rate(値 単位)・at(yyyy-mm-ddThh:mm:ss)・5 項目の Unix cron のどれかで書いてください",
+  v_expr_bare_six: "6 項目の cron は cron(分 時 日 月 曜日 年) の形で書いてください",
+  v_expr_seconds:
+    "秒の項目は使えません（EventBridge には秒がありません）。cron(分 時 日 月 曜日 年) で書いてください",
+  v_cron_five_fields: "cron() は 6 項目（分 時 日 月 曜日 年）です。年を足してください",
+  v_cron_field_count: "cron() は 6 項目（分 時 日 月 曜日 年）です。いまは {count} 項目です",
+  v_cron_both_question: "日と曜日の両方を ? にはできません。どちらか一方だけを ? にしてください",
+  v_cron_day_fields:
+    "日と曜日のどちらか一方を ? にしてください（EventBridge は両方の指定を組み合わせられません）",
+  v_cron_field: "cron の「{field}」の指定が正しくありません",
+  v_rate_invalid:
+    "rate() は rate(値 単位) で書いてください。単位は minute(s)・hour(s)・day(s) で、1 のときは単数形です",
+  v_at_invalid: "at() は at(yyyy-mm-ddThh:mm:ss) で、実在する日時を書いてください",
+  v_never_fires: "このスケジュールは今後一度も実行されません（存在しない日付か、過ぎた日時です）",
+  v_normalized_from: "「{from}」を書き直しました",
+  cron_field_minutes: "分",
+  cron_field_hours: "時",
+  cron_field_day_of_month: "日",
+  cron_field_month: "月",
+  cron_field_day_of_week: "曜日",
+  cron_field_year: "年",
 };

@@ -118,7 +118,7 @@ export function DashboardPage() {
             <div class="muted small">
               {t("started")} <When iso={r.started_at} /> · {t(`trigger_${r.trigger_source}` as MessageKey)}
             </div>
-            <RunProgress progress={r.progress} />
+            <RunProgress progress={r.progress} job={r.job_name} />
           </article>
         ))}
         <LoadState

@@ -9,6 +9,7 @@ import { When } from "../components/when.tsx";
 import { fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { useJobWords } from "../job-words.ts";
 
 export function RunRow({
   run: r,
@@ -20,9 +21,10 @@ export function RunRow({
   onToggle: () => void;
 }) {
   const { t, lang } = useApp();
+  const words = useJobWords();
   const breakdown = r.skip_breakdown
     ? Object.entries(r.skip_breakdown)
-        .map(([k, v]) => `${k}: ${fmtNumber(v)}`)
+        .map(([k, v]) => `${words.skipReason(r.job_name, k)}: ${fmtNumber(v)}`)
         .join("\n")
     : t("no_breakdown");
   const detailId = `run-detail-${r.execution_uuid}`;
@@ -75,7 +77,7 @@ export function RunRow({
           <StatusBadge status={r.status} />
           {r.status === "RUNNING" && stage && (
             <div class="row-stage" data-testid="row-stage">
-              {stage}
+              {words.stage(r.job_name, stage)}
               {r.progress && r.progress.stage_index !== null
                 ? ` (${r.progress.stage_index + 1}/${r.progress.stage_count})`
                 : ""}

@@ -10,6 +10,7 @@ import { When } from "../components/when.tsx";
 import { dailyTime } from "../daily-schedule.ts";
 import { fmtDuration, fmtNumber, fmtPercent } from "../format.ts";
 import type { Translate } from "../i18n.ts";
+import { useJobWords } from "../job-words.ts";
 
 export type ScheduleSummary = JobView["schedules"][number];
 
@@ -33,6 +34,7 @@ export function JobCard({
   onEditTime: (s: ScheduleSummary) => void;
 }) {
   const { t, lang, canWrite, toast } = useApp();
+  const words = useJobWords();
   const [busy, setBusy] = useState(false);
   const active = j.active_runs[0] ?? null;
   const s24 = j.stats_24h;
@@ -95,7 +97,7 @@ export function JobCard({
           onChange={(v) => void setEnabled(v)}
         />
       </header>
-      <p class="desc">{j.description}</p>
+      <p class="desc">{words.description(j)}</p>
       <dl class="facts">
         <dt>{t("schedules")}</dt>
         <dd>
@@ -155,7 +157,7 @@ export function JobCard({
             <StatusBadge status={active.status} />{" "}
             <a href={`/runs/${active.execution_uuid}`}>{t("open_run")}</a>
           </div>
-          <RunProgress progress={active.progress} />
+          <RunProgress progress={active.progress} job={j.name} />
         </div>
       )}
       <footer class="card-actions">

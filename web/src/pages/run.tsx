@@ -12,10 +12,12 @@ import { When } from "../components/when.tsx";
 import { fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { useJobWords } from "../job-words.ts";
 import { navigate } from "../router.ts";
 
 export function RunDetailPage({ id }: { id: string }) {
   const { t, lang, canWrite, toast } = useApp();
+  const words = useJobWords();
   const [active, setActive] = useState(true);
   const run = usePoll(
     (signal) =>
@@ -175,7 +177,7 @@ export function RunDetailPage({ id }: { id: string }) {
             <ul class="bars plain" data-testid="skip-breakdown">
               {breakdown.map(([k, v]) => (
                 <li key={k}>
-                  <span class="bar-label">{k}</span>
+                  <span class="bar-label">{words.skipReason(r.job_name, k)}</span>
                   <span
                     class="bar"
                     style={{ width: `${Math.max(2, (v / maxSkip) * 100)}%` }}
@@ -189,7 +191,7 @@ export function RunDetailPage({ id }: { id: string }) {
         </div>
       </div>
       <h2>{t("stages_label")}</h2>
-      {isActive && <RunProgress progress={r.progress} />}
+      {isActive && <RunProgress progress={r.progress} job={r.job_name} />}
       {r.progress && r.progress.stages.length > 0 ? (
         <ol class="timeline">
           {r.progress.stages.map((s) => {
@@ -199,7 +201,7 @@ export function RunDetailPage({ id }: { id: string }) {
                 : null;
             return (
               <li key={s.name} class={`stage-${s.status}`}>
-                <strong>{s.name}</strong>{" "}
+                <strong>{words.stage(r.job_name, s.name)}</strong>{" "}
                 <span class="badge-lite">{t(`stage_${s.status}` as MessageKey)}</span>{" "}
                 <span class="muted small">
                   {s.started_at ? <When iso={s.started_at} compact /> : ""}{" "}

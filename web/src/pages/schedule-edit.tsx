@@ -2,18 +2,26 @@
 // The params form comes from the job's JSON Schema. Nothing invalid is sent: the zod schema of the
 // API request and the job's JSON Schema are both checked first.
 import { useEffect, useState } from "preact/hooks";
+import { codeOfZodIssue } from "#schemas/issue-codes.ts";
 import { CreateScheduleRequestSchema, EXECUTION_POLICIES } from "#schemas/schedule.ts";
-import { ApiError, api, type JobView, type PreviewResult } from "../api.ts";
+import { ApiError, api, type JobView } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { ErrorNote } from "../components/error-note.tsx";
-import { Field, JobSelect } from "../components/form-fields.tsx";
+import { Field, JobSelect, ZONES } from "../components/form-fields.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { ParamsForm } from "../components/params-form.tsx";
 import { fmtDateTime, tzLabel } from "../format.ts";
 import { useDebounced, useJobs } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
-import { type RawParams, toRaw, validateParams } from "../params-validation.ts";
+import { type RawParams, sayIssue, toRaw, validateParams } from "../params-validation.ts";
 import { navigate, useLocation } from "../router.ts";
+import {
+  type Following,
+  followedChanges,
+  generatedDescriptionLang,
+  sayPreview,
+  useSchedulePreview,
+} from "../schedule-form-follow.ts";
 
 type Form = {
   name: string;
@@ -34,14 +42,6 @@ type Form = {
   end_date: string | null;
 };
 
-const ZONES = (() => {
-  try {
-    return Intl.supportedValuesOf("timeZone");
-  } catch {
-    return ["Asia/Tokyo", "UTC"];
-  }
-})();
-
 export function ScheduleEditPage({ id }: { id: string | null }) {
   const { t, lang, tz, canWrite, toast } = useApp();
   const jobs = useJobs();
@@ -52,7 +52,8 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
   const [failure, setFailure] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const [preview, setPreview] = useState<PreviewResult | null>(null);
+  // What the operator has not written themselves follows the form (problem 6).
+  const [follow, setFollow] = useState<Following>({ name: true, descLang: null, category: true });
   const { query } = useLocation();
 
   useEffect(() => {
@@ -93,6 +94,13 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
           end_date: s.end_date,
         });
         setParams(toRaw(jobs.find((j) => j.name === s.job_name)?.parameter_schema, s.params));
+        const category = s.category === (jobs.find((j) => j.name === s.job_name)?.category ?? null);
+        setFollow({ name: s.auto_generated_name, descLang: null, category });
+        // Is the stored description only the stored expression's words? Then it follows edits.
+        if (s.description)
+          void generatedDescriptionLang(s).then((descLang) =>
+            setFollow((f) => (f.descLang === null && descLang ? { ...f, descLang } : f)),
+          );
       },
       (e: Error) => setLoadError(e),
     );
@@ -102,26 +110,19 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
   const zone = useDebounced(form?.timezone ?? tz, 300);
   const startDate = form?.start_date ?? null;
   const endDate = form?.end_date ?? null;
+  const jobName = form?.job_name ?? "";
+  const previewJob = jobs.find((j) => j.name === jobName);
+  // The params as a save would send them (only when valid), so the preview's auto name is the saved one.
+  const namedParams = useDebounced(
+    JSON.stringify(previewJob ? validateParams(previewJob.parameter_schema, params, t).params : {}),
+    300,
+  );
+  const preview = useSchedulePreview({ expr, zone, startDate, endDate, jobName, paramsJson: namedParams });
+  // What the operator has not written follows the preview (schedule-form-follow.ts).
   useEffect(() => {
-    if (!expr.trim()) return setPreview(null);
-    const ctl = new AbortController();
-    api("POST /v1/schedules/preview", {
-      // the schedule's own window and phase, so the preview shows the fires it will really have
-      body: { schedule_expression: expr, timezone: zone, count: 5, start_date: startDate, end_date: endDate },
-      signal: ctl.signal,
-    }).then(setPreview, (e: unknown) => {
-      if (e instanceof ApiError)
-        setPreview({
-          valid: false,
-          message: e.fieldErrors[0]?.message ?? e.message,
-          next_fire_times: [],
-          description: null,
-          description_en: null,
-          normalized_expression: null,
-        });
-    });
-    return () => ctl.abort();
-  }, [expr, zone, startDate, endDate]);
+    const changes = form && preview ? followedChanges(form, follow, preview) : null;
+    if (form && changes) setForm({ ...form, ...changes });
+  }, [preview, follow, form]);
 
   const titleKey = id === null ? "new_schedule" : "edit_schedule";
   if (loadError)
@@ -138,7 +139,7 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
         <p class="muted">{t("loading")}</p>
       </section>
     );
-  const job: JobView | undefined = jobs.find((j) => j.name === form.job_name);
+  const job: JobView | undefined = previewJob;
   const set = (changes: Partial<Form>) => setForm({ ...form, ...changes });
 
   const submit = async (e: Event) => {
@@ -146,7 +147,8 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
     setFailure(null);
     const p = validateParams(job?.parameter_schema, params, t);
     const body = {
-      name: form.name.trim() || null,
+      // A name that only follows the form is left to the server, which generates the same one.
+      name: follow.name ? null : form.name.trim() || null,
       job_name: form.job_name,
       schedule_expression: form.schedule_expression.trim(),
       timezone: form.timezone,
@@ -166,8 +168,10 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
     };
     const parsed = CreateScheduleRequestSchema.safeParse(body);
     const errs: Record<string, string> = {};
-    if (!parsed.success) for (const i of parsed.error.issues) errs[String(i.path[0] ?? "form")] ??= i.message;
-    if (preview && !preview.valid) errs.schedule_expression = preview.message ?? t("v_expression");
+    if (!parsed.success)
+      for (const i of parsed.error.issues)
+        errs[String(i.path[0] ?? "form")] ??= sayIssue({ message: i.message, ...codeOfZodIssue(i) }, t);
+    if (preview && !preview.valid) errs.schedule_expression = sayPreview(preview, t);
     setErrors(errs);
     setParamErrors(p.errors);
     if (!parsed.success || Object.keys(errs).length || Object.keys(p.errors).length) return;
@@ -185,8 +189,8 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
         const top: Record<string, string> = {};
         const pe: Record<string, string> = {};
         for (const f of err.fieldErrors) {
-          if (f.field.startsWith("params.")) pe[f.field.slice(7)] = f.message;
-          else top[f.field] = f.message;
+          if (f.field.startsWith("params.")) pe[f.field.slice(7)] = sayIssue(f, t);
+          else top[f.field] = sayIssue(f, t);
         }
         setErrors(top);
         setParamErrors(pe);
@@ -209,17 +213,27 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
                 jobs={jobs}
                 value={form.job_name}
                 onChange={(name) => {
-                  set({ job_name: name });
+                  const category = jobs.find((j) => j.name === name)?.category ?? "";
+                  set(follow.category ? { job_name: name, category } : { job_name: name });
                   setParams({});
                   setParamErrors({});
                 }}
               />
             </Field>
-            <Field id="s-name" label={t("name")} error={errors.name} hint={t("name_hint")}>
+            <Field
+              id="s-name"
+              label={t("name")}
+              error={errors.name}
+              hint={t(follow.name ? "name_hint_auto" : "name_hint")}
+            >
               <input
                 id="s-name"
                 value={form.name}
-                onInput={(e) => set({ name: e.currentTarget.value })}
+                onInput={(e) => {
+                  const name = e.currentTarget.value;
+                  set({ name });
+                  setFollow({ ...follow, name: name.trim() === "" });
+                }}
                 aria-invalid={errors.name ? true : undefined}
               />
             </Field>
@@ -271,7 +285,7 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
               </>
             ) : (
               <span class="field-error" role="alert">
-                ✕ {preview.message}
+                ✕ {sayPreview(preview, t)}
               </span>
             )}
           </div>
@@ -320,14 +334,26 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
               <input
                 id="s-category"
                 value={form.category}
-                onInput={(e) => set({ category: e.currentTarget.value })}
+                onInput={(e) => {
+                  const category = e.currentTarget.value;
+                  set({ category });
+                  setFollow({ ...follow, category: category.trim() === "" });
+                }}
               />
             </Field>
-            <Field id="s-desc" label={t("description")} error={errors.description}>
+            <Field
+              id="s-desc"
+              label={t("description")}
+              error={errors.description}
+              hint={follow.descLang ? t("description_hint_auto") : undefined}
+            >
               <input
                 id="s-desc"
                 value={form.description}
-                onInput={(e) => set({ description: e.currentTarget.value })}
+                onInput={(e) => {
+                  set({ description: e.currentTarget.value });
+                  setFollow({ ...follow, descLang: null });
+                }}
               />
             </Field>
             <div class="field field-check">
