@@ -26,7 +26,7 @@ export const notesStore = defineStore({
 
 export const notesJob = defineJob({
   name: "test.notes",
-  description: "writes one note into the table it owns",
+  description: { ja: "自分のテーブルにメモを 1 件書きます", en: "writes one note into the table it owns" },
   category: "test",
   data_sources: ["params"],
   parameters: z.object({ id: z.string(), text: z.string() }),

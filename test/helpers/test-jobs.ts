@@ -21,7 +21,7 @@ export const LONG_ERROR = `upstream returned 503 Service Unavailable\n${"x".repe
 
 export const alwaysFails = defineJob({
   name: "test.always_fails",
-  description: "throws on every attempt",
+  description: { ja: "毎回の試行で例外を投げます", en: "throws on every attempt" },
   category: "test",
   data_sources: ["nowhere"],
   parameters: z.object({}),
@@ -34,7 +34,7 @@ export const alwaysFails = defineJob({
 
 export const flaky = defineJob({
   name: "test.flaky",
-  description: "fails on its first attempt only",
+  description: { ja: "最初の試行だけ失敗します", en: "fails on its first attempt only" },
   category: "test",
   data_sources: ["flaky_api"],
   parameters: z.object({}),
@@ -48,7 +48,10 @@ export const flaky = defineJob({
 
 export const slow = defineJob({
   name: "test.slow",
-  description: "runs for `ms` milliseconds unless cancelled",
+  description: {
+    ja: "キャンセルされない限り `ms` ミリ秒動きます",
+    en: "runs for `ms` milliseconds unless cancelled",
+  },
   category: "test",
   data_sources: ["clock"],
   parameters: z.strictObject({ ms: z._default(z.number().check(z.int(), z.minimum(0)), 3000) }),
@@ -66,7 +69,7 @@ export const slow = defineJob({
 
 export const perParams = defineJob({
   name: "test.per_params",
-  description: "one run per distinct params",
+  description: { ja: "パラメータごとに 1 件ずつ実行します", en: "one run per distinct params" },
   category: "test",
   data_sources: ["clock"],
   concurrency: "params",
@@ -79,7 +82,10 @@ export const perParams = defineJob({
 /** A worker that hangs: it ignores the cancellation signal and outlives its 1 s timeout. */
 export const hangs = defineJob({
   name: "test.hangs",
-  description: "hangs past its timeout, ignoring cancellation",
+  description: {
+    ja: "キャンセルを無視してタイムアウトを過ぎても止まりません",
+    en: "hangs past its timeout, ignoring cancellation",
+  },
   category: "test",
   data_sources: ["black_hole"],
   parameters: z.strictObject({ ms: z._default(z.number().check(z.int(), z.minimum(0)), 5000) }),
