@@ -153,6 +153,7 @@ export class MemoryRunStore implements RunStore {
       ...item,
       progress: copy(update.progress),
       attempt: update.attempt,
+      retry_at: null,
       updated_at: update.progress.updated_at,
       ...copy(update.counts),
     });
@@ -161,7 +162,12 @@ export class MemoryRunStore implements RunStore {
 
   async patchActive(
     executionUuid: string,
-    patch: Partial<Pick<Run, "attempt" | "workflow_execution_arn" | "console_url" | "logs_url" | "status">>,
+    patch: Partial<
+      Pick<
+        Run,
+        "attempt" | "attempts" | "retry_at" | "workflow_execution_arn" | "console_url" | "logs_url" | "status"
+      >
+    >,
   ): Promise<boolean> {
     if (patch.status && !isActive(patch.status)) {
       throw new Error(`patchActive cannot set finished status ${patch.status}`);

@@ -41,6 +41,8 @@ export function aRun(over: Partial<Run> = {}): Run {
     error_summary: null,
     progress: null,
     attempt: 1,
+    attempts: [],
+    retry_at: null,
     next_scheduled_for: null,
     workflow_execution_arn: null,
     console_url: null,

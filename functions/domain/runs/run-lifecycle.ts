@@ -72,6 +72,8 @@ export function newRun(input: NewRunInput): Run {
     error_summary: null,
     progress: null,
     attempt: 1,
+    attempts: [],
+    retry_at: null,
     next_scheduled_for: null,
     workflow_execution_arn: input.workflow_execution_arn ?? null,
     console_url: null,
