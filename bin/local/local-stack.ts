@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BufferedRunLog } from "#adapters/buffered-run-log.ts";
 import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
 import { type ApiApp, createApiApp } from "#api/app.ts";
@@ -115,7 +116,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const env = readLocalEnv();
   const dataDir = resolve(opts.dataDir ?? env.JOBDECK_DATA_DIR ?? join(PROJECT_ROOT, ".jobdeck"));
   mkdirSync(dataDir, { recursive: true });
-  const logger = opts.logger ?? createLocalLogger();
+  // The run log keeps every line of a run (GET /v1/runs/{id}/logs), whatever reaches stderr.
+  const runLogs = new BufferedRunLog();
+  const logger = runLogs.tee(opts.logger ?? createLocalLogger());
   const print = opts.print ?? (() => {});
   const clock = opts.clock ?? systemClock;
 
@@ -179,6 +182,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       triggersPerMinute: opts.triggersPerMinute ?? env.JOBDECK_TRIGGER_RATE_LIMIT,
     },
     logger,
+    runLogs,
   });
   const { registry, runs } = deps;
   const openStores = jobStoreOpener(doc, (_job, _key, store) => storeTables[store.name]!);

@@ -10,6 +10,7 @@ import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
 import { StatsWindowSchema } from "./dashboard.ts";
 import { ConcurrencyModeSchema, RetryPolicySchema } from "./job.ts";
 import { RunSchema, RunStatusSchema } from "./run.ts";
+import { RunLogLineSchema } from "./run-logs.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
 
 /** One page of a cursor-paged list (spec/api.md "Pagination"). */
@@ -99,6 +100,15 @@ export const RunsPageSchema = z.object({
   ...pageOf(RunListItemSchema).def.shape,
 });
 export type RunsPage = z.infer<typeof RunsPageSchema>;
+
+// Issue 14 (part A): a page of a run's log lines, with the console's view of them.
+export const RunLogsPageSchema = z.object({
+  ...pageOf(RunLogLineSchema).def.shape,
+  logs_url: z.nullable(
+    z.string().check(z.describe("CloudWatch Logs Insights over the same lines (AWS); null locally")),
+  ),
+});
+export type RunLogsPage = z.infer<typeof RunLogsPageSchema>;
 
 // ---- Statistics and dashboard ----
 

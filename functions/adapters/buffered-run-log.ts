@@ -1,0 +1,55 @@
+// The local stack's run log (RunLogReader): every structured line that carries an execution_uuid,
+// kept in a bounded in-memory buffer as the logger writes it (whatever the stderr level), so
+// GET /v1/runs/{id}/logs answers with the run's own lines. Bounded: the oldest lines go first.
+import type { JobLogger } from "#domain/jobs/job-definition.ts";
+import { byTime, type IdentifiedLine, pageAfter, toRunLogLine } from "#domain/runs/run-log-lines.ts";
+import type { RunLogPage, RunLogReader, RunLogRequest } from "#ports/run-log-reader.ts";
+
+export const RUN_LOG_BUFFER_LINES = 20_000;
+
+type Kept = IdentifiedLine & { uuid: string };
+
+export class BufferedRunLog implements RunLogReader {
+  private readonly lines: Kept[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly max = RUN_LOG_BUFFER_LINES,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A logger that writes to `base` and keeps the lines of runs (info and above) here. */
+  tee(base: JobLogger): JobLogger {
+    const keep = (level: "info" | "warn" | "error") => (message: string, extra?: Record<string, unknown>) => {
+      this.record(level, message, extra);
+      base[level](message, extra);
+    };
+    return { debug: base.debug.bind(base), info: keep("info"), warn: keep("warn"), error: keep("error") };
+  }
+
+  record(level: string, message: string, extra?: Record<string, unknown>): void {
+    const uuid = extra?.execution_uuid;
+    if (typeof uuid !== "string") return;
+    const at = this.now();
+    const line = toRunLogLine({
+      ...extra,
+      level: level.toUpperCase(),
+      message,
+      timestamp: at.toISOString(),
+    });
+    if (!line) return;
+    this.seq++;
+    this.lines.push({
+      id: String(this.seq).padStart(12, "0"),
+      ts: at.getTime(),
+      line,
+      uuid: uuid.toLowerCase(),
+    });
+    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+  }
+
+  async read(req: RunLogRequest): Promise<RunLogPage> {
+    const mine = this.lines.filter((l) => l.uuid === req.execution_uuid).sort(byTime);
+    return pageAfter(mine, req.after, req.limit);
+  }
+}
