@@ -170,7 +170,8 @@ export class DynamoRunStore implements RunStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { execution_uuid: executionUuid },
-          UpdateExpression: `SET ${sets.join(", ")} REMOVE active_flag`,
+          // An ended run waits for no retry.
+          UpdateExpression: `SET ${sets.join(", ")} REMOVE active_flag, retry_at`,
           ConditionExpression: `attribute_exists(execution_uuid) AND #status IN (${fromKeys.join(", ")})`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: values,

@@ -50,6 +50,9 @@ export const RunSummarySchema = z.pick(RunSchema, {
   error_count: true,
   error_summary: true,
   progress: true,
+  // Issue 14 (part A): the attempt and the retry wait, so a card says "Retry 2/3 — starts at …".
+  attempt: true,
+  retry_at: true,
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

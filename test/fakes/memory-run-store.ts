@@ -136,6 +136,7 @@ export class MemoryRunStore implements RunStore {
       duration_seconds: update.duration_seconds,
       error_summary: update.error_summary,
       next_scheduled_for: update.next_scheduled_for,
+      retry_at: null,
       updated_at: update.finished_at,
       ...(update.counts ? copy(update.counts) : {}),
       ...(update.progress !== undefined ? { progress: copy(update.progress) } : {}),
