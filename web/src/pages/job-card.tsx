@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey, type Run } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { Switch } from "../components/form-fields.tsx";
-import { RunProgress, StatusBadge } from "../components/run-status.tsx";
+import { isRetryWait, RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
 import { dailyTime } from "../daily-schedule.ts";
 import { fmtDuration, fmtNumber, fmtPercent } from "../format.ts";
@@ -126,7 +126,7 @@ export function JobCard({
         <dd>
           {j.last_run ? (
             <>
-              <StatusBadge status={j.last_run.status} /> <When iso={j.last_run.started_at} compact />{" "}
+              <StatusBadge status={j.last_run.status} /> <When iso={j.last_run.started_at} compact past />{" "}
               <span class="muted">{fmtDuration(j.last_run.duration_seconds, lang)}</span>
             </>
           ) : (
@@ -150,10 +150,10 @@ export function JobCard({
       {active && (
         <div class="active-run" data-testid="job-active-run">
           <div class="active-head">
-            <StatusBadge status={active.status} />{" "}
+            <StatusBadge status={active.status} retrying={isRetryWait(active)} />{" "}
             <a href={`/runs/${active.execution_uuid}`}>{t("open_run")}</a>
           </div>
-          <RunProgress progress={active.progress} />
+          <RunProgress progress={active.progress} run={active} />
         </div>
       )}
       <footer class="card-actions">
