@@ -40,6 +40,7 @@ const RUN_FIELDS: readonly (keyof Run)[] = [
   "attempt",
   "attempts",
   "retry_at",
+  "max_attempts",
   "next_scheduled_for",
   "workflow_execution_arn",
   "console_url",

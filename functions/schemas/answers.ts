@@ -53,6 +53,7 @@ export const RunSummarySchema = z.pick(RunSchema, {
   // Issue 14 (part A): the attempt and the retry wait, so a card says "Retry 2/3 — starts at …".
   attempt: true,
   retry_at: true,
+  max_attempts: true,
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

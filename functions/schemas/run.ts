@@ -105,6 +105,8 @@ export const RunSchema = z.object({
   attempts: z.array(AttemptSchema).check(z.maxLength(ATTEMPTS_MAX)),
   /** While the workflow waits before a retry: when attempt `attempt` starts; null otherwise. */
   retry_at: z.nullable(TimeSchema),
+  /** The job's retry policy's attempts, recorded with the first retry ("Retry 2/3"); null before. */
+  max_attempts: z.nullable(z.number().check(z.int(), z.minimum(1))),
   next_scheduled_for: z.nullable(TimeSchema),
   workflow_execution_arn: z.nullable(z.string()),
   console_url: z.nullable(z.string()),

@@ -166,7 +166,14 @@ export class MemoryRunStore implements RunStore {
     patch: Partial<
       Pick<
         Run,
-        "attempt" | "attempts" | "retry_at" | "workflow_execution_arn" | "console_url" | "logs_url" | "status"
+        | "attempt"
+        | "attempts"
+        | "retry_at"
+        | "max_attempts"
+        | "workflow_execution_arn"
+        | "console_url"
+        | "logs_url"
+        | "status"
       >
     >,
   ): Promise<boolean> {

@@ -43,6 +43,7 @@ export function aRun(over: Partial<Run> = {}): Run {
     attempt: 1,
     attempts: [],
     retry_at: null,
+    max_attempts: null,
     next_scheduled_for: null,
     workflow_execution_arn: null,
     console_url: null,

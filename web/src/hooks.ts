@@ -65,7 +65,7 @@ export function usePoll<T>(
  * a 304 when nothing changed), slower again when nothing runs.
  */
 export const LIVE_POLL_MS = 1000;
-export const IDLE_POLL_MS = 5000;
+export const IDLE_POLL_MS = 3000;
 export const livePollMs = (running: boolean): number => (running ? LIVE_POLL_MS : IDLE_POLL_MS);
 
 /** The job list (names, categories, data sources, params schemas) for pickers and filters. */

@@ -53,8 +53,8 @@ function shortFrame(line: string): string {
   return line
     .trim()
     .replace(/file:\/\//g, "")
-    .replace(/(?:\/[^\s():/]+)+\/(node_modules\/)/g, "$1")
-    .replace(/(?:\/[^\s():/]+)+\/([^\s():/]+:\d+)/g, "$1");
+    .replace(/(?<=[\s(])(?:\/[^\s():/]+)+\/(node_modules\/)/g, "$1")
+    .replace(/(?<=[\s(])(?:\/[^\s():/]+)+\/([^\s():/]+:\d+)/g, "$1");
 }
 
 /** The first stack frames of a trace (Lambda's `trace` array or an `Error.stack` text). */

@@ -74,6 +74,7 @@ export function newRun(input: NewRunInput): Run {
     attempt: 1,
     attempts: [],
     retry_at: null,
+    max_attempts: null,
     next_scheduled_for: null,
     workflow_execution_arn: input.workflow_execution_arn ?? null,
     console_url: null,

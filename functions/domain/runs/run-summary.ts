@@ -19,6 +19,7 @@ export function summarize(run: Run): RunSummary {
     progress: run.progress,
     attempt: run.attempt,
     retry_at: run.retry_at,
+    max_attempts: run.max_attempts,
   };
 }
 

@@ -233,7 +233,12 @@ export class WorkflowSteps {
       retry_at: startsAt,
       error: describeStepError(state.error),
     });
-    await runs.patchActive(run.execution_uuid, { attempt: next, attempts, retry_at: startsAt });
+    await runs.patchActive(run.execution_uuid, {
+      attempt: next,
+      attempts,
+      retry_at: startsAt,
+      max_attempts: run.max_attempts,
+    });
     const { error: _dropped, ended_at: _retried, ...rest } = state;
     return {
       ...rest,

@@ -7,7 +7,9 @@ import { useJobs } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 
 /** What the progress views read of a run (the full run or its summary in other answers). */
-export type RunLike = Pick<Run, "status" | "progress" | "attempt" | "retry_at"> & { job_name: string };
+export type RunLike = Pick<Run, "status" | "progress" | "attempt" | "retry_at" | "max_attempts"> & {
+  job_name: string;
+};
 
 /** The run waits before its next attempt (the workflow's back-off after a failed attempt). */
 export const isRetryWait = (r: Pick<RunLike, "status" | "retry_at">): boolean =>
@@ -149,7 +151,7 @@ export function RetryNote({ run }: { run: RunLike }) {
   const { t, tz } = useApp();
   const jobs = useJobs();
   if (!isRetryWait(run) || !run.retry_at) return null;
-  const max = jobs.find((j) => j.name === run.job_name)?.retry.attempts;
+  const max = run.max_attempts ?? jobs.find((j) => j.name === run.job_name)?.retry.attempts;
   return (
     <p class="retry-note" role="status" data-testid="retry-note">
       <span aria-hidden="true">↻ </span>
