@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { BufferedRunLog } from "#adapters/buffered-run-log.ts";
 import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
@@ -268,6 +268,29 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const url = await server.listen();
   siteUrl = url;
+  // Off the start's path: the first Run now then waits for nothing that could be done now — each
+  // job's state machine, and DynamoDB Local's transaction path (its JVM compiles it on first use;
+  // a condition check on a run that does not exist writes nothing).
+  void workflow
+    .prepare(registry.list().map((j) => j.name))
+    .then(() =>
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tables.runs,
+                Key: { execution_uuid: "warm-up" },
+                ConditionExpression: "attribute_exists(execution_uuid)",
+              },
+            },
+          ],
+        }),
+      ),
+    )
+    .catch(() => {
+      // Cancelled as intended (or the store is not up yet): either way nothing to do.
+    });
 
   return {
     url,
