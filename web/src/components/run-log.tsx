@@ -22,7 +22,7 @@ export function RunLog({ id, version }: { id: string; version: string }) {
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(false);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` (the run's updated_at) re-reads the first page
+  // `version` (the run's updated_at) in the deps: a changed run re-reads the first page.
   useEffect(() => {
     if (paged) return;
     const ctl = new AbortController();
