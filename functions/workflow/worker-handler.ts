@@ -96,11 +96,13 @@ export function createRunWorker(deps: RunWorkerDeps) {
     } catch (e) {
       // The attempt's own log line, with the run's id (Lambda's "Invoke Error" line carries none).
       const err = e instanceof Error ? e : new Error(String(e));
-      logger.error("attempt failed", {
-        error_type: err.name,
-        error: maskSecrets(err.message).slice(0, 1000),
-        stack: stackFrames(err.stack),
-      });
+      if (err instanceof JobCancelledError) logger.info("attempt stopped", { reason: err.message });
+      else
+        logger.error("attempt failed", {
+          error_type: err.name,
+          error: maskSecrets(err.message).slice(0, 1000),
+          stack: stackFrames(err.stack),
+        });
       throw e;
     } finally {
       watch.stop();
