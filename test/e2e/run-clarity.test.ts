@@ -1,6 +1,7 @@
 // Issue 14, part A, in real Chromium: a failure explains itself (problem 3: attempts, the retry
 // wait, the run's own log lines), live progress shows every stage and where the run is as a whole
 // (problem 4), and a cancelled run reads as cancelled (problem 10).
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
@@ -128,6 +129,39 @@ describe("problem 3: a failure explains itself", () => {
       expect(lines.findIndex((l) => l.includes("page=1"))).toBeLessThan(
         lines.findIndex((l) => l.includes("attempt failed, retrying")),
       );
+      expect(realErrors(errors)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("problem 3: during the back-off the dashboard card says when the retry starts, not 実行中 with a red ✕; the run page has no axe-core violation", async () => {
+    const id = await trigger("test.retries_then_fails");
+    const { page, context, errors } = await e2e.open({ as: "admin", at: "/" });
+    try {
+      const card = page.locator("[data-testid=active-run][data-job='test.retries_then_fails']");
+      const note = card.getByTestId("retry-note");
+      await note.waitFor({ timeout: 15_000 });
+      await expect.poll(() => note.textContent()).toMatch(/再試行 2\/3 — \d\d:\d\d:\d\d に開始/);
+      expect(await card.locator("[data-retry=true]").textContent()).toContain("再試行待ち");
+      expect(await card.locator(".stage-failed").count()).toBe(0);
+
+      await e2e.h.waitForRun(id, isFinished);
+      await page.goto(`/runs/${id}`);
+      await page.getByTestId("attempt").first().waitFor();
+      await page.getByTestId("log-line").first().waitFor();
+      // Evaluated through the devtools protocol: the page's CSP (script-src 'self') refuses a script tag.
+      await page.evaluate(readFileSync("node_modules/axe-core/axe.min.js", "utf8"));
+      const violations = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run(d: Document): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+          }
+        ).axe;
+        const r = await axe.run(document);
+        return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
+      });
+      expect(violations).toEqual([]);
       expect(realErrors(errors)).toEqual([]);
     } finally {
       await context.close();
