@@ -25,3 +25,16 @@ it("problem 4: every job's state machine is built right after the start, so the 
   expect(performance.now() - started).toBeLessThan(1000);
   await h.waitForRun(r.body.execution_uuid, isFinished);
 });
+
+it("problem 4: the answers a live page polls carry ETags, and an unchanged poll is a 304", async () => {
+  const r = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 50 } });
+  const id = r.body.execution_uuid as string;
+  await h.waitForRun(id, isFinished);
+  for (const path of [`/v1/runs/${id}`, "/v1/dashboard/job-progress", "/v1/jobs", `/v1/runs/${id}/logs`]) {
+    const first = await h.admin("GET", path);
+    const etag = first.headers.get("etag");
+    expect(etag, path).toBeTruthy();
+    const again = await h.admin("GET", path, undefined, { "if-none-match": etag! });
+    expect(again.status, path).toBe(304);
+  }
+});
