@@ -36,6 +36,7 @@ import { createLocalLogger } from "./local-logger.ts";
 import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
 import { wireLocalWorkflow } from "./local-workflow.ts";
 import { PROJECT_ROOT } from "./project-root.ts";
+import { keepRunLogIn } from "./run-log-file.ts";
 import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
 
 export const LOCAL_STOP_SUMMARY =
@@ -119,6 +120,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // The run log keeps every line of a run (GET /v1/runs/{id}/logs), whatever reaches stderr.
   const runLogs = new BufferedRunLog();
   const logger = runLogs.tee(opts.logger ?? createLocalLogger());
+  if (!opts.inMemory)
+    keepRunLogIn(runLogs, join(dataDir, "run-log.jsonl"), (m) => logger.warn(m, { what: "run log" }));
   const print = opts.print ?? (() => {});
   const clock = opts.clock ?? systemClock;
 
