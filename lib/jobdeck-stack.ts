@@ -77,6 +77,9 @@ export class JobdeckStack extends Stack {
       schedules: this.schedules,
       env: scheduling,
       siteUrl: this.site.url,
+      runLogGroups: Object.fromEntries(
+        this.workflows.jobs.map((w) => [w.job.name, [this.workflows.steps.logGroup, w.worker.logGroup]]),
+      ),
     });
     this.site.deploy({
       auth: "cognito",

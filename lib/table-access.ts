@@ -39,7 +39,7 @@ export const TABLE_WRITE_ACTIONS = [
 
 export type CoreTableAccess = Record<TableId, TableAccess>;
 /** API functions by area; the others by kind (one worker grant serves every job's worker). */
-export type AccessHolder = ApiArea | Exclude<FunctionKind, "api" | "api-meta">;
+export type AccessHolder = ApiArea | Exclude<FunctionKind, "api" | "api-runs" | "api-meta">;
 
 const { active, byJob, feed } = RUNS_INDEX;
 const NAME_ONLY = "name-only" as const;

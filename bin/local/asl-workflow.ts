@@ -86,6 +86,23 @@ export class LocalAslWorkflow implements WorkflowStarter {
     return entry;
   }
 
+  /**
+   * Builds the state machines of `jobNames` ahead of their first run, one per macrotask so requests
+   * in between are served: validating a definition costs 150–300 ms a job, which the first
+   * trigger of each job used to wait for (issue 14: the first toast after `npm start`).
+   */
+  async prepare(jobNames: readonly string[]): Promise<void> {
+    for (const name of jobNames) {
+      await new Promise((r) => setImmediate(r));
+      this.machineFor(name);
+    }
+  }
+
+  /** Whether `jobName`'s state machine is built (by `prepare` or an earlier run). */
+  isPrepared(jobName: string): boolean {
+    return this.machines.has(jobName);
+  }
+
   executionArnFor(jobName: string, name: string): string {
     return this.arnOf(jobName, name);
   }

@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BufferedRunLog } from "#adapters/buffered-run-log.ts";
 import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
 import { type ApiApp, createApiApp } from "#api/app.ts";
@@ -35,6 +36,7 @@ import { createLocalLogger } from "./local-logger.ts";
 import { LocalScheduler, localScheduleBackend } from "./local-scheduler.ts";
 import { wireLocalWorkflow } from "./local-workflow.ts";
 import { PROJECT_ROOT } from "./project-root.ts";
+import { keepRunLogIn } from "./run-log-file.ts";
 import { LocalTokens, loadOrCreateSecret } from "./tokens.ts";
 
 export const LOCAL_STOP_SUMMARY =
@@ -115,7 +117,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const env = readLocalEnv();
   const dataDir = resolve(opts.dataDir ?? env.JOBDECK_DATA_DIR ?? join(PROJECT_ROOT, ".jobdeck"));
   mkdirSync(dataDir, { recursive: true });
-  const logger = opts.logger ?? createLocalLogger();
+  // The run log keeps every line of a run (GET /v1/runs/{id}/logs), whatever reaches stderr.
+  const runLogs = new BufferedRunLog();
+  const logger = runLogs.tee(opts.logger ?? createLocalLogger());
+  if (!opts.inMemory)
+    keepRunLogIn(runLogs, join(dataDir, "run-log.jsonl"), (m) => logger.warn(m, { what: "run log" }));
   const print = opts.print ?? (() => {});
   const clock = opts.clock ?? systemClock;
 
@@ -179,6 +185,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       triggersPerMinute: opts.triggersPerMinute ?? env.JOBDECK_TRIGGER_RATE_LIMIT,
     },
     logger,
+    runLogs,
   });
   const { registry, runs } = deps;
   const openStores = jobStoreOpener(doc, (_job, _key, store) => storeTables[store.name]!);
@@ -264,6 +271,29 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const url = await server.listen();
   siteUrl = url;
+  // Off the start's path: the first Run now then waits for nothing that could be done now — each
+  // job's state machine, and DynamoDB Local's transaction path (its JVM compiles it on first use;
+  // a condition check on a run that does not exist writes nothing).
+  void workflow
+    .prepare(registry.list().map((j) => j.name))
+    .then(() =>
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tables.runs,
+                Key: { execution_uuid: "warm-up" },
+                ConditionExpression: "attribute_exists(execution_uuid)",
+              },
+            },
+          ],
+        }),
+      ),
+    )
+    .catch(() => {
+      // Cancelled as intended (or the store is not up yet): either way nothing to do.
+    });
 
   return {
     url,

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
+import { lambdaCause } from "#domain/runs/run-attempts.ts";
 import { Reconciler } from "#domain/runs/run-reconciler.ts";
 import { createStepsHandler } from "#workflow/steps-handler.ts";
 import { createRunWorker, type StoreOpener } from "#workflow/worker-handler.ts";
@@ -57,8 +58,16 @@ export function wireLocalWorkflow(deps: CoreDeps, opts: LocalWorkflowOptions) {
     substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
     handlers: {
       "local:steps": (payload) => logFailure("steps", () => steps(payload as Parameters<typeof steps>[0])),
+      // Lambda reports a thrown error to Step Functions as {errorType, errorMessage, trace}: the
+      // same Cause here, so a run records the same attempt (type, message, stack) in both hosts.
       [LOCAL_WORKER_ARN]: (payload, signal) =>
-        logFailure("worker", () => worker(payload as Parameters<typeof worker>[0], signal)),
+        logFailure("worker", () => worker(payload as Parameters<typeof worker>[0], signal)).catch(
+          (e: unknown) => {
+            throw Object.assign(new Error(lambdaCause(e)), {
+              name: e instanceof Error ? e.name : "Error",
+            });
+          },
+        ),
     },
     onEnd: async (end) => {
       // The interpreter's end stands in for the Step Functions status-change rule.

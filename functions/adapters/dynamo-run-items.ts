@@ -38,6 +38,9 @@ const RUN_FIELDS: readonly (keyof Run)[] = [
   "error_summary",
   "progress",
   "attempt",
+  "attempts",
+  "retry_at",
+  "max_attempts",
   "next_scheduled_for",
   "workflow_execution_arn",
   "console_url",
@@ -56,5 +59,7 @@ export function toRunItem(run: Run): Record<string, unknown> {
 export function fromRunItem(item: Record<string, unknown>): Run {
   const run: Record<string, unknown> = {};
   for (const f of RUN_FIELDS) run[f] = item[f] ?? null;
+  // Runs recorded before attempts were kept have none.
+  run.attempts = item.attempts ?? [];
   return run as Run;
 }

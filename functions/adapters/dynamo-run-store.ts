@@ -176,7 +176,8 @@ export class DynamoRunStore implements RunStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { execution_uuid: executionUuid },
-          UpdateExpression: `SET ${sets.join(", ")} REMOVE active_flag`,
+          // An ended run waits for no retry.
+          UpdateExpression: `SET ${sets.join(", ")} REMOVE active_flag, retry_at`,
           ConditionExpression: `attribute_exists(execution_uuid) AND #status IN (${fromKeys.join(", ")})`,
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: values,
@@ -196,8 +197,10 @@ export class DynamoRunStore implements RunStore {
       ":attempt": update.attempt,
       ":upd": update.progress.updated_at,
       ":running": "RUNNING",
+      ":no_retry": null,
     };
-    const sets = ["progress = :progress", "attempt = :attempt", "updated_at = :upd"];
+    // The attempt is under way: the retry wait (if any) is over.
+    const sets = ["progress = :progress", "attempt = :attempt", "updated_at = :upd", "retry_at = :no_retry"];
     for (const [k, v] of Object.entries(update.counts)) {
       values[`:c_${k}`] = v;
       sets.push(`${k} = :c_${k}`);
@@ -213,7 +216,19 @@ export class DynamoRunStore implements RunStore {
 
   async patchActive(
     executionUuid: string,
-    patch: Partial<Pick<Run, "attempt" | "workflow_execution_arn" | "console_url" | "logs_url" | "status">>,
+    patch: Partial<
+      Pick<
+        Run,
+        | "attempt"
+        | "attempts"
+        | "retry_at"
+        | "max_attempts"
+        | "workflow_execution_arn"
+        | "console_url"
+        | "logs_url"
+        | "status"
+      >
+    >,
   ): Promise<boolean> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (patch.status && !(ACTIVE_STATUSES as readonly string[]).includes(patch.status)) {

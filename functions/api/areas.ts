@@ -7,12 +7,12 @@ export type ApiArea = ApiLambda;
 
 export type ApiAreaSpec = {
   /** Its environment contract (functions/config/env-contract.ts): "api-meta" has no scheduling, no cursor key. */
-  kind: "api" | "api-meta";
+  kind: "api" | "api-runs" | "api-meta";
   description: string;
 };
 
 export const API_AREAS = {
-  runs: { kind: "api", description: "GET /v1/runs, /v1/runs/{id}, cancel, rerun" },
+  runs: { kind: "api-runs", description: "GET /v1/runs, /v1/runs/{id}, its logs, cancel, rerun" },
   trigger: { kind: "api", description: "POST /v1/trigger" },
   jobs: { kind: "api", description: "GET/PUT /v1/jobs…" },
   schedules: { kind: "api", description: "/v1/schedules…" },

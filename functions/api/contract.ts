@@ -17,6 +17,7 @@ import {
   JobsListSchema,
   JobViewSchema,
   PreviewResultSchema,
+  RunLogsPageSchema,
   RunsPageSchema,
   SchedulerStatusSchema,
   SchedulesPageSchema,
@@ -28,6 +29,7 @@ import { ListAuditQuerySchema } from "#schemas/audit.ts";
 import { JobNameSchema, UuidSchema } from "#schemas/common.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import { RunSchema } from "#schemas/run.ts";
+import { RunLogsQuerySchema } from "#schemas/run-logs.ts";
 import {
   CreateScheduleRequestSchema,
   ListSchedulesQuerySchema,
@@ -133,6 +135,19 @@ export const CONTRACT = {
     tag: "Runs",
     path: RUN_ID,
     responses: { 200: { description: "The run", schema: RunSchema }, 404: notFound("run") },
+  },
+  // Issue 14 (part A): a run's own log lines.
+  "GET /v1/runs/{execution_uuid}/logs": {
+    operationId: "getRunLogs",
+    tag: "Runs",
+    description:
+      "The run's own log lines (every line carrying its execution_uuid), oldest first: locally from the local stack's log, in AWS from CloudWatch Logs (the workflow-steps function's and the job worker's log groups). logs_url opens the same lines in the console.",
+    path: RUN_ID,
+    query: RunLogsQuerySchema,
+    responses: {
+      200: { description: "A page of log lines", schema: RunLogsPageSchema },
+      404: notFound("run"),
+    },
   },
   "POST /v1/runs/{execution_uuid}/cancel": {
     operationId: "cancelRun",

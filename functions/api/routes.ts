@@ -24,6 +24,14 @@ export const ROUTES = [
   },
   { method: "GET", path: "/v1/runs", lambda: "runs", role: "viewer", summary: "Run history, newest first" },
   { method: "GET", path: "/v1/runs/{execution_uuid}", lambda: "runs", role: "viewer", summary: "One run" },
+  // Issue 14 (part A): a run's own log lines.
+  {
+    method: "GET",
+    path: "/v1/runs/{execution_uuid}/logs",
+    lambda: "runs",
+    role: "viewer",
+    summary: "A run's log lines, oldest first",
+  },
   {
     method: "POST",
     path: "/v1/runs/{execution_uuid}/cancel",

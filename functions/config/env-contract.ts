@@ -75,6 +75,14 @@ const VARS = {
     set: "cdk",
     schema: z._default(json(z.array(text), "a JSON array of log group names"), []),
   },
+  /**
+   * The runs area: JSON object job_name → the log groups a run's lines are in (the workflow-steps
+   * function's and the job's worker's), read by GET /v1/runs/{id}/logs (FilterLogEvents).
+   */
+  RUN_LOG_GROUPS: {
+    set: "cdk",
+    schema: json(z.record(z.string(), z.array(text)), "a JSON object of job name → log group names"),
+  },
   /** JSON object job_name → state machine ARN (one state machine per job). */
   STATE_MACHINE_ARNS: {
     set: "cdk",
@@ -128,6 +136,8 @@ const ALERTS = ["ALERT_TOPIC_ARN", "SITE_URL"] as const satisfies readonly EnvNa
 export const FUNCTION_ENV = {
   /** An API area that pages through runs and starts / stops executions or writes schedules. */
   api: [...COMMON, ...SCHEDULING, "CURSOR_SECRET_ARN"],
+  /** The runs area: an "api" function that also reads runs' log lines (GET /v1/runs/{id}/logs). */
+  "api-runs": [...COMMON, ...SCHEDULING, "CURSOR_SECRET_ARN", "RUN_LOG_GROUPS"],
   /** GET /healthz and the OpenAPI document: no scheduling, no cursor key. */
   "api-meta": [...COMMON],
   /** The Task states of statemachines/run-job.asl.json other than the worker. */

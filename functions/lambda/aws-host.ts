@@ -24,13 +24,14 @@ import { alertOnFailure } from "#domain/runs/failure-alerts.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import type { AlertPublisher } from "#ports/alert-publisher.ts";
 import { systemClock } from "#ports/clock.ts";
+import type { RunLogReader } from "#ports/run-log-reader.ts";
 import type { ScheduleBackend } from "#ports/schedule-backend.ts";
 import type { Run } from "#schemas/run.ts";
 import type { StoreOpener } from "#workflow/worker-handler.ts";
 
 type RawEnv = Readonly<Record<string, string | undefined>>;
 /** Every variable any kind reads, each possibly absent: the union view the host works from. */
-type AnyEnv = Partial<EnvOf<"api"> & EnvOf<"steps"> & EnvOf<"worker">>;
+type AnyEnv = Partial<EnvOf<"api-runs"> & EnvOf<"steps"> & EnvOf<"worker">>;
 
 export type AwsConfig = {
   kind: FunctionKind;
@@ -45,6 +46,8 @@ export type AwsConfig = {
   displayTimeZone: string;
   retentionDays: number;
   logsInsightsGroups: string[];
+  /** The runs area: job_name → the log groups of its runs' lines ({} elsewhere). */
+  runLogGroups: Record<string, string[]>;
   /** Worker functions: the one job this function runs. */
   jobName: string | null;
   /** Failure alerts go to this topic when set (functions that end runs). */
@@ -73,9 +76,19 @@ export function readAwsConfig(kind: FunctionKind, env: RawEnv = hostEnv()): AwsC
     displayTimeZone: e.DISPLAY_TIMEZONE,
     retentionDays: e.RETENTION_DAYS,
     logsInsightsGroups: e.LOGS_INSIGHTS_GROUPS,
+    runLogGroups: e.RUN_LOG_GROUPS ?? {},
     jobName: e.JOBDECK_JOB_NAME ?? null,
     alertTopicArn: e.ALERT_TOPIC_ARN ?? null,
     siteUrl: e.SITE_URL ?? null,
+  };
+}
+
+/** The run log of a function other than the runs area: any use is a wiring bug. */
+export function unavailableRunLogs(kind: FunctionKind): RunLogReader {
+  return {
+    read: async () => {
+      throw new EnvError(`jobdeck: this ${kind} function does not read run logs (the runs area does)`);
+    },
   };
 }
 
@@ -97,6 +110,8 @@ export type AwsHostOptions = {
    * ALERT_TOPIC_ARN is set; the others never bundle an SNS client.
    */
   alerts?: (config: AwsConfig) => AlertPublisher;
+  /** The runs area reads runs' log lines (CloudWatch Logs); no other bundle carries that client. */
+  runLogs?: (config: AwsConfig) => RunLogReader;
   /** Settings this kind of function needs beyond its environment (e.g. its retry window). */
   settings?: Partial<Settings>;
 };
@@ -180,6 +195,7 @@ export async function buildAwsApp(
       ...opts.settings,
     },
     logger,
+    runLogs: opts.runLogs?.(config) ?? unavailableRunLogs(kind),
     onRunFinished: onRunFinishedFor(config, env, logger, opts),
   });
 
@@ -239,7 +255,7 @@ const apps = new Map<string, () => Promise<AwsApp>>();
  * build (e.g. a missing variable) fails that invocation and is tried again by the next one.
  */
 export function awsApp(kind: FunctionKind, opts: AwsHostOptions = {}): Promise<AwsApp> {
-  const key = `${kind}:${opts.alerts ? "alerts" : ""}`;
+  const key = `${kind}:${opts.alerts ? "alerts" : ""}:${opts.runLogs ? "logs" : ""}`;
   let app = apps.get(key);
   if (!app) {
     app = once(() => buildAwsApp(kind, opts));

@@ -57,11 +57,26 @@ export interface RunStore {
    * Returns the updated run, or null if the run was not in `from` (e.g. already finished).
    */
   finish(executionUuid: string, from: RunStatus[], update: FinishUpdate): Promise<Run | null>;
-  /** Writes progress and counters while RUNNING; returns false if the run is no longer RUNNING. */
+  /**
+   * Writes progress and counters while RUNNING (and clears retry_at: the attempt is under way);
+   * returns false if the run is no longer RUNNING.
+   */
   writeProgress(executionUuid: string, update: ProgressUpdate): Promise<boolean>;
   /** Sets fields while the run is active (e.g. attempt, execution arn). Returns false if not active. */
   patchActive(
     executionUuid: string,
-    patch: Partial<Pick<Run, "attempt" | "workflow_execution_arn" | "console_url" | "logs_url" | "status">>,
+    patch: Partial<
+      Pick<
+        Run,
+        | "attempt"
+        | "attempts"
+        | "retry_at"
+        | "max_attempts"
+        | "workflow_execution_arn"
+        | "console_url"
+        | "logs_url"
+        | "status"
+      >
+    >,
   ): Promise<boolean>;
 }

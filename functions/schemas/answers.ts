@@ -10,6 +10,7 @@ import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
 import { StatsWindowSchema } from "./dashboard.ts";
 import { ConcurrencyModeSchema, LocalizedTextSchema, MessageParamsSchema, RetryPolicySchema } from "./job.ts";
 import { RunSchema, RunStatusSchema } from "./run.ts";
+import { RunLogLineSchema } from "./run-logs.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
 
 /** One page of a cursor-paged list (spec/api.md "Pagination"). */
@@ -49,6 +50,10 @@ export const RunSummarySchema = z.pick(RunSchema, {
   error_count: true,
   error_summary: true,
   progress: true,
+  // Issue 14 (part A): the attempt and the retry wait, so a card says "Retry 2/3 — starts at …".
+  attempt: true,
+  retry_at: true,
+  max_attempts: true,
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -117,6 +122,15 @@ export const RunsPageSchema = z.object({
   ),
 });
 export type RunsPage = z.infer<typeof RunsPageSchema>;
+
+// Issue 14 (part A): a page of a run's log lines, with the console's view of them.
+export const RunLogsPageSchema = z.object({
+  ...pageOf(RunLogLineSchema).def.shape,
+  logs_url: z.nullable(
+    z.string().check(z.describe("CloudWatch Logs Insights over the same lines (AWS); null locally")),
+  ),
+});
+export type RunLogsPage = z.infer<typeof RunLogsPageSchema>;
 
 // ---- Statistics and dashboard ----
 

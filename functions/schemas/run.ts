@@ -64,6 +64,25 @@ export type Progress = z.infer<typeof ProgressSchema>;
 
 const Count = z.number().check(z.int(), z.minimum(0));
 
+/** Bounds of one recorded attempt: the run item stays well under DynamoDB's 400 KB. */
+export const ATTEMPTS_MAX = 10;
+export const ATTEMPT_MESSAGE_MAX = 1000;
+export const ATTEMPT_FRAMES_MAX = 5;
+export const ATTEMPT_FRAME_MAX = 300;
+
+/** One finished attempt of the job's worker (failed: the workflow records each before a retry). */
+export const AttemptSchema = z.object({
+  attempt: z.number().check(z.int(), z.minimum(1)),
+  started_at: z.nullable(TimeSchema),
+  finished_at: TimeSchema,
+  /** The error's name ("Error", "TypeError", "States.Timeout", "JobCancelled"). */
+  error_type: z.string().check(z.maxLength(200)),
+  message: z.string().check(z.maxLength(ATTEMPT_MESSAGE_MAX)),
+  /** The first stack frames ("at fn (file:line:col)"), paths shortened and secrets masked. */
+  stack: z.array(z.string().check(z.maxLength(ATTEMPT_FRAME_MAX))).check(z.maxLength(ATTEMPT_FRAMES_MAX)),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
 /** One execution of a job: every field of spec/model.md. Times are ISO strings (UTC in store, display offset in API). */
 export const RunSchema = z.object({
   execution_uuid: UuidSchema,
@@ -87,6 +106,12 @@ export const RunSchema = z.object({
   error_summary: z.nullable(z.string().check(z.maxLength(512))),
   progress: z.nullable(ProgressSchema),
   attempt: z.number().check(z.int(), z.minimum(1)),
+  /** The failed attempts so far, oldest first (at most ATTEMPTS_MAX, the latest kept). */
+  attempts: z.array(AttemptSchema).check(z.maxLength(ATTEMPTS_MAX)),
+  /** While the workflow waits before a retry: when attempt `attempt` starts; null otherwise. */
+  retry_at: z.nullable(TimeSchema),
+  /** The job's retry policy's attempts, recorded with the first retry ("Retry 2/3"); null before. */
+  max_attempts: z.nullable(z.number().check(z.int(), z.minimum(1))),
   next_scheduled_for: z.nullable(TimeSchema),
   workflow_execution_arn: z.nullable(z.string()),
   console_url: z.nullable(z.string()),

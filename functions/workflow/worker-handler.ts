@@ -10,6 +10,7 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobLogger, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import { bindLogger } from "#domain/logging.ts";
 import { executeJob, JobCancelledError } from "#domain/runs/job-attempt.ts";
+import { maskSecrets, stackFrames } from "#domain/runs/run-attempts.ts";
 import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { Progress, Run } from "#schemas/run.ts";
@@ -92,6 +93,17 @@ export function createRunWorker(deps: RunWorkerDeps) {
           minWriteIntervalMs: deps.minWriteIntervalMs,
         },
       );
+    } catch (e) {
+      // The attempt's own log line, with the run's id (Lambda's "Invoke Error" line carries none).
+      const err = e instanceof Error ? e : new Error(String(e));
+      if (err instanceof JobCancelledError) logger.info("attempt stopped", { reason: err.message });
+      else
+        logger.error("attempt failed", {
+          error_type: err.name,
+          error: maskSecrets(err.message).slice(0, 1000),
+          stack: stackFrames(err.stack),
+        });
+      throw e;
     } finally {
       watch.stop();
     }

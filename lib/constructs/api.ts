@@ -3,7 +3,7 @@
 // authorizer on every route of functions/api/routes.ts except GET /healthz, one Lambda function
 // per API area, access logs, default throttling and CORS for the admin page's origin only.
 
-import { Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import * as apigw from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
@@ -43,6 +43,8 @@ export type ApiProps = {
   env: EnvValues;
   /** https://<distribution domain> — the admin page: CORS origin and OAuth callback. */
   siteUrl: string;
+  /** job_name → the log groups its runs' lines are in (steps function, job worker): the runs area reads them. */
+  runLogGroups: Record<string, logs.ILogGroup[]>;
 };
 
 export class JobdeckApi extends Construct {
@@ -144,10 +146,20 @@ export class JobdeckApi extends Construct {
       ApiLambda,
       (typeof API_LAMBDAS)[ApiLambda],
     ][]) {
-      const made = props.factory.create(this, spec, props.env);
+      const made = props.factory.create(this, spec, {
+        ...props.env,
+        RUN_LOG_GROUPS: Stack.of(this).toJsonString(
+          Object.fromEntries(
+            Object.entries(props.runLogGroups).map(([job, groups]) => [
+              job,
+              groups.map((g) => g.logGroupName),
+            ]),
+          ),
+        ),
+      });
       props.data.bindCore(made, CORE_TABLE_ACCESS[lambdaName]);
-      // Areas that page (kind "api") read the cursor key; meta makes its own (api-function.ts).
-      if (spec.kind === "api") props.data.grantCursorSecret(made.fn);
+      // Areas that page (kinds "api", "api-runs") read the cursor key; meta makes its own (api-function.ts).
+      if (spec.kind === "api" || spec.kind === "api-runs") props.data.grantCursorSecret(made.fn);
       if (MANAGES_SCHEDULES.includes(lambdaName)) props.schedules.grantManageSchedules(made);
       functions[lambdaName] = made;
     }
@@ -159,6 +171,30 @@ export class JobdeckApi extends Construct {
           sid: "StartJobExecutions",
           actions: ["states:StartExecution"],
           resources: props.jobs.map((j) => stateMachineArn(this, j.name)),
+        }),
+      );
+    }
+    // GET /v1/runs/{id}/logs: FilterLogEvents on exactly the groups a run's lines are in.
+    const logGroupArns = [
+      ...new Set(
+        Object.values(props.runLogGroups)
+          .flat()
+          .map((g) =>
+            Stack.of(this).formatArn({
+              service: "logs",
+              resource: "log-group",
+              resourceName: g.logGroupName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
+      ),
+    ];
+    if (logGroupArns.length > 0) {
+      this.functions.runs.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: "ReadRunLogLines",
+          actions: ["logs:FilterLogEvents"],
+          resources: logGroupArns,
         }),
       );
     }

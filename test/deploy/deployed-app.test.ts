@@ -443,6 +443,7 @@ describe("the SDK that runs is the SDK that was tested", () => {
     // Every client the project uses was seen running (a service the scenarios never call would
     // leave its version unproven).
     expect([...seen.keys()].sort()).toEqual([
+      "@aws-sdk/client-cloudwatch-logs",
       "@aws-sdk/client-dynamodb",
       "@aws-sdk/client-scheduler",
       "@aws-sdk/client-secrets-manager",

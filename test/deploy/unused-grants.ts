@@ -57,6 +57,12 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     PER_JOB_TWIN,
   ),
   ...grants(
+    "ApiApiRunsRole87A99AAA",
+    "logs:log-group:/aws/lambda/WorkflowsWorkerRecapPipelineLogs730EC6F9",
+    ["logs:FilterLogEvents"],
+    `${PER_JOB_TWIN} (the route test reads the log lines of a listed_companies.sync run)`,
+  ),
+  ...grants(
     "WorkflowsRunSweeperRole40C60BB8",
     "states:execution:Jobdeck-listed_companies-sync:*",
     ["states:StopExecution"],

@@ -300,10 +300,10 @@ describe("run detail", () => {
       const run = page.locator("[data-testid=run-page]");
       await expect.poll(() => run.getAttribute("data-status")).toBe("RUNNING");
       expect(await page.getByRole("button", { name: /再実行/ }).isDisabled()).toBe(true);
-      await page.getByRole("button", { name: /実行を中止/ }).click();
+      await page.getByRole("button", { name: /実行をキャンセル/ }).click();
       const dialog = page.locator("dialog[open]");
-      expect(await dialog.textContent()).toContain("test.slow の実行を中止します");
-      await dialog.getByRole("button", { name: "実行を中止" }).click();
+      expect(await dialog.textContent()).toContain("test.slow の実行をキャンセルします");
+      await dialog.getByRole("button", { name: "キャンセルする" }).click();
       await expect.poll(() => run.getAttribute("data-status"), { timeout: 10_000 }).toBe("CANCELLED");
       expect((await e2e.h.admin("GET", `/v1/runs/${id}`)).body.status).toBe("CANCELLED");
 

@@ -65,7 +65,7 @@ describe("viewer", () => {
       await expect
         .poll(() => page.locator("[data-testid=run-page]").getAttribute("data-status"))
         .toBe("RUNNING");
-      expect(await page.getByRole("button", { name: /実行を中止/ }).isDisabled()).toBe(true);
+      expect(await page.getByRole("button", { name: /実行をキャンセル/ }).isDisabled()).toBe(true);
       await page.goto(`/runs/${finishedRun}`);
       await page.locator("[data-testid=run-page]").waitFor();
       expect(await page.getByRole("button", { name: /再実行/ }).isDisabled()).toBe(true);

@@ -1,6 +1,7 @@
 // A whole CoreDeps from in-memory fakes (the same wiring as bin/local/local-stack.ts and
 // functions/lambda/aws-host.ts): domain services run against it in milliseconds. The clock only
 // moves when the test moves it; one StoreOutage switches every table-backed fake "down" at once.
+import { BufferedRunLog } from "#adapters/buffered-run-log.ts";
 import type { CoreDeps, Settings } from "#domain/core-deps.ts";
 import type { JobDefinition, JobLogger } from "#domain/jobs/job-definition.ts";
 import { JobRegistry } from "#domain/jobs/job-registry.ts";
@@ -56,6 +57,7 @@ export type MemoryCore = CoreDeps & {
   scheduleBackend: MemoryScheduleBackend;
   audit: MemoryAuditLog;
   logger: RecordingLogger;
+  runLogs: BufferedRunLog;
   nextFire: SchedulerControl;
   /** Makes every table-backed store fail as a DynamoDB outage does. */
   outage: StoreOutage;
@@ -70,6 +72,7 @@ export function memoryCore(opts: MemoryCoreOptions = {}): MemoryCore {
   const runs = new MemoryRunStore(now, outage);
   const audit = new MemoryAuditLog(outage);
   const finished: Run[] = [];
+  const runLogs = new BufferedRunLog(1000, now);
   const core = {
     registry: new JobRegistry(opts.jobs ?? FAKE_JOBS),
     runs,
@@ -90,6 +93,7 @@ export function memoryCore(opts: MemoryCoreOptions = {}): MemoryCore {
       ...opts.settings,
     },
     logger: new RecordingLogger(),
+    runLogs,
     audit,
     outage,
     finished,

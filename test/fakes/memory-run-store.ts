@@ -144,6 +144,7 @@ export class MemoryRunStore implements RunStore {
       duration_seconds: update.duration_seconds,
       error_summary: update.error_summary,
       next_scheduled_for: update.next_scheduled_for,
+      retry_at: null,
       updated_at: update.finished_at,
       ...(update.counts ? copy(update.counts) : {}),
       ...(update.progress !== undefined ? { progress: copy(update.progress) } : {}),
@@ -161,6 +162,7 @@ export class MemoryRunStore implements RunStore {
       ...item,
       progress: copy(update.progress),
       attempt: update.attempt,
+      retry_at: null,
       updated_at: update.progress.updated_at,
       ...copy(update.counts),
     });
@@ -169,7 +171,19 @@ export class MemoryRunStore implements RunStore {
 
   async patchActive(
     executionUuid: string,
-    patch: Partial<Pick<Run, "attempt" | "workflow_execution_arn" | "console_url" | "logs_url" | "status">>,
+    patch: Partial<
+      Pick<
+        Run,
+        | "attempt"
+        | "attempts"
+        | "retry_at"
+        | "max_attempts"
+        | "workflow_execution_arn"
+        | "console_url"
+        | "logs_url"
+        | "status"
+      >
+    >,
   ): Promise<boolean> {
     if (patch.status && !isActive(patch.status)) {
       throw new Error(`patchActive cannot set finished status ${patch.status}`);

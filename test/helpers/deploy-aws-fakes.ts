@@ -1,7 +1,7 @@
 // The AWS endpoints the deployed bundles talk to in the deploy suite, on one local HTTP port:
 // DynamoDB through a recording proxy in front of DynamoDB Local (the real thing), and recording
 // fakes speaking just enough of Step Functions (JSON 1.0), EventBridge Scheduler (REST-JSON),
-// SNS (Query/XML) and Secrets Manager (JSON 1.1). Every call is recorded as IAM sees it (caller,
+// SNS (Query/XML), Secrets Manager and CloudWatch Logs FilterLogEvents (JSON 1.1). Every call is recorded as IAM sees it (caller,
 // action, resource ARN, condition context) and authorized first against the caller's role: a call
 // the role would refuse is answered AccessDeniedException, as AWS would, and kept in `refused`.
 // The caller is the SigV4 access key id: each function's process signs with its logical id.
@@ -187,6 +187,25 @@ export class RecordingAws {
         if (e instanceof AwsError) return jsonError(e, "application/x-amz-json-1.0");
         throw e;
       }
+    }
+
+    // CloudWatch Logs (JSON 1.1): the runs area reads a run's log lines (GET /v1/runs/{id}/logs).
+    if (target.startsWith("Logs_20140328.")) {
+      const op = target.slice("Logs_20140328.".length);
+      const input = JSON.parse(body.toString("utf8") || "{}");
+      const group = input.logGroupName ?? String(input.logGroupIdentifier ?? "*");
+      const resource = group.startsWith("arn:")
+        ? group
+        : `arn:aws:logs:${this.opts.region}:${ACCOUNT}:log-group:${group}`;
+      const call = { caller, action: `logs:${op}`, resource };
+      if (!this.record([call])) return jsonError(denied(call), "application/x-amz-json-1.1");
+      if (op !== "FilterLogEvents")
+        return jsonError(
+          new AwsError("UnknownOperationException", `the fake does not speak ${op}`),
+          "application/x-amz-json-1.1",
+        );
+      // The deployed functions' own lines are not shipped anywhere here: a run's search finds none.
+      return json(200, { events: [], searchedLogStreams: [] }, "application/x-amz-json-1.1");
     }
 
     if (target.startsWith("secretsmanager.")) {

@@ -15,7 +15,8 @@ const [file, exportName] = process.argv.slice(2);
 // bundle that needs a package it does not carry (the AWS SDK, say), so resolving one is refused.
 const Module = require("node:module");
 const path = require("node:path");
-const taskRoot = path.dirname(file) + path.sep;
+// Its real path: Node resolves modules to real paths (node_modules may be a symlink, as in a worktree).
+const taskRoot = require("node:fs").realpathSync(path.dirname(file)) + path.sep;
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   const found = resolve.call(this, request, ...rest);

@@ -392,7 +392,7 @@ describe("DynamoRunStore.finish", () => {
 
     const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(input.Key).toEqual({ execution_uuid: "uuid-1" });
-    expect(input.UpdateExpression).toMatch(/ REMOVE active_flag$/);
+    expect(input.UpdateExpression).toMatch(/ REMOVE active_flag, retry_at$/);
     expect(input.UpdateExpression).toContain("#status = :status");
     expect(input.UpdateExpression).toContain("expires_at = :exp");
     expect(input.ConditionExpression).toBe(

@@ -54,6 +54,10 @@ const COMMON = {
   POWERTOOLS_METRICS_DISABLED: "true",
 };
 const SCHEDULING = SCHEDULING_ENV;
+/** The runs area's log groups per job (GET /v1/runs/{id}/logs). */
+const RUN_LOGS = {
+  RUN_LOG_GROUPS: JSON.stringify({ "listed_companies.sync": ["/aws/lambda/steps", "/aws/lambda/listed"] }),
+};
 const CURSOR = { CURSOR_SECRET_ARN: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:cursor" };
 const WORKER = {
   JOBDECK_JOB_TABLES: JSON.stringify({ companies: "t-companies" }),
@@ -114,9 +118,16 @@ describe("readAwsConfig", () => {
       displayTimeZone: "Asia/Tokyo",
       retentionDays: 30,
       logsInsightsGroups: ["/aws/lambda/jobdeck-steps"],
+      runLogGroups: {},
       jobName: null,
       alertTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
       siteUrl: "https://d111.cloudfront.net",
+    });
+    // The runs area alone reads the log groups of its runs' lines.
+    expect(
+      readAwsConfig("api-runs", { ...COMMON, ...SCHEDULING, ...CURSOR, ...RUN_LOGS }).runLogGroups,
+    ).toEqual({
+      "listed_companies.sync": ["/aws/lambda/steps", "/aws/lambda/listed"],
     });
     expect(readAwsConfig("worker", { ...COMMON, ...WORKER })).toMatchObject({
       jobName: "listed_companies.sync",
@@ -431,7 +442,7 @@ describe("API entries", () => {
   });
 
   it("reads the cursor secret once per container", async () => {
-    stubEnv({ ...COMMON, ...SCHEDULING, ...CURSOR });
+    stubEnv({ ...COMMON, ...SCHEDULING, ...CURSOR, ...RUN_LOGS });
     secrets.on(GetSecretValueCommand).resolves({ SecretString: "k3y" });
     const { handler } = await import("#lambda/api/runs-function.ts");
     for (let i = 0; i < 2; i++) {

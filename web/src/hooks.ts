@@ -60,6 +60,14 @@ export function usePoll<T>(
   return { data, error, loading, refresh };
 }
 
+/**
+ * Poll spacing of views that show live runs: every second while a run is on screen (each poll is
+ * a 304 when nothing changed), slower again when nothing runs.
+ */
+export const LIVE_POLL_MS = 1000;
+export const IDLE_POLL_MS = 3000;
+export const livePollMs = (running: boolean): number => (running ? LIVE_POLL_MS : IDLE_POLL_MS);
+
 /** The job list (names, categories, data sources, params schemas) for pickers and filters. */
 export function useJobs(): JobView[] {
   const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 30_000, "jobs");

@@ -17,6 +17,9 @@ export function summarize(run: Run): RunSummary {
     error_count: run.error_count,
     error_summary: run.error_summary,
     progress: run.progress,
+    attempt: run.attempt,
+    retry_at: run.retry_at,
+    max_attempts: run.max_attempts,
   };
 }
 

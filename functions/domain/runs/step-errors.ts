@@ -1,6 +1,7 @@
 // Reading a Task state's `{Error, Cause}`: whether it is the store failing rather than the job, and
 // one readable line for error_summary. Pure; apart from the steps so the wording is tested alone.
 import { isStoreUnavailable } from "#domain/store-failures.ts";
+import { errorParts } from "./run-attempts.ts";
 import type { StepError, WorkflowState } from "./workflow-state.ts";
 
 /** A step error that is the store failing (down, slow, 5xx, disk full), not the job's own error. */
@@ -25,27 +26,11 @@ export function isStoreFailure(err: StepError | undefined): boolean {
 /** Turns a `{Error, Cause}` from Step Functions (or the local interpreter) into one readable line. */
 export function describeStepError(err: StepError | undefined): string {
   if (!err) return "unknown error";
-  let cause = err.Cause;
-  if (typeof cause === "string") {
-    try {
-      cause = JSON.parse(cause);
-    } catch {
-      // plain text cause
-    }
-  }
-  let message: string;
-  if (cause && typeof cause === "object" && "errorMessage" in cause) {
-    message = String((cause as { errorMessage: unknown }).errorMessage);
-  } else if (typeof cause === "string") {
-    message = cause;
-  } else if (cause instanceof Error) {
-    message = cause.message;
-  } else {
-    message = cause === undefined || cause === null ? "" : JSON.stringify(cause);
-  }
+  // errorParts drops a repeated "Error: " (a message made from String(error)): no "Error: Error: …".
+  const { type, message } = errorParts(err);
   if (err.Error === "States.Timeout")
-    return `States.Timeout: the job worker ran longer than its timeout ${message}`.trim();
-  return message ? `${err.Error}: ${message}` : err.Error;
+    return `States.Timeout: the job worker ran longer than its timeout ${message === "States.Timeout" ? "" : message}`.trim();
+  return message ? `${type}: ${message}` : type;
 }
 
 /** The error_summary of a failed run: the job's own error, or the store failing, said as such. */

@@ -20,6 +20,8 @@ export type RunContext = {
   queue_timeout_seconds: number;
   /** When the run began waiting for its slot. */
   queued_at: string;
+  /** When the current attempt of the worker started (slot taken, or the end of the retry wait). */
+  attempt_started_at?: string;
 };
 
 export type StepError = { Error: string; Cause?: unknown };

@@ -6,10 +6,11 @@
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { issuesToFields } from "#domain/errors.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
-import type { RunStatus } from "#schemas/run.ts";
+import type { Run, RunStatus } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { runUuidFor } from "./execution-identity.ts";
+import { failedAttempt, withAttempt } from "./run-attempts.ts";
 import { RunFinisher } from "./run-finisher.ts";
 import { newRun } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
@@ -144,7 +145,12 @@ export class WorkflowSteps {
     if (result.acquired || run.execution_policy === "allow") {
       // allow without the slot: runs beside the holder and never releases someone else's slot.
       await this.deps.runs.patchActive(run.execution_uuid, { status: "RUNNING" });
-      return { ...state, slot: { outcome: "acquired" } };
+      // The first attempt starts now (Run.attempts records each attempt's start).
+      return {
+        ...state,
+        run: { ...run, attempt_started_at: now.toISOString() },
+        slot: { outcome: "acquired" },
+      };
     }
     const holder = result.holder?.execution_uuid ?? "?";
     if (run.execution_policy === "queue") {
@@ -175,42 +181,70 @@ export class WorkflowSteps {
     return { ...state, slot: { outcome: "skipped", holder } };
   }
 
-  /** After a failed attempt: count it and decide whether the job's retry policy allows another. */
+  /**
+   * After a failed attempt: record it in the run (type, message, first stack frames) and decide
+   * whether the job's retry policy allows another; a retry is announced with its start (retry_at).
+   */
   async attemptFailed(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
+    const { clock, logger, runs } = this.deps;
     // The attempt ended now, whatever the store does next: the run's real end if it is not retried.
-    state = { ...state, ended_at: state.ended_at ?? this.deps.clock.now().toISOString() };
+    const endedAt = state.ended_at ?? clock.now().toISOString();
+    state = { ...state, ended_at: endedAt };
     const job = this.deps.registry.get(run.job_name);
     const timedOut = state.error?.Error === "States.Timeout";
     const cancelled = state.error?.Error === "JobCancelled";
-    if (timedOut || cancelled || run.attempt >= run.max_attempts) {
-      return { ...state, retry: { again: false, wait_seconds: 0 } };
-    }
-    let stillRunning: boolean;
+    const noRetry = { ...state, retry: { again: false, wait_seconds: 0 } };
+    const record = failedAttempt(state.error, run.attempt, run.attempt_started_at ?? null, endedAt);
+    let current: Run | null;
     try {
-      stillRunning = (await this.deps.runs.get(run.execution_uuid))?.status === "RUNNING";
+      current = await runs.get(run.execution_uuid);
     } catch (e) {
       if (!isStoreUnavailable(e)) throw e;
       // The store is down: no retry (it could not be recorded), and the job's own error stays the reason.
-      this.deps.logger.warn("store unavailable after a failed attempt; not retrying", {
+      logger.warn("store unavailable after a failed attempt; not retrying", {
         execution_uuid: run.execution_uuid,
         error: String(e),
       });
-      return { ...state, retry: { again: false, wait_seconds: 0 } };
+      return noRetry;
     }
-    if (!stillRunning) return { ...state, retry: { again: false, wait_seconds: 0 } };
+    const attempts = withAttempt(current?.attempts, record);
+    if (timedOut || cancelled || run.attempt >= run.max_attempts || current?.status !== "RUNNING") {
+      if (current && !cancelled && (current.status === "RUNNING" || current.status === "QUEUED")) {
+        // The last attempt is recorded before FailRun ends the run; a failed write only loses the detail.
+        await runs.patchActive(run.execution_uuid, { attempts }).catch((e: unknown) => {
+          if (!isStoreUnavailable(e)) throw e;
+          logger.warn("could not record the last attempt", {
+            execution_uuid: run.execution_uuid,
+            error: String(e),
+          });
+        });
+      }
+      return noRetry;
+    }
     const wait = Math.round(job.retry.backoff_seconds * job.retry.backoff_rate ** (run.attempt - 1));
     const next = run.attempt + 1;
-    this.deps.logger.warn("attempt failed, retrying", {
+    const startsAt = new Date(clock.now().getTime() + wait * 1000).toISOString();
+    logger.warn("attempt failed, retrying", {
       execution_uuid: run.execution_uuid,
       attempt: run.attempt,
       next_attempt: next,
       wait_seconds: wait,
+      retry_at: startsAt,
       error: describeStepError(state.error),
     });
-    await this.deps.runs.patchActive(run.execution_uuid, { attempt: next });
+    await runs.patchActive(run.execution_uuid, {
+      attempt: next,
+      attempts,
+      retry_at: startsAt,
+      max_attempts: run.max_attempts,
+    });
     const { error: _dropped, ended_at: _retried, ...rest } = state;
-    return { ...rest, run: { ...run, attempt: next }, retry: { again: true, wait_seconds: wait } };
+    return {
+      ...rest,
+      run: { ...run, attempt: next, attempt_started_at: startsAt },
+      retry: { again: true, wait_seconds: wait },
+    };
   }
 
   async finishRun(state: WorkflowState): Promise<WorkflowState> {

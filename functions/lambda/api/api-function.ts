@@ -5,13 +5,17 @@ import type { Context } from "aws-lambda";
 import { type ApiApp, createApiApp } from "#api/app.ts";
 import { API_AREAS, type ApiArea } from "#api/areas.ts";
 import type { ApiEvent, ApiResult, apiHandler } from "#api/http.ts";
-import { awsApp, ephemeralCursorSecret, once } from "#lambda/aws-host.ts";
+import { type AwsHostOptions, awsApp, ephemeralCursorSecret, once } from "#lambda/aws-host.ts";
 
 type AreaHandler = ReturnType<typeof apiHandler>;
 
-export function apiEntry(area: ApiArea, create: (app: ApiApp) => AreaHandler) {
+export function apiEntry(
+  area: ApiArea,
+  create: (app: ApiApp) => AreaHandler,
+  hostOptions: AwsHostOptions = {},
+) {
   const ready = once(async (): Promise<AreaHandler> => {
-    const app = await awsApp(API_AREAS[area].kind);
+    const app = await awsApp(API_AREAS[area].kind, hostOptions);
     // Areas that never page (meta) get a key of this container only: healthz never waits on
     // Secrets Manager.
     const cursorSecret = app.config.cursorSecretArn ? await app.cursorSecret() : ephemeralCursorSecret();

@@ -265,6 +265,49 @@ describe("WorkflowSteps.attemptFailed (the job's retry policy)", () => {
     expect(third.retry).toEqual({ again: false, wait_seconds: 0 });
   });
 
+  it("records each failed attempt (type, message, stack) and when the retry starts (problem 3)", async () => {
+    const core = memoryCore({ now: NOW });
+    const steps = new WorkflowSteps(core);
+    const cause = JSON.stringify({
+      errorType: "FetchError",
+      errorMessage: "FetchError: upstream 503 token=abc123",
+      trace: [
+        "FetchError: upstream 503",
+        "    at fetchAll (/var/task/index.mjs:10:5)",
+        "    at run (/var/task/index.mjs:20:3)",
+      ],
+    });
+    const state = await runningState(core, 1);
+    const first = await steps.attemptFailed({
+      ...state,
+      run: { ...state.run!, attempt_started_at: "2026-03-10T08:59:30.000Z" },
+      error: { Error: "FetchError", Cause: cause },
+    });
+    const uuid = first.run!.execution_uuid;
+    let run = await core.runs.get(uuid);
+    expect(run?.retry_at).toBe("2026-03-10T09:00:05.000Z");
+    expect(first.run?.attempt_started_at).toBe("2026-03-10T09:00:05.000Z");
+    expect(run?.attempts).toEqual([
+      {
+        attempt: 1,
+        started_at: "2026-03-10T08:59:30.000Z",
+        finished_at: NOW,
+        error_type: "FetchError",
+        message: "upstream 503 token=***",
+        stack: ["at fetchAll (index.mjs:10:5)", "at run (index.mjs:20:3)"],
+      },
+    ]);
+    const second = await steps.attemptFailed({ ...first, error: { Error: "Error", Cause: "second" } });
+    const third = await steps.attemptFailed({ ...second, error: { Error: "Error", Cause: "Error: third" } });
+    expect(third.retry?.again).toBe(false);
+    run = await core.runs.get(uuid);
+    expect(run?.attempts.map((a) => [a.attempt, a.message])).toEqual([
+      [1, "upstream 503 token=***"],
+      [2, "second"],
+      [3, "third"],
+    ]);
+  });
+
   it.each(["States.Timeout", "JobCancelled"])("does not retry after %s", async (error) => {
     const core = memoryCore({ now: NOW });
     const state = await runningState(core);

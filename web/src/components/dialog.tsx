@@ -39,3 +39,32 @@ export function Dialog({
     </dialog>
   );
 }
+
+/**
+ * A confirmation's two buttons, each naming what it does ("Keep it running" / "Cancel this run"),
+ * never a bare "Continue" / "OK": the operator reads the action, not the dialog, before clicking.
+ */
+export function ConfirmActions({
+  keepLabel,
+  confirmLabel,
+  danger = false,
+  onKeep,
+  onConfirm,
+}: {
+  keepLabel: string;
+  confirmLabel: string;
+  danger?: boolean;
+  onKeep: () => void;
+  onConfirm: () => void;
+}) {
+  return (
+    <div class="actions">
+      <button type="button" class="btn" onClick={onKeep}>
+        {keepLabel}
+      </button>
+      <button type="button" class={`btn ${danger ? "danger" : "primary"}`} onClick={onConfirm}>
+        {confirmLabel}
+      </button>
+    </div>
+  );
+}

@@ -8,14 +8,18 @@ export function When({
   iso,
   withSeconds = true,
   compact = false,
+  past = false,
 }: {
   iso: string | null | undefined;
   withSeconds?: boolean;
   compact?: boolean;
+  /** An event that has happened: never "in 5 s" (the server's clock may run ahead of the browser's). */
+  past?: boolean;
 }) {
   const { tz, lang } = useApp();
-  const now = useNow();
+  const tick = useNow();
   if (!iso) return <span class="muted">—</span>;
+  const now = past ? Math.max(tick, Date.parse(iso) || tick) : tick;
   const abs = `${fmtDateTime(iso, tz, withSeconds)} ${tzLabel(tz)}`;
   return (
     <time dateTime={iso} title={abs} class="when">

@@ -1,17 +1,17 @@
 // The overview: KPIs over a window, a card per active run with its pipeline, recent runs, and a
 // duration sparkline per job.
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { STATS_WINDOWS, StatsWindowSchema } from "#schemas/dashboard.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { Kpi } from "../components/kpi.tsx";
 import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
-import { RunProgress, StatusBadge } from "../components/run-status.tsx";
+import { isRetryWait, RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { Sparkline } from "../components/sparkline.tsx";
 import { When } from "../components/when.tsx";
 import { fmtDuration, fmtNumber, fmtPercent, fmtRelative } from "../format.ts";
-import { useJobs, usePoll } from "../hooks.ts";
+import { livePollMs, useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
 
@@ -24,9 +24,15 @@ export function DashboardPage() {
     15_000,
     w,
   );
+  // Issue 14 (part A): every second while a run is on screen, slower when none is.
+  const [live, setLive] = useState(false);
   const progress = usePoll(
-    (signal) => api("GET /v1/dashboard/job-progress", { conditional: true, signal }),
-    2000,
+    (signal) =>
+      api("GET /v1/dashboard/job-progress", { conditional: true, signal }).then((p) => {
+        setLive(p.active.length > 0);
+        return p;
+      }),
+    livePollMs(live),
     "progress",
   );
   const o = stats.data?.overall;
@@ -113,12 +119,12 @@ export function DashboardPage() {
               <h3>
                 <a href={`/runs/${r.execution_uuid}`}>{r.job_name}</a>
               </h3>
-              <StatusBadge status={r.status} />
+              <StatusBadge status={r.status} retrying={isRetryWait(r)} />
             </header>
             <div class="muted small">
               {t("started")} <When iso={r.started_at} /> · {t(`trigger_${r.trigger_source}` as MessageKey)}
             </div>
-            <RunProgress progress={r.progress} job={r.job_name} />
+            <RunProgress progress={r.progress} job={r.job_name} run={r} />
           </article>
         ))}
         <LoadState

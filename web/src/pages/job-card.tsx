@@ -5,7 +5,7 @@ import { ApiError, api, type JobView, newIdempotencyKey, type Run } from "../api
 import { useApp } from "../app-context.ts";
 import { Switch } from "../components/form-fields.tsx";
 import { JobNextRun } from "../components/job-state.tsx";
-import { RunProgress, StatusBadge } from "../components/run-status.tsx";
+import { isRetryWait, RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
 import { dailyTime } from "../daily-schedule.ts";
 import { fmtDuration, fmtNumber, fmtPercent } from "../format.ts";
@@ -130,7 +130,7 @@ export function JobCard({
         <dd>
           {j.last_run ? (
             <>
-              <StatusBadge status={j.last_run.status} /> <When iso={j.last_run.started_at} compact />{" "}
+              <StatusBadge status={j.last_run.status} /> <When iso={j.last_run.started_at} compact past />{" "}
               <span class="muted">{fmtDuration(j.last_run.duration_seconds, lang)}</span>
             </>
           ) : (
@@ -154,10 +154,10 @@ export function JobCard({
       {active && (
         <div class="active-run" data-testid="job-active-run">
           <div class="active-head">
-            <StatusBadge status={active.status} />{" "}
+            <StatusBadge status={active.status} retrying={isRetryWait(active)} />{" "}
             <a href={`/runs/${active.execution_uuid}`}>{t("open_run")}</a>
           </div>
-          <RunProgress progress={active.progress} job={j.name} />
+          <RunProgress progress={active.progress} job={j.name} run={active} />
         </div>
       )}
       <footer class="card-actions">

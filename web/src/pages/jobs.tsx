@@ -7,13 +7,23 @@ import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { type Started, TriggerDialog } from "../components/trigger-dialog.tsx";
 import { fmtDuration } from "../format.ts";
-import { usePoll } from "../hooks.ts";
+import { livePollMs, usePoll } from "../hooks.ts";
 import { ChangeTimeDialog } from "./change-time-dialog.tsx";
 import { countsLine, JobCard, type ScheduleSummary } from "./job-card.tsx";
 
 export function JobsPage() {
   const { t, lang, toast } = useApp();
-  const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 2000, "jobs-page");
+  // Issue 14 (part A): every second while a job runs, slower when none does.
+  const [live, setLive] = useState(false);
+  const jobs = usePoll(
+    (signal) =>
+      api("GET /v1/jobs", { conditional: true, signal }).then((j) => {
+        setLive(j.results.some((x) => x.active_runs.length > 0));
+        return j;
+      }),
+    livePollMs(live),
+    "jobs-page",
+  );
   const [triggerFor, setTriggerFor] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ job: string; schedule: ScheduleSummary } | null>(null);
   const seen = useRef(new Map<string, string>());

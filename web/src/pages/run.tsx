@@ -1,22 +1,25 @@
-// One run: every field, the stage timeline, the skip breakdown, params, who started it, links to
-// the console / logs, and Cancel / Rerun.
+// One run: every field, the stage timeline (every stage it passed, with durations), its failed
+// attempts and its own log lines, the skip breakdown, params, who started it, links to the
+// console / logs, and Cancel / Rerun. Polled every second while it runs (ETags: a 304 when unchanged).
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { CopyButton } from "../components/copy-button.tsx";
-import { Dialog } from "../components/dialog.tsx";
+import { ConfirmActions, Dialog } from "../components/dialog.tsx";
 import { ErrorNote } from "../components/error-note.tsx";
 import { PageTitle } from "../components/page-title.tsx";
-import { RunProgress, StatusBadge } from "../components/run-status.tsx";
+import { RunAttempts } from "../components/run-attempts.tsx";
+import { RunLog } from "../components/run-log.tsx";
+import { isRetryWait, RunProgress, StatusBadge, stageLook } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
-import { fmtDuration, fmtNumber } from "../format.ts";
+import { fmtDateTime, fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { useJobWords } from "../job-words.ts";
 import { navigate } from "../router.ts";
 
 export function RunDetailPage({ id }: { id: string }) {
-  const { t, lang, canWrite, toast } = useApp();
+  const { t, lang, tz, canWrite, toast } = useApp();
   const words = useJobWords();
   const [active, setActive] = useState(true);
   const run = usePoll(
@@ -27,7 +30,7 @@ export function RunDetailPage({ id }: { id: string }) {
           return r;
         },
       ),
-    active ? 1500 : 15_000,
+    active ? 1000 : 15_000,
     id,
   );
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -40,6 +43,11 @@ export function RunDetailPage({ id }: { id: string }) {
       </section>
     );
   const isActive = r.status === "RUNNING" || r.status === "QUEUED";
+  const retrying = isRetryWait(r);
+  const ended = !isActive;
+  // "cancelled by ops@example" (run-commands.ts): who, shown beside when.
+  const cancelledBy =
+    r.status === "CANCELLED" ? /^cancelled by (.+)$/.exec(r.error_summary ?? "")?.[1] : undefined;
 
   const cancel = async () => {
     setConfirmCancel(false);
@@ -90,24 +98,39 @@ export function RunDetailPage({ id }: { id: string }) {
         </div>
       </div>
       <p class="run-title">
-        <StatusBadge status={r.status} /> <strong>{r.job_name}</strong>{" "}
+        <StatusBadge status={r.status} retrying={retrying} /> <strong>{r.job_name}</strong>{" "}
         <span class="mono small">{r.execution_uuid}</span>{" "}
         <CopyButton text={r.execution_uuid} label={t("copy_id")} />
       </p>
-      {r.error_summary && (
-        <div class="error-note" role="status">
-          <strong>{t("col_error")}:</strong> <pre>{r.error_summary}</pre>
+      {r.status === "CANCELLED" ? (
+        <div class="note-neutral" role="status" data-testid="cancelled-note">
+          <span aria-hidden="true">■ </span>
+          {cancelledBy
+            ? t("cancelled_by_at", { who: cancelledBy, time: fmtDateTime(r.finished_at, tz) })
+            : t("cancelled_at", { time: fmtDateTime(r.finished_at, tz) })}
+          {!cancelledBy && r.error_summary && <span class="muted"> — {r.error_summary}</span>}
         </div>
+      ) : r.status === "SKIPPED" && r.error_summary ? (
+        <div class="note-neutral" role="status">
+          <span aria-hidden="true">↷ </span>
+          {r.error_summary}
+        </div>
+      ) : (
+        r.error_summary && (
+          <div class="error-note" role="status">
+            <strong>{t("col_error")}:</strong> <pre>{r.error_summary}</pre>
+          </div>
+        )
       )}
       <div class="grid-2 wide">
         <dl class="facts card">
           <dt>{t("col_started")}</dt>
           <dd>
-            <When iso={r.started_at} />
+            <When iso={r.started_at} past />
           </dd>
           <dt>{t("col_finished")}</dt>
           <dd>
-            <When iso={r.finished_at} />
+            <When iso={r.finished_at} past />
           </dd>
           <dt>{t("col_duration")}</dt>
           <dd>{fmtDuration(r.duration_seconds, lang)}</dd>
@@ -191,21 +214,22 @@ export function RunDetailPage({ id }: { id: string }) {
         </div>
       </div>
       <h2>{t("stages_label")}</h2>
-      {isActive && <RunProgress progress={r.progress} job={r.job_name} />}
+      {isActive && <RunProgress progress={r.progress} job={r.job_name} run={r} />}
       {r.progress && r.progress.stages.length > 0 ? (
-        <ol class="timeline">
+        <ol class="timeline" data-testid="stage-timeline">
           {r.progress.stages.map((s) => {
             const d =
               s.started_at && s.finished_at
-                ? (Date.parse(s.finished_at) - Date.parse(s.started_at)) / 1000
+                ? Math.max(0, (Date.parse(s.finished_at) - Date.parse(s.started_at)) / 1000)
                 : null;
+            const look = stageLook(s.status, { retrying, ended, cancelled: r.status === "CANCELLED" });
             return (
-              <li key={s.name} class={`stage-${s.status}`}>
+              <li key={s.name} class={`stage-${look.cls}`} data-stage={s.name} data-stage-status={look.cls}>
                 <strong>{words.stage(r.job_name, s.name)}</strong>{" "}
-                <span class="badge-lite">{t(`stage_${s.status}` as MessageKey)}</span>{" "}
+                <span class="badge-lite">{t(look.key)}</span>{" "}
                 <span class="muted small">
-                  {s.started_at ? <When iso={s.started_at} compact /> : ""}{" "}
-                  {d != null ? `· ${fmtDuration(d, lang)}` : ""}
+                  {s.started_at ? <When iso={s.started_at} compact past /> : ""}{" "}
+                  {d != null ? `· ${t("stage_duration", { d: fmtDuration(d, lang) })}` : ""}
                 </span>
               </li>
             );
@@ -214,6 +238,10 @@ export function RunDetailPage({ id }: { id: string }) {
       ) : (
         <p class="muted">{t("no_stages")}</p>
       )}
+      <h2>{t("attempts_title")}</h2>
+      <RunAttempts attempts={r.attempts ?? []} />
+      <h2>{t("run_log_title")}</h2>
+      <RunLog id={r.execution_uuid} version={r.updated_at} />
       <h2>{t("params")}</h2>
       <pre class="json">{JSON.stringify(r.params, null, 2)}</pre>
       <details>
@@ -222,14 +250,13 @@ export function RunDetailPage({ id }: { id: string }) {
       </details>
       <Dialog open={confirmCancel} title={t("cancel_run")} onClose={() => setConfirmCancel(false)}>
         <p>{t("cancel_confirm", { job: r.job_name })}</p>
-        <div class="actions">
-          <button type="button" class="btn" onClick={() => setConfirmCancel(false)}>
-            {t("keep_running")}
-          </button>
-          <button type="button" class="btn danger" onClick={() => void cancel()}>
-            {t("cancel_run")}
-          </button>
-        </div>
+        <ConfirmActions
+          keepLabel={t("keep_running")}
+          confirmLabel={t("cancel_this_run")}
+          danger
+          onKeep={() => setConfirmCancel(false)}
+          onConfirm={() => void cancel()}
+        />
       </Dialog>
     </section>
   );
