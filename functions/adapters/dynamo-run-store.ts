@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type {
+  ActivePatch,
   FinishUpdate,
   ProgressUpdate,
   RunCount,
@@ -214,22 +215,7 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
-  async patchActive(
-    executionUuid: string,
-    patch: Partial<
-      Pick<
-        Run,
-        | "attempt"
-        | "attempts"
-        | "retry_at"
-        | "max_attempts"
-        | "workflow_execution_arn"
-        | "console_url"
-        | "logs_url"
-        | "status"
-      >
-    >,
-  ): Promise<boolean> {
+  async patchActive(executionUuid: string, patch: ActivePatch): Promise<boolean> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (patch.status && !(ACTIVE_STATUSES as readonly string[]).includes(patch.status)) {
       throw new Error(`patchActive cannot set finished status ${patch.status}`);

@@ -34,6 +34,21 @@ export type FinishUpdate = {
 
 export type ProgressUpdate = { progress: Progress; counts: RunCounts; attempt: number };
 
+/** What may change on a run while it is active (patchActive). */
+export type ActivePatch = Partial<
+  Pick<
+    Run,
+    | "attempt"
+    | "attempts"
+    | "retry_at"
+    | "max_attempts"
+    | "workflow_execution_arn"
+    | "console_url"
+    | "logs_url"
+    | "status"
+  >
+>;
+
 export interface RunStore {
   /** Creates the run; false if a run with this execution_uuid exists already. */
   create(run: Run): Promise<boolean>;
@@ -63,20 +78,5 @@ export interface RunStore {
    */
   writeProgress(executionUuid: string, update: ProgressUpdate): Promise<boolean>;
   /** Sets fields while the run is active (e.g. attempt, execution arn). Returns false if not active. */
-  patchActive(
-    executionUuid: string,
-    patch: Partial<
-      Pick<
-        Run,
-        | "attempt"
-        | "attempts"
-        | "retry_at"
-        | "max_attempts"
-        | "workflow_execution_arn"
-        | "console_url"
-        | "logs_url"
-        | "status"
-      >
-    >,
-  ): Promise<boolean>;
+  patchActive(executionUuid: string, patch: ActivePatch): Promise<boolean>;
 }

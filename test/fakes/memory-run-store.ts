@@ -4,6 +4,7 @@
 // get and list; lists newest first with the same filters and cursor. Values are copied in and out,
 // as a store would serialise them.
 import type {
+  ActivePatch,
   FinishUpdate,
   ProgressUpdate,
   RunCount,
@@ -169,22 +170,7 @@ export class MemoryRunStore implements RunStore {
     return true;
   }
 
-  async patchActive(
-    executionUuid: string,
-    patch: Partial<
-      Pick<
-        Run,
-        | "attempt"
-        | "attempts"
-        | "retry_at"
-        | "max_attempts"
-        | "workflow_execution_arn"
-        | "console_url"
-        | "logs_url"
-        | "status"
-      >
-    >,
-  ): Promise<boolean> {
+  async patchActive(executionUuid: string, patch: ActivePatch): Promise<boolean> {
     if (patch.status && !isActive(patch.status)) {
       throw new Error(`patchActive cannot set finished status ${patch.status}`);
     }

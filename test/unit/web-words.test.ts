@@ -1,8 +1,8 @@
 // Issue 14, problem 7 (the page's side): codes from the API said in the page's language, and a
 // job's message templates filled with numbers grouped per language.
 import { describe, expect, it } from "vitest";
+import { renderTemplate } from "#schemas/message-template.ts";
 import { translator } from "#web/i18n.ts";
-import { renderTemplate } from "#web/job-words.ts";
 import { sayIssue } from "#web/params-validation.ts";
 
 const ja = translator("ja");

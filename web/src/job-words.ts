@@ -3,6 +3,7 @@
 // The catalogs are loaded once per page and shared by every component that says something about a
 // run; until they arrive (or for a job the API no longer knows) the run's own text is shown.
 import { useEffect, useState } from "preact/hooks";
+import { renderTemplate } from "#schemas/message-template.ts";
 import { api, type JobView } from "./api.ts";
 import { useApp } from "./app-context.ts";
 import type { Lang } from "./i18n.ts";
@@ -38,24 +39,6 @@ function load(): void {
     .finally(() => {
       loading = null;
     });
-}
-
-const numberFormats: Record<Lang, Intl.NumberFormat> = {
-  ja: new Intl.NumberFormat("ja-JP"),
-  en: new Intl.NumberFormat("en-US"),
-};
-
-/** `{name}` placeholders filled from `params`, numbers grouped as `lang` writes them (4,411). */
-export function renderTemplate(
-  template: string,
-  params: Record<string, string | number> | null | undefined,
-  lang: Lang,
-): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => {
-    const v = params?.[k];
-    if (v === undefined) return m;
-    return typeof v === "number" ? numberFormats[lang].format(v) : v;
-  });
 }
 
 export type JobWords = {

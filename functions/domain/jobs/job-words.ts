@@ -1,28 +1,12 @@
 // A job's words in the operator's language (issue 14 part C): progress messages are a key of the
 // job's catalog plus values; the run keeps the key and values, and its `message` in English for
 // API clients that want one string. The page renders the same templates in its own language.
-import type { LocalizedText, MessageParams } from "#schemas/job.ts";
+import type { MessageParams } from "#schemas/job.ts";
+import { type Lang, renderTemplate } from "#schemas/message-template.ts";
+
+export { type Lang, renderTemplate };
+
 import type { JobDefinition, ProgressMessage } from "./job-definition.ts";
-
-export type Lang = keyof LocalizedText;
-
-const numberFormats: Record<Lang, Intl.NumberFormat> = {
-  ja: new Intl.NumberFormat("ja-JP"),
-  en: new Intl.NumberFormat("en-US"),
-};
-
-/** `{name}` placeholders of `template` filled from `params`; numbers grouped (4,411). */
-export function renderTemplate(
-  template: string,
-  params: MessageParams | null | undefined,
-  lang: Lang,
-): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => {
-    const v = params?.[k];
-    if (v === undefined) return m;
-    return typeof v === "number" ? numberFormats[lang].format(v) : v;
-  });
-}
 
 /** Placeholder names of a template, sorted (both languages of a message must name the same ones). */
 export function placeholders(template: string): string[] {
