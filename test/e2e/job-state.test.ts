@@ -2,6 +2,7 @@
 // or its schedules are, and whatever cannot run says why.
 import { describe, expect, it } from "vitest";
 import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
+import { isFinished } from "#test/helpers/harness.ts";
 import { realErrors, useE2eStack } from "./e2e-helpers.ts";
 
 const e2e = useE2eStack();
@@ -21,6 +22,9 @@ const TIME = /\d{1,2}:\d{2}/;
 describe("job state", () => {
   it("problem 1: a disabled job's Run-now says it is disabled, not already running, and its schedules say ジョブ無効", async () => {
     const schedule = await newSchedule("cron(40 7 * * ? *)");
+    const ran = await e2e.h.admin("POST", "/v1/trigger", { job_name: JOB, options: { stage_delay_ms: 0 } });
+    expect(ran.status).toBe(202);
+    await e2e.h.waitForRun(ran.body.execution_uuid, isFinished);
     expect((await e2e.h.admin("PUT", `/v1/jobs/${JOB}/enabled`, { enabled: false })).status).toBe(200);
     const { page, context, errors } = await e2e.open({ as: "admin", at: "/history" });
     try {
@@ -49,6 +53,19 @@ describe("job state", () => {
       await expect
         .poll(() => card.locator("[data-testid=job-next-run]").textContent(), { timeout: 10_000 })
         .toContain("ジョブ無効");
+
+      // A finished run of the disabled job does not offer Rerun, and says why.
+      await page.goto(`/runs/${ran.body.execution_uuid}`);
+      const blocked = page.locator("[data-testid=rerun-blocked]");
+      await blocked.waitFor({ timeout: 10_000 });
+      expect(await blocked.textContent()).toContain("無効");
+      expect(await page.getByRole("button", { name: "↻ 同じパラメータで再実行" }).isDisabled()).toBe(true);
+
+      // Its schedule's form says the schedule will not run while the job is disabled.
+      await page.goto(`/schedules/${schedule.id}`);
+      await expect
+        .poll(() => page.locator("#s-job-hint").textContent(), { timeout: 10_000 })
+        .toContain("ジョブを有効にするまで");
 
       // In English the same states are in English.
       await page.goto("/schedules?lang=en");

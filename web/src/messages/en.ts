@@ -281,6 +281,7 @@ export const en: Record<keyof typeof ja, string> = {
   resume_confirm_title: "Resume schedules",
   resume_confirm_body: "Enabled schedules start runs again from their next fire time.",
   resume_confirm_action: "Resume schedules",
+  schedule_job_disabled_hint: "This job is disabled: the schedule will not run until the job is enabled.",
   job_off_short: "Job disabled",
   trigger_job_disabled: "{job} is disabled and cannot run. Enable it on the Jobs page first.",
   job_option_disabled: "{job} (disabled)",

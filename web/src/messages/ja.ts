@@ -287,6 +287,8 @@ export const ja = {
   resume_confirm_title: "スケジュールを再開",
   resume_confirm_body: "有効なスケジュールが次の予定時刻から再び実行されます。",
   resume_confirm_action: "スケジュールを再開",
+  schedule_job_disabled_hint:
+    "このジョブは無効です。ジョブを有効にするまで、このスケジュールは実行されません。",
   job_off_short: "ジョブ無効",
   trigger_job_disabled: "{job} は無効になっているため実行できません。ジョブ画面で有効にしてください。",
   job_option_disabled: "{job}（無効）",

@@ -13,7 +13,7 @@ import { RunLog } from "../components/run-log.tsx";
 import { isRetryWait, RunProgress, StatusBadge, stageLook } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
 import { fmtDateTime, fmtDuration, fmtNumber } from "../format.ts";
-import { usePoll } from "../hooks.ts";
+import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { useJobWords } from "../job-words.ts";
 import { navigate } from "../router.ts";
@@ -21,6 +21,7 @@ import { navigate } from "../router.ts";
 export function RunDetailPage({ id }: { id: string }) {
   const { t, lang, tz, canWrite, toast } = useApp();
   const words = useJobWords();
+  const jobs = useJobs();
   const [active, setActive] = useState(true);
   const run = usePoll(
     (signal) =>
@@ -43,6 +44,8 @@ export function RunDetailPage({ id }: { id: string }) {
       </section>
     );
   const isActive = r.status === "RUNNING" || r.status === "QUEUED";
+  // a rerun of a disabled job would be refused: say why instead of offering it
+  const jobOff = jobs.find((j) => j.name === r.job_name)?.enabled === false;
   const retrying = isRetryWait(r);
   const ended = !isActive;
   // "cancelled by ops@example" (run-commands.ts): who, shown beside when.
@@ -92,11 +95,22 @@ export function RunDetailPage({ id }: { id: string }) {
           >
             ■ {t("cancel_run")}
           </button>
-          <button type="button" class="btn" disabled={!canWrite || isActive} onClick={() => void rerun()}>
+          <button
+            type="button"
+            class="btn"
+            disabled={!canWrite || isActive || jobOff}
+            aria-describedby={jobOff ? "rerun-blocked" : undefined}
+            onClick={() => void rerun()}
+          >
             ↻ {t("rerun")}
           </button>
         </div>
       </div>
+      {jobOff && (
+        <p class="muted small" id="rerun-blocked" data-testid="rerun-blocked">
+          {t("trigger_job_disabled", { job: r.job_name })}
+        </p>
+      )}
       <p class="run-title">
         <StatusBadge status={r.status} retrying={retrying} /> <strong>{r.job_name}</strong>{" "}
         <span class="mono small">{r.execution_uuid}</span>{" "}

@@ -207,7 +207,12 @@ export function ScheduleEditPage({ id }: { id: string | null }) {
       <form class="form schedule-form" onSubmit={submit} noValidate>
         <fieldset disabled={!canWrite || busy} class="plain-fieldset">
           <div class="grid-2">
-            <Field id="s-job" label={t("job")} error={errors.job_name}>
+            <Field
+              id="s-job"
+              label={t("job")}
+              error={errors.job_name}
+              hint={previewJob && !previewJob.enabled ? t("schedule_job_disabled_hint") : undefined}
+            >
               <JobSelect
                 id="s-job"
                 jobs={jobs}
