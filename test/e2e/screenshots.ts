@@ -114,6 +114,13 @@ try {
   await page.goto(`/runs/${finishedRecap}`);
   await page.locator("[data-testid=skip-breakdown]").waitFor();
   await shot("run-detail");
+  // The same pages in English (the page follows ?lang= and keeps it).
+  await page.goto(`/runs/${finishedRecap}?lang=en`);
+  await page.locator("[data-testid=skip-breakdown]").waitFor();
+  await shot("run-detail-en");
+  await page.goto("/jobs?lang=en");
+  await page.locator("[data-testid=job-card]").first().waitFor();
+  await shot("jobs-en");
   await context.close();
 
   const phone = await newPage(browser, stack.url, { phone: true });
@@ -122,6 +129,12 @@ try {
   await phone.page.goto("/history");
   await phone.page.locator("[data-testid=run-row]").first().waitFor();
   await shot("history-phone", phone.page, false);
+  await phone.page.goto("/");
+  await phone.page.locator("[data-testid=kpis]").waitFor();
+  await shot("dashboard-phone", phone.page, false);
+  await phone.page.goto("/schedules");
+  await phone.page.locator("[data-testid=schedule-row]").first().waitFor();
+  await shot("schedules-phone", phone.page, false);
   await phone.context.close();
 } finally {
   await browser.close();

