@@ -13,6 +13,7 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "GET /v1/openapi.json": { path: "/v1/openapi.json" },
   "GET /v1/runs": { path: "/v1/runs" },
   "GET /v1/runs/{execution_uuid}": { path: `/v1/runs/${ID}` },
+  "GET /v1/runs/{execution_uuid}/logs": { path: `/v1/runs/${ID}/logs` },
   "POST /v1/runs/{execution_uuid}/cancel": { path: `/v1/runs/${ID}/cancel` },
   "POST /v1/runs/{execution_uuid}/rerun": { path: `/v1/runs/${ID}/rerun` },
   "POST /v1/trigger": { path: "/v1/trigger", body: { job_name: "no.such_job" } },

@@ -365,6 +365,9 @@ describe("what an independent probe found next", () => {
     expect(res.body.error.details[0]).toEqual({
       field: "enabled",
       message: expect.stringMatching(/expected boolean/),
+      // and a code with its values, for a page that says it in its own language (issue 14)
+      code: "type",
+      params: { expected: "boolean" },
     });
   });
 });

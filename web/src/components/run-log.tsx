@@ -84,7 +84,8 @@ export function RunLog({ id, version }: { id: string; version: string }) {
                     <time dateTime={l.logged_at}>{fmtDateTime(l.logged_at, tz).slice(11)}</time>
                   </td>
                   <td class="small">{l.level}</td>
-                  <td>
+                  {/* the log's own words, as the code wrote them: data, not the page's language */}
+                  <td data-value="log">
                     <span class="log-message">{l.message}</span>
                     {Object.keys(l.fields).length > 0 && (
                       <span class="log-fields mono small"> {fieldText(l.fields)}</span>
