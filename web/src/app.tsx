@@ -8,6 +8,7 @@ import { PauseDialog, PausedBanner } from "./components/paused-banner.tsx";
 import type { WebConfig } from "./config.ts";
 import { usePoll } from "./hooks.ts";
 import { initialLang, type Lang, saveLang, translator } from "./i18n.ts";
+import { preloadJobWords } from "./job-words.ts";
 import { AuditPage } from "./pages/audit.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
@@ -41,6 +42,10 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
     10_000,
     `scheduler:${session?.user ?? ""}`,
   );
+  // The jobs' words (stage names, messages) before any run is on screen, not after it.
+  useEffect(() => {
+    if (session) preloadJobWords();
+  }, [session]);
   const [confirmPause, setConfirmPause] = useState<boolean | null>(null);
   // Same-origin links go through the router (no reload); modified clicks open tabs as usual.
   useEffect(() => {

@@ -1,6 +1,7 @@
 // Data hooks shared by the pages: polling loads, the job list, a ticking clock, debouncing.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { type ApiError, api, type JobView } from "./api.ts";
+import { rememberJobWords } from "./job-words.ts";
 
 export type Polled<T> = {
   data: T | null;
@@ -71,6 +72,10 @@ export const livePollMs = (running: boolean): number => (running ? LIVE_POLL_MS 
 /** The job list (names, categories, data sources, params schemas) for pickers and filters. */
 export function useJobs(): JobView[] {
   const jobs = usePoll((signal) => api("GET /v1/jobs", { conditional: true, signal }), 30_000, "jobs");
+  // the same answer carries the jobs' words: every component that names a stage gets them too
+  useEffect(() => {
+    if (jobs.data) rememberJobWords(jobs.data.results);
+  }, [jobs.data]);
   return jobs.data?.results ?? [];
 }
 

@@ -29,6 +29,11 @@ export function rememberJobWords(jobs: readonly Words[]): void {
   for (const l of listeners) l();
 }
 
+/** Starts loading the catalogs (the app does it at sign-in, so no run is first shown in English). */
+export function preloadJobWords(): void {
+  load();
+}
+
 function load(): void {
   if (catalog.size > 0 || loading) return;
   loading = api("GET /v1/jobs", { conditional: true })
