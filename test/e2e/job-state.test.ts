@@ -60,6 +60,10 @@ describe("job state", () => {
       await blocked.waitFor({ timeout: 10_000 });
       expect(await blocked.textContent()).toContain("無効");
       expect(await page.getByRole("button", { name: "↻ 同じパラメータで再実行" }).isDisabled()).toBe(true);
+      // …and its next run says why there is none, not the time the run recorded.
+      await expect
+        .poll(() => page.locator("[data-testid=run-next]").textContent(), { timeout: 10_000 })
+        .toContain("ジョブ無効");
 
       // Its schedule's form says the schedule will not run while the job is disabled.
       await page.goto(`/schedules/${schedule.id}`);

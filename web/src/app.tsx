@@ -174,7 +174,12 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
             <div key={x.id} class={`toast toast-${x.kind}`} role={x.kind === "error" ? "alert" : "status"}>
               <strong>{x.title}</strong>
               {x.body && <div>{x.body}</div>}
-              {x.href && <a href={x.href}>{t("open_run")}</a>}
+              {x.href && (
+                <>
+                  {" "}
+                  <a href={x.href}>{t("open_run")}</a>
+                </>
+              )}
               <button
                 type="button"
                 class="icon-btn"

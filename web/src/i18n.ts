@@ -13,7 +13,10 @@ const TABLES: Record<Lang, Record<MessageKey, string>> = { ja, en };
 export function translator(lang: Lang): Translate {
   const table = TABLES[lang];
   return (key, vars) => {
-    const s = table[key] as string | undefined;
+    // "{n} runs" with n = 1 reads "1 run": a `<key>__one` message, where a language has one, wins
+    const one =
+      vars && (vars.n === 1 || vars.n === "1") ? (table as Record<string, string>)[`${key}__one`] : undefined;
+    const s = one ?? (table[key] as string | undefined);
     if (s === undefined) return `[[${key}]]`;
     return vars ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m)) : s;
   };

@@ -289,6 +289,10 @@ export const ja = {
   resume_confirm_action: "スケジュールを再開",
   schedule_job_disabled_hint:
     "このジョブは無効です。ジョブを有効にするまで、このスケジュールは実行されません。",
+  cancelled_by_short: "{who} がキャンセル",
+  no_finished_runs_yet: "終了した実行はまだありません",
+  history_total__one: "{n} 件",
+  runs_24h_line__one: "{n} 回実行 · 成功率 {ok} · 失敗 {failed}",
   job_off_short: "ジョブ無効",
   trigger_job_disabled: "{job} は無効になっているため実行できません。ジョブ画面で有効にしてください。",
   job_option_disabled: "{job}（無効）",

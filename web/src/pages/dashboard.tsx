@@ -14,6 +14,7 @@ import { fmtDuration, fmtNumber, fmtPercent, fmtRelative } from "../format.ts";
 import { livePollMs, useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
+import { cancelledBy } from "../run-words.ts";
 
 export function DashboardPage() {
   const { t, lang } = useApp();
@@ -146,10 +147,16 @@ export function DashboardPage() {
                 <StatusBadge status={r.status} /> <a href={`/runs/${r.execution_uuid}`}>{r.job_name}</a>{" "}
                 <When iso={r.started_at} compact />{" "}
                 <span class="muted">{fmtDuration(r.duration_seconds, lang)}</span>
-                {r.error_summary && <div class="error-cell small">{r.error_summary}</div>}
+                {cancelledBy(r) ? (
+                  <div class="muted small">{t("cancelled_by_short", { who: cancelledBy(r)! })}</div>
+                ) : (
+                  r.error_summary && <div class="error-cell small">{r.error_summary}</div>
+                )}
               </li>
             ))}
-            {progress.data && progress.data.recent.length === 0 && <li class="muted">{t("no_runs_yet")}</li>}
+            {progress.data && progress.data.recent.length === 0 && (
+              <li class="muted">{t("no_finished_runs_yet")}</li>
+            )}
             {!progress.data && !progress.error && <li class="muted">{t("state_loading")}</li>}
           </ul>
         </div>

@@ -10,6 +10,7 @@ import { fmtDuration, fmtNumber } from "../format.ts";
 import { usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { useJobWords } from "../job-words.ts";
+import { cancelledBy } from "../run-words.ts";
 
 export function RunRow({
   run: r,
@@ -22,6 +23,7 @@ export function RunRow({
 }) {
   const { t, lang } = useApp();
   const words = useJobWords();
+  const canceller = cancelledBy(r);
   const breakdown = r.skip_breakdown
     ? Object.entries(r.skip_breakdown)
         .map(([k, v]) => `${words.skipReason(r.job_name, k)}: ${fmtNumber(v)}`)
@@ -94,9 +96,15 @@ export function RunRow({
           </a>
           <CopyButton text={r.execution_uuid} label={t("copy_id")} />
         </td>
-        <td class="error-cell" title={r.error_summary ?? undefined} data-label={t("col_error")}>
-          {r.error_summary ?? ""}
-        </td>
+        {canceller ? (
+          <td class="muted small" data-label={t("col_error")}>
+            {t("cancelled_by_short", { who: canceller })}
+          </td>
+        ) : (
+          <td class="error-cell" title={r.error_summary ?? undefined} data-label={t("col_error")}>
+            {r.error_summary ?? ""}
+          </td>
+        )}
       </tr>
       {open && <RunDetail row={r} id={detailId} />}
     </>

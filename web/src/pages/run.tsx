@@ -7,6 +7,7 @@ import { useApp } from "../app-context.ts";
 import { CopyButton } from "../components/copy-button.tsx";
 import { ConfirmActions, Dialog } from "../components/dialog.tsx";
 import { ErrorNote } from "../components/error-note.tsx";
+import { Blocked } from "../components/job-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { RunAttempts } from "../components/run-attempts.tsx";
 import { RunLog } from "../components/run-log.tsx";
@@ -15,11 +16,13 @@ import { When } from "../components/when.tsx";
 import { fmtDateTime, fmtDuration, fmtNumber } from "../format.ts";
 import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
+import { jobBlock } from "../job-state.ts";
 import { useJobWords } from "../job-words.ts";
 import { navigate } from "../router.ts";
+import { cancelledBy } from "../run-words.ts";
 
 export function RunDetailPage({ id }: { id: string }) {
-  const { t, lang, tz, canWrite, toast } = useApp();
+  const { t, lang, tz, canWrite, toast, scheduler } = useApp();
   const words = useJobWords();
   const jobs = useJobs();
   const [active, setActive] = useState(true);
@@ -45,12 +48,14 @@ export function RunDetailPage({ id }: { id: string }) {
     );
   const isActive = r.status === "RUNNING" || r.status === "QUEUED";
   // a rerun of a disabled job would be refused: say why instead of offering it
-  const jobOff = jobs.find((j) => j.name === r.job_name)?.enabled === false;
+  const job = jobs.find((j) => j.name === r.job_name);
+  const jobOff = job?.enabled === false;
+  // a paused scheduler or a disabled job has no next run, whatever the run recorded
+  const nextBlocked = job ? jobBlock(job, scheduler?.paused ?? false) : null;
   const retrying = isRetryWait(r);
   const ended = !isActive;
-  // "cancelled by ops@example" (run-commands.ts): who, shown beside when.
-  const cancelledBy =
-    r.status === "CANCELLED" ? /^cancelled by (.+)$/.exec(r.error_summary ?? "")?.[1] : undefined;
+  // who cancelled it, shown beside when
+  const canceller = cancelledBy(r);
 
   const cancel = async () => {
     setConfirmCancel(false);
@@ -119,10 +124,10 @@ export function RunDetailPage({ id }: { id: string }) {
       {r.status === "CANCELLED" ? (
         <div class="note-neutral" role="status" data-testid="cancelled-note">
           <span aria-hidden="true">■ </span>
-          {cancelledBy
-            ? t("cancelled_by_at", { who: cancelledBy, time: fmtDateTime(r.finished_at, tz) })
+          {canceller
+            ? t("cancelled_by_at", { who: canceller, time: fmtDateTime(r.finished_at, tz) })
             : t("cancelled_at", { time: fmtDateTime(r.finished_at, tz) })}
-          {!cancelledBy && r.error_summary && <span class="muted"> — {r.error_summary}</span>}
+          {!canceller && r.error_summary && <span class="muted"> — {r.error_summary}</span>}
         </div>
       ) : r.status === "SKIPPED" && r.error_summary ? (
         <div class="note-neutral" role="status">
@@ -160,8 +165,12 @@ export function RunDetailPage({ id }: { id: string }) {
           <dt>{t("attempt")}</dt>
           <dd>{r.attempt}</dd>
           <dt>{t("next_run")}</dt>
-          <dd>
-            <When iso={r.next_scheduled_for} withSeconds={false} />
+          <dd data-testid="run-next">
+            {nextBlocked ? (
+              <Blocked reason={nextBlocked} />
+            ) : (
+              <When iso={r.next_scheduled_for} withSeconds={false} />
+            )}
           </dd>
           <dt>{t("concurrency_key")}</dt>
           <dd class="mono small">{r.concurrency_key}</dd>
