@@ -237,6 +237,33 @@ describe("executeJob stages", () => {
     ]);
   });
 
+  it("writes a stage change at once, not after the write spacing (a cancel keeps only what is written)", async () => {
+    const sink = new RecordingSink(() => true, 30);
+    const def = job(
+      async (ctx) => {
+        ctx.stage("a");
+        for (let i = 0; i < 20; i++) {
+          ctx.progress({ current: i });
+          await sleep(10);
+        }
+        ctx.stage("b"); // 200 ms in: a write of "a"'s progress is held until 1000 ms by the spacing
+        await sleep(2000);
+      },
+      ["a", "b", "c"],
+    );
+    const { settled } = start(def, { sink, minWriteIntervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(260);
+    const b = sink.writes.find(
+      (w) => w.snap.progress.stages.find((s) => s.name === "b")?.status === "running",
+    );
+    expect(b, "stage b written before the spacing allows an ordinary write").toBeDefined();
+    expect(b!.at - START.getTime()).toBeLessThan(250);
+    expect(b!.snap.progress.stages.map((s) => s.status)).toEqual(["done", "running", "pending"]);
+    expect(sink.maxInFlight).toBe(1);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect((await settled).ok).toBe(true);
+  });
+
   it("adds a stage that was not declared", async () => {
     const sink = new RecordingSink();
     const def = job(

@@ -1,5 +1,8 @@
 // Runs one attempt of a job: builds its ctx (progress, stages, items, counters, cancellation)
-// and writes progress to the store at most once per second, plus a final flush.
+// and writes progress to the store at most once per second, plus a final flush. A stage change is
+// written at once (not held by that spacing): a cancel ends the run's record where it lands, and the
+// worker's later writes are refused, so a stage started but not yet written would be lost and the
+// page would show the stage before it as the one cancelled.
 
 import type { JobDefinition, JobLogger, JobStoresOf, ProgressMessage } from "#domain/jobs/job-definition.ts";
 import { recordMessage } from "#domain/jobs/job-words.ts";
@@ -102,6 +105,8 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<void> | null = null;
   let dirty = false;
+  /** The next write goes out at once (a stage change), not after the spacing. */
+  let urgent = false;
   let closed = false;
   let failedWrites = 0;
 
@@ -121,9 +126,10 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
   };
   const schedule = () => {
     if (closed || timer || inFlight) return;
-    const wait = Math.max(0, lastWriteAt + interval - Date.now());
+    const wait = urgent ? 0 : Math.max(0, lastWriteAt + interval - Date.now());
     timer = setTimeout(() => {
       timer = null;
+      urgent = false;
       inFlight = writeNow().finally(() => {
         inFlight = null;
         if (dirty) schedule();
@@ -132,6 +138,14 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
   };
   const touch = () => {
     dirty = true;
+    schedule();
+  };
+  /** A stage change: written now, or right after the write in flight (which holds the older state). */
+  const touchNow = () => {
+    dirty = true;
+    urgent = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
     schedule();
   };
 
@@ -171,7 +185,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
       state.current = null;
       state.total = null;
       deps.logger.info("stage started", { stage: name });
-      touch();
+      touchNow();
     },
     item(name: string, p: { current?: number; total?: number | null; status?: StageStatus }) {
       let it = items.find((x) => x.name === name);
