@@ -42,12 +42,39 @@ export function tzLabel(tz: string): string {
   return part?.value ?? tz;
 }
 
+/**
+ * How far the server's clock runs ahead of the browser's, as learnt so far: an event that has
+ * happened (`iso`, stamped by the server) later than the browser's `browserNow` shows the server is
+ * at least that far ahead. Never shrinks (a slow browser clock stays slow); never negative.
+ */
+export function serverSkew(prevMs: number, iso: string | null | undefined, browserNow: number): number {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  if (Number.isNaN(t)) return Math.max(0, prevMs);
+  return Math.max(0, prevMs, t - browserNow);
+}
+
+/** Whether a time `iso` old at `now` shows seconds (under a minute, either way): its clock ticks every second. */
+export function relativeInSeconds(iso: string | null | undefined, now: number): boolean {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return !Number.isNaN(t) && Math.abs(now - t) < 60_000;
+}
+
 const rtf = new Map<Lang, Intl.RelativeTimeFormat>();
-/** "3 分前" / "3 minutes ago" / "in 2 hours". */
-export function fmtRelative(iso: string | null | undefined, lang: Lang, now = Date.now()): string {
+/**
+ * "3 分前" / "3 minutes ago" / "in 2 hours", against `now` (the page's one clock, so two times keep
+ * their order and difference). `past`: an event that has happened never reads as future (a clock
+ * skew the page has not learnt yet reads "now", the clamp is the last resort, not the measure).
+ */
+export function fmtRelative(
+  iso: string | null | undefined,
+  lang: Lang,
+  now = Date.now(),
+  past = false,
+): string {
   if (!iso) return "";
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return "";
+  const parsed = Date.parse(iso);
+  if (Number.isNaN(parsed)) return "";
+  const t = past ? Math.min(parsed, now) : parsed;
   let f = rtf.get(lang);
   if (!f) {
     f = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });

@@ -1,7 +1,7 @@
 // A point in time: absolute in the display zone with its label, and relative beside it.
 import { useApp } from "../app-context.ts";
-import { fmtDateTime, fmtRelative, tzLabel } from "../format.ts";
-import { useNow } from "../hooks.ts";
+import { fmtDateTime, fmtRelative, relativeInSeconds, tzLabel } from "../format.ts";
+import { notePast, useClock } from "../hooks.ts";
 
 /** Absolute time in the display zone with its label, and the relative time beside it. */
 export function When({
@@ -17,14 +17,20 @@ export function When({
   past?: boolean;
 }) {
   const { tz, lang } = useApp();
-  const tick = useNow();
+  // A past event later than the browser's clock moves the page's one clock on (the server runs
+  // ahead): every time on the page then reads against the same now, keeping order and difference.
+  if (past) notePast(iso);
+  // Re-rendered when the text changes; the clock ticks every second while it is under a minute old.
+  const rel = useClock(
+    (now) => fmtRelative(iso, lang, now, past),
+    (now) => relativeInSeconds(iso, now),
+  );
   if (!iso) return <span class="muted">—</span>;
-  const now = past ? Math.max(tick, Date.parse(iso) || tick) : tick;
   const abs = `${fmtDateTime(iso, tz, withSeconds)} ${tzLabel(tz)}`;
   return (
     <time dateTime={iso} title={abs} class="when">
       <span>{compact ? fmtDateTime(iso, tz, withSeconds).slice(5) : abs}</span>{" "}
-      <span class="rel">({fmtRelative(iso, lang, now)})</span>
+      <span class="rel">({rel})</span>
     </time>
   );
 }
