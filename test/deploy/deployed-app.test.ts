@@ -60,6 +60,17 @@ async function trigger(jobName: string, options?: Record<string, unknown>): Prom
   expect(r.status, JSON.stringify(r.body)).toBe(202);
   return r.body.execution_uuid;
 }
+/** A recap.pipeline run with slow stages, once its record says RUNNING. */
+async function runningRecap(): Promise<string> {
+  const uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
+  await until(
+    () => run(uuid),
+    (r) => r?.status === "RUNNING",
+    15_000,
+    100,
+  );
+  return uuid;
+}
 const reconciler = () => stack.lambda(stack.fnId("WorkflowsExecutionReconciler"));
 
 describe("the deployed functions", () => {
@@ -247,13 +258,7 @@ describe("scenarios", () => {
 
   it("sweeper: a run past its time budget is TIMED_OUT, its execution stopped, ABORTED reconciled", async () => {
     const reconciled = reconciler().invocations;
-    const uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
-    await until(
-      () => run(uuid),
-      (r) => r?.status === "RUNNING",
-      15_000,
-      100,
-    );
+    const uuid = await runningRecap();
     // The run started long ago, as far as the table says (its budget is minutes).
     const runsTable = stack.template.tableName(
       stack.template.ofType("AWS::DynamoDB::GlobalTable").find(([id]) => id.startsWith("DataRunsTable"))![0],
@@ -275,13 +280,7 @@ describe("scenarios", () => {
   });
 
   it("TIMED_OUT from Step Functions itself: the rule's pattern matches and the reconciler ends the run", async () => {
-    const uuid = await trigger("recap.pipeline", { stage_delay_ms: 1500 });
-    await until(
-      () => run(uuid),
-      (r) => r?.status === "RUNNING",
-      15_000,
-      100,
-    );
+    const uuid = await runningRecap();
     const arn = await executionOf(uuid);
     stack.forceEnd(arn, "TIMED_OUT");
     await stack.settled(arn);
