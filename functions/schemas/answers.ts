@@ -8,7 +8,14 @@ import * as z from "zod/mini";
 import { AuditEntrySchema } from "./audit.ts";
 import { JobNameSchema, TimeSchema, UuidSchema } from "./common.ts";
 import { StatsWindowSchema } from "./dashboard.ts";
-import { ConcurrencyModeSchema, LocalizedTextSchema, MessageParamsSchema, RetryPolicySchema } from "./job.ts";
+import {
+  ConcurrencyModeSchema,
+  FargateSettingsSchema,
+  JobRuntimeSchema,
+  LocalizedTextSchema,
+  MessageParamsSchema,
+  RetryPolicySchema,
+} from "./job.ts";
 import { RunSchema, RunStatusSchema } from "./run.ts";
 import { RunLogLineSchema } from "./run-logs.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
@@ -321,6 +328,11 @@ export const JobViewSchema = z.object({
   timeout_seconds: z.number().check(z.int(), z.minimum(1)),
   retry: RetryPolicySchema,
   stages: z.array(z.string()),
+  // ---- Issue 15: where the job's worker runs.
+  runtime: JobRuntimeSchema,
+  fargate: z
+    .nullable(FargateSettingsSchema)
+    .check(z.describe("the task's size and liveness; null for lambda jobs")),
   // ---- Issue 14 part C: the job's words in each language of the admin page.
   description_i18n: LocalizedTextSchema,
   stage_labels: z

@@ -4,6 +4,27 @@ export const CONCURRENCY_MODES = ["job", "params"] as const;
 export const ConcurrencyModeSchema = z.enum(CONCURRENCY_MODES);
 export type ConcurrencyMode = z.infer<typeof ConcurrencyModeSchema>;
 
+// ---- Issue 15: where a job's worker runs.
+
+/** `lambda`: a Lambda worker (≤ 900 s, ≤ 10 GB). `fargate`: an ECS Fargate task (≤ 12 h). */
+export const JOB_RUNTIMES = ["lambda", "fargate"] as const;
+export const JobRuntimeSchema = z.enum(JOB_RUNTIMES);
+export type JobRuntime = z.infer<typeof JobRuntimeSchema>;
+
+/** A fargate job's task: size, capacity and the liveness it promises (null for lambda jobs). */
+export const FargateSettingsSchema = z.object({
+  /** Fargate CPU units (1024 = 1 vCPU). */
+  cpu: z.number().check(z.int()),
+  memory_mb: z.number().check(z.int()),
+  /** FARGATE_SPOT capacity (up to ~70 % cheaper; AWS may stop the task with 2 minutes' notice). */
+  spot: z.boolean(),
+  /** The run fails TIMED_OUT when no heartbeat (sent with progress, at most once a minute) came for this long. */
+  heartbeat_seconds: z.number().check(z.int(), z.minimum(90)),
+  /** Between SIGTERM and SIGKILL when the task is stopped (cancel): the job's last flush must fit. */
+  stop_timeout_seconds: z.number().check(z.int(), z.minimum(2), z.maximum(120)),
+});
+export type FargateSettings = z.infer<typeof FargateSettingsSchema>;
+
 export const RetryPolicySchema = z.object({
   /** Total attempts including the first (1 = no retry). */
   attempts: z.number().check(z.int(), z.minimum(1), z.maximum(10)),

@@ -37,6 +37,8 @@ export type RunWorkerDeps = CoreDeps & {
   minWriteIntervalMs?: number;
   /** The status read's spacing; CANCEL_POLL_MS unless a test needs it faster. */
   cancelPollMs?: number;
+  /** Called after each progress write that found the run RUNNING (a task's heartbeat rides on it). */
+  onProgressWritten?: () => void;
 };
 
 export function createRunWorker(deps: RunWorkerDeps) {
@@ -82,7 +84,10 @@ export function createRunWorker(deps: RunWorkerDeps) {
           sink: {
             write: async (snap) => {
               const running = await deps.runs.writeProgress(run.execution_uuid, snap);
-              if (running) watch.confirmed();
+              if (running) {
+                watch.confirmed();
+                deps.onProgressWritten?.();
+              }
               return running;
             },
           },

@@ -63,6 +63,7 @@ function job(run: (ctx: Ctx) => Promise<void>, stages?: string[]): JobDefinition
     data_sources: [],
     parameters: z.object({}),
     concurrency: "job",
+    runtime: "lambda",
     timeout_seconds: 60,
     retry: { attempts: 1, backoff_seconds: 0, backoff_rate: 1 },
     stages,

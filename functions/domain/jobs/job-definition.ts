@@ -4,6 +4,8 @@ import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
 import type {
   ConcurrencyMode,
   DefaultSchedule,
+  FargateSettings,
+  JobRuntime,
   LocalizedText,
   MessageParams,
   RetryPolicy,
@@ -67,6 +69,11 @@ export interface JobDefinition<
   data_sources: string[];
   parameters: S;
   concurrency: ConcurrencyMode;
+  /** Where the worker runs (issue 15): a Lambda function, or an ECS Fargate task for long jobs. */
+  runtime: JobRuntime;
+  /** The Fargate task's size and liveness; present exactly when runtime is "fargate". */
+  fargate?: FargateSettings;
+  /** The worker's budget: 1..900 on lambda, 1..43200 (12 h) on fargate. */
   timeout_seconds: number;
   retry: RetryPolicy;
   /** Stage names as recorded in a run's progress (stable ids). */

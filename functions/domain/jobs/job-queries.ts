@@ -140,6 +140,8 @@ export class JobQueries {
       timeout_seconds: job.timeout_seconds,
       retry: job.retry,
       stages: job.stages ?? [],
+      runtime: job.runtime,
+      fargate: job.fargate ?? null,
       schedules: schedules.filter((s) => s.job_name === job.name).map((s) => this.scheduleSummary(s)),
       next_scheduled_for: next,
       last_run: lastRun ? summarize(lastRun) : null,
