@@ -100,6 +100,8 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   },
   // progress writes, and reads of its own run (cancel watch, an earlier attempt); job stores apart
   worker: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
+  // issue 15: a fargate job's task runs the same worker code (run read, progress writes, its task link)
+  task: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
   // ends a run (Update) and frees or hands over its slot; never creates a run
   reconciler: {
     runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },

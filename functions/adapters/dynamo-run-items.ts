@@ -43,6 +43,7 @@ const RUN_FIELDS: readonly (keyof Run)[] = [
   "max_attempts",
   "next_scheduled_for",
   "workflow_execution_arn",
+  "task",
   "console_url",
   "logs_url",
   "concurrency_key",

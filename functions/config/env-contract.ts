@@ -99,6 +99,14 @@ const VARS = {
   SITE_URL: { set: "cdk", schema: z.optional(text) },
   /** Worker functions: the one job this function runs. */
   JOBDECK_JOB_NAME: { set: "cdk", schema: text },
+  /** Issue 15, the sweeper: the ECS cluster of fargate jobs' tasks (it stops orphaned ones); unset when no job runs on fargate. */
+  JOBDECK_CLUSTER_ARN: { set: "cdk", schema: z.optional(text) },
+  /** Issue 15, a fargate job's task: the run it runs (JSON of the workflow's `$.run`), set by the RunWorker state's container override. */
+  JOBDECK_RUN: { set: "runtime", schema: text },
+  /** Issue 15, a fargate job's task: the RunWorker state's task token (SendTaskHeartbeat / Success / Failure). */
+  JOBDECK_TASK_TOKEN: { set: "runtime", schema: text },
+  /** Issue 15, ECS: the task metadata endpoint (the task's ARN and log stream for the run page). */
+  ECS_CONTAINER_METADATA_URI_V4: { set: "runtime", schema: z.optional(z.string()) },
   /** Worker functions: JSON object store name → table name of the stores the job declares. */
   JOBDECK_JOB_TABLES: {
     set: "cdk",
@@ -144,9 +152,22 @@ export const FUNCTION_ENV = {
   steps: [...COMMON, ...SCHEDULING, ...ALERTS],
   /** One job's RunWorker Task. */
   worker: [...COMMON, "JOBDECK_JOB_NAME", "JOBDECK_JOB_TABLES", "LAMBDA_TASK_ROOT"],
+  /**
+   * Issue 15: one job's Fargate task (its container runs functions/lambda/workflow/task-main.ts):
+   * the worker's variables, the run and task token from the container override, and SCHEDULING's
+   * state machine ARNs are not needed (the task ends its state through the token).
+   */
+  task: [
+    ...COMMON,
+    "JOBDECK_JOB_NAME",
+    "JOBDECK_JOB_TABLES",
+    "JOBDECK_RUN",
+    "JOBDECK_TASK_TOKEN",
+    "ECS_CONTAINER_METADATA_URI_V4",
+  ],
   reconciler: [...COMMON, ...ALERTS],
   /** Every minute; every 10 minutes it also reconciles EventBridge Scheduler with the table (SCHEDULING). */
-  sweeper: [...COMMON, ...SCHEDULING, ...ALERTS],
+  sweeper: [...COMMON, ...SCHEDULING, ...ALERTS, "JOBDECK_CLUSTER_ARN"],
   "default-schedules": [...COMMON, ...SCHEDULING],
 } as const satisfies Record<string, readonly EnvName[]>;
 

@@ -43,6 +43,7 @@ export type ActivePatch = Partial<
     | "retry_at"
     | "max_attempts"
     | "workflow_execution_arn"
+    | "task"
     | "console_url"
     | "logs_url"
     | "status"

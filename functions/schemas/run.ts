@@ -84,6 +84,21 @@ export const AttemptSchema = z.object({
 export type Attempt = z.infer<typeof AttemptSchema>;
 
 /** One execution of a job: every field of spec/model.md. Times are ISO strings (UTC in store, display offset in API). */
+/** Where a fargate attempt runs: its ECS task (AWS) or its child process (local stack). */
+export const RunTaskSchema = z.object({
+  /** The ECS task ARN, or `local:pid:<pid>` locally. */
+  id: z.string(),
+  /** The process id locally; null on ECS. */
+  pid: z.nullable(z.number().check(z.int())),
+  attempt: z.number().check(z.int(), z.minimum(1)),
+  started_at: TimeSchema,
+  /** The ECS console page of the task; null locally. */
+  console_url: z.nullable(z.string()),
+  /** The task's log stream in the CloudWatch console; null locally. */
+  log_stream_url: z.nullable(z.string()),
+});
+export type RunTask = z.infer<typeof RunTaskSchema>;
+
 export const RunSchema = z.object({
   execution_uuid: UuidSchema,
   job_name: JobNameSchema,
@@ -114,6 +129,8 @@ export const RunSchema = z.object({
   max_attempts: z.nullable(z.number().check(z.int(), z.minimum(1))),
   next_scheduled_for: z.nullable(TimeSchema),
   workflow_execution_arn: z.nullable(z.string()),
+  /** Issue 15: the task a fargate job's current attempt runs in (null for lambda jobs, and before it starts). */
+  task: z.nullable(RunTaskSchema),
   console_url: z.nullable(z.string()),
   logs_url: z.nullable(z.string()),
   concurrency_key: z.string(),

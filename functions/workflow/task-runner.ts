@@ -7,7 +7,9 @@
 import { bindLogger } from "#domain/logging.ts";
 import { lambdaCause } from "#domain/runs/run-attempts.ts";
 import type { RunContext } from "#domain/runs/workflow-state.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
 import { TaskNoLongerWaitedError, type TaskReporter } from "#ports/task-reporter.ts";
+import type { RunTask } from "#schemas/run.ts";
 import { createRunWorker, type RunWorkerDeps } from "./worker-handler.ts";
 
 /** Step Functions' advice: heartbeats well inside HeartbeatSeconds, not per progress tick. */
@@ -18,6 +20,8 @@ export type TaskAttemptOptions = {
   signal: AbortSignal;
   /** Spacing of heartbeats; HEARTBEAT_EVERY_MS unless a test needs it faster. */
   heartbeatEveryMs?: number;
+  /** Where this attempt runs (the host knows: ECS task metadata, or its own pid): shown on the run page. */
+  task: Pick<RunTask, "id" | "pid" | "console_url" | "log_stream_url">;
 };
 
 export type TaskAttemptOutcome = "succeeded" | "failed";
@@ -56,6 +60,15 @@ export async function runTaskAttempt(
   };
   const worker = createRunWorker({ ...deps, onProgressWritten: beat });
   beat();
+  const task: RunTask = { ...opts.task, attempt: run.attempt, started_at: deps.clock.now().toISOString() };
+  logger.info("task started", { task_id: task.id, pid: task.pid });
+  try {
+    await deps.runs.patchActive(run.execution_uuid, { task });
+  } catch (e) {
+    // The link is a nicety: a store that is down does not stop the attempt.
+    if (!isStoreUnavailable(e)) throw e;
+    logger.warn("could not record the task on the run", { error: String(e) });
+  }
   try {
     const state = await worker(
       { input: { job_name: run.job_name, params: run.params, trigger_source: "task" }, run },

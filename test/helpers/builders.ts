@@ -46,6 +46,7 @@ export function aRun(over: Partial<Run> = {}): Run {
     max_attempts: null,
     next_scheduled_for: null,
     workflow_execution_arn: null,
+    task: null,
     console_url: null,
     logs_url: null,
     concurrency_key: jobName,

@@ -77,6 +77,7 @@ export function newRun(input: NewRunInput): Run {
     max_attempts: null,
     next_scheduled_for: null,
     workflow_execution_arn: input.workflow_execution_arn ?? null,
+    task: null,
     console_url: null,
     logs_url: null,
     concurrency_key: input.concurrency_key,
