@@ -181,7 +181,7 @@ function setup() {
 }
 
 const stateWith = (over: Partial<WorkflowState>): WorkflowState => ({
-  input: { job_name: fargateJob.name, params: {} },
+  input: { job_name: fargateJob.name, params: {}, trigger_source: "manual" },
   run: context(),
   ...over,
 });
@@ -250,7 +250,23 @@ describe("a fargate run's end (FailRun, AttemptFailed, FinishRun)", () => {
       error_count: 0,
       skip_breakdown: null,
     };
-    await steps.finishRun(stateWith({ result: { counts, progress: null, ended_at: NOW } }));
+    await steps.finishRun(
+      stateWith({
+        result: {
+          counts,
+          progress: {
+            stage: null,
+            stages: [],
+            current: 4,
+            total: 4,
+            message: null,
+            items: [],
+            updated_at: NOW,
+          },
+          ended_at: NOW,
+        },
+      }),
+    );
     const ended = await core.runs.get(run.execution_uuid);
     expect(ended).toMatchObject({ status: "SUCCESS", inserted_count: 3, error_summary: null });
   });

@@ -153,7 +153,7 @@ describe("the safety net before RunWorker", () => {
     });
     core.runs.seed({ ...run, status: "QUEUED", finished_at: null, duration_seconds: null });
     const state: WorkflowState = {
-      input: { job_name: fargateJob.name, params: run.params },
+      input: { job_name: fargateJob.name, params: run.params, trigger_source: "manual" },
       run: {
         ...largestRunContext(fargateJob, run.params, fargateJob.name),
         execution_uuid: run.execution_uuid,
