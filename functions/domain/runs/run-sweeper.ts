@@ -1,8 +1,9 @@
 // The safety net behind "runs always end" and "missed runs are seen" (issue: reliability).
 // The workflow's Catch, the status-change rule (AWS) and the interpreter's end (local) end almost
 // every run; this periodic sweep (every minute) ends what they could not — a run RUNNING past its
-// job's whole time budget, a run QUEUED past the longest queue wait — and records fire times of
-// enabled schedules that produced no run at all.
+// job's whole time budget, a run QUEUED past the longest queue wait — records fire times of
+// enabled schedules that produced no run at all, and (issue 15) stops fargate tasks whose run has
+// ended (SweepHooks.fleet).
 
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
