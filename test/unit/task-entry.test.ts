@@ -269,6 +269,20 @@ const taskJob = defineJob({
   },
 });
 
+/** A job that ignores its signal for a while (a final flush that takes too long). */
+const stubbornJob = defineJob({
+  name: "demo.stubborn",
+  description: "does not stop at once",
+  category: "demo",
+  data_sources: [],
+  runtime: "fargate",
+  stop_timeout_seconds: 2,
+  parameters: z.strictObject({}),
+  async run() {
+    await new Promise((r) => setTimeout(r, 1500));
+  },
+});
+
 class RecordingReporter implements TaskReporter {
   readonly calls: { kind: string; args: unknown[] }[] = [];
   failSucceeded: Error | null = null;
@@ -286,8 +300,9 @@ class RecordingReporter implements TaskReporter {
 }
 
 function entry(runJson: string, over: Partial<TaskEntryDeps> = {}) {
-  const core = memoryCore({ now: NOW, jobs: [taskJob] });
-  const run = aRun({ execution_uuid: context().execution_uuid, job_name: taskJob.name, started_at: NOW });
+  const jobName = (JSON.parse(runJson) as RunContext).job_name;
+  const core = memoryCore({ now: NOW, jobs: [taskJob, stubbornJob] });
+  const run = aRun({ execution_uuid: context().execution_uuid, job_name: jobName, started_at: NOW });
   core.runs.seed(run);
   const reporter = new RecordingReporter();
   let sigterm: (() => void) | null = null;
@@ -296,7 +311,7 @@ function entry(runJson: string, over: Partial<TaskEntryDeps> = {}) {
     app: {
       config: {
         region: "ap-northeast-1",
-        jobName: taskJob.name,
+        jobName: jobName === stubbornJob.name ? jobName : taskJob.name,
         task: { run: runJson, token: TOKEN, metadataUri: null },
       } as TaskEntryDeps["app"]["config"],
       deps: core,
@@ -334,6 +349,17 @@ describe("the entry (runTaskEntry)", () => {
     expect(failed?.args[0]).toBe("TaskStopped");
     expect(String(failed?.args[1])).toMatch(/SIGTERM/);
     expect(e.exits).toEqual([]);
+  });
+
+  it("a job that does not stop within its stop timeout: the process exits on its own before ECS's SIGKILL", async () => {
+    const e = entry(
+      JSON.stringify(context({ job_name: stubbornJob.name, concurrency_key: stubbornJob.name, params: {} })),
+    );
+    const done = runTaskEntry(e.deps);
+    e.sigterm();
+    // stop_timeout_seconds 2: the entry's own exit comes EXIT_BEFORE_KILL_SECONDS earlier (at 1 s).
+    await done;
+    expect(e.exits).toEqual([1]);
   });
 
   it("an unusable run is reported as InvalidRunContext (the run ends with that reason), exit 0", async () => {

@@ -177,12 +177,13 @@ export async function runTaskEntry(io: TaskEntryDeps): Promise<number> {
   // Spot interruption). The job's signal aborts; its final flush has the task's stop timeout.
   const stop = new AbortController();
   let terminated = false;
+  let lastResort: ReturnType<typeof setTimeout> | undefined;
   io.onSigterm(() => {
     terminated = true;
     const grace = job.fargate?.stop_timeout_seconds ?? 30;
     logger.info("SIGTERM: stopping the job", { stop_timeout_seconds: grace });
     stop.abort(new JobCancelledError("the task was stopped (SIGTERM from ECS)"));
-    const last = setTimeout(
+    lastResort = setTimeout(
       () => {
         logger.error("the job did not stop within its stop timeout: exiting before SIGKILL", {
           stop_timeout_seconds: grace,
@@ -191,7 +192,7 @@ export async function runTaskEntry(io: TaskEntryDeps): Promise<number> {
       },
       Math.max(1, grace - EXIT_BEFORE_KILL_SECONDS) * 1000,
     );
-    last.unref?.();
+    lastResort.unref?.();
   });
 
   // A SIGTERM while the run is still RUNNING (no cancel: Spot, a scale-in) is no cancel by anyone:
