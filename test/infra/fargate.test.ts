@@ -277,11 +277,10 @@ describe("the fargate job's state machine", () => {
     expect(worker.Parameters.CapacityProviderStrategy).toEqual([
       { CapacityProvider: "FARGATE_SPOT", Weight: 1 },
     ]);
-    expect(worker.Parameters.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual([
-      "${Subnet0}",
-      "${Subnet1}",
-      "${Subnet2}",
-    ]);
+    // the definition substitutions `${Subnet0}`..`${Subnet2}`, one per zone
+    expect(worker.Parameters.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual(
+      [0, 1, 2].map((i) => `\${Subnet${i}}`),
+    );
   });
 
   it("substitutes the cluster, this job's task definition, the security group and the subnets", () => {
