@@ -8,13 +8,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
-import type { App } from "aws-cdk-lib";
+import {
+  type App,
+  CfnResource,
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+} from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOOTSTRAP, BUNDLE_ENV, TASK_IMAGE } from "#cdk/constructs/fargate.ts";
 import { ECS_SYNC_RULE } from "#cdk/constructs/workflows.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
-import { controlTowerChecks } from "#cdk/guard.ts";
+import { controlTowerChecks, GUARD_PLUGIN_NAME } from "#cdk/guard.ts";
 import { cdkVariables } from "#config/env-contract.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import {
@@ -398,17 +404,35 @@ describe("the sweeper beside a fargate job", () => {
   });
 });
 
+/** The Control Tower validator as registered, keeping its report before CDK drops acknowledged findings. */
+class Recorder implements IPolicyValidationPlugin {
+  readonly name: string;
+  raw: PolicyValidationPluginReport | undefined;
+  constructor(private readonly inner: IPolicyValidationPlugin) {
+    this.name = inner.name;
+  }
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    this.raw = structuredClone(report);
+    return report;
+  }
+}
+
 describe("cdk-nag and the Control Tower checks with a fargate job", () => {
   let app: App | undefined;
+  let stack: Synthesized["stack"] | undefined;
   let error: unknown;
+  let guard: Recorder | undefined;
   beforeAll(async () => {
     try {
-      app = (
-        await synthJobdeck({
-          jobs: JOBS_WITH_FARGATE,
-          plugins: (a) => [new AwsSolutionsChecks(a), controlTowerChecks(a)],
-        })
-      ).app;
+      const synthesized = await synthJobdeck({
+        jobs: JOBS_WITH_FARGATE,
+        plugins: (a) => {
+          guard = new Recorder(controlTowerChecks(a));
+          return [new AwsSolutionsChecks(a), guard];
+        },
+      });
+      ({ app, stack } = synthesized);
     } catch (e) {
       error = e;
     }
@@ -434,6 +458,27 @@ describe("cdk-nag and the Control Tower checks with a fargate job", () => {
     expect(acks.length).toBeGreaterThan(3);
     const unused = acks.filter((a) => !findings.some((f) => f.rule === a.id && coversPath(a.path, f.path)));
     expect(unused.map((a) => `${a.id} at ${a.path}`)).toEqual([]);
+  });
+
+  it("has no Control Tower acknowledgement in the fargate resources that matches no finding", () => {
+    expect(stack).toBeDefined();
+    const pathOf = new Map<string, string>();
+    for (const c of stack!.node.findAll()) {
+      if (CfnResource.isCfnResource(c)) pathOf.set(stack!.resolve(c.logicalId) as string, c.node.path);
+    }
+    const findings = (guard?.raw?.violations ?? []).flatMap((v) =>
+      v.violatingResources.map((r) => ({
+        rule: v.ruleName,
+        path: pathOf.get(r.resourceLogicalId ?? "") ?? "",
+      })),
+    );
+    const prefix = `${GUARD_PLUGIN_NAME}::`;
+    const acks = recordedAcknowledgements(app!)
+      .filter((a) => a.id.startsWith(prefix) && /\/Workflows\/Fargate\//.test(a.path))
+      .map((a) => ({ ...a, rule: a.id.slice(prefix.length) }));
+    expect(acks.length).toBeGreaterThanOrEqual(2);
+    const unused = acks.filter((a) => !findings.some((f) => f.rule === a.rule && coversPath(a.path, f.path)));
+    expect(unused.map((a) => `${a.rule} at ${a.path}`)).toEqual([]);
   });
 });
 
