@@ -21,6 +21,7 @@ import { BOOTSTRAP, BUNDLE_ENV, TASK_IMAGE } from "#cdk/constructs/fargate.ts";
 import { ECS_SYNC_RULE } from "#cdk/constructs/workflows.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { controlTowerChecks, GUARD_PLUGIN_NAME } from "#cdk/guard.ts";
+import { settingsFromContext } from "#cdk/settings.ts";
 import { cdkVariables } from "#config/env-contract.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import {
@@ -122,6 +123,42 @@ describe("lambda jobs beside a fargate job", () => {
       .map(([, r]) => r.Properties.Environment?.Variables?.JOBDECK_JOB_NAME)
       .filter(Boolean);
     expect(workers.sort()).toEqual(JOBS.map((j) => j.name).sort());
+  });
+});
+
+describe("the zones (setting fargateAvailabilityZones)", () => {
+  const context = (c: Record<string, unknown>) => ({ tryGetContext: (k: string) => c[k] });
+
+  it("defaults to Tokyo's three, refuses a zone of another region, and has no default elsewhere", () => {
+    expect(settingsFromContext(context({})).fargateAvailabilityZones).toEqual([
+      "ap-northeast-1a",
+      "ap-northeast-1c",
+      "ap-northeast-1d",
+    ]);
+    expect(() => settingsFromContext(context({ fargateAvailabilityZones: "us-east-1a" }))).toThrow(
+      /us-east-1a is not an availability zone of ap-northeast-1/,
+    );
+    expect(settingsFromContext(context({ region: "eu-west-1" })).fargateAvailabilityZones).toEqual([]);
+  });
+
+  it("must be named in a region without a default once a job runs on fargate (only then)", async () => {
+    await expect(synthJobdeck({ jobs: JOBS_WITH_FARGATE, context: { region: "eu-west-1" } })).rejects.toThrow(
+      /-c fargateAvailabilityZones=/,
+    );
+    const named = await synthJobdeck({
+      jobs: JOBS_WITH_FARGATE,
+      context: { region: "eu-west-1", fargateAvailabilityZones: "eu-west-1a,eu-west-1b" },
+    });
+    const subnets = resourcesOf(named.json, "AWS::EC2::Subnet").map(([, r]) => r.Properties.AvailabilityZone);
+    expect(subnets.sort()).toEqual(["eu-west-1a", "eu-west-1b"]);
+    const [, m] = machineOf(named.json, fargateJob.name);
+    expect(
+      JSON.parse(m.Properties.DefinitionString).States.RunWorker.Parameters.NetworkConfiguration,
+    ).toEqual(
+      expect.objectContaining({
+        AwsvpcConfiguration: expect.objectContaining({ Subnets: [0, 1].map((i) => `\${Subnet${i}}`) }),
+      }),
+    );
   });
 });
 
