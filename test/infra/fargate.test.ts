@@ -257,6 +257,9 @@ describe("the fargate job's task definition", () => {
     expect(env.JOBDECK_JOB_NAME).toBe(fargateJob.name);
     expect(env.AWS_REGION).toBe("ap-northeast-1");
     expect(flat(env.JOBDECK_JOB_TABLES)).toMatch(/^\{"notes":"<DataTestNotesTable\w+>"\}$/);
+    // a variable the task kind does not read cannot be set (as for a Lambda kind)
+    const task = withFargate.stack.workflows.fargate!.tasks[0]!;
+    expect(() => task.setEnv("STATE_MACHINE_ARNS", "{}")).toThrow(/a task does not read STATE_MACHINE_ARNS/);
     // the run and the task token come per run, in the RunTask override, never in the definition
     expect(env.JOBDECK_RUN).toBeUndefined();
     expect(env.JOBDECK_TASK_TOKEN).toBeUndefined();
