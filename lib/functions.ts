@@ -47,7 +47,7 @@ function checkDataFiles(root: string, files: readonly JobDataFile[]): JobDataFil
 }
 
 /** IAM descriptions allow Latin-1 only: "…" → "...", "→" → "->". */
-const ascii = (s: string) =>
+export const ascii = (s: string) =>
   s
     .replaceAll("…", "...")
     .replaceAll("→", "->")
@@ -74,7 +74,16 @@ export function dataFileCommands(
 /** A pool of values by variable name; each function takes the ones its kind reads. */
 export type EnvValues = Partial<Record<EnvName, string>>;
 
-export class MadeFunction {
+/**
+ * What a table binding needs (lib/constructs/data.ts): who gets the grants, and where the variable
+ * naming the table goes. A Lambda function (MadeFunction) or a fargate job's task (JobTask).
+ */
+export interface Bindable {
+  readonly grantee: iam.IGrantable;
+  setEnv(name: EnvName, value: string): void;
+}
+
+export class MadeFunction implements Bindable {
   private readonly env = new Map<EnvName, string>();
 
   constructor(
@@ -90,6 +99,10 @@ export class MadeFunction {
           .filter((v) => v.required && !this.env.has(v.name))
           .map((v) => `${spec.id} (${spec.kind}): no value for environment variable ${v.name}`),
     });
+  }
+
+  get grantee(): iam.IGrantable {
+    return this.fn;
   }
 
   /** Sets a variable the function's kind reads (a table binding, an ARN); any other name is a bug. */
@@ -110,6 +123,8 @@ export class MadeFunction {
 export class LambdaFactory {
   /** Every function made so far, in order (observability and LOGS_INSIGHTS_GROUPS read it). */
   readonly made: MadeFunction[] = [];
+  /** Log groups of code that runs outside Lambda (fargate jobs' tasks), also searched by logs_url. */
+  private readonly otherLogGroups: logs.ILogGroup[] = [];
 
   constructor(
     private readonly settings: JobdeckSettings,
@@ -122,17 +137,25 @@ export class LambdaFactory {
    */
   private logsInsightsGroups(scope: Construct): string {
     return Lazy.string({
-      produce: () => Stack.of(scope).toJsonString(this.made.map((m) => m.logGroup.logGroupName)),
+      produce: () =>
+        Stack.of(scope).toJsonString([
+          ...this.made.map((m) => m.logGroup.logGroupName),
+          ...this.otherLogGroups.map((g) => g.logGroupName),
+        ]),
     });
   }
 
-  create(
-    scope: Construct,
-    spec: LambdaSpec,
-    values: EnvValues,
-    options: { withJobDataFiles?: boolean } = {},
-  ): MadeFunction {
-    const pool: EnvValues = {
+  /** A log group a run's lines may be in besides the functions' own (a fargate job's task). */
+  addRunLogGroup(group: logs.ILogGroup): void {
+    this.otherLogGroups.push(group);
+  }
+
+  /**
+   * The values every kind may take from the factory (Powertools, settings, LOGS_INSIGHTS_GROUPS),
+   * under `values`: what a Lambda function gets, and what a fargate job's container gets the same way.
+   */
+  envPool(scope: Construct, values: EnvValues): EnvValues {
+    return {
       POWERTOOLS_SERVICE_NAME: DEFAULTS.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: DEFAULTS.serviceName,
       POWERTOOLS_LOG_LEVEL: this.settings.logLevel,
@@ -141,6 +164,15 @@ export class LambdaFactory {
       LOGS_INSIGHTS_GROUPS: this.logsInsightsGroups(scope),
       ...values,
     };
+  }
+
+  create(
+    scope: Construct,
+    spec: LambdaSpec,
+    values: EnvValues,
+    options: { withJobDataFiles?: boolean } = {},
+  ): MadeFunction {
+    const pool = this.envPool(scope, values);
 
     const logGroup = new logs.LogGroup(scope, `${spec.id}Logs`, {
       retention: logRetentionFor(this.settings.retentionDays),

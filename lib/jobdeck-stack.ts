@@ -34,10 +34,12 @@ export class JobdeckStack extends Stack {
   readonly observability: JobdeckObservability;
   readonly alarms: AlarmTopic;
   readonly functions: LambdaFactory;
+  private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: JobdeckStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    this.zones = settings.fargateAvailabilityZones;
     const jobs = props.jobs ?? JOBS;
     if (jobs.length === 0) throw new Error("the job registry is empty");
     checkJobNames(this, jobs);
@@ -78,7 +80,7 @@ export class JobdeckStack extends Stack {
       env: scheduling,
       siteUrl: this.site.url,
       runLogGroups: Object.fromEntries(
-        this.workflows.jobs.map((w) => [w.job.name, [this.workflows.steps.logGroup, w.worker.logGroup]]),
+        this.workflows.jobs.map((w) => [w.job.name, [this.workflows.steps.logGroup, w.runLogGroup]]),
       ),
     });
     this.site.deploy({
@@ -111,5 +113,13 @@ export class JobdeckStack extends Stack {
     new CfnOutput(this, "CognitoDomain", { value: this.api.domain.baseUrl() });
     new CfnOutput(this, "AlarmTopicArn", { value: this.observability.topic.topicArn });
     new CfnOutput(this, "DashboardName", { value: this.observability.dashboard.dashboardName });
+  }
+
+  /**
+   * The zones are settings, never looked up: with a concrete account CDK would otherwise ask
+   * the account (a context lookup: network and credentials at synth) for the fargate VPC's zones.
+   */
+  override get availabilityZones(): string[] {
+    return this.zones.length > 0 ? [...this.zones] : super.availabilityZones;
   }
 }

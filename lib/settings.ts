@@ -26,6 +26,22 @@ export type JobdeckSettings = {
   apiThrottle: { rateLimit: number; burstLimit: number };
   /** Extra callback / logout URLs of the admin page's app client (development). */
   devCallbackUrls: string[];
+  /**
+   * Issue 15: the availability zones of the fargate jobs' VPC (one public subnet each), named
+   * explicitly so that synthesis never looks them up (no account, no network needed). [] = the
+   * region's entry of DEFAULT_AVAILABILITY_ZONES; a region without one must set
+   * `-c fargateAvailabilityZones=<az>,<az>` once a job runs on fargate.
+   */
+  fargateAvailabilityZones: string[];
+};
+
+/**
+ * The zones a fargate job's task may run in, per region. AZ names differ by account only in their
+ * mapping to physical zones, not in which names exist: ap-northeast-1b is not offered to accounts
+ * created since 2012, hence a, c, d.
+ */
+export const DEFAULT_AVAILABILITY_ZONES: Readonly<Record<string, readonly string[]>> = {
+  "ap-northeast-1": ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"],
 };
 
 export const DEFAULT_SETTINGS: JobdeckSettings = {
@@ -38,6 +54,7 @@ export const DEFAULT_SETTINGS: JobdeckSettings = {
   logLevel: "INFO",
   apiThrottle: { rateLimit: 20, burstLimit: 40 },
   devCallbackUrls: ["http://localhost:5173/"],
+  fargateAvailabilityZones: [],
 };
 
 const LOG_LEVELS: readonly LogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
@@ -138,6 +155,17 @@ export function settingsFromContext(node: Pick<Node, "tryGetContext">): JobdeckS
     }
   }
 
+  const azs = parseMaybeJson(node.tryGetContext("fargateAvailabilityZones"));
+  const fargateAvailabilityZones =
+    azs === undefined || azs === null || azs === ""
+      ? [...(DEFAULT_AVAILABILITY_ZONES[region] ?? [])]
+      : (Array.isArray(azs) ? azs : String(azs).split(",")).map((z) => String(z).trim()).filter(Boolean);
+  for (const az of fargateAvailabilityZones) {
+    if (!new RegExp(`^${region}[a-z]$`).test(az)) {
+      throw new Error(`context 'fargateAvailabilityZones': ${az} is not an availability zone of ${region}`);
+    }
+  }
+
   return {
     region,
     displayTimeZone,
@@ -148,6 +176,7 @@ export function settingsFromContext(node: Pick<Node, "tryGetContext">): JobdeckS
     logLevel: logLevel as LogLevel,
     apiThrottle,
     devCallbackUrls,
+    fargateAvailabilityZones: [...new Set(fargateAvailabilityZones)],
   };
 }
 

@@ -203,7 +203,12 @@ export class JobdeckAdminSite extends Construct {
     const stack = Stack.of(this);
     acknowledge(
       policy,
-      `AwsSolutions-IAM5[Resource::arn:${stack.partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`,
+      // the account as the template has it: <AWS::AccountId>, or the literal one when the app is
+      // given an account (CDK_DEFAULT_ACCOUNT at `cdk deploy` with credentials)
+      iam5ResourceId(
+        this,
+        `arn:${stack.partition}:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*`,
+      ),
       `${cdkGrant} Read of the CDK bootstrap asset bucket, where the zipped page is staged.`,
     );
     acknowledge(

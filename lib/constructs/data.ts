@@ -11,7 +11,7 @@ import { TABLES } from "#adapters/table-definitions.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { JobStoreDeclaration } from "#ports/job-store.ts";
 import type { KeyAttr, TableShape } from "#ports/table-shape.ts";
-import type { MadeFunction } from "../functions.ts";
+import type { Bindable } from "../functions.ts";
 import { acknowledge } from "../nag.ts";
 import {
   type CoreTableAccess,
@@ -52,16 +52,16 @@ export class JobdeckData extends Construct {
     );
   }
 
-  /** Sets the variables naming the core tables on `made` and grants it `access` on each. */
-  bindCore(made: MadeFunction, access: CoreTableAccess): void {
+  /** Sets the variables naming the core tables on `made` (a function, a task) and grants it `access` on each. */
+  bindCore(made: Bindable, access: CoreTableAccess): void {
     for (const def of TABLES) {
       made.setEnv(def.envVar, this.tables[def.id].tableName);
-      grantTable(made.fn, this.tables[def.id], def, access[def.id]);
+      grantTable(made.grantee, this.tables[def.id], def, access[def.id]);
     }
   }
 
-  /** Creates (once per store) the tables `job` declares, grants them to its worker and names them. */
-  bindJobStores(worker: MadeFunction, job: JobDefinition): void {
+  /** Creates (once per store) the tables `job` declares, grants them to its worker (or task) and names them. */
+  bindJobStores(worker: Bindable, job: JobDefinition): void {
     const names: Record<string, string> = {};
     for (const [key, store] of Object.entries(job.stores ?? {})) {
       const table = this.jobTable(store);
@@ -73,7 +73,7 @@ export class JobdeckData extends Construct {
               : [],
           }
         : "readwrite";
-      grantTable(worker.fn, table, store.table, access);
+      grantTable(worker.grantee, table, store.table, access);
       names[key] = table.tableName;
     }
     worker.setEnv("JOBDECK_JOB_TABLES", Stack.of(this).toJsonString(names));
