@@ -247,8 +247,10 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     // its last write land too (issue 15: an operator cancelling a two-hour ingest wants to know
     // how far it got). Best effort, as any progress write.
     if (refused && deps.sink.writeCancelledCounts) {
+      const { counts: reached } = snapshot();
+      deps.logger.info("final counts after the run ended", { ...reached });
       try {
-        await deps.sink.writeCancelledCounts(snapshot().counts);
+        await deps.sink.writeCancelledCounts(reached);
       } catch (e) {
         deps.logger.warn("final counts after the cancel could not be written", { error: String(e) });
       }
