@@ -77,7 +77,8 @@ function pacer(ctx: Ctx) {
   const started = Date.now();
   const stallAt = ctx.params.stall_after_seconds;
   return async (ms: number, tick: (share: number) => void = () => {}) => {
-    const ticks = Math.max(1, Math.ceil(ms / TICK_MS));
+    // A few ticks even in a short stretch: counts move as rows are read, not file by file.
+    const ticks = Math.max(4, Math.ceil(ms / TICK_MS));
     for (let t = 1; t <= ticks; t++) {
       if (stallAt !== undefined && Date.now() - started >= stallAt * 1000) {
         ctx.logger.warn("stalled on purpose (stall_after_seconds): no more progress", {
