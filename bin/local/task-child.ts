@@ -143,6 +143,14 @@ async function main(): Promise<number> {
         task: { id: `local:pid:${process.pid}`, pid: process.pid, console_url: null, log_stream_url: null },
       },
     );
+  } catch (e) {
+    // The state stopped waiting before the end was reported (cancelled, heartbeat or budget ran
+    // out): as SendTask* answering TaskTimedOut, nothing is left to tell.
+    if (!(e instanceof TaskNoLongerWaitedError)) throw e;
+    logger.info("the workflow no longer waited for this task's end", {
+      execution_uuid: run.execution_uuid,
+      reason: e.message,
+    });
   } finally {
     client.destroy();
   }
