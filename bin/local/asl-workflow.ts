@@ -76,6 +76,8 @@ export class LocalAslWorkflow implements WorkflowStarter {
   >();
   private readonly executions = new Map<string, Execution>();
   private readonly template: string | null;
+  /** Definitions already validated: every lambda job's is the same text, validated once. */
+  private readonly validated = new Set<string>();
 
   constructor(private readonly opts: LocalAslWorkflowOptions) {
     if (!opts.definitionFile && !opts.definitionFor)
@@ -88,7 +90,8 @@ export class LocalAslWorkflow implements WorkflowStarter {
     let entry = this.machines.get(jobName);
     if (!entry) {
       const template = this.template ?? JSON.stringify(this.opts.definitionFor?.(jobName));
-      const definition = JSON.parse(substitute(template, this.opts.substitutions(jobName))) as AslDefinition;
+      const text = substitute(template, this.opts.substitutions(jobName));
+      const definition = JSON.parse(text) as AslDefinition;
       const taskTargets = new Map<string, string>();
       for (const [stateName, state] of Object.entries(definition.States)) {
         if (state.Type !== "Task") continue;
@@ -102,7 +105,11 @@ export class LocalAslWorkflow implements WorkflowStarter {
         taskTargets.set(stateName, target);
       }
       // biome-ignore lint/suspicious/noExplicitAny: the library's definition type is narrower than parsed JSON
-      entry = { machine: new StateMachine(definition as any), taskTargets, states: definition.States };
+      const machine = new StateMachine(definition as any, {
+        validationOptions: { noValidate: this.validated.has(text) },
+      });
+      this.validated.add(text);
+      entry = { machine, taskTargets, states: definition.States };
       this.machines.set(jobName, entry);
     }
     return entry;
