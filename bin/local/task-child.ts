@@ -131,7 +131,18 @@ async function main(): Promise<number> {
   // IPC channel closed) means the same: this process must not outlive the stack.
   const stop = new AbortController();
   process.once("SIGTERM", () => stop.abort(new Error("SIGTERM")));
-  process.once("disconnect", () => stop.abort(new Error("the local stack is gone")));
+  process.once("disconnect", () => {
+    stop.abort(new Error("the local stack is gone"));
+    // Nobody will SIGKILL a job that ignores its signal: the stop timeout, then this process ends.
+    const job = deps.registry.find(run.job_name);
+    setTimeout(() => process.exit(1), (job?.fargate?.stop_timeout_seconds ?? 30) * 1000).unref();
+  });
+  // With the stack gone its end of stderr is closed: a write must not crash the final flush (EPIPE).
+  process.stderr.on("error", () => {});
+  process.stdout.on("error", () => {});
+  // Ctrl-C in the terminal of `npm start` reaches the whole process group: the stack's shutdown
+  // decides (SIGTERM, the final flush within the stop timeout), not the keyboard.
+  process.on("SIGINT", () => {});
   try {
     await runTaskAttempt(
       { ...deps, openStores, minWriteIntervalMs: whole(TASK_CHILD_ENV.minProgressWriteMs) },
