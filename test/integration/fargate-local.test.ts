@@ -171,7 +171,7 @@ describe("a fargate job on the local stack", () => {
 });
 
 describe("stopping the local stack", () => {
-  it("leaves no task child running", async () => {
+  it("leaves no task child running, even one that does not answer SIGTERM", async () => {
     const own = await startHarness({ fargate: { heartbeatEveryMs: 200, stopTimeoutSeconds: 2 } });
     let pid = 0;
     try {
@@ -187,11 +187,15 @@ describe("stopping the local stack", () => {
       );
       pid = run.task?.pid as number;
       expect(alive(pid)).toBe(true);
+      // A hung task (frozen: SIGTERM stays pending): only the stop timeout's SIGKILL ends it.
+      process.kill(pid, "SIGSTOP");
     } finally {
       await own.stop();
     }
     // Gone when stop() answers: no wait.
-    expect(alive(pid)).toBe(false);
+    const left = alive(pid);
+    if (left) process.kill(pid, "SIGKILL");
+    expect(left).toBe(false);
     expect(own.stack.fargate.pids()).toEqual([]);
   });
 });
