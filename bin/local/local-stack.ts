@@ -25,6 +25,8 @@ import { RunSweeper } from "#domain/runs/run-sweeper.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { type Clock, systemClock } from "#ports/clock.ts";
+import type { MissedFire } from "#ports/schedule-store.ts";
+import type { TaskFleet } from "#ports/task-fleet.ts";
 import type { WorkflowStarter } from "#ports/workflow-starter.ts";
 import type { WebConfig } from "#schemas/web-config.ts";
 import type { LocalAslWorkflow } from "./asl-workflow.ts";
@@ -258,12 +260,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (opts.scheduler ?? env.JOBDECK_SCHEDULER !== "off") await scheduler.start();
 
   // AWS sweeps every minute from an EventBridge rule; locally a timer does the same.
-  const sweeper = new RunSweeper(deps, {
-    onMissed: (missed) => {
+  const sweepHooks = {
+    onMissed: (missed: MissedFire[]) => {
       for (const m of missed)
         print(`[scheduler] MISSED    ${m.schedule_name} ${m.scheduled_time} (${m.job_name}): ${m.reason}`);
     },
-  });
+    // Issue 15: the sweeper stops tasks whose run is no longer active (the runner's children here,
+    // ECS in AWS) — read by a sweeper that knows the TaskFleet step.
+    fleet: fargate as TaskFleet,
+  };
+  const sweeper = new RunSweeper(deps, sweepHooks);
   const sweepSeconds = opts.sweepSeconds ?? env.JOBDECK_SWEEP_SECONDS;
   const sweepTimer =
     sweepSeconds > 0
