@@ -166,7 +166,8 @@ export class LocalFargateRunner implements TaskFleet {
         stoppedBy: null,
       };
       this.children.set(id, child);
-      const fields = { execution_uuid: executionUuid, job_name: job.name, pid, task_id: id };
+      // `pid` on a line is the process that wrote it: the runner's own lines name the task's as task_pid.
+      const fields = { execution_uuid: executionUuid, job_name: job.name, task_id: id, task_pid: pid };
       logger.info("task process started", fields);
 
       const armWatchdog = () => {
@@ -203,7 +204,8 @@ export class LocalFargateRunner implements TaskFleet {
       proc.on("message", (m: ChildMessage) => {
         if (m?.type === "log") {
           const log = logger[m.level] ?? logger.info;
-          log.call(logger, m.message, { ...fields, ...m.extra });
+          const { task_pid: _, ...ofChild } = fields;
+          log.call(logger, m.message, { ...ofChild, ...m.extra });
           return;
         }
         if (!m || !("id" in m)) return;
@@ -228,7 +230,7 @@ export class LocalFargateRunner implements TaskFleet {
       ] as const) {
         if (!stream) continue;
         createInterface({ input: stream }).on("line", (line) => {
-          if (line.trim()) logger[level]("task output", { ...fields, line: line.slice(0, 2000) });
+          if (line.trim()) logger[level]("task output", { ...fields, pid, line: line.slice(0, 2000) });
         });
       }
       proc.on("error", (e) => logger.warn("task process error", { ...fields, error: e.message }));
