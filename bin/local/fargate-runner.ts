@@ -102,6 +102,8 @@ export class LocalFargateRunner implements TaskFleet {
 
   /** The RunWorker state's local handler: resolves with the task's result, rejects as the state fails. */
   runTask(request: RunTaskRequest, signal: AbortSignal, state: LocalTaskState): Promise<TaskResult> {
+    // Stopped before the task was placed: nothing to start (ECS would not place it either).
+    if (signal.aborted) return Promise.reject(stateError("States.Aborted", "the execution was stopped"));
     const jobName = (request.TaskDefinition ?? "").replace(/^local:task-definition:/, "");
     const job = this.opts.job(jobName);
     const override = request.Overrides?.ContainerOverrides?.find((c) => c.Name === FARGATE_CONTAINER_NAME);
