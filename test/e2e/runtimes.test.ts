@@ -245,7 +245,7 @@ describe("runtimes on the admin page", () => {
         await page.goto(`/runs/${local.execution_uuid}?lang=${view.lang}`);
         await page.locator("[data-testid=task-local]").waitFor({ timeout: 10_000 });
         expect(await text(page, "[data-testid=run-task]")).toBe(
-          view.lang === "ja" ? "ローカルプロセス（PID 12345）" : "local process pid 12345",
+          view.lang === "ja" ? "ローカルプロセス（PID 12345）" : "Local process pid 12345",
         );
         expect(await page.locator("[data-testid=run-task] a").count(), "no console link locally").toBe(0);
         for (const v of await axe(page)) found.push(`local run ${label(view)}: ${v}`);

@@ -369,7 +369,7 @@ export const en: Record<keyof typeof ja, string> = {
   task_label: "Task",
   task_console_tip: "Open task {id} in the ECS console",
   task_log_stream: "log stream",
-  task_local: "local process pid {pid}",
+  task_local: "Local process pid {pid}",
   task_waiting: "Waiting for the task to start",
   task_attempt: "attempt {n}",
   task_starting:
