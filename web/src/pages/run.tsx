@@ -185,7 +185,7 @@ export function RunDetailPage({ id }: { id: string }) {
           {runtime === "fargate" && (
             <>
               <dt>{t("task_label")}</dt>
-              <dd data-testid="run-task">
+              <dd class="task-line" data-testid="run-task">
                 {r.task ? (
                   <TaskLine task={r.task} runAttempt={r.attempt} />
                 ) : isActive ? (
