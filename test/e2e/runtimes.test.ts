@@ -263,7 +263,7 @@ describe("runtimes on the admin page", () => {
     expect(found).toEqual([]);
   });
 
-  it("while a fargate run is RUNNING with no progress yet, its page and its job card say calmly that the task takes 30–90 s to start, and stop saying it once progress comes", async () => {
+  it("while a fargate run is RUNNING with no progress yet, its page, its job card and the dashboard say calmly that the task takes 30–90 s to start, and stop saying it once progress comes", async () => {
     const starting = await seedRun(FARGATE_JOB, "RUNNING", null);
     // A lambda run without progress yet is not told to wait for a task.
     const lambdaRunning = await seedRun(LAMBDA_JOB, "RUNNING", null);
@@ -286,6 +286,8 @@ describe("runtimes on the admin page", () => {
             await note.evaluate((e) => e.closest(".error-note") === null && !e.matches(".error-note")),
           ).toBe(true);
           expect(await page.locator(".error-note").count()).toBe(0);
+          // said once, at length: the stage section does not repeat it
+          expect(await page.locator("[data-testid=task-starting-short]").count()).toBe(0);
           expect(await text(page, "[data-testid=run-task]")).toBe(
             view.lang === "ja" ? "タスクの起動を待っています" : "Waiting for the task to start",
           );
@@ -297,13 +299,25 @@ describe("runtimes on the admin page", () => {
 
           await page.goto(`/jobs?lang=${view.lang}`);
           const card = page.locator(`[data-testid=job-card][data-job="${FARGATE_JOB}"]`);
-          const short = card.locator("[data-testid=job-active-run] [data-testid=task-starting]");
+          const short = card.locator("[data-testid=job-active-run] [data-testid=task-starting-short]");
           await short.waitFor({ timeout: 10_000 });
           expect(await short.textContent()).toContain(view.lang === "ja" ? "30〜90 秒" : "30–90 s");
           const lambdaCard = page.locator(`[data-testid=job-card][data-job="${LAMBDA_JOB}"]`);
           await lambdaCard.locator("[data-testid=job-active-run]").waitFor({ timeout: 10_000 });
-          expect(await lambdaCard.locator("[data-testid=task-starting]").count()).toBe(0);
+          expect(await lambdaCard.locator("[data-testid=task-starting-short]").count()).toBe(0);
           for (const v of await axe(page)) found.push(`/jobs starting ${label(view)}: ${v}`);
+
+          // The dashboard's card of the running fargate job says the same; the lambda one does not.
+          await page.goto(`/?lang=${view.lang}`);
+          const active = (job: string) => page.locator(`[data-testid=active-run][data-job="${job}"]`);
+          await active(FARGATE_JOB).locator("[data-testid=task-starting-short]").waitFor({ timeout: 10_000 });
+          await active(LAMBDA_JOB).waitFor();
+          expect(await active(LAMBDA_JOB).locator("[data-testid=task-starting-short]").count()).toBe(0);
+          if (view.phone) {
+            const sw = await scrollWidth(page);
+            if (sw > 390) found.push(`dashboard starting ${label(view)}: ${sw}px wide`);
+          }
+          for (const v of await axe(page)) found.push(`dashboard starting ${label(view)}: ${v}`);
 
           await page.goto(`/runs/${lambdaRunning.execution_uuid}?lang=${view.lang}`);
           await page.locator("[data-testid=run-runtime]").waitFor({ timeout: 10_000 });

@@ -12,7 +12,7 @@ import { dailyTime } from "../daily-schedule.ts";
 import { fmtDuration, fmtNumber, fmtPercent } from "../format.ts";
 import type { Translate } from "../i18n.ts";
 import { useJobWords } from "../job-words.ts";
-import { fmtLimit, isTaskStarting } from "../runtime-words.ts";
+import { fmtLimit } from "../runtime-words.ts";
 
 export type ScheduleSummary = JobView["schedules"][number];
 
@@ -176,13 +176,7 @@ export function JobCard({
             <StatusBadge status={active.status} retrying={isRetryWait(active)} />{" "}
             <a href={`/runs/${active.execution_uuid}`}>{t("open_run")}</a>
           </div>
-          {isTaskStarting(active, j.runtime) ? (
-            <p class="muted" role="status" data-testid="task-starting">
-              {t("task_starting_short")}
-            </p>
-          ) : (
-            <RunProgress progress={active.progress} job={j.name} run={active} />
-          )}
+          <RunProgress progress={active.progress} job={j.name} run={active} />
         </div>
       )}
       <footer class="card-actions">

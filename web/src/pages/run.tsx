@@ -269,7 +269,7 @@ export function RunDetailPage({ id }: { id: string }) {
         </div>
       </div>
       <h2>{t("stages_label")}</h2>
-      {isActive && <RunProgress progress={r.progress} job={r.job_name} run={r} />}
+      {isActive && <RunProgress progress={r.progress} job={r.job_name} run={r} startingHint={false} />}
       {r.progress && r.progress.stages.length > 0 ? (
         <ol class="timeline" data-testid="stage-timeline">
           {r.progress.stages.map((s) => {
