@@ -6,6 +6,7 @@ import { fmtDateTime, fmtNumber } from "../format.ts";
 import { useJobs } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { useJobWords } from "../job-words.ts";
+import { isTaskStarting } from "../runtime-words.ts";
 
 /** What the progress views read of a run (the full run or its summary in other answers). */
 export type RunLike = Pick<Run, "status" | "progress" | "attempt" | "retry_at" | "max_attempts"> & {
@@ -179,6 +180,7 @@ export function RunProgress({
   job,
   run,
   stagesBar = true,
+  startingHint = true,
 }: {
   progress: Progress | null;
   /** the run's job: its words name the stages, items and message */
@@ -186,17 +188,29 @@ export function RunProgress({
   /** The run itself: its retry wait and status shape the view. */
   run?: RunLike;
   stagesBar?: boolean;
+  /** Issue 15: whether a fargate run without progress says its task is starting (the run page says it at length). */
+  startingHint?: boolean;
 }) {
   const { t } = useApp();
   const words = useJobWords();
+  const jobs = useJobs();
   const retrying = run ? isRetryWait(run) : false;
-  if (!progress)
+  if (!progress) {
+    const starting =
+      startingHint && run && isTaskStarting(run, jobs.find((j) => j.name === run.job_name)?.runtime);
     return (
       <>
         {run && <RetryNote run={run} />}
-        <p class="muted">{t("progress_waiting")}</p>
+        {starting ? (
+          <p class="muted" role="status" data-testid="task-starting-short">
+            {t("task_starting_short")}
+          </p>
+        ) : (
+          <p class="muted">{t("progress_waiting")}</p>
+        )}
       </>
     );
+  }
   const pos = overall(progress);
   return (
     <div class="run-progress" data-testid="run-progress">
