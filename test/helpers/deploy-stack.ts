@@ -322,14 +322,18 @@ export class DeployedStack implements SfnBackend {
     for (const [stateName, state] of Object.entries(m.definition.States as Record<string, any>)) {
       if (state.Type !== "Task") continue;
       if (state.Resource === ECS_RUN_TASK_SYNC) {
-        overrides[stateName] = (effective) =>
-          this.ecs.runTaskSync(
+        overrides[stateName] = (effective) => {
+          const p = this.ecs.runTaskSync(
             m.roleId,
             m.arn,
             effective,
             stopped.signal,
             Number(state.HeartbeatSeconds ?? 0),
           );
+          // after a stop the interpreter no longer waits: a later rejection must not go unhandled
+          p.catch(() => {});
+          return p;
+        };
         continue;
       }
       const viaInvoke = state.Resource === "arn:aws:states:::lambda:invoke";
