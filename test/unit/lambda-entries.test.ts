@@ -122,6 +122,9 @@ describe("readAwsConfig", () => {
       jobName: null,
       alertTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
       siteUrl: "https://d111.cloudfront.net",
+      // issue 15: the sweeper's cluster and a fargate task's run are other kinds' variables
+      clusterArn: null,
+      task: null,
     });
     // The runs area alone reads the log groups of its runs' lines.
     expect(
