@@ -192,7 +192,11 @@ describe("awsApp", () => {
     expect(awsApp("default-schedules")).toBe(first);
     const app = await first;
     expect(app.deps.settings).toEqual({ displayTimeZone: "Asia/Tokyo", retentionDays: 30 });
-    expect(app.deps.registry.list().map((j) => j.name)).toEqual(["listed_companies.sync", "recap.pipeline"]);
+    expect(app.deps.registry.list().map((j) => j.name)).toEqual([
+      "listed_companies.sync",
+      "opendata.bulk_ingest",
+      "recap.pipeline",
+    ]);
     expect(app.deps.registry.list().flatMap((j) => Object.keys(j.stores ?? {}))).toEqual([
       "companies",
       "recaps",
