@@ -1,7 +1,9 @@
 // Stands in for Step Functions: runs statemachines/*.asl.json with aws-local-stepfunctions.
-// The definition is the very file CDK deploys; definition substitutions map each Task's
-// FunctionName to a handler of this process instead of a Lambda ARN.
+// The definition is the very one CDK deploys (per job: run-job-asl.ts renders it); definition
+// substitutions map each Task's FunctionName to a handler of this process instead of a Lambda ARN,
+// and an ECS RunTask state's resource to the local fargate runner.
 import "./polyfills.ts";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { StateMachine } from "aws-local-stepfunctions";
 import type {
@@ -11,9 +13,22 @@ import type {
   WorkflowStarter,
 } from "#ports/workflow-starter.ts";
 
-export type LocalTaskHandler = (payload: unknown, signal: AbortSignal) => Promise<unknown>;
+/** The Task state a handler serves (an ECS task's runner reads its HeartbeatSeconds and TimeoutSeconds). */
+export type LocalTaskState = { name: string; definition: AslTask };
 
-type AslTask = { Type: string; Resource?: string; Parameters?: { FunctionName?: string } };
+export type LocalTaskHandler = (
+  payload: unknown,
+  signal: AbortSignal,
+  state: LocalTaskState,
+) => Promise<unknown>;
+
+export type AslTask = {
+  Type: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string };
+  TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
+};
 type AslDefinition = { States: Record<string, AslTask> };
 
 export type ExecutionEnd = {
@@ -38,7 +53,10 @@ type Execution = {
 };
 
 export type LocalAslWorkflowOptions = {
-  definitionFile: string;
+  /** One definition for every job (a file)… */
+  definitionFile?: string;
+  /** …or each job's own (placeholders left for `substitutions`), e.g. renderRunJobDefinition's. */
+  definitionFor?: (jobName: string) => object;
   /** Substitutions per job, e.g. { WorkerFunctionArn: "local:worker", StepsFunctionArn: "local:steps" } */
   substitutions: (jobName: string) => Record<string, string>;
   /** Handlers by the substituted FunctionName. */
@@ -52,21 +70,28 @@ export function substitute(text: string, values: Record<string, string>): string
 }
 
 export class LocalAslWorkflow implements WorkflowStarter {
-  private readonly machines = new Map<string, { machine: StateMachine; taskTargets: Map<string, string> }>();
+  private readonly machines = new Map<
+    string,
+    { machine: StateMachine; taskTargets: Map<string, string>; states: Record<string, AslTask> }
+  >();
   private readonly executions = new Map<string, Execution>();
-  private readonly template: string;
+  private readonly template: string | null;
+  /** Definitions already validated: every lambda job's is the same text, validated once. */
+  private readonly validated = new Set<string>();
 
   constructor(private readonly opts: LocalAslWorkflowOptions) {
-    this.template = readFileSync(opts.definitionFile, "utf8");
+    if (!opts.definitionFile && !opts.definitionFor)
+      throw new Error("LocalAslWorkflow needs definitionFile or definitionFor");
+    this.template = opts.definitionFile ? readFileSync(opts.definitionFile, "utf8") : null;
   }
 
   /** Constructing a StateMachine validates the definition (~100 ms): one per job, cached. */
   private machineFor(jobName: string) {
     let entry = this.machines.get(jobName);
     if (!entry) {
-      const definition = JSON.parse(
-        substitute(this.template, this.opts.substitutions(jobName)),
-      ) as AslDefinition;
+      const template = this.template ?? JSON.stringify(this.opts.definitionFor?.(jobName));
+      const text = substitute(template, this.opts.substitutions(jobName));
+      const definition = JSON.parse(text) as AslDefinition;
       const taskTargets = new Map<string, string>();
       for (const [stateName, state] of Object.entries(definition.States)) {
         if (state.Type !== "Task") continue;
@@ -80,7 +105,11 @@ export class LocalAslWorkflow implements WorkflowStarter {
         taskTargets.set(stateName, target);
       }
       // biome-ignore lint/suspicious/noExplicitAny: the library's definition type is narrower than parsed JSON
-      entry = { machine: new StateMachine(definition as any), taskTargets };
+      const machine = new StateMachine(definition as any, {
+        validationOptions: { noValidate: this.validated.has(text) },
+      });
+      this.validated.add(text);
+      entry = { machine, taskTargets, states: definition.States };
       this.machines.set(jobName, entry);
     }
     return entry;
@@ -122,20 +151,21 @@ export class LocalAslWorkflow implements WorkflowStarter {
         return { executionArn: arn, startDate: new Date().toISOString() };
       throw Object.assign(new Error(`Execution ${name} already exists`), { name: "ExecutionAlreadyExists" });
     }
-    const { machine, taskTargets } = this.machineFor(jobName);
+    const { machine, taskTargets, states } = this.machineFor(jobName);
     const controller = new AbortController();
     const overrides: Record<string, (i: unknown) => Promise<unknown>> = {};
     for (const [stateName, target] of taskTargets) {
       const handler = this.opts.handlers[target]!;
       const viaInvoke = target.startsWith("local:");
+      const state: LocalTaskState = { name: stateName, definition: states[stateName]! };
       overrides[stateName] = (effectiveInput) => {
         // lambda:invoke answers with the { Payload } envelope (the override must build it);
         // a direct Lambda ARN resource gets the state input and answers with the result itself.
         const p = viaInvoke
-          ? handler((effectiveInput as { Payload: unknown }).Payload, controller.signal).then((Payload) => ({
-              Payload,
-            }))
-          : handler(effectiveInput, controller.signal);
+          ? handler((effectiveInput as { Payload: unknown }).Payload, controller.signal, state).then(
+              (Payload) => ({ Payload }),
+            )
+          : handler(effectiveInput, controller.signal, state);
         // If the interpreter stops waiting (timeout, abort) a later rejection must not crash the process.
         p.catch(() => {});
         return p;
@@ -145,7 +175,12 @@ export class LocalAslWorkflow implements WorkflowStarter {
     const execution = machine.run(input as never, {
       // biome-ignore lint/suspicious/noExplicitAny: overrides are typed on JSON values
       overrides: { taskResourceLocalHandlers: overrides as any },
-      context: { Execution: { Id: arn, Name: name, StartTime: startDate, Input: input as never } },
+      // The interpreter's context is one object per execution: one task token per execution, which
+      // is enough as one Task state (the worker) waits on a token at a time.
+      context: {
+        Execution: { Id: arn, Name: name, StartTime: startDate, Input: input as never },
+        Task: { Token: `local-task-token:${name}:${randomUUID()}` },
+      } as never,
     });
     const record: Execution = {
       arn,

@@ -30,6 +30,7 @@ import type { WebConfig } from "#schemas/web-config.ts";
 import type { LocalAslWorkflow } from "./asl-workflow.ts";
 import { type DynamoDbLocal, LOCAL_AWS, startDynamoDbLocal } from "./dynamodb-local.ts";
 import { ensureTable, ensureTables } from "./dynamodb-tables.ts";
+import { type LocalFargateOptions, LocalFargateRunner } from "./fargate-runner.ts";
 import { type LocalHttpOptions, LocalHttpServer } from "./http-server.ts";
 import { readLocalEnv } from "./local-env.ts";
 import { createLocalLogger } from "./local-logger.ts";
@@ -84,6 +85,11 @@ export type LocalStackOptions = {
   webConfig?: Partial<WebConfig>;
   /** Sees every API answer (the tests' OpenAPI conformance check). */
   onAnswer?: LocalHttpOptions["onAnswer"];
+  /**
+   * Fargate jobs' child processes: test knobs so a test need not wait minutes (heartbeat spacing in
+   * the child, the watchdog's HeartbeatSeconds, the SIGTERM → SIGKILL stop timeout).
+   */
+  fargate?: Pick<LocalFargateOptions, "heartbeatEveryMs" | "heartbeatSeconds" | "stopTimeoutSeconds">;
 };
 
 export type LocalStack = {
@@ -100,6 +106,8 @@ export type LocalStack = {
   scheduler: LocalScheduler;
   /** The periodic sweep (overdue runs, missed fires); tests call sweep() themselves. */
   sweeper: RunSweeper;
+  /** Where fargate jobs' tasks run: one child process each (also the local TaskFleet). */
+  fargate: LocalFargateRunner;
   reconciledAtStart: number;
   /** Queued runs of the previous process resumed at this start. */
   resumedAtStart: number;
@@ -189,10 +197,31 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const { registry, runs } = deps;
   const openStores = jobStoreOpener(doc, (_job, _key, store) => storeTables[store.name]!);
+  // A fargate job's task: a child process that reaches the same DynamoDB Local and tables.
+  const fargate = new LocalFargateRunner({
+    ...opts.fargate,
+    job: (name) => registry.get(name),
+    hostEnv: (job) => ({
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      RUNS_TABLE: tables.runs,
+      CONTROL_TABLE: tables.control,
+      DISPLAY_TIMEZONE: deps.settings.displayTimeZone,
+      RETENTION_DAYS: String(deps.settings.retentionDays),
+      JOBDECK_JOB_TABLES: JSON.stringify(
+        Object.fromEntries(Object.values(job.stores ?? {}).map((st) => [st.name, storeTables[st.name]!])),
+      ),
+      JOBDECK_LOCAL_DYNAMODB_ENDPOINT: endpoint,
+    }),
+    logger,
+    minProgressWriteMs: opts.minProgressWriteMs,
+  });
   const { workflow, reconciler, shutdown, resumed } = wireLocalWorkflow(deps, {
     openStores,
     minProgressWriteMs: opts.minProgressWriteMs,
     print,
+    fargate,
   });
 
   // Nothing survives a restart: runs left RUNNING/QUEUED end as FAILURE and free their slots.
@@ -306,6 +335,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     tokens,
     scheduler,
     sweeper,
+    fargate,
     reconciledAtStart,
     resumedAtStart: resumed.size,
     async stop({ graceMs = 5000 } = {}) {
@@ -332,6 +362,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await workflow.drain(graceMs, (arns) => {
         for (const arn of arns) shutdown.aborted.add(arn);
       });
+      // Fargate tasks are processes of their own: the aborted executions sent them SIGTERM; none
+      // outlives the stack (SIGKILL after their stop timeout, or the grace if shorter).
+      await fargate.stopAll("the local stack stopped", Math.max(1000, graceMs));
       // 4. Only then the listener, the store client and, last, DynamoDB Local.
       await server.close();
       client.destroy();

@@ -1,14 +1,18 @@
-// The local stand-in for the per-job state machines: the ASL interpreter runs
-// statemachines/run-job.asl.json with the same steps and worker handlers as the Lambda functions,
-// and its execution ends stand in for the Step Functions status-change rule (the reconciler).
+// The local stand-in for the per-job state machines: the ASL interpreter runs each job's own
+// definition (run-job-asl.ts renders it from statemachines/, as CDK does) with the same steps and
+// worker handlers as the Lambda functions, a fargate job's RunWorker going to the local fargate
+// runner (a child process per task), and its execution ends stand in for the Step Functions
+// status-change rule (the reconciler).
 import { join } from "node:path";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
 import { lambdaCause } from "#domain/runs/run-attempts.ts";
 import { Reconciler } from "#domain/runs/run-reconciler.ts";
+import { ECS_RUN_TASK_SYNC, readRunJobTemplates, renderRunJobDefinition } from "#workflow/run-job-asl.ts";
 import { createStepsHandler } from "#workflow/steps-handler.ts";
 import { createRunWorker, type StoreOpener } from "#workflow/worker-handler.ts";
 import { LocalAslWorkflow } from "./asl-workflow.ts";
+import { type LocalFargateRunner, localTaskDefinition, type RunTaskRequest } from "./fargate-runner.ts";
 import { PROJECT_ROOT } from "./project-root.ts";
 
 export const RUN_JOB_ASL = join(PROJECT_ROOT, "statemachines", "run-job.asl.json");
@@ -26,6 +30,15 @@ export type LocalWorkflowOptions = {
   minProgressWriteMs?: number;
   /** One human line per run start / finish. */
   print: (line: string) => void;
+  /** Where fargate jobs' tasks run (child processes). */
+  fargate: LocalFargateRunner;
+};
+
+/** The local values of a fargate RunWorker's substitutions: only the task definition means something here. */
+const LOCAL_FARGATE_SUBSTITUTIONS = {
+  ClusterArn: "local:cluster",
+  TaskSecurityGroupId: "local:security-group",
+  Subnet0: "local:subnet",
 };
 
 /** Builds the interpreter for `deps` and makes it deps.workflow (deps and the workflow need each other). */
@@ -53,10 +66,20 @@ export function wireLocalWorkflow(deps: CoreDeps, opts: LocalWorkflowOptions) {
   const shutdown = { graceMs: 0, aborted: new Set<string>() };
   // Queued runs resumed at this start (their executions started again where they waited).
   const resumed = new Set<string>();
+  const templates = readRunJobTemplates(PROJECT_ROOT);
   const workflow = new LocalAslWorkflow({
-    definitionFile: RUN_JOB_ASL,
-    substitutions: () => ({ StepsFunctionArn: "local:steps", WorkerFunctionArn: LOCAL_WORKER_ARN }),
+    // One subnet locally: the task runs on this machine.
+    definitionFor: (jobName) => renderRunJobDefinition(templates, deps.registry.get(jobName), 1),
+    substitutions: (jobName) => ({
+      StepsFunctionArn: "local:steps",
+      WorkerFunctionArn: LOCAL_WORKER_ARN,
+      ...LOCAL_FARGATE_SUBSTITUTIONS,
+      TaskDefinitionArn: localTaskDefinition(jobName),
+    }),
     handlers: {
+      // The task's result is the state's ($.result); its failure is the state's {Error, Cause}.
+      [ECS_RUN_TASK_SYNC]: (request, signal, state) =>
+        opts.fargate.runTask(request as RunTaskRequest, signal, state),
       "local:steps": (payload) => logFailure("steps", () => steps(payload as Parameters<typeof steps>[0])),
       // Lambda reports a thrown error to Step Functions as {errorType, errorMessage, trace}: the
       // same Cause here, so a run records the same attempt (type, message, stack) in both hosts.

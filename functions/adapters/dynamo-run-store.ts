@@ -17,11 +17,14 @@ import type {
   RunStore,
   RunStorePage,
 } from "#ports/run-store.ts";
-import { ACTIVE_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
+import { ACTIVE_STATUSES, type Run, type RunCounts, type RunStatus } from "#schemas/run.ts";
 import { isConditionFailure } from "./dynamo-errors.ts";
 import { ACTIVE_FLAG, feedBucket, fromRunItem, toRunItem } from "./dynamo-run-items.ts";
 import { countRuns, listRuns } from "./dynamo-run-query.ts";
 import { RUNS_INDEX } from "./table-definitions.ts";
+
+/** Item-only attribute: the cancelled run's final counts landed (writeCancelledCounts, once). */
+export const CANCELLED_COUNTS_AT = "cancelled_counts_at";
 
 /** Marker item that remembers the oldest feed bucket, so a walk knows where history ends. */
 const FEED_META_KEY = "__meta__feed";
@@ -233,6 +236,24 @@ export class DynamoRunStore implements RunStore {
       sets.push(`#f_${k} = :f_${k}`);
     }
     return this.updateIf(executionUuid, `SET ${sets.join(", ")}`, "#status IN (:q, :r)", names, values);
+  }
+
+  async writeCancelledCounts(executionUuid: string, counts: RunCounts): Promise<boolean> {
+    const values: Record<string, unknown> = { ":cancelled": "CANCELLED", ":at": this.now().toISOString() };
+    const sets = [`${CANCELLED_COUNTS_AT} = :at`];
+    for (const [k, v] of Object.entries(counts)) {
+      values[`:c_${k}`] = v;
+      sets.push(`${k} = :c_${k}`);
+    }
+    // In the condition, not read-then-write: a second flush (or one racing a reconcile that
+    // ended the run otherwise) is refused by the table itself.
+    return this.updateIf(
+      executionUuid,
+      `SET ${sets.join(", ")}`,
+      `#status = :cancelled AND attribute_not_exists(${CANCELLED_COUNTS_AT})`,
+      { "#status": "status" },
+      values,
+    );
   }
 
   /** Applies `update` to the run if `condition` holds; false (not an error) when it does not. */

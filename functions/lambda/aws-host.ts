@@ -26,12 +26,15 @@ import type { AlertPublisher } from "#ports/alert-publisher.ts";
 import { systemClock } from "#ports/clock.ts";
 import type { RunLogReader } from "#ports/run-log-reader.ts";
 import type { ScheduleBackend } from "#ports/schedule-backend.ts";
+import type { TaskFleet } from "#ports/task-fleet.ts";
 import type { Run } from "#schemas/run.ts";
 import type { StoreOpener } from "#workflow/worker-handler.ts";
 
 type RawEnv = Readonly<Record<string, string | undefined>>;
 /** Every variable any kind reads, each possibly absent: the union view the host works from. */
-type AnyEnv = Partial<EnvOf<"api-runs"> & EnvOf<"steps"> & EnvOf<"worker">>;
+type AnyEnv = Partial<
+  EnvOf<"api-runs"> & EnvOf<"steps"> & EnvOf<"worker"> & EnvOf<"task"> & EnvOf<"sweeper">
+>;
 
 export type AwsConfig = {
   kind: FunctionKind;
@@ -53,6 +56,13 @@ export type AwsConfig = {
   /** Failure alerts go to this topic when set (functions that end runs). */
   alertTopicArn: string | null;
   siteUrl: string | null;
+  /** The sweeper: the ECS cluster of fargate jobs' tasks (null when no job runs on fargate). */
+  clusterArn: string | null;
+  /**
+   * A fargate job's task (kind "task"): the run and the task token its container override carries,
+   * and ECS's task metadata endpoint (absent outside ECS).
+   */
+  task: { run: string; token: string; metadataUri: string | null } | null;
 };
 
 /** The function's configuration: its kind's variables, parsed (a missing or bad one is named). */
@@ -80,6 +90,15 @@ export function readAwsConfig(kind: FunctionKind, env: RawEnv = hostEnv()): AwsC
     jobName: e.JOBDECK_JOB_NAME ?? null,
     alertTopicArn: e.ALERT_TOPIC_ARN ?? null,
     siteUrl: e.SITE_URL ?? null,
+    clusterArn: e.JOBDECK_CLUSTER_ARN ?? null,
+    task:
+      e.JOBDECK_RUN && e.JOBDECK_TASK_TOKEN
+        ? {
+            run: e.JOBDECK_RUN,
+            token: e.JOBDECK_TASK_TOKEN,
+            metadataUri: e.ECS_CONTAINER_METADATA_URI_V4 || null,
+          }
+        : null,
   };
 }
 
@@ -112,6 +131,11 @@ export type AwsHostOptions = {
   alerts?: (config: AwsConfig) => AlertPublisher;
   /** The runs area reads runs' log lines (CloudWatch Logs); no other bundle carries that client. */
   runLogs?: (config: AwsConfig) => RunLogReader;
+  /**
+   * The sweeper stops orphaned fargate tasks (ecs-fleet.ts), used when JOBDECK_CLUSTER_ARN is set;
+   * no other bundle carries the ECS client.
+   */
+  taskFleet?: (config: AwsConfig) => TaskFleet;
   /** Settings this kind of function needs beyond its environment (e.g. its retry window). */
   settings?: Partial<Settings>;
 };
@@ -121,8 +145,10 @@ export type AwsApp = {
   deps: CoreDeps;
   /** The Powertools logger behind deps.logger (addContext, appendKeys). */
   logger: PowertoolsJobLogger;
-  /** Opens the stores the function's job declares (workers). */
+  /** Opens the stores the function's job declares (workers, a fargate job's task). */
   openStores: StoreOpener;
+  /** The sweeper's view of fargate tasks; null without a cluster (or without the option). */
+  taskFleet: TaskFleet | null;
   /** The API cursor HMAC key, read once per container from Secrets Manager. */
   cursorSecret(): Promise<string>;
 };
@@ -213,7 +239,9 @@ export async function buildAwsApp(
   // once per container; a transient failure is not kept
   const cursorSecret = once(() => readCursorSecret(config));
 
-  return { config, deps, logger, openStores, cursorSecret };
+  const taskFleet = config.clusterArn && opts.taskFleet ? opts.taskFleet(config) : null;
+
+  return { config, deps, logger, openStores, taskFleet, cursorSecret };
 }
 
 async function readCursorSecret(config: AwsConfig): Promise<string> {
@@ -255,7 +283,7 @@ const apps = new Map<string, () => Promise<AwsApp>>();
  * build (e.g. a missing variable) fails that invocation and is tried again by the next one.
  */
 export function awsApp(kind: FunctionKind, opts: AwsHostOptions = {}): Promise<AwsApp> {
-  const key = `${kind}:${opts.alerts ? "alerts" : ""}:${opts.runLogs ? "logs" : ""}`;
+  const key = `${kind}:${opts.alerts ? "alerts" : ""}:${opts.runLogs ? "logs" : ""}:${opts.taskFleet ? "fleet" : ""}`;
   let app = apps.get(key);
   if (!app) {
     app = once(() => buildAwsApp(kind, opts));

@@ -80,4 +80,11 @@ export interface RunStore {
   writeProgress(executionUuid: string, update: ProgressUpdate): Promise<boolean>;
   /** Sets fields while the run is active (e.g. attempt, execution arn). Returns false if not active. */
   patchActive(executionUuid: string, patch: ActivePatch): Promise<boolean>;
+  /**
+   * The final counts of an attempt that was cancelled (issue 15): a cancel ends the run's record
+   * where it lands and refuses the worker's later progress, so the counts the job reached after its
+   * last progress write would be lost. Writes `counts` only (never stages or progress: the record
+   * keeps the stage the cancel found), only on a CANCELLED run, and once per run; false otherwise.
+   */
+  writeCancelledCounts(executionUuid: string, counts: RunCounts): Promise<boolean>;
 }

@@ -90,6 +90,7 @@ export function createRunWorker(deps: RunWorkerDeps) {
               }
               return running;
             },
+            writeCancelledCounts: (counts) => deps.runs.writeCancelledCounts(run.execution_uuid, counts),
           },
           stores: deps.openStores(job),
           logger,

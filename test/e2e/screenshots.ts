@@ -1,10 +1,11 @@
-// `npm run screenshots`: takes the README's screenshots (Japanese, 1280 px, one phone view) of a
+// `npm run screenshots`: takes the README's screenshots (Japanese, 1280 px, phone views) of a
 // local stack with real runs of the example jobs plus a week of synthetic history, in Debian's
 // Chromium. Writes docs/screenshots/*.png. Not a test: run it after changing the page.
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { JOBS } from "#jobs/all-jobs.ts";
 import { startLocalStack } from "#local/local-stack.ts";
 import { PROJECT_ROOT } from "#local/project-root.ts";
 import type { Run } from "#schemas/run.ts";
@@ -121,6 +122,16 @@ try {
   await page.goto("/jobs?lang=en");
   await page.locator("[data-testid=job-card]").first().waitFor();
   await shot("jobs-en");
+  // Issue 15: a fargate job's run (locally a child process: its pid is the task line), run for a
+  // few seconds. Skipped while no registered job runs on fargate.
+  const fargateJob = JOBS.find((j) => j.runtime === "fargate");
+  const fargateRun = fargateJob ? await trigger(fargateJob.name, { duration_seconds: 6 }) : null;
+  if (fargateRun) {
+    await waitEnd(fargateRun);
+    await page.goto(`/runs/${fargateRun}`);
+    await page.locator("[data-testid=run-task]").waitFor();
+    await shot("run-fargate");
+  } else console.log("no fargate job registered: run-fargate.png not taken");
   await context.close();
 
   const phone = await newPage(browser, stack.url, { phone: true });
@@ -135,6 +146,11 @@ try {
   await phone.page.goto("/schedules");
   await phone.page.locator("[data-testid=schedule-row]").first().waitFor();
   await shot("schedules-phone", phone.page, false);
+  if (fargateRun) {
+    await phone.page.goto(`/runs/${fargateRun}?lang=en`);
+    await phone.page.locator("[data-testid=run-task]").waitFor();
+    await shot("run-fargate-phone-en", phone.page, false);
+  }
   await phone.context.close();
 } finally {
   await browser.close();

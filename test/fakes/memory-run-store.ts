@@ -1,6 +1,6 @@
 // RunStore in memory, with the conditions of DynamoRunStore (functions/adapters/dynamo-run-store.ts):
 // create only if absent; finish only from the given statuses; progress only while RUNNING; patches
-// only while active (and never to a finished status); expired runs (expires_at passed) hidden from
+// only while active (and never to a finished status); a cancelled run's final counts once; expired runs (expires_at passed) hidden from
 // get and list; lists newest first with the same filters and cursor. Values are copied in and out,
 // as a store would serialise them.
 import type {
@@ -13,10 +13,11 @@ import type {
   RunStore,
   RunStorePage,
 } from "#ports/run-store.ts";
-import { ACTIVE_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
+import { ACTIVE_STATUSES, type Run, type RunCounts, type RunStatus } from "#schemas/run.ts";
 import { StoreOutage } from "./store-outage.ts";
 
-type Item = Run & { expires_at?: number };
+/** `cancelled_counts_at`: the item-only marker of DynamoRunStore.writeCancelledCounts. */
+type Item = Run & { expires_at?: number; cancelled_counts_at?: string };
 
 const isActive = (s: RunStatus) => (ACTIVE_STATUSES as readonly string[]).includes(s);
 const copy = <T>(v: T): T => structuredClone(v);
@@ -81,7 +82,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   private toRun(item: Item): Run {
-    const { expires_at: _e, ...run } = copy(item);
+    const { expires_at: _e, cancelled_counts_at: _c, ...run } = copy(item);
     return run;
   }
 
@@ -179,6 +180,18 @@ export class MemoryRunStore implements RunStore {
     if (!item || !isActive(item.status)) return false;
     const fields = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     this.items.set(executionUuid, { ...item, ...copy(fields), updated_at: this.now().toISOString() });
+    return true;
+  }
+
+  async writeCancelledCounts(executionUuid: string, counts: RunCounts): Promise<boolean> {
+    this.outage.check("runs.writeCancelledCounts");
+    const item = this.items.get(executionUuid);
+    if (item?.status !== "CANCELLED" || item.cancelled_counts_at) return false;
+    this.items.set(executionUuid, {
+      ...item,
+      ...copy(counts),
+      cancelled_counts_at: this.now().toISOString(),
+    });
     return true;
   }
 }

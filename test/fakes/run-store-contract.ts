@@ -137,6 +137,38 @@ export function describeRunStoreContract(name: string, make: () => Promise<RunSt
       expect((await store.get(r.execution_uuid))?.input_count).toBe(5);
     });
 
+    it("lands a cancelled run's final counts once, counts only, and on no other status", async () => {
+      const { store } = await make();
+      const at = "2025-07-10T00:03:00.000Z";
+      const r = run({ job_name: job() });
+      await store.create(r);
+      const counts = finishUpdate().counts!;
+      await store.writeProgress(r.execution_uuid, { progress: progress(at), counts, attempt: 1 });
+      // Still RUNNING: not a cancelled run's flush.
+      expect(await store.writeCancelledCounts(r.execution_uuid, { ...counts, input_count: 50 })).toBe(false);
+      await store.finish(
+        r.execution_uuid,
+        ["RUNNING"],
+        finishUpdate({ status: "CANCELLED", counts: undefined }),
+      );
+      const before = await store.get(r.execution_uuid);
+      const reached = { ...counts, input_count: 42, skipped_count: 2, skip_breakdown: { unchanged: 2 } };
+      expect(await store.writeCancelledCounts(r.execution_uuid, reached)).toBe(true);
+      const after = await store.get(r.execution_uuid);
+      expect(after).toEqual({ ...before, ...reached });
+      expect(after?.progress).toEqual(progress(at));
+      // Once: a second flush changes nothing.
+      expect(await store.writeCancelledCounts(r.execution_uuid, { ...reached, input_count: 99 })).toBe(false);
+      expect((await store.get(r.execution_uuid))?.input_count).toBe(42);
+
+      const failed = run({ job_name: job() });
+      await store.create(failed);
+      await store.finish(failed.execution_uuid, ["RUNNING"], finishUpdate({ status: "FAILURE" }));
+      expect(await store.writeCancelledCounts(failed.execution_uuid, reached)).toBe(false);
+      expect((await store.get(failed.execution_uuid))?.input_count).toBe(5);
+      expect(await store.writeCancelledCounts(uuid(), reached)).toBe(false);
+    });
+
     it("patches a run only while it is active, and never to a finished status", async () => {
       const { store } = await make();
       const r = run({ job_name: job(), status: "QUEUED" });

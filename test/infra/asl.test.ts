@@ -7,6 +7,14 @@ import { describe, expect, it } from "vitest";
 import { ASL_SUBSTITUTIONS, RUN_JOB_ASL } from "#cdk/constructs/workflows.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
+import {
+  ECS_RUN_TASK_SYNC,
+  FARGATE_WORKER_STATE_FILE,
+  readRunJobTemplates,
+  renderRunJobDefinition,
+  substitutionNames,
+} from "#workflow/run-job-asl.ts";
+import { fargateJob } from "./fargate-job.ts";
 
 type State = {
   Type: string;
@@ -97,6 +105,40 @@ describe.each(FILES)("statemachines/%s", (file) => {
         );
       }
     }
+  });
+});
+
+describe(`${FARGATE_WORKER_STATE_FILE}, rendered into a fargate job's definition`, () => {
+  const SUBNETS = 3;
+  const text = JSON.stringify(renderRunJobDefinition(readRunJobTemplates(PROJECT_ROOT), fargateJob, SUBNETS));
+  const definition = JSON.parse(text) as { States: Record<string, State> };
+  /** Values of the kind the workflows construct substitutes (ARNs, ids). */
+  const fake: Record<string, string> = {
+    StepsFunctionArn: FAKE_ARN,
+    ClusterArn: "arn:aws:ecs:ap-northeast-1:123456789012:cluster/jobdeck",
+    TaskDefinitionArn: "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/Jobdeck-test-long_haul:3",
+    TaskSecurityGroupId: "sg-0123456789abcdef0",
+    ...Object.fromEntries(
+      Array.from({ length: SUBNETS }, (_, i) => [`Subnet${i}`, `subnet-0${i}23456789abcdef`]),
+    ),
+  };
+
+  it("passes asl-validator as rendered and with its substitutions applied", () => {
+    const raw = aslValidator(definition, { checkArn: true, checkPaths: true });
+    expect(raw.errors).toEqual([]);
+    const substituted = JSON.parse(text.replace(PLACEHOLDER, (_m, name: string) => fake[name] ?? "MISSING"));
+    const checked = aslValidator(substituted, { checkArn: true, checkPaths: true });
+    expect(checked.errors).toEqual([]);
+    expect(checked.isValid).toBe(true);
+  });
+
+  it("runs the task with .sync and uses exactly the substitutions the workflows construct provides for it", () => {
+    expect(definition.States.RunWorker?.Resource).toBe(ECS_RUN_TASK_SYNC);
+    const found = placeholders(definition);
+    for (const p of found) expect(p.inString, p.path).toBe(true);
+    expect([...new Set(found.map((p) => p.name))].sort()).toEqual(
+      ["StepsFunctionArn", ...substitutionNames(fargateJob, SUBNETS)].sort(),
+    );
   });
 });
 

@@ -6,7 +6,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import vm from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
+import { BUNDLE_ENV } from "#cdk/constructs/fargate.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import { OFFLINE, runNpx, withoutAws } from "#test/helpers/cdk-cli.ts";
@@ -27,7 +29,8 @@ describe(`cdk CLI${OFFLINE ? " (no network: unshare -n)" : ""}`, () => {
     const workers = Object.values(template.Resources).filter(
       (r) => r.Type === "AWS::Lambda::Function" && r.Properties.Environment?.Variables?.JOBDECK_JOB_NAME,
     );
-    expect(workers).toHaveLength(JOBS.length);
+    // a fargate job has a task definition instead (the test below)
+    expect(workers).toHaveLength(JOBS.filter((j) => j.runtime !== "fargate").length);
     for (const worker of workers) {
       const asset = worker.Metadata?.["aws:asset:path"];
       expect(asset).toBeDefined();
@@ -41,6 +44,49 @@ describe(`cdk CLI${OFFLINE ? " (no network: unshare -n)" : ""}`, () => {
       }
     }
   });
+
+  // Issue 15: a fargate job adds a VPC, whose zones CDK looks up (network, credentials) when the app
+  // has an account and the zones are not named. An account is given here on purpose: synth must
+  // still need nothing from AWS. The task bundle is esbuild's, with no Docker.
+  (OFFLINE ? it : it.skip)(
+    `\`cdk synth\` of the app with a fargate job, given an account, succeeds offline: nothing looked up, the task bundle one file${OFFLINE ? "" : " (SKIPPED: no network namespace here: `unshare -n` needs root and util-linux)"}`,
+    async () => {
+      const outdir = join(temp, "synth-fargate");
+      const context = join(PROJECT_ROOT, "cdk.context.json");
+      const hadContext = existsSync(context);
+      const result = await runNpx(
+        ["cdk", "synth", "--quiet", "--app", "npx tsx test/infra/fargate-app.ts", "-o", outdir],
+        withoutAws(temp, { CDK_DEFAULT_ACCOUNT: "123456789012" }),
+        280_000,
+      );
+      expect(result.code, result.out.slice(-3000)).toBe(0);
+      expect(result.out).not.toMatch(/Need to perform AWS calls|lookup/i);
+      if (!hadContext)
+        expect(existsSync(context), "cdk.context.json written: something was looked up").toBe(false);
+
+      const template = JSON.parse(readFileSync(join(outdir, "Jobdeck.template.json"), "utf8")) as {
+        Resources: Record<string, { Type: string; Properties: any }>;
+      };
+      const taskDefinitions = Object.values(template.Resources).filter(
+        (r) => r.Type === "AWS::ECS::TaskDefinition",
+      );
+      expect(taskDefinitions).toHaveLength(1);
+      const env = taskDefinitions[0]!.Properties.ContainerDefinitions[0].Environment as {
+        Name: string;
+        Value: unknown;
+      }[];
+      const key = env.find((e) => e.Name === BUNDLE_ENV.key)!.Value as string;
+      const assets = JSON.parse(readFileSync(join(outdir, "Jobdeck.assets.json"), "utf8")) as {
+        files: Record<string, { source: { path: string; packaging: string } }>;
+      };
+      const bundle = assets.files[key.replace(/\.js$/, "")]!.source;
+      expect(bundle).toEqual({ path: `asset.${key}`, packaging: "file" });
+      const code = readFileSync(join(outdir, bundle.path), "utf8");
+      expect(() => new vm.Script(code)).not.toThrow(); // CommonJS, as the bootstrap require()s it
+      expect(code).not.toMatch(/require\("@aws-sdk\//); // the SDK is inside, as in the Lambda bundles
+    },
+    300_000, // it bundles every function as the first test does, and the task: a busy machine is slow
+  );
 
   it("`npx cdk deploy` without credentials exits non-zero by itself (no hang) with CDK's own message", async () => {
     const result = await runNpx(

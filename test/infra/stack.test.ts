@@ -50,6 +50,10 @@ const ASL_PLACEHOLDERS = [
 ].sort();
 
 const stateMachines = () => resourcesOf(s.json, "AWS::StepFunctions::StateMachine");
+/** Jobs with a worker function (a fargate job runs as an ECS task instead: test/infra/fargate.test.ts). */
+const LAMBDA_JOBS = JOBS.filter((j) => j.runtime !== "fargate");
+const isLambdaMachine = (r: any) =>
+  LAMBDA_JOBS.some((j) => expectedMachineNames([j])[0] === r.Properties.StateMachineName);
 const expectedMachineNames = (jobs = JOBS) =>
   jobs.map((j) => `Jobdeck-${j.name.replace(/[^A-Za-z0-9_-]/g, "-")}`);
 
@@ -126,6 +130,7 @@ describe("workflows", () => {
       expect(r.Properties.LoggingConfiguration.Level).toBe("ALL");
       expect(r.Properties.LoggingConfiguration.IncludeExecutionData).toBe(true);
       expect(r.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      if (!isLambdaMachine(r)) continue; // a fargate job's definition is rendered (fargate.test.ts)
       // fromFile: the ASL is an asset, substituted with the steps function and this job's worker
       expect(r.Properties.DefinitionS3Location).toBeDefined();
       expect(Object.keys(r.Properties.DefinitionSubstitutions).sort()).toEqual(ASL_PLACEHOLDERS);
@@ -139,12 +144,12 @@ describe("workflows", () => {
       const job = fn.Properties.Environment?.Variables?.JOBDECK_JOB_NAME;
       if (job) workerOf.set(job, id);
     }
-    expect([...workerOf.keys()].sort()).toEqual(JOBS.map((j) => j.name).sort());
-    for (const job of JOBS) {
+    expect([...workerOf.keys()].sort()).toEqual(LAMBDA_JOBS.map((j) => j.name).sort());
+    for (const job of LAMBDA_JOBS) {
       const fn = functions[workerOf.get(job.name)!];
       expect(fn.Properties.Timeout).toBe(workerLambda(job.name, job.timeout_seconds).timeoutSeconds);
     }
-    for (const [id, machine] of stateMachines()) {
+    for (const [id, machine] of stateMachines().filter(([, r]) => isLambdaMachine(r))) {
       const steps = machine.Properties.DefinitionSubstitutions.StepsFunctionArn["Fn::GetAtt"][0];
       const worker = machine.Properties.DefinitionSubstitutions.WorkerFunctionArn["Fn::GetAtt"][0];
       const job = functions[worker].Properties.Environment.Variables.JOBDECK_JOB_NAME;
@@ -413,7 +418,7 @@ describe("functions", () => {
       RECONCILER_LAMBDA,
       RUN_SWEEPER_LAMBDA,
       DEFAULT_SCHEDULES_LAMBDA,
-      ...JOBS.map((j) => workerLambda(j.name, j.timeout_seconds)),
+      ...LAMBDA_JOBS.map((j) => workerLambda(j.name, j.timeout_seconds)),
     ];
     const functions = resourcesOf(s.json, "AWS::Lambda::Function");
     for (const spec of specs) {
@@ -421,9 +426,12 @@ describe("functions", () => {
       expect(matches, spec.id).toHaveLength(1);
       const fn = matches[0]![1];
       // exactly the variables the function's kind reads (the env contract), all of them set
+      // (the sweeper's JOBDECK_CLUSTER_ARN exactly when a job runs on fargate: there is a cluster)
+      const hasCluster = resourcesOf(s.json, "AWS::ECS::Cluster").length > 0;
       expect(Object.keys(fn.Properties.Environment.Variables).sort(), spec.id).toEqual(
         cdkVariables(spec.kind)
           .map((v) => v.name)
+          .filter((name) => name !== "JOBDECK_CLUSTER_ARN" || hasCluster)
           .sort(),
       );
       expect(fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe("INFO");
@@ -438,8 +446,12 @@ describe("functions", () => {
           const [, f] = functions.find(([id]) => new RegExp(`^\\w*${other.id}[0-9A-F]{8}$`).test(id))!;
           return flat(f.Properties.LoggingConfig.LogGroup);
         });
-        expect(groups.sort(), spec.id).toEqual(catalogGroups.sort());
-        expect(groups, spec.id).toHaveLength(specs.length);
+        // and the fargate jobs' task log groups (issue 15)
+        const taskGroups = resourcesOf(s.json, "AWS::ECS::TaskDefinition").map(([, td]) =>
+          flat(td.Properties.ContainerDefinitions[0].LogConfiguration.Options["awslogs-group"]),
+        );
+        expect(groups.sort(), spec.id).toEqual([...catalogGroups, ...taskGroups].sort());
+        expect(groups, spec.id).toHaveLength(specs.length + taskGroups.length);
       }
     }
   });

@@ -424,6 +424,58 @@ describe("executeJob cancellation", () => {
     }
   });
 
+  it("after a cancel, the final flush hands the counts the job reached to writeCancelledCounts, once", async () => {
+    let running = true;
+    const sink = new RecordingSink(() => running);
+    const flushed: unknown[] = [];
+    const withFlush: ProgressSink = {
+      write: (s) => sink.write(s),
+      writeCancelledCounts: async (counts) => {
+        flushed.push(structuredClone(counts));
+        return true;
+      },
+    };
+    const external = new AbortController();
+    const def = job(async (ctx) => {
+      ctx.count.input(10);
+      await sleep(1500);
+      // Reached after the last write the store accepted, before the cancel arrived.
+      ctx.count.input(5);
+      ctx.count.skipped("invalid_row", 2);
+      await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
+      ctx.throwIfCancelled();
+    });
+    const { settled } = start(def, { sink: withFlush, signal: external.signal, minWriteIntervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(1600);
+    running = false; // the run is CANCELLED: the store refuses progress now
+    external.abort();
+    await vi.advanceTimersByTimeAsync(100);
+    const out = await settled;
+    expect(out.ok).toBe(false);
+    expect(flushed).toEqual([
+      expect.objectContaining({ input_count: 15, skipped_count: 2, skip_breakdown: { invalid_row: 2 } }),
+    ]);
+  });
+
+  it("a run that stays RUNNING to the end flushes no cancelled counts", async () => {
+    const sink = new RecordingSink(() => true);
+    let flushes = 0;
+    const withFlush: ProgressSink = {
+      write: (s) => sink.write(s),
+      writeCancelledCounts: async () => {
+        flushes++;
+        return true;
+      },
+    };
+    const { settled } = start(
+      job(async (ctx) => ctx.count.input(3)),
+      { sink: withFlush },
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    expect((await settled).ok).toBe(true);
+    expect(flushes).toBe(0);
+  });
+
   it("fails with JobCancelled after run() returns if the run was cancelled meanwhile", async () => {
     const sink = new RecordingSink(() => false);
     const def = job(async (ctx) => {

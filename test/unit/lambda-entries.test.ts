@@ -122,6 +122,9 @@ describe("readAwsConfig", () => {
       jobName: null,
       alertTopicArn: "arn:aws:sns:ap-northeast-1:123456789012:alarms",
       siteUrl: "https://d111.cloudfront.net",
+      // issue 15: the sweeper's cluster and a fargate task's run are other kinds' variables
+      clusterArn: null,
+      task: null,
     });
     // The runs area alone reads the log groups of its runs' lines.
     expect(
@@ -189,7 +192,11 @@ describe("awsApp", () => {
     expect(awsApp("default-schedules")).toBe(first);
     const app = await first;
     expect(app.deps.settings).toEqual({ displayTimeZone: "Asia/Tokyo", retentionDays: 30 });
-    expect(app.deps.registry.list().map((j) => j.name)).toEqual(["listed_companies.sync", "recap.pipeline"]);
+    expect(app.deps.registry.list().map((j) => j.name)).toEqual([
+      "listed_companies.sync",
+      "opendata.bulk_ingest",
+      "recap.pipeline",
+    ]);
     expect(app.deps.registry.list().flatMap((j) => Object.keys(j.stores ?? {}))).toEqual([
       "companies",
       "recaps",

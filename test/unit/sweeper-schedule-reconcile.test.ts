@@ -3,6 +3,7 @@
 // the schedules table — an EventBridge schedule no table row refers to is deleted, a table schedule
 // EventBridge lacks is created — and publishes what it repaired as EMF metrics.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -31,6 +32,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const rawDdb = mockClient(DynamoDBClient);
 const sfn = mockClient(SFNClient);
 const scheduler = mockClient(SchedulerClient);
+const ecs = mockClient(ECSClient);
 
 /** The sweeper kind's environment (functions/config/env-contract.ts), as CDK sets it. */
 const SWEEPER_ENV = { ...BASE_ENV, POWERTOOLS_METRICS_NAMESPACE: "jobdeck", ...SCHEDULING_ENV };
@@ -65,7 +67,7 @@ function captureEmf(): () => Record<string, unknown>[] {
 
 beforeEach(() => {
   vi.resetModules();
-  for (const m of [ddb, rawDdb, sfn, scheduler]) m.reset();
+  for (const m of [ddb, rawDdb, sfn, scheduler, ecs]) m.reset();
   for (const [k, v] of Object.entries(SWEEPER_ENV)) vi.stubEnv(k, v);
   eb.clear();
   markers = new Map();
@@ -234,5 +236,46 @@ describe("sweeper: EventBridge follows the table (AWS reconcile path)", () => {
     const { handler } = await import("#lambda/events/run-sweeper-function.ts");
     await expect(handler({})).rejects.toThrow(/Requested resource not found/);
     expect([...eb.keys()]).toEqual(["jd-sch-after-failed-sweep"]);
+  });
+});
+
+describe("sweeper: orphaned fargate tasks (issue 15, AWS path)", () => {
+  const CLUSTER = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/jobdeck";
+  const TASK = "arn:aws:ecs:ap-northeast-1:123456789012:task/jobdeck/0123456789abcdef0123456789abcdef";
+
+  it("with JOBDECK_CLUSTER_ARN, stops a task whose run is gone and counts it in StoppedOrphanTasks", async () => {
+    vi.stubEnv("JOBDECK_CLUSTER_ARN", CLUSTER);
+    markers.set(SCHEDULE_RECONCILE_MARKER, new Date().toISOString());
+    ecs.on(ListTasksCommand).resolves({ taskArns: [TASK] });
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK,
+          startedAt: new Date(Date.now() - 10 * 60_000),
+          tags: [{ key: "jobdeck:execution_uuid", value: "00000000-0000-4000-8000-00000000ab01" }],
+        },
+      ],
+    });
+    ecs.on(StopTaskCommand).resolves({});
+    const emf = captureEmf();
+    const { handler } = await import("#lambda/events/run-sweeper-function.ts");
+    const result = await handler({});
+    expect(result.stopped).toBe(1);
+    expect(ecs.commandCalls(StopTaskCommand)[0]?.args[0].input).toMatchObject({
+      cluster: CLUSTER,
+      task: TASK,
+      reason: expect.stringMatching(/its run does not exist/),
+    });
+    expect(emf().some((r) => r.StoppedOrphanTasks === 1)).toBe(true);
+  });
+
+  it("without a cluster (no fargate job) it makes no ECS call and publishes no task metric", async () => {
+    markers.set(SCHEDULE_RECONCILE_MARKER, new Date().toISOString());
+    const emf = captureEmf();
+    const { handler } = await import("#lambda/events/run-sweeper-function.ts");
+    const result = await handler({});
+    expect(result.stopped).toBe(0);
+    expect(ecs.calls()).toHaveLength(0);
+    expect(emf().some((r) => r.StoppedOrphanTasks !== undefined)).toBe(false);
   });
 });

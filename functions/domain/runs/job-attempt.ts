@@ -14,6 +14,11 @@ export type ProgressSnapshot = { progress: Progress; counts: RunCounts; attempt:
 /** Where progress goes. `false` means the run is no longer RUNNING (cancelled / ended elsewhere). */
 export interface ProgressSink {
   write(snapshot: ProgressSnapshot): Promise<boolean>;
+  /**
+   * The final flush of an attempt whose run was no longer RUNNING: its counts only, which the store
+   * keeps on a CANCELLED run (once). `false`: not kept (the run ended otherwise, or already flushed).
+   */
+  writeCancelledCounts?(counts: RunCounts): Promise<boolean>;
 }
 
 export class JobCancelledError extends Error {
@@ -110,11 +115,14 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
   let closed = false;
   let failedWrites = 0;
 
+  /** The last write found the run no longer RUNNING. */
+  let refused = false;
   const writeNow = async () => {
     dirty = false;
     lastWriteAt = Date.now();
     try {
       const stillRunning = await deps.sink.write(snapshot());
+      refused = !stillRunning;
       if (!stillRunning) cancel("run is no longer RUNNING (cancelled or ended)");
     } catch (e) {
       // Progress is best effort: a failed write (store down, disk full) must not fail the job;
@@ -235,6 +243,18 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     timer = null;
     if (inFlight) await inFlight;
     await writeNow(); // final flush
+    // Cancelled: the record keeps the stage the cancel found, but the counts the job reached since
+    // its last write land too (issue 15: an operator cancelling a two-hour ingest wants to know
+    // how far it got). Best effort, as any progress write.
+    if (refused && deps.sink.writeCancelledCounts) {
+      const { counts: reached } = snapshot();
+      deps.logger.info("final counts after the run ended", { ...reached });
+      try {
+        await deps.sink.writeCancelledCounts(reached);
+      } catch (e) {
+        deps.logger.warn("final counts after the cancel could not be written", { error: String(e) });
+      }
+    }
   };
 
   try {

@@ -8,6 +8,7 @@ import {
   ATTEMPTS_MAX,
   type Attempt,
 } from "#schemas/run.ts";
+import { describeEcsTaskStop } from "./ecs-stop-reasons.ts";
 import type { StepError } from "./workflow-state.ts";
 
 /** Lambda's Cause for a thrown error: `{"errorType","errorMessage","trace":["Error: …","    at …"]}`. */
@@ -101,7 +102,9 @@ export function failedAttempt(
   startedAt: string | null,
   finishedAt: string,
 ): Attempt {
-  const { type, message, stack } = errorParts(err);
+  const { type, message: raw, stack } = errorParts(err);
+  // A fargate task that died without reporting: ECS's task description read, not quoted as JSON.
+  const message = describeEcsTaskStop(err?.Cause) ?? raw;
   return {
     attempt,
     started_at: startedAt,

@@ -53,6 +53,14 @@ export class RunCommands {
         },
       );
     }
+    // A fargate job's attempt waits in an ecs:runTask.sync Task state: stopping the execution makes
+    // Step Functions stop the ECS task it started (the .sync integration's IAM policy grants it
+    // ecs:StopTask for exactly that — "You can only stop Amazon ECS tasks that were started by Step
+    // Functions": Step Functions developer guide, IAM policies for Amazon ECS/AWS Fargate), which is
+    // ECS's SIGTERM to the container (task-host.ts aborts the job, the final flush has the task's
+    // stop timeout), SIGKILL after it. Not relied on alone: the task's own status watch sees the
+    // run CANCELLED within CANCEL_POLL_MS, its heartbeat is answered TaskTimedOut, and the sweeper
+    // stops a task whose run has ended (run-sweeper.ts).
     // A manual run is named by its execution_uuid and created before its execution records its ARN
     // (the first step does): a cancel in between stops it by the ARN that name has.
     const executionArn =

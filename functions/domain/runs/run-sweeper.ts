@@ -7,7 +7,9 @@
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { fireTimesOrSkip } from "#domain/schedules/schedule-times.ts";
+import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { MissedFire } from "#ports/schedule-store.ts";
+import type { TaskFleet } from "#ports/task-fleet.ts";
 import type { Run } from "#schemas/run.ts";
 import { runUuidForFire } from "./execution-identity.ts";
 import { WorkflowSteps } from "./workflow-steps.ts";
@@ -31,7 +33,18 @@ const MISSED_SCAN_MARKER = "missed-scan-until";
 const MAX_FIRES_PER_SCHEDULE = 500;
 
 /** Metrics of each sweep in AWS (the missed-fires alarm watches MissedFires). */
-export const SWEEP_METRICS = { missed: "MissedFires", swept: "SweptRuns" } as const;
+export const SWEEP_METRICS = {
+  missed: "MissedFires",
+  swept: "SweptRuns",
+  stoppedTasks: "StoppedOrphanTasks",
+} as const;
+
+/**
+ * A task younger than this is left alone even when its run is not found or not active: the run
+ * record of a starting run may not be readable yet, and a task just started for a retry carries
+ * the new attempt while its run is being updated.
+ */
+export const ORPHAN_GRACE_SECONDS = 60;
 
 /** All the time a run may take: every attempt up to its timeout, plus the waits between them. */
 export function runBudgetSeconds(job: Pick<JobDefinition, "timeout_seconds" | "retry">): number {
@@ -53,23 +66,93 @@ export function sweepDeadline(run: Pick<Run, "started_at">, job: JobDefinition |
   return deadlineAfter(run.started_at, budgetOf(job));
 }
 
-export type SweepResult = { ended: string[]; missed: MissedFire[] };
+export type SweepResult = {
+  ended: string[];
+  missed: MissedFire[];
+  /** Ids of the tasks stopped because their run had ended (or is gone). */
+  stopped: string[];
+};
+
+export type SweepHooks = {
+  onMissed?: (missed: MissedFire[]) => void | Promise<void>;
+  /**
+   * The tasks fargate jobs run in (ECS in AWS when JOBDECK_CLUSTER_ARN is set, the local
+   * runner's children locally); absent, no task is looked at.
+   */
+  fleet?: TaskFleet;
+};
 
 export class RunSweeper {
   private readonly steps: WorkflowSteps;
 
   constructor(
     private readonly deps: CoreDeps,
-    private readonly hooks: { onMissed?: (missed: MissedFire[]) => void | Promise<void> } = {},
+    private readonly hooks: SweepHooks = {},
   ) {
     this.steps = new WorkflowSteps(deps);
   }
 
   async sweep(): Promise<SweepResult> {
     const ended = await this.endOverdueRuns();
+    // After the overdue runs are ended, so their tasks go in the same sweep.
+    const stopped = await this.stopOrphanedTasks();
     const missed = await this.recordMissedFires();
     if (missed.length) await this.hooks.onMissed?.(missed);
-    return { ended, missed };
+    return { ended, missed, stopped };
+  }
+
+  /**
+   * Stops the tasks whose run is finished or missing: an attempt's task can outlive its run (the
+   * execution was stopped while ECS was still starting it, the reconciler or this sweeper ended the
+   * run, the stop did not reach it). A task costs money by the second, and its late writes are
+   * refused anyway. A task younger than ORPHAN_GRACE_SECONDS, or whose run cannot be read (the
+   * store is down), is left for the next sweep: nothing is stopped on a guess. Never throws.
+   */
+  async stopOrphanedTasks(): Promise<string[]> {
+    const fleet = this.hooks.fleet;
+    if (!fleet) return [];
+    const { runs, clock, logger } = this.deps;
+    const now = clock.now().getTime();
+    const stopped: string[] = [];
+    let tasks: Awaited<ReturnType<TaskFleet["listRunning"]>>;
+    try {
+      tasks = await fleet.listRunning();
+    } catch (e) {
+      logger.warn("could not list the running tasks", { error: errorText(e) });
+      return stopped;
+    }
+    for (const task of tasks) {
+      const started = task.started_at ? Date.parse(task.started_at) : Number.NaN;
+      if (Number.isNaN(started) || now - started < ORPHAN_GRACE_SECONDS * 1000) continue;
+      let run: Run | null;
+      try {
+        run = await runs.get(task.execution_uuid);
+      } catch (e) {
+        if (!isStoreUnavailable(e)) logger.warn("could not read a task's run", { error: errorText(e) });
+        continue;
+      }
+      if (run && (run.status === "RUNNING" || run.status === "QUEUED")) continue;
+      const why = run ? `its run ended ${run.status}` : "its run does not exist";
+      const reason = `jobdeck sweeper: ${why} (execution_uuid ${task.execution_uuid})`;
+      try {
+        await fleet.stop(task.id, reason);
+      } catch (e) {
+        logger.warn("could not stop an orphaned task", {
+          execution_uuid: task.execution_uuid,
+          task_id: task.id,
+          error: errorText(e),
+        });
+        continue;
+      }
+      stopped.push(task.id);
+      logger.warn("stopped an orphaned task", {
+        execution_uuid: task.execution_uuid,
+        task_id: task.id,
+        run_status: run?.status ?? null,
+        started_at: task.started_at,
+      });
+    }
+    return stopped;
   }
 
   /** Ends runs the normal paths left active past any time they could legitimately take. */
@@ -179,3 +262,5 @@ export class RunSweeper {
     return missed;
   }
 }
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -18,6 +18,7 @@ import type { RateWindow } from "#ports/control-store.ts";
 import type { Run, TriggerSource } from "#schemas/run.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { durationSeconds, isFinished, newRun } from "./run-lifecycle.ts";
+import { taskParamsIssue } from "./task-override-size.ts";
 
 export type TriggerCommand = {
   job_name: string;
@@ -59,6 +60,10 @@ export class TriggerService {
     }
     const params = parsed.data as Record<string, unknown>;
     const key = concurrencyKey(job.name, job.concurrency, params);
+    // A fargate job's run travels in ECS's 8 KiB container override: refused now, not at RunTask.
+    // A rerun's params are the earlier run's (named `params`); a trigger's are its `options`.
+    const tooLarge = taskParamsIssue(job, params, key, cmd.trigger_source === "rerun" ? "params" : "options");
+    if (tooLarge) throw new ValidationError(`${tooLarge.field} ${tooLarge.message}`, [tooLarge]);
     const executionUuid = cmd.execution_uuid ?? randomUUID();
     const run = newRun({
       execution_uuid: executionUuid,

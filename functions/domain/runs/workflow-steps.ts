@@ -14,8 +14,16 @@ import { failedAttempt, withAttempt } from "./run-attempts.ts";
 import { RunFinisher } from "./run-finisher.ts";
 import { newRun } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
-import { describeStepError, failureSummary } from "./step-errors.ts";
-import { type ExecutionRef, idleContext, requireRun, type WorkflowState } from "./workflow-state.ts";
+import { describeStepError, failureSummary, isTimeout } from "./step-errors.ts";
+import { overrideSize } from "./task-override-size.ts";
+import { isTaskResult, taskEndedUnreported } from "./task-results.ts";
+import {
+  type ExecutionRef,
+  idleContext,
+  type RunContext,
+  requireRun,
+  type WorkflowState,
+} from "./workflow-state.ts";
 
 export class WorkflowSteps {
   private readonly finisher: RunFinisher;
@@ -127,6 +135,7 @@ export class WorkflowSteps {
   async takeSlot(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
     const now = this.deps.clock.now();
+    this.assertFitsTask(run, now.toISOString());
     // First queued, first served: a free slot is not taken while a run queued earlier still waits
     // (the slot is handed to it when the holder ends). A slot already handed to this run is its own.
     const slot =
@@ -192,7 +201,7 @@ export class WorkflowSteps {
     const endedAt = state.ended_at ?? clock.now().toISOString();
     state = { ...state, ended_at: endedAt };
     const job = this.deps.registry.get(run.job_name);
-    const timedOut = state.error?.Error === "States.Timeout";
+    const timedOut = isTimeout(state.error);
     const cancelled = state.error?.Error === "JobCancelled";
     const noRetry = { ...state, retry: { again: false, wait_seconds: 0 } };
     const record = failedAttempt(state.error, run.attempt, run.attempt_started_at ?? null, endedAt);
@@ -231,7 +240,7 @@ export class WorkflowSteps {
       next_attempt: next,
       wait_seconds: wait,
       retry_at: startsAt,
-      error: describeStepError(state.error),
+      error: describeStepError(state.error, job),
     });
     await runs.patchActive(run.execution_uuid, {
       attempt: next,
@@ -249,6 +258,21 @@ export class WorkflowSteps {
 
   async finishRun(state: WorkflowState): Promise<WorkflowState> {
     const run = requireRun(state);
+    if (state.result !== undefined && !isTaskResult(state.result)) {
+      // A fargate task whose container exited 0 without SendTaskSuccess: runTask.sync then ends the
+      // state with ECS's description of the stopped task as $.result, not the job's counts.
+      const summary = taskEndedUnreported(state.result);
+      this.deps.logger.error("the task ended without reporting its result", {
+        execution_uuid: run.execution_uuid,
+        job_name: run.job_name,
+        error: summary,
+      });
+      await this.finish(run, ["RUNNING"], "FAILURE", summary, undefined, undefined, {
+        endedAt: state.ended_at,
+        retry: true,
+      });
+      return state;
+    }
     await this.finish(run, ["RUNNING"], "SUCCESS", null, state.result?.counts, state.result?.progress, {
       endedAt: state.result?.ended_at,
       retry: true,
@@ -259,20 +283,18 @@ export class WorkflowSteps {
   async failRun(state: WorkflowState): Promise<WorkflowState> {
     const input = state.input;
     const run = state.run;
-    const summary = failureSummary(state);
-    const status: RunStatus = state.error?.Error === "States.Timeout" ? "TIMED_OUT" : "FAILURE";
+    const job = this.deps.registry.find(run?.job_name ?? input.job_name);
+    const summary = failureSummary(state, job);
+    // A heartbeat that ran out is a timeout too: the task stopped reporting, not the job failing.
+    const status: RunStatus = isTimeout(state.error) ? "TIMED_OUT" : "FAILURE";
     // The run ended when its worker did (or its last attempt failed), not when this write lands.
-    const endedAt = state.result?.ended_at ?? state.ended_at;
+    const result = isTaskResult(state.result) ? state.result : undefined;
+    const endedAt = result?.ended_at ?? state.ended_at;
     if (run) {
-      await this.finish(
-        run,
-        ["RUNNING", "QUEUED"],
-        status,
-        summary,
-        state.result?.counts,
-        state.result?.progress,
-        { endedAt, retry: true },
-      );
+      await this.finish(run, ["RUNNING", "QUEUED"], status, summary, result?.counts, result?.progress, {
+        endedAt,
+        retry: true,
+      });
     } else if (input.execution_uuid) {
       // Failed before the run context existed (e.g. the store was down in StartRun).
       const uuid = input.execution_uuid;
@@ -296,6 +318,26 @@ export class WorkflowSteps {
       }
     }
     return state;
+  }
+
+  /**
+   * The safety net behind the API's 400 (task-override-size.ts): a fargate run whose context would
+   * not fit ECS's container override fails here, with the reason, instead of RunTask refusing it
+   * (a schedule saved before the job moved to fargate, a write that bypassed the API).
+   */
+  private assertFitsTask(run: RunContext, attemptStartedAt: string): void {
+    const job = this.deps.registry.find(run.job_name);
+    if (job?.runtime !== "fargate") return;
+    const measured = overrideSize({ ...run, attempt_started_at: attemptStartedAt });
+    if (measured.fits) return;
+    throw Object.assign(
+      new Error(
+        `the run's params are ${measured.paramsChars} characters once passed to the task, at most ` +
+          `${measured.paramsBudget}: a fargate job's run reaches its task in ECS's container override ` +
+          `(${measured.limit} characters in all); pass large inputs by reference (an S3 key, a URL)`,
+      ),
+      { name: "ParamsTooLarge" },
+    );
   }
 
   /** Ends a run (see RunFinisher.finish): the workflow's own ends, cancellation, reconciler, sweeper. */

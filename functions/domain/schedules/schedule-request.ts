@@ -5,6 +5,8 @@ import type { FieldIssue } from "#domain/errors.ts";
 import { codedIssue, issuesToFields, ValidationError } from "#domain/errors.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import type { JobRegistry } from "#domain/jobs/job-registry.ts";
+import { concurrencyKey } from "#domain/runs/concurrency-key.ts";
+import { taskParamsIssue } from "#domain/runs/task-override-size.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { CreateScheduleRequest, ExecutionPolicy, Schedule } from "#schemas/schedule.ts";
 import { YEAR_MAX, YEAR_MIN } from "./expression-bounds.ts";
@@ -55,8 +57,13 @@ export function resolveSchedule(
   let params: Record<string, unknown> = req.params ?? {};
   if (job) {
     const r = job.parameters.safeParse(params);
-    if (r.success) params = r.data as Record<string, unknown>;
-    else issues.push(...issuesToFields(r.error.issues, "params", params));
+    if (r.success) {
+      params = r.data as Record<string, unknown>;
+      // A fargate job's fires carry these params in ECS's 8 KiB container override.
+      const key = concurrencyKey(job.name, job.concurrency, params);
+      const tooLarge = taskParamsIssue(job, params, key, "params");
+      if (tooLarge) issues.push(tooLarge);
+    } else issues.push(...issuesToFields(r.error.issues, "params", params));
   }
   // A PATCH merges the stored dates, which a hand edit may have broken: checked here, not only
   // by the request schema.

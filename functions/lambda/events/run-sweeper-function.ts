@@ -3,7 +3,8 @@
 // in the MissedFires metric that the missed-fires alarm watches; and every
 // SCHEDULE_RECONCILE_INTERVAL_MINUTES reconciles EventBridge Scheduler with the schedules table
 // (functions/domain/schedules/schedule-sync.ts says why here), counting what it repaired in
-// ScheduleDriftRepaired and what it could not in ScheduleReconcileFailures.
+// ScheduleDriftRepaired and what it could not in ScheduleReconcileFailures. With a cluster of
+// fargate jobs (JOBDECK_CLUSTER_ARN) it also stops tasks whose run has ended (StoppedOrphanTasks).
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
 import { createMetrics } from "#adapters/powertools-logger.ts";
@@ -14,17 +15,21 @@ import {
   type ScheduleSyncResult,
 } from "#domain/schedules/schedule-sync.ts";
 import { awsApp, once } from "#lambda/aws-host.ts";
+import { ecsTaskFleet } from "#lambda/ecs-fleet.ts";
 import { withInvocation } from "#lambda/invocation.ts";
 import { snsAlerts } from "#lambda/sns-alerts.ts";
 
 const ready = once(async () => {
-  const app = await awsApp("sweeper", { alerts: snsAlerts });
+  // The ECS client only when a fargate job has a cluster (JOBDECK_CLUSTER_ARN).
+  const app = await awsApp("sweeper", { alerts: snsAlerts, taskFleet: ecsTaskFleet });
   return { app, metrics: createMetrics() };
 });
 
 export type SweeperResult = {
   ended: number;
   missed: number;
+  /** Orphaned fargate tasks stopped (0 without a cluster). */
+  stopped: number;
   /** null when no reconcile was due this minute. */
   schedules: { created: number; updated: number; deleted: number; failed: number } | null;
 };
@@ -45,15 +50,17 @@ function publishSync(metrics: Metrics, sync: ScheduleSyncResult): void {
 
 export async function handler(_event: unknown, context?: Context): Promise<SweeperResult> {
   const { app, metrics } = await ready();
-  const result: SweeperResult = { ended: 0, missed: 0, schedules: null };
+  const result: SweeperResult = { ended: 0, missed: 0, stopped: 0, schedules: null };
   await withInvocation(app.logger, context, "sweeper", {}, async () => {
     try {
-      const swept = await new RunSweeper(app.deps).sweep();
+      const swept = await new RunSweeper(app.deps, { fleet: app.taskFleet ?? undefined }).sweep();
       result.ended = swept.ended.length;
       result.missed = swept.missed.length;
+      result.stopped = swept.stopped.length;
       // Always emitted (0 included), so the alarm sees data and "no missed fires" is a fact, not a gap.
       metrics.addMetric(SWEEP_METRICS.missed, "Count", swept.missed.length);
       metrics.addMetric(SWEEP_METRICS.swept, "Count", swept.ended.length);
+      if (app.taskFleet) metrics.addMetric(SWEEP_METRICS.stoppedTasks, "Count", swept.stopped.length);
       metrics.publishStoredMetrics();
     } finally {
       // Even when the sweep failed: the two passes do not depend on each other. Never throws.

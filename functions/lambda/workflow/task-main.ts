@@ -1,7 +1,12 @@
-// Placeholder entry of a fargate job's container (issue 15), so that the CDK app's task bundle
-// builds on this branch; the real entry (runTaskAttempt with the Step Functions task reporter)
-// replaces this file. Loaded by the container's bootstrap with require(): it runs on load.
-import { FARGATE_CONTAINER_NAME } from "#workflow/run-job-asl.ts";
+// The container entry of a fargate job's task (issue 15): the bundle the task's bootstrap requires.
+// Requiring it runs the job's attempt (task-host.ts) and ends the process with its exit code
+// (0: the outcome was reported; non-zero: reporting failed, ECS's stop reason tells the workflow).
+import { main } from "./task-host.ts";
 
-console.error(`jobdeck: container ${FARGATE_CONTAINER_NAME}: this build's task entry is a placeholder`);
-process.exitCode = 1;
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(JSON.stringify({ level: "ERROR", message: "the task failed", error: String(e) }));
+    process.exit(1);
+  },
+);

@@ -356,4 +356,23 @@ export const en: Record<keyof typeof ja, string> = {
   cancelled_at: "Cancelled at {time}",
   cancel_this_run: "Cancel this run",
   stage_duration: "took {d}",
+  // --- Issue 15: where a job runs (Lambda / Fargate), its limits, and where a run's task runs
+  runtime_label: "Runs on",
+  runtime_lambda: "Lambda",
+  runtime_fargate_size: "Fargate · {cpu} vCPU · {memory} GB",
+  runtime_spot: "Spot",
+  runtime_spot_tip: "Fargate Spot: up to 70% cheaper, but AWS may stop the task with 2 minutes' notice",
+  time_limit_label: "Time limit",
+  time_limit_line: "{limit} per attempt",
+  heartbeat_label: "Heartbeat",
+  heartbeat_line: "Times out after {limit} without progress",
+  task_label: "Task",
+  task_console_tip: "Open task {id} in the ECS console",
+  task_log_stream: "log stream",
+  task_local: "Local process pid {pid}",
+  task_waiting: "Waiting for the task to start",
+  task_attempt: "attempt {n}",
+  task_starting:
+    "Starting the Fargate task: pulling its image and attaching its network take about 30–90 s, then progress shows here.",
+  task_starting_short: "Starting the task (about 30–90 s)",
 };

@@ -365,4 +365,24 @@ export const ja = {
   cancelled_at: "{time} にキャンセルされました",
   cancel_this_run: "キャンセルする",
   stage_duration: "所要 {d}",
+  // --- Issue 15: where a job runs (Lambda / Fargate), its limits, and where a run's task runs
+  runtime_label: "実行環境",
+  runtime_lambda: "Lambda",
+  runtime_fargate_size: "Fargate · {cpu} vCPU · {memory} GB",
+  runtime_spot: "Spot",
+  runtime_spot_tip:
+    "Fargate Spot: 通常より最大 70% 安い代わりに、AWS が 2 分前の通知でタスクを止めることがあります",
+  time_limit_label: "時間の上限",
+  time_limit_line: "1 回の試行につき {limit}",
+  heartbeat_label: "ハートビート",
+  heartbeat_line: "進捗の報告が {limit} 途絶えるとタイムアウト",
+  task_label: "タスク",
+  task_console_tip: "ECS コンソールでタスク {id} を開く",
+  task_log_stream: "ログストリーム",
+  task_local: "ローカルプロセス（PID {pid}）",
+  task_waiting: "タスクの起動を待っています",
+  task_attempt: "{n} 回目の試行",
+  task_starting:
+    "Fargate タスクを起動しています。イメージの取得とネットワークの準備に 30〜90 秒ほどかかり、そのあと進捗が表示されます。",
+  task_starting_short: "タスクを起動中（30〜90 秒ほど）",
 };

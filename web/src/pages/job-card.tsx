@@ -6,11 +6,13 @@ import { useApp } from "../app-context.ts";
 import { Switch } from "../components/form-fields.tsx";
 import { JobNextRun } from "../components/job-state.tsx";
 import { isRetryWait, RunProgress, StatusBadge } from "../components/run-status.tsx";
+import { RuntimeLine } from "../components/runtime.tsx";
 import { When } from "../components/when.tsx";
 import { dailyTime } from "../daily-schedule.ts";
 import { fmtDuration, fmtNumber, fmtPercent } from "../format.ts";
 import type { Translate } from "../i18n.ts";
 import { useJobWords } from "../job-words.ts";
+import { fmtLimit, isTaskStarting } from "../runtime-words.ts";
 
 export type ScheduleSummary = JobView["schedules"][number];
 
@@ -150,6 +152,23 @@ export function JobCard({
         )}
         <dt>{t("runs_24h")}</dt>
         <dd>{t("runs_24h_line", { n: s24.total, ok: fmtPercent(s24.success_rate), failed: s24.failed })}</dd>
+        {/* issue 15: where it runs and how long it may */}
+        <dt>{t("runtime_label")}</dt>
+        <dd data-testid="job-runtime" data-runtime={j.runtime}>
+          <RuntimeLine job={j} />
+        </dd>
+        <dt>{t("time_limit_label")}</dt>
+        <dd data-testid="job-time-limit">
+          {t("time_limit_line", { limit: fmtLimit(j.timeout_seconds, lang) })}
+        </dd>
+        {j.fargate && (
+          <>
+            <dt>{t("heartbeat_label")}</dt>
+            <dd data-testid="job-heartbeat">
+              {t("heartbeat_line", { limit: fmtLimit(j.fargate.heartbeat_seconds, lang) })}
+            </dd>
+          </>
+        )}
       </dl>
       {active && (
         <div class="active-run" data-testid="job-active-run">
@@ -157,7 +176,13 @@ export function JobCard({
             <StatusBadge status={active.status} retrying={isRetryWait(active)} />{" "}
             <a href={`/runs/${active.execution_uuid}`}>{t("open_run")}</a>
           </div>
-          <RunProgress progress={active.progress} job={j.name} run={active} />
+          {isTaskStarting(active, j.runtime) ? (
+            <p class="muted" role="status" data-testid="task-starting">
+              {t("task_starting_short")}
+            </p>
+          ) : (
+            <RunProgress progress={active.progress} job={j.name} run={active} />
+          )}
         </div>
       )}
       <footer class="card-actions">

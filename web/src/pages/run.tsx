@@ -12,6 +12,7 @@ import { PageTitle } from "../components/page-title.tsx";
 import { RunAttempts } from "../components/run-attempts.tsx";
 import { RunLog } from "../components/run-log.tsx";
 import { isRetryWait, RunProgress, StatusBadge, stageLook } from "../components/run-status.tsx";
+import { RuntimeLine, TaskLine } from "../components/runtime.tsx";
 import { When } from "../components/when.tsx";
 import { fmtDateTime, fmtDuration, fmtNumber } from "../format.ts";
 import { useJobs, usePoll } from "../hooks.ts";
@@ -20,6 +21,7 @@ import { jobBlock } from "../job-state.ts";
 import { useJobWords } from "../job-words.ts";
 import { navigate } from "../router.ts";
 import { cancelledBy } from "../run-words.ts";
+import { isTaskStarting } from "../runtime-words.ts";
 
 export function RunDetailPage({ id }: { id: string }) {
   const { t, lang, tz, canWrite, toast, scheduler } = useApp();
@@ -56,6 +58,8 @@ export function RunDetailPage({ id }: { id: string }) {
   const ended = !isActive;
   // who cancelled it, shown beside when
   const canceller = cancelledBy(r);
+  // issue 15: a run recording a task ran on fargate even if the job list has not loaded yet
+  const runtime = job?.runtime ?? (r.task ? "fargate" : undefined);
 
   const cancel = async () => {
     setConfirmCancel(false);
@@ -141,6 +145,12 @@ export function RunDetailPage({ id }: { id: string }) {
           </div>
         )
       )}
+      {isTaskStarting(r, runtime) && (
+        <p class="note-neutral" role="status" data-testid="task-starting">
+          <span aria-hidden="true">◷ </span>
+          {t("task_starting")}
+        </p>
+      )}
       <div class="grid-2 wide">
         <dl class="facts card">
           <dt>{t("col_started")}</dt>
@@ -164,6 +174,28 @@ export function RunDetailPage({ id }: { id: string }) {
           <dd>{r.data_source.join(", ") || "—"}</dd>
           <dt>{t("attempt")}</dt>
           <dd>{r.attempt}</dd>
+          {job && (
+            <>
+              <dt>{t("runtime_label")}</dt>
+              <dd data-testid="run-runtime" data-runtime={job.runtime}>
+                <RuntimeLine job={job} />
+              </dd>
+            </>
+          )}
+          {runtime === "fargate" && (
+            <>
+              <dt>{t("task_label")}</dt>
+              <dd class="task-line" data-testid="run-task">
+                {r.task ? (
+                  <TaskLine task={r.task} runAttempt={r.attempt} />
+                ) : isActive ? (
+                  <span class="muted">{t("task_waiting")}</span>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+              </dd>
+            </>
+          )}
           <dt>{t("next_run")}</dt>
           <dd data-testid="run-next">
             {nextBlocked ? (
