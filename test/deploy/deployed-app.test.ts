@@ -309,6 +309,130 @@ describe("scenarios", () => {
   });
 });
 
+// Issue 15: a job with runtime "fargate" (opendata.bulk_ingest, the registry's example) as ECS would
+// run it: the rendered state machine's ecs:runTask.sync state → RunTask authorized as the state
+// machine's role → the task bundle from cdk.out as a process signing as the task role, reporting
+// through its task token (deploy-tasks.ts).
+describe("a fargate job on the ECS stand-in", () => {
+  const FARGATE_JOB = "opendata.bulk_ingest";
+  const taskOf = (uuid: string) => stack.ecs.tasks.filter((t) => t.tags["jobdeck:execution_uuid"] === uuid);
+  const runningTask = async (uuid: string) => {
+    const r = await until(
+      () => run(uuid),
+      (x) => x?.status === "RUNNING" && x?.task !== null && (x?.input_count ?? 0) > 0,
+      30_000,
+      100,
+    );
+    const [task] = taskOf(uuid);
+    expect(task?.lastStatus).toBe("RUNNING");
+    return { run: r, task: task! };
+  };
+
+  it("manual trigger → RunTask as the state machine's role → the task bundle as its task role → SUCCESS", async () => {
+    const uuid = await trigger(FARGATE_JOB, { duration_seconds: 2, files: 3 });
+    const r = await runEnds(uuid, 60_000);
+    expect(r.status, r.error_summary).toBe("SUCCESS");
+    expect(r.input_count).toBeGreaterThan(0);
+    expect(r.inserted_count).toBeGreaterThan(0);
+    const [task] = taskOf(uuid);
+    expect(task, "no task was started for the run").toBeDefined();
+    expect(task!.lastStatus).toBe("STOPPED");
+    expect(task!.exitCode, task!.log.slice(-2000)).toBe(0);
+    // the run names its task (ECS metadata endpoint v4) and links the console and the log stream
+    expect(r.task.id).toBe(task!.arn);
+    expect(r.task.console_url).toContain(task!.arn.split("/").pop());
+    expect(r.task.log_stream_url).toContain("task");
+    expect(task!.heartbeats).toBeGreaterThanOrEqual(1);
+    // what Step Functions sent: the override within ECS's 8 KiB, the run's tag, the template's network
+    const request = stack.ecs.runTaskRequests.find((q) =>
+      q.Tags?.some((x: { Value: string }) => x.Value === uuid),
+    )!;
+    expect(Buffer.byteLength(JSON.stringify(request.Overrides))).toBeLessThan(8192);
+    const subnets = stack.template.ofType("AWS::EC2::Subnet").map(([id]) => stack.template.ref(id));
+    expect(subnets.length).toBeGreaterThan(0);
+    expect(request.NetworkConfiguration.AwsvpcConfiguration.Subnets.sort()).toEqual(subnets.sort());
+    expect(request.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe("ENABLED");
+    // the run's log lines come from the task's log group (the runs area may read it)
+    const logs = await stack.api("GET", `/v1/runs/${uuid}/logs`, { groups: VIEWER });
+    expect(logs.status, JSON.stringify(logs.body)).toBe(200);
+    const groups = stack.aws.calls
+      .filter((c) => c.action === "logs:FilterLogEvents" && c.resource.includes("TaskLogs"))
+      .map((c) => c.resource);
+    expect(groups.length).toBeGreaterThan(0);
+    // the task's calls were its role's: its run, progress, and its state's token
+    const [roleId] = [task!.taskDefinitionArn].map((arn) => stack.ecs.taskDefinition(arn).taskRoleId);
+    const actions = new Set(stack.aws.calls.filter((c) => c.caller === roleId).map((c) => c.action));
+    expect([...actions]).toEqual(
+      expect.arrayContaining(["dynamodb:UpdateItem", "states:SendTaskHeartbeat", "states:SendTaskSuccess"]),
+    );
+  });
+
+  it("cancel: StopExecution stops the task (SIGTERM), the run is CANCELLED with the counts the task reached", async () => {
+    const uuid = await trigger(FARGATE_JOB, { duration_seconds: 24, files: 40 });
+    const { task } = await runningTask(uuid);
+    const c = await stack.api("POST", `/v1/runs/${uuid}/cancel`, { groups: ADMIN });
+    expect(c.status).toBe(202);
+    const ended = await until(
+      () => Promise.resolve(task.lastStatus),
+      (x) => x === "STOPPED",
+      15_000,
+      100,
+    );
+    expect(ended).toBe("STOPPED");
+    expect(task.stopCode).toBe("UserInitiated");
+    // SIGTERM was enough: the job stopped within the container's stop timeout (not 137)
+    expect(task.exitCode, task.log.slice(-2000)).not.toBe(137);
+    const r = await runEnds(uuid);
+    expect(r.status).toBe("CANCELLED");
+    // the counts the task had reached when it stopped are the record's (its final flush)
+    const final = await until(
+      () => run(uuid),
+      (x) => (x?.input_count ?? 0) > 0,
+      5000,
+      100,
+    );
+    expect(final.input_count).toBeGreaterThan(0);
+  });
+
+  it("a task killed (exit 137, as an out-of-memory kill) ends the run FAILURE with ECS's stop reason", async () => {
+    const uuid = await trigger(FARGATE_JOB, { duration_seconds: 24, files: 40 });
+    const { task } = await runningTask(uuid);
+    process.kill(task.pid, "SIGKILL");
+    const r = await runEnds(uuid);
+    expect(r.status).toBe("FAILURE");
+    expect(r.error_summary).toMatch(/137/);
+    expect(taskOf(uuid)).toHaveLength(1);
+  });
+
+  it("the sweeper stops a task whose run ended while it kept running (StopTask failed, say)", async () => {
+    stack.ecs.keepTasksOnStop = true;
+    try {
+      const uuid = await trigger(FARGATE_JOB, { duration_seconds: 40, files: 40 });
+      const { task } = await runningTask(uuid);
+      expect((await stack.api("POST", `/v1/runs/${uuid}/cancel`, { groups: ADMIN })).status).toBe(202);
+      expect((await runEnds(uuid)).status).toBe("CANCELLED");
+      expect(task.lastStatus).toBe("RUNNING");
+      // older than the sweeper's grace (a task whose run is still being written is left alone)
+      task.startedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+      await stack.fireScheduledRule("WorkflowsSweepRule");
+      const stopped = await until(
+        () => Promise.resolve(task.lastStatus),
+        (x) => x === "STOPPED",
+        15_000,
+        100,
+      );
+      expect(stopped).toBe("STOPPED");
+      const sweeperRole = stack.roleOf(stack.fnId("WorkflowsRunSweeper"));
+      expect(
+        stack.aws.calls.filter((x) => x.caller === stack.fnId("WorkflowsRunSweeper")).map((x) => x.action),
+      ).toEqual(expect.arrayContaining(["ecs:ListTasks", "ecs:DescribeTasks", "ecs:StopTask"]));
+      expect(sweeperRole).toBeTruthy();
+    } finally {
+      stack.ecs.keepTasksOnStop = false;
+    }
+  });
+});
+
 describe("every API route of the template, as admin and as viewer", () => {
   let ids: { uuid: string; scheduleId: string };
   beforeAll(async () => {
@@ -429,7 +553,13 @@ describe("the SDK that runs is the SDK that was tested", () => {
       packages: Record<string, { version: string }>;
     };
     const seen = new Map<string, string>();
-    for (const fn of stack.template.functions()) {
+    // the functions, and the fargate tasks (they sign as their task role)
+    const callers = [
+      ...stack.template.functions().map((fn) => fn.id),
+      ...stack.ecs.tasks.map((t) => stack.ecs.taskDefinition(t.taskDefinitionArn).taskRoleId),
+    ];
+    for (const id of new Set(callers)) {
+      const fn = { id };
       const agents = [...(stack.aws.sdkVersions.get(fn.id) ?? [])].filter((a) => a.startsWith("api/"));
       for (const agent of agents) {
         // api/<service id>#<client version>: "secrets-manager" is @aws-sdk/client-secrets-manager.
@@ -444,6 +574,7 @@ describe("the SDK that runs is the SDK that was tested", () => {
     expect([...seen.keys()].sort()).toEqual([
       "@aws-sdk/client-cloudwatch-logs",
       "@aws-sdk/client-dynamodb",
+      "@aws-sdk/client-ecs",
       "@aws-sdk/client-scheduler",
       "@aws-sdk/client-secrets-manager",
       "@aws-sdk/client-sfn",

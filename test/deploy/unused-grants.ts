@@ -43,6 +43,15 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "Step Functions' X-Ray tracing (TracingConfiguration), done by the service",
   ),
 
+  allowUnused(
+    "*StateMachineRole* ecs:DescribeTasks ecs:task/*",
+    "ecs:runTask.sync: Step Functions itself follows the task (DescribeTasks) with the role until it stops",
+  ),
+  allowUnused(
+    "*StateMachineRole* ecs:StopTask ecs:task/*",
+    "ecs:runTask.sync: Step Functions itself stops the task with the role when the execution is stopped (the stand-in does it unasked)",
+  ),
+
   // Code paths no scenario walks.
   ...grants(
     "ApiApiRunsRole87A99AAA",
@@ -61,6 +70,24 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "logs:log-group:/aws/lambda/WorkflowsWorkerRecapPipelineLogs730EC6F9",
     ["logs:FilterLogEvents"],
     `${PER_JOB_TWIN} (the route test reads the log lines of a listed_companies.sync run)`,
+  ),
+  ...grants(
+    "ApiApiRunsRole87A99AAA",
+    "states:stateMachine:Jobdeck-opendata-bulk_ingest",
+    ["states:StartExecution"],
+    `${PER_JOB_TWIN} (rerun)`,
+  ),
+  ...grants(
+    "SchedulesSchedulerRole*",
+    "states:stateMachine:Jobdeck-opendata-bulk_ingest",
+    ["states:StartExecution"],
+    "opendata.bulk_ingest is manual only (no default schedule): a schedule an operator adds fires through this grant",
+  ),
+  ...grants(
+    "WorkflowsRunSweeperRole40C60BB8",
+    "states:execution:Jobdeck-opendata-bulk_ingest:*",
+    ["states:StopExecution"],
+    PER_JOB_TWIN,
   ),
   ...grants(
     "WorkflowsRunSweeperRole40C60BB8",

@@ -36,6 +36,17 @@ export type SfnBackend = {
   ): { executionArn: string; startDate: number };
   stopExecution(executionArn: string, cause: string): void;
   describeExecution(executionArn: string): Record<string, unknown>;
+  /** Issue 15: a fargate task's SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. */
+  sendTask(op: string, input: Record<string, unknown>): Record<string, unknown>;
+  /** The state machine whose state a task token belongs to (IAM's resource of SendTask*), if any waits on it. */
+  stateMachineOfToken(token: string): string | undefined;
+};
+
+/** Issue 15: the ECS calls the sweeper makes (ListTasks, DescribeTasks with tags, StopTask). */
+export type EcsBackend = {
+  listTasks(cluster: string): string[];
+  describeTasks(cluster: string, arns: string[]): Record<string, unknown>[];
+  stopTask(cluster: string, arn: string, reason: string): Record<string, unknown>;
 };
 
 export type StoredSchedule = { Name: string; GroupName: string; Arn: string; body: Record<string, any> };
@@ -94,6 +105,7 @@ export class RecordingAws {
       region: string;
       dynamoEndpoint: string;
       sfn: SfnBackend;
+      ecs?: EcsBackend;
       secrets: Record<string, string>;
       /** IAM: whether the caller's role allows the call. */
       authorize: (call: AwsCall) => boolean;
@@ -168,7 +180,12 @@ export class RecordingAws {
     if (target.startsWith("AWSStepFunctions.")) {
       const op = target.slice("AWSStepFunctions.".length);
       const input = JSON.parse(body.toString("utf8") || "{}");
-      const resource = input.stateMachineArn ?? input.executionArn ?? "*";
+      const token = typeof input.taskToken === "string" ? input.taskToken : undefined;
+      // SendTask*: IAM's resource is the state machine the token's state belongs to.
+      const resource =
+        input.stateMachineArn ??
+        input.executionArn ??
+        (token ? (this.opts.sfn.stateMachineOfToken(token) ?? "*") : "*");
       const call = { caller, action: `states:${op}`, resource };
       if (!this.record([call])) return jsonError(denied(call), "application/x-amz-json-1.0");
       try {
@@ -182,11 +199,44 @@ export class RecordingAws {
           return json(200, { stopDate: Date.now() / 1000 });
         }
         if (op === "DescribeExecution") return json(200, this.opts.sfn.describeExecution(input.executionArn));
+        if (op.startsWith("SendTask")) return json(200, this.opts.sfn.sendTask(op, input));
         throw new AwsError("UnknownOperationException", `the fake does not speak ${op}`);
       } catch (e) {
         if (e instanceof AwsError) return jsonError(e, "application/x-amz-json-1.0");
         throw e;
       }
+    }
+
+    // ECS (JSON 1.1), issue 15: the sweeper lists the cluster's tasks and stops orphaned ones.
+    if (target.startsWith("AmazonEC2ContainerServiceV20141113.")) {
+      const op = target.slice("AmazonEC2ContainerServiceV20141113.".length);
+      const input = JSON.parse(body.toString("utf8") || "{}");
+      const type = "application/x-amz-json-1.1";
+      const ecs = this.opts.ecs;
+      const cluster = String(input.cluster ?? "default");
+      const clusterArn = cluster.startsWith("arn:")
+        ? cluster
+        : `arn:aws:ecs:${this.opts.region}:${ACCOUNT}:cluster/${cluster}`;
+      const context = { "ecs:cluster": clusterArn };
+      const arns: string[] =
+        op === "DescribeTasks" ? (input.tasks ?? []) : op === "StopTask" ? [input.task] : [];
+      // ListTasks authorizes on container instances ("*"), narrowed by the cluster condition.
+      const calls =
+        op === "ListTasks"
+          ? [{ caller, action: "ecs:ListTasks", resource: "*", context }]
+          : arns.map((a) => ({ caller, action: `ecs:${op}`, resource: a, context }));
+      if (!this.record(calls)) return jsonError(denied(this.refused.at(-1)!), type);
+      if (!ecs) return jsonError(new AwsError("ClusterNotFoundException", "no cluster"), type);
+      if (op === "ListTasks") return json(200, { taskArns: ecs.listTasks(clusterArn) }, type);
+      if (op === "DescribeTasks")
+        return json(200, { tasks: ecs.describeTasks(clusterArn, arns), failures: [] }, type);
+      if (op === "StopTask")
+        return json(
+          200,
+          { task: ecs.stopTask(clusterArn, String(input.task), String(input.reason ?? "")) },
+          type,
+        );
+      return jsonError(new AwsError("UnknownOperationException", `the fake does not speak ${op}`), type);
     }
 
     // CloudWatch Logs (JSON 1.1): the runs area reads a run's log lines (GET /v1/runs/{id}/logs).

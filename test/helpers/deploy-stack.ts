@@ -11,8 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { StateMachine } from "aws-local-stepfunctions";
+import { ECS_RUN_TASK_SYNC } from "#workflow/run-job-asl.ts";
 import { type AwsCall, AwsError, RecordingAws, type SfnBackend } from "./deploy-aws-fakes.ts";
 import { LambdaError, LambdaProcess, lambdaEnv, writeRunner } from "./deploy-lambdas.ts";
+import { DeployedEcs } from "./deploy-tasks.ts";
 import { ACCOUNT, allows, DeployedTemplate, type Statement, wildcardMatch } from "./deploy-template.ts";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -102,6 +104,8 @@ export function matchesPattern(pattern: any, event: any): boolean {
 export class DeployedStack implements SfnBackend {
   readonly template: DeployedTemplate;
   readonly aws: RecordingAws;
+  /** Issue 15: ECS for fargate jobs (their RunWorker's runTask.sync, the sweeper's ListTasks/StopTask). */
+  readonly ecs: DeployedEcs;
   readonly lambdas = new Map<string, LambdaProcess>();
   readonly machines = new Map<string, Machine>();
   readonly executions = new Map<string, Execution>();
@@ -126,10 +130,18 @@ export class DeployedStack implements SfnBackend {
     const secrets: Record<string, string> = {};
     for (const [id] of this.template.ofType("AWS::SecretsManager::Secret"))
       secrets[this.template.ref(id)] = randomBytes(32).toString("hex");
+    this.ecs = new DeployedEcs(
+      this.template,
+      this.scratch,
+      () => this.aws.endpoint,
+      (calls) => this.aws.record(calls),
+      (caller, roleId) => this.roleOfCaller.set(caller, roleId),
+    );
     this.aws = new RecordingAws({
       region: this.template.region,
       dynamoEndpoint,
       sfn: this,
+      ecs: this.ecs,
       secrets,
       authorize: (call) => this.authorize(call),
     });
@@ -177,6 +189,7 @@ export class DeployedStack implements SfnBackend {
       ),
     );
     const endpoint = await this.aws.start();
+    await this.ecs.start();
     const runner = writeRunner(this.scratch);
     for (const fn of t.functions()) {
       this.roleOfCaller.set(fn.id, fn.roleId);
@@ -189,6 +202,11 @@ export class DeployedStack implements SfnBackend {
       const definition = JSON.parse(this.renderDefinition(id));
       for (const [stateName, state] of Object.entries(definition.States as Record<string, any>)) {
         if (state.Type !== "Task") continue;
+        if (state.Resource === ECS_RUN_TASK_SYNC) {
+          // a fargate job's worker: the task definition must be the template's own
+          this.ecs.taskDefinition(String(state.Parameters.TaskDefinition));
+          continue;
+        }
         const target = state.Parameters?.FunctionName ?? state.Resource;
         if (!t.functionIdOf(target) || !this.lambdas.has(t.functionIdOf(target)!))
           throw new Error(
@@ -224,6 +242,7 @@ export class DeployedStack implements SfnBackend {
     for (const e of this.executions.values()) if (e.status === "RUNNING") e.abort();
     await Promise.allSettled([...this.executions.values()].map((e) => e.done));
     await Promise.all([...this.lambdas.values()].map((l) => l.stop()));
+    await this.ecs.stop();
     await this.aws.stop();
     const t = this.template;
     await Promise.allSettled(
@@ -299,8 +318,24 @@ export class DeployedStack implements SfnBackend {
     }
     const startDate = Date.now() / 1000;
     const overrides: Record<string, (i: any) => Promise<unknown>> = {};
+    const stopped = new AbortController();
     for (const [stateName, state] of Object.entries(m.definition.States as Record<string, any>)) {
       if (state.Type !== "Task") continue;
+      if (state.Resource === ECS_RUN_TASK_SYNC) {
+        overrides[stateName] = (effective) => {
+          const p = this.ecs.runTaskSync(
+            m.roleId,
+            m.arn,
+            effective,
+            stopped.signal,
+            Number(state.HeartbeatSeconds ?? 0),
+          );
+          // after a stop the interpreter no longer waits: a later rejection must not go unhandled
+          p.catch(() => {});
+          return p;
+        };
+        continue;
+      }
       const viaInvoke = state.Resource === "arn:aws:states:::lambda:invoke";
       const target = viaInvoke ? state.Parameters.FunctionName : state.Resource;
       const fnId = this.template.functionIdOf(target)!;
@@ -313,6 +348,8 @@ export class DeployedStack implements SfnBackend {
     const run = m.machine.run(JSON.parse(input), {
       overrides: { taskResourceLocalHandlers: overrides as any },
       context: {
+        // $$.Task.Token: one per execution here (one Task state waits for a token at a time)
+        Task: { Token: `deploy-token-${name}` },
         Execution: {
           Id: arn,
           Name: name,
@@ -329,7 +366,10 @@ export class DeployedStack implements SfnBackend {
       input,
       status: "RUNNING",
       startDate,
-      abort: () => run.abort(),
+      abort: () => {
+        stopped.abort();
+        run.abort();
+      },
       done: Promise.resolve(),
       deliveries: [],
     };
@@ -362,6 +402,14 @@ export class DeployedStack implements SfnBackend {
     if (e.status !== "RUNNING") return;
     Object.assign(e, extra, { status, stopDate: Date.now() / 1000 });
     e.deliveries.push(...this.putEvent(statusChangeEvent(this.template.region, e)));
+  }
+
+  sendTask(op: string, input: Record<string, unknown>): Record<string, unknown> {
+    return this.ecs.sendTask(op, input);
+  }
+
+  stateMachineOfToken(token: string): string | undefined {
+    return this.ecs.stateMachineOf(token);
   }
 
   stopExecution(executionArn: string, cause: string): void {

@@ -91,6 +91,11 @@ export class DeployedTemplate {
         return id;
       case "AWS::ApiGatewayV2::Api":
         return "a1b2c3d4e5";
+      // issue 15: ECS answers a task definition's ARN (revision 1 here) and a cluster's name
+      case "AWS::ECS::TaskDefinition":
+        return this.arn("ecs", `task-definition/${r.Properties.Family ?? id}:1`);
+      case "AWS::ECS::Cluster":
+        return id;
       default:
         return id;
     }
@@ -121,6 +126,10 @@ export class DeployedTemplate {
         return this.arn("scheduler", `schedule-group/${this.ref(id)}`);
       case "AWS::CloudFront::Distribution.DomainName":
         return "d111111abcdef8.cloudfront.net";
+      case "AWS::ECS::Cluster.Arn":
+        return this.arn("ecs", `cluster/${id}`);
+      case "AWS::EC2::SecurityGroup.GroupId":
+        return `sg-${id.slice(0, 8).toLowerCase()}`;
       case "AWS::S3::Bucket.Arn":
         return `arn:aws:s3:::${id.toLowerCase()}`;
       default:
@@ -202,7 +211,7 @@ export class DeployedTemplate {
           Effect: s.Effect,
           Action: list(s.Action),
           Resource: list(this.resolve(s.Resource)),
-          Condition: s.Condition,
+          Condition: this.resolve(s.Condition),
         } as Statement;
       }),
     );
@@ -225,9 +234,14 @@ function conditionHolds(condition: any, context: Record<string, string>): boolea
       const have = context[key];
       const wanted = Array.isArray(want) ? want : [want];
       if (op === "StringEquals" && (have === undefined || !wanted.includes(have))) return false;
-      if (op === "StringLike" && (have === undefined || !wanted.some((w) => wildcardMatch(w, have))))
+      if (
+        (op === "StringLike" || op === "ArnLike") &&
+        (have === undefined || !wanted.some((w) => wildcardMatch(w, have)))
+      )
         return false;
-      if (op !== "StringEquals" && op !== "StringLike") return false; // unknown operator: fail closed
+      // ARNs compare by their six parts; the suite's ARNs are canonical, so as strings
+      if (op === "ArnEquals" && (have === undefined || !wanted.includes(have))) return false;
+      if (!["StringEquals", "StringLike", "ArnEquals", "ArnLike"].includes(op)) return false; // unknown operator: fail closed
     }
   }
   return true;
