@@ -129,6 +129,8 @@ export const en: Record<keyof typeof ja, string> = {
   v_integer: "Enter a whole number",
   v_minimum: "Must be {n} or more",
   v_maximum: "Must be {n} or less",
+  v_params_too_large:
+    "Options are too large ({size} characters, at most {max}): a Fargate task receives them within ECS's 8 KiB override limit",
   v_greater: "Must be more than {n}",
   v_less: "Must be less than {n}",
   v_min_items: "Choose at least {n}",

@@ -132,6 +132,8 @@ export const ja = {
   v_integer: "整数を入力してください",
   v_minimum: "{n} 以上にしてください",
   v_maximum: "{n} 以下にしてください",
+  v_params_too_large:
+    "オプションが大きすぎます（{size} 文字、上限 {max} 文字）。Fargate のタスクには ECS の上限 8 KiB の中で渡します",
   v_greater: "{n} より大きくしてください",
   v_less: "{n} より小さくしてください",
   v_min_items: "{n} 個以上選んでください",
