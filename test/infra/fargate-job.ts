@@ -25,4 +25,12 @@ export const fargateJob = defineJob({
 });
 
 /** The registry plus the fargate job: the app an operator has once a job moves to Fargate. */
-export const JOBS_WITH_FARGATE = [...JOBS, fargateJob];
+/** The registry's jobs that run on Lambda: the app before any job moves to Fargate. */
+export const LAMBDA_JOBS = JOBS.filter((j) => j.runtime !== "fargate");
+
+/**
+ * The lambda jobs plus the test fargate job: one fargate job whose every setting is odd, so each
+ * shows up where it belongs (the registry's own fargate example is synthesized by cli.test.ts and
+ * run by the deploy suite).
+ */
+export const JOBS_WITH_FARGATE = [...LAMBDA_JOBS, fargateJob];

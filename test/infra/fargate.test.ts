@@ -23,7 +23,6 @@ import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { controlTowerChecks, GUARD_PLUGIN_NAME } from "#cdk/guard.ts";
 import { settingsFromContext } from "#cdk/settings.ts";
 import { cdkVariables } from "#config/env-contract.ts";
-import { JOBS } from "#jobs/all-jobs.ts";
 import {
   ECS_RUN_TASK_SYNC,
   FARGATE_CONTAINER_NAME,
@@ -31,7 +30,7 @@ import {
   renderRunJobDefinition,
   substitutionNames,
 } from "#workflow/run-job-asl.ts";
-import { fargateJob, JOBS_WITH_FARGATE } from "./fargate-job.ts";
+import { fargateJob, JOBS_WITH_FARGATE, LAMBDA_JOBS } from "./fargate-job.ts";
 import {
   asList,
   coversPath,
@@ -46,7 +45,7 @@ import {
 let lambdaOnly: Synthesized;
 let withFargate: Synthesized;
 beforeAll(async () => {
-  lambdaOnly = await synthJobdeck();
+  lambdaOnly = await synthJobdeck({ jobs: LAMBDA_JOBS });
   withFargate = await synthJobdeck({ jobs: JOBS_WITH_FARGATE });
 });
 afterAll(removeSynthOutputs);
@@ -105,7 +104,7 @@ describe("a stack whose jobs all run on Lambda", () => {
 describe("lambda jobs beside a fargate job", () => {
   it("keep their state machines byte for byte: the file itself, the same substitutions", () => {
     const asl = readFileSync(join(PROJECT_ROOT, "statemachines/run-job.asl.json"), "utf8");
-    for (const job of JOBS) {
+    for (const job of LAMBDA_JOBS) {
       const [, before] = machineOf(lambdaOnly.json, job.name);
       const [, after] = machineOf(withFargate.json, job.name);
       expect(after.Properties.DefinitionS3Location, job.name).toEqual(before.Properties.DefinitionS3Location);
@@ -122,7 +121,7 @@ describe("lambda jobs beside a fargate job", () => {
     const workers = resourcesOf(withFargate.json, "AWS::Lambda::Function")
       .map(([, r]) => r.Properties.Environment?.Variables?.JOBDECK_JOB_NAME)
       .filter(Boolean);
-    expect(workers.sort()).toEqual(JOBS.map((j) => j.name).sort());
+    expect(workers.sort()).toEqual(LAMBDA_JOBS.map((j) => j.name).sort());
   });
 });
 

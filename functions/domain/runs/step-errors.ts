@@ -41,17 +41,19 @@ export function describeStepError(err: StepError | undefined, job?: StepErrorJob
   // errorParts drops a repeated "Error: " (a message made from String(error)): no "Error: Error: …".
   const { type, message } = errorParts(err);
   const extra = (m: string) => (m === err.Error ? "" : m);
+  // the host's own words about the stop, if any, after a summary that ends a sentence: "… (no heartbeat from task …)"
+  const aside = (m: string) => (m && m !== err.Error ? `(${m})` : "");
   if (err.Error === "States.HeartbeatTimeout") {
     const n = job?.fargate ? `${job.fargate.heartbeat_seconds} s` : "longer than heartbeat_seconds";
     return (
       `States.HeartbeatTimeout: no heartbeat for ${n}: the task stopped reporting progress (it hangs, ` +
       "or one step runs that long without ctx.progress); Step Functions stopped waiting for it " +
-      extra(message)
+      aside(message)
     ).trim();
   }
   if (err.Error === "States.Timeout") {
     if (job?.runtime === "fargate")
-      return `States.Timeout: the task ran longer than the job's timeout (${job.timeout_seconds} s) and was stopped ${extra(message)}`.trim();
+      return `States.Timeout: the task ran longer than the job's timeout (${job.timeout_seconds} s) and was stopped ${aside(message)}`.trim();
     return `States.Timeout: the job worker ran longer than its timeout ${extra(message)}`.trim();
   }
   // A task that died without reporting (fargate): ECS's description of it as the Cause.
