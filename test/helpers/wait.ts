@@ -27,3 +27,13 @@ export async function until<T>(
   if (!ok(v)) throw new Error(`condition not met; last: ${JSON.stringify(v)}`);
   return v;
 }
+
+/** Whether a process `pid` still exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

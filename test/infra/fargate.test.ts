@@ -8,13 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
-import {
-  type App,
-  CfnResource,
-  type IPolicyValidationContext,
-  type IPolicyValidationPlugin,
-  type PolicyValidationPluginReport,
-} from "aws-cdk-lib";
+import { type App, CfnResource } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOOTSTRAP, BUNDLE_ENV, TASK_IMAGE } from "#cdk/constructs/fargate.ts";
@@ -34,7 +28,9 @@ import { fargateJob, JOBS_WITH_FARGATE, LAMBDA_JOBS } from "./fargate-job.ts";
 import {
   asList,
   coversPath,
+  flat,
   policyStatements,
+  Recorder,
   recordedAcknowledgements,
   removeSynthOutputs,
   resourcesOf,
@@ -49,16 +45,6 @@ beforeAll(async () => {
   withFargate = await synthJobdeck({ jobs: JOBS_WITH_FARGATE });
 });
 afterAll(removeSynthOutputs);
-
-/** `{"Fn::Join": ...}` etc. as a readable string: `<Logical.Attr>`, `<AWS::Region>`. */
-function flat(v: any): string {
-  if (typeof v === "string") return v;
-  if (v?.Ref) return `<${v.Ref}>`;
-  if (v?.["Fn::GetAtt"]) return `<${asList(v["Fn::GetAtt"]).join(".")}>`;
-  if (v?.["Fn::Join"]) return v["Fn::Join"][1].map(flat).join(v["Fn::Join"][0]);
-  if (v?.["Fn::Sub"]) return String(v["Fn::Sub"]);
-  return JSON.stringify(v);
-}
 
 const FARGATE_TYPES = /^AWS::(EC2|ECS)::/;
 const only = <T>(list: T[], what: string): T => {
@@ -442,20 +428,6 @@ describe("the sweeper beside a fargate job", () => {
     );
   });
 });
-
-/** The Control Tower validator as registered, keeping its report before CDK drops acknowledged findings. */
-class Recorder implements IPolicyValidationPlugin {
-  readonly name: string;
-  raw: PolicyValidationPluginReport | undefined;
-  constructor(private readonly inner: IPolicyValidationPlugin) {
-    this.name = inner.name;
-  }
-  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const report = this.inner.validate(context);
-    this.raw = structuredClone(report);
-    return report;
-  }
-}
 
 describe("cdk-nag and the Control Tower checks with a fargate job", () => {
   let app: App | undefined;

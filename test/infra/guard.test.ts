@@ -1,15 +1,7 @@
 // Control Tower proactive controls (cfn-guard): no unacknowledged finding, every acknowledgement
 // used and reasoned; the same checks test/infra/nag.test.ts makes for cdk-nag.
 import { readFileSync } from "node:fs";
-import {
-  App,
-  CfnResource,
-  type IPolicyValidationContext,
-  type IPolicyValidationPlugin,
-  type PolicyValidationPluginReport,
-  Stack,
-  Validations,
-} from "aws-cdk-lib";
+import { App, CfnResource, Stack, Validations } from "aws-cdk-lib";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,25 +16,12 @@ import {
 import { MIN_REASON_LENGTH } from "#cdk/nag.ts";
 import {
   coversPath,
+  Recorder,
   recordedAcknowledgements,
   removeSynthOutputs,
   type Synthesized,
   synthJobdeck,
 } from "./synth.ts";
-
-/** The validator as registered, keeping a copy of its report before CDK drops the acknowledged findings. */
-class Recorder implements IPolicyValidationPlugin {
-  readonly name: string;
-  raw: PolicyValidationPluginReport | undefined;
-  constructor(private readonly inner: IPolicyValidationPlugin) {
-    this.name = inner.name;
-  }
-  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const report = this.inner.validate(context);
-    this.raw = structuredClone(report);
-    return report;
-  }
-}
 
 type Finding = { control: string; rule: string; path: string };
 type Ack = { rule: string; path: string; reason: string };

@@ -19,6 +19,7 @@ import { JOBS } from "#jobs/all-jobs.ts";
 import { alwaysFails } from "#test/helpers/test-jobs.ts";
 import {
   asList,
+  flat,
   policyStatements,
   removeSynthOutputs,
   resourcesOf,
@@ -31,16 +32,6 @@ beforeAll(async () => {
   s = await synthJobdeck();
 });
 afterAll(removeSynthOutputs);
-
-/** `{"Fn::Join": ["", [...]]}` etc. as a readable string: `<Logical.Attr>`, `<AWS::Region>`. */
-function flat(v: any): string {
-  if (typeof v === "string") return v;
-  if (v?.Ref) return `<${v.Ref}>`;
-  if (v?.["Fn::GetAtt"]) return `<${asList(v["Fn::GetAtt"]).join(".")}>`;
-  if (v?.["Fn::Join"]) return v["Fn::Join"][1].map(flat).join(v["Fn::Join"][0]);
-  if (v?.["Fn::Sub"]) return String(v["Fn::Sub"]);
-  return JSON.stringify(v);
-}
 
 /** `${Name}` placeholders of the ASL template: the substitutions each state machine must supply. */
 const ASL_PLACEHOLDERS = [

@@ -3,7 +3,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Validations } from "aws-cdk-lib";
+import {
+  App,
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  Validations,
+} from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { loadJobDataFiles, PROJECT_ROOT } from "#cdk/functions.ts";
@@ -102,3 +108,27 @@ export function recordedAcknowledgements(root: IConstruct): RecordedAck[] {
 /** An acknowledgement at `ackPath` covers a finding at `path`: the same construct or one below it. */
 export const coversPath = (ackPath: string, path: string) =>
   path === ackPath || path.startsWith(`${ackPath}/`);
+
+/** `{"Fn::Join": ["", [...]]}` etc. as a readable string: `<Logical.Attr>`, `<AWS::Region>`. */
+export function flat(v: any): string {
+  if (typeof v === "string") return v;
+  if (v?.Ref) return `<${v.Ref}>`;
+  if (v?.["Fn::GetAtt"]) return `<${asList(v["Fn::GetAtt"]).join(".")}>`;
+  if (v?.["Fn::Join"]) return v["Fn::Join"][1].map(flat).join(v["Fn::Join"][0]);
+  if (v?.["Fn::Sub"]) return String(v["Fn::Sub"]);
+  return JSON.stringify(v);
+}
+
+/** A validator as registered, keeping a copy of its report before CDK drops the acknowledged findings. */
+export class Recorder implements IPolicyValidationPlugin {
+  readonly name: string;
+  raw: PolicyValidationPluginReport | undefined;
+  constructor(private readonly inner: IPolicyValidationPlugin) {
+    this.name = inner.name;
+  }
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    this.raw = structuredClone(report);
+    return report;
+  }
+}

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "#schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
-import { poll, until } from "#test/helpers/wait.ts";
+import { poll, processAlive, until } from "#test/helpers/wait.ts";
 
 const JOB = "opendata.bulk_ingest";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,14 +48,7 @@ async function trigger(params: Record<string, unknown>): Promise<string> {
 const withTask = (id: string) =>
   h.waitForRun(id, (r) => typeof r.task?.pid === "number" || isFinished(r), 30_000);
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 describe("a fargate job on the local stack", () => {
   it("runs in a separate process that reports progress and ends SUCCESS with its counts", async () => {

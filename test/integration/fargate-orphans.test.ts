@@ -8,20 +8,13 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { Run } from "#schemas/run.ts";
 import { adminHeaders, type ChildStack, startChildStack, waitExit } from "#test/helpers/child-stack.ts";
-import { until } from "#test/helpers/wait.ts";
+import { processAlive, until } from "#test/helpers/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "jobdeck-fargate-orphans-"));
 let stack: ChildStack | null = null;
 let taskPid = 0;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 afterAll(() => {
   // Whatever survived (the stack's DynamoDB Local JVM, a task if the test failed): its group.

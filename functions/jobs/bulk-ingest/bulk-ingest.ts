@@ -8,6 +8,7 @@
 // would), to show the heartbeat timeout.
 import * as z from "zod/mini";
 import { defineJob, type JobContext } from "#jobs/define-job.ts";
+import { sleep } from "../abortable-sleep.ts";
 import {
   BULK_INGEST_DESCRIPTION,
   BULK_INGEST_MESSAGES,
@@ -53,20 +54,6 @@ export function fileShape(i: number) {
     unchanged,
     inserted: valid - updated - unchanged,
   };
-}
-
-/** Sleeps `ms` in the job's time, returning early when `signal` fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { type HostEnv, hostEnv } from "#config/env-contract.ts";
 import { wallClock } from "#domain/time.ts";
 import { findDataFile, RECAP_ARTICLES_FILE } from "#jobs/data-files.ts";
 import { defineJob, type JobContext } from "#jobs/define-job.ts";
+import { sleep } from "../abortable-sleep.ts";
 import type { RecapDigest } from "./recap-store.ts";
 import {
   bigrams,
@@ -34,20 +35,6 @@ import { recapsStore } from "./recaps-table.ts";
 
 /** The stage names runs record, in order. */
 export const RECAP_STAGES = RECAP_STAGE_WORDS.map((s) => s.name);
-
-/** Sleeps `ms`, returning early when `signal` fires (the caller then checks for cancellation). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 /** YYYY-MM-DD of `date` in Asia/Tokyo. */
 export function jstDate(date: Date): string {
