@@ -25,6 +25,23 @@ export const FargateSettingsSchema = z.object({
 });
 export type FargateSettings = z.infer<typeof FargateSettingsSchema>;
 
+// ---- Issue 16
+
+/** Which counters of a job's runs are watched for anomalies, and the rule (defaults in the anomaly module). */
+export const AnomalyWatchSchema = z.object({
+  /** Run fields: input_count, inserted_count, updated_count, skipped_count, error_count. */
+  counters: z.array(z.string()),
+  /** Flag a value at or below (1 - drop) × baseline: 0.9 = a drop of 90 % or more. */
+  drop: z.number().check(z.minimum(0), z.maximum(1)),
+  /** Flag a value at or above rise × baseline: 10 = ten times or more. */
+  rise: z.number().check(z.minimum(1)),
+  /** The baseline is the median of the successful runs of this many days before the run. */
+  window_days: z.number().check(z.int(), z.minimum(1), z.maximum(90)),
+  /** No flag until the job has this many successful runs in the window. */
+  min_history: z.number().check(z.int(), z.minimum(1)),
+});
+export type AnomalyWatch = z.infer<typeof AnomalyWatchSchema>;
+
 export const RetryPolicySchema = z.object({
   /** Total attempts including the first (1 = no retry). */
   attempts: z.number().check(z.int(), z.minimum(1), z.maximum(10)),

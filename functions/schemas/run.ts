@@ -23,7 +23,7 @@ export const FINISHED_STATUSES: readonly RunStatus[] = [
 ];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 
-export const TRIGGER_SOURCES = ["schedule", "manual", "api", "rerun"] as const;
+export const TRIGGER_SOURCES = ["schedule", "manual", "api", "rerun", "backfill"] as const;
 export const TriggerSourceSchema = z.enum(TRIGGER_SOURCES);
 export type TriggerSource = z.infer<typeof TriggerSourceSchema>;
 
@@ -83,7 +83,6 @@ export const AttemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
-/** One execution of a job: every field of spec/model.md. Times are ISO strings (UTC in store, display offset in API). */
 /** Where a fargate attempt runs: its ECS task (AWS) or its child process (local stack). */
 export const RunTaskSchema = z.object({
   /** The ECS task ARN, or `local:pid:<pid>` locally. */
@@ -98,6 +97,37 @@ export const RunTaskSchema = z.object({
   log_stream_url: z.nullable(z.string()),
 });
 export type RunTask = z.infer<typeof RunTaskSchema>;
+
+// ---- Issue 16: what a finished run is measured by.
+
+/** A counter of a run far from its job's recent normal (anomaly flags). */
+export const AnomalySchema = z.object({
+  /** The run's field: input_count, inserted_count, … */
+  counter: z.string(),
+  value: z.number(),
+  /** The median of the job's recent successful runs. */
+  baseline: z.number(),
+  /** value ÷ baseline (0 when the baseline is 0 and the value is not). */
+  ratio: z.number(),
+  /** Which rule flagged it, e.g. "drop>=90%" or "rise>=10x". */
+  rule: z.string(),
+});
+export type Anomaly = z.infer<typeof AnomalySchema>;
+
+/** What a finished run used and what that cost, from one price table. */
+export const RunCostSchema = z.object({
+  state_transitions: z.number().check(z.int(), z.minimum(0)),
+  lambda_gb_seconds: z.number().check(z.minimum(0)),
+  fargate_vcpu_seconds: z.number().check(z.minimum(0)),
+  fargate_gb_seconds: z.number().check(z.minimum(0)),
+  usd: z.number().check(z.minimum(0)),
+  /** The date of the price table the figure comes from. */
+  prices_as_of: z.string(),
+  region: z.string(),
+});
+export type RunCost = z.infer<typeof RunCostSchema>;
+
+/** One execution of a job: every field of spec/model.md. Times are ISO strings (UTC in store, display offset in API). */
 
 export const RunSchema = z.object({
   execution_uuid: UuidSchema,
@@ -131,6 +161,15 @@ export const RunSchema = z.object({
   workflow_execution_arn: z.nullable(z.string()),
   /** Issue 15: the task a fargate job's current attempt runs in (null for lambda jobs, and before it starts). */
   task: z.nullable(RunTaskSchema),
+  // ---- Issue 16
+  /** The logical time the run is for (ctx.scheduledFor): the fire time, a backfill's time, else the trigger time. */
+  scheduled_for: z.nullable(TimeSchema),
+  /** The backfill that started this run (trigger_source "backfill"). */
+  backfill_id: z.nullable(z.string()),
+  /** Counters far from the job's recent normal; null before the run finished or when nothing is watched. */
+  anomalies: z.nullable(z.array(AnomalySchema)),
+  /** What the run used and cost; null until it finished. */
+  cost: z.nullable(RunCostSchema),
   console_url: z.nullable(z.string()),
   logs_url: z.nullable(z.string()),
   concurrency_key: z.string(),

@@ -2,6 +2,7 @@
 import type * as z from "zod/mini";
 import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
 import type {
+  AnomalyWatch,
   ConcurrencyMode,
   DefaultSchedule,
   FargateSettings,
@@ -87,6 +88,10 @@ export interface JobDefinition<
   /** Words of each skip reason the job counts (`ctx.count.skipped(reason)`). */
   skip_reasons?: Record<string, LocalizedText>;
   default_schedules?: DefaultSchedule[];
+  /** Issue 16: the counters watched for anomalies (the defaults when absent), or false for none. */
+  anomaly_watch?: AnomalyWatch | false;
+  /** Issue 16: scheduled fires within this many seconds after a manual run's start are skipped (cooldown). */
+  cooldown_seconds_after_manual?: number;
   /** Tables the job owns: the CDK app and the local stack create them and grant them to its worker. */
   stores?: D;
   run(ctx: JobContext<z.output<S>, OpenedStores<D>>): Promise<void>;

@@ -51,6 +51,9 @@ export type NewRunInput = {
   status: Extract<RunStatus, "RUNNING" | "QUEUED" | "SKIPPED">;
   now: Date;
   workflow_execution_arn?: string | null;
+  /** Issue 16: the logical time the run is for, and its backfill. */
+  scheduled_for?: string | null;
+  backfill_id?: string | null;
 };
 
 export function newRun(input: NewRunInput): Run {
@@ -78,6 +81,10 @@ export function newRun(input: NewRunInput): Run {
     next_scheduled_for: null,
     workflow_execution_arn: input.workflow_execution_arn ?? null,
     task: null,
+    scheduled_for: input.scheduled_for ?? null,
+    backfill_id: input.backfill_id ?? null,
+    anomalies: null,
+    cost: null,
     console_url: null,
     logs_url: null,
     concurrency_key: input.concurrency_key,

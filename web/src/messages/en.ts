@@ -57,6 +57,7 @@ export const en: Record<keyof typeof ja, string> = {
   trigger_manual: "Manual",
   trigger_api: "API",
   trigger_rerun: "Rerun",
+  trigger_backfill: "Backfill",
   policy_allow: "Allow overlap",
   policy_skip: "Skip if running",
   policy_queue: "Queue if running",

@@ -57,6 +57,7 @@ export const ja = {
   trigger_manual: "手動",
   trigger_api: "API",
   trigger_rerun: "再実行",
+  trigger_backfill: "バックフィル",
   policy_allow: "並行実行を許可",
   policy_skip: "実行中ならスキップ",
   policy_queue: "実行中なら待機",
