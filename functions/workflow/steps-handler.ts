@@ -7,15 +7,13 @@ import { addStepTime, countRetryWait, countStep } from "#domain/runs/run-cost.ts
 import type { ExecutionRef, WorkflowState } from "#domain/runs/workflow-state.ts";
 import { WorkflowSteps } from "#domain/runs/workflow-steps.ts";
 
-export const STEP_NAMES = [
-  "begin",
-  "start_run",
-  "take_slot",
-  "attempt_failed",
-  "finish_run",
-  "fail_run",
-] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+export const STEP_NAMES = ["begin", "take_slot", "attempt_failed", "finish_run", "fail_run"] as const;
+/**
+ * Steps of earlier definitions still served: an execution keeps the definition it started with,
+ * so one started just before a deploy may still call StartRun on the new steps Lambda.
+ */
+export const LEGACY_STEP_NAMES = ["start_run"] as const;
+export type StepName = (typeof STEP_NAMES)[number] | (typeof LEGACY_STEP_NAMES)[number];
 
 export type StepPayload = { step: StepName; state: WorkflowState; execution: ExecutionRef };
 
