@@ -14,7 +14,14 @@ import { memoryCore } from "#test/fakes/memory-core.ts";
 import { createStepsHandler } from "#workflow/steps-handler.ts";
 
 const noSteps = { steps_ms: 0, steps_invocations: 0 };
-const COUNTS = { input_count: 1, inserted_count: 1, updated_count: 0, skipped_count: 0, error_count: 0 };
+const COUNTS = {
+  input_count: 1,
+  inserted_count: 1,
+  updated_count: 0,
+  skipped_count: 0,
+  error_count: 0,
+  skip_breakdown: null,
+};
 
 describe("the price table against AWS's published figures", () => {
   it("Step Functions: $0.025 per 1,000 transitions (aws.amazon.com/step-functions/pricing), so 100,000 executions of a 5-transition run cost $12.50", () => {
@@ -22,7 +29,7 @@ describe("the price table against AWS's published figures", () => {
       expect(PRICES[region]!.stepFunctionsPerTransition * 1000).toBeCloseTo(0.025, 10);
     }
     const one = computeRunCost({
-      job: { runtime: "lambda", fargate: null },
+      job: { runtime: "lambda", fargate: undefined },
       usage: { transitions: 5, ...noSteps },
       attempts: [],
       region: "us-east-1",
@@ -70,7 +77,7 @@ describe("one run's cost", () => {
   it("a fargate run: the task's size × its billed seconds (per second, one-minute minimum), on ARM", () => {
     const job = {
       runtime: "fargate" as const,
-      fargate: { cpu: 1024, memory_mb: 2048, spot: false, heartbeat_seconds: 600 },
+      fargate: { cpu: 1024, memory_mb: 2048, spot: false, heartbeat_seconds: 600, stop_timeout_seconds: 30 },
     };
     const cost = computeRunCost({
       job,
@@ -104,6 +111,10 @@ describe("one run's cost", () => {
   });
 });
 
+/** The state as the worker returns it: its counts and when the job ended. */
+const workerEnded = (state: WorkflowState, endedAt: string): WorkflowState =>
+  ({ ...state, result: { counts: COUNTS, progress: null, ended_at: endedAt } }) as unknown as WorkflowState;
+
 describe("the steps count what a run takes", () => {
   const NOW = "2026-03-10T09:00:00.000Z";
   const input = { job_name: demoJob.name, params: {}, trigger_source: "manual" as const };
@@ -116,10 +127,7 @@ describe("the steps count what a run takes", () => {
     expect(state.slot?.outcome).toBe("acquired");
     core.clock.advance(30);
     // what the worker returns: its counts and when the job ended
-    state = {
-      ...state,
-      result: { counts: COUNTS, progress: null, ended_at: core.clock.now().toISOString() },
-    } as WorkflowState;
+    state = workerEnded(state, core.clock.now().toISOString());
     state = await handle({ step: "finish_run", state, execution: exec });
     const run = await core.runs.get(state.run!.execution_uuid);
     expect(run?.status).toBe("SUCCESS");
@@ -144,10 +152,7 @@ describe("the steps count what a run takes", () => {
     expect(state.retry?.again).toBe(true);
     core.clock.advance(state.retry!.wait_seconds);
     core.clock.advance(20);
-    state = {
-      ...state,
-      result: { counts: COUNTS, progress: null, ended_at: core.clock.now().toISOString() },
-    } as WorkflowState;
+    state = workerEnded(state, core.clock.now().toISOString());
     state = await handle({ step: "finish_run", state, execution: exec });
     const run = await core.runs.get(state.run!.execution_uuid);
     expect(run?.cost).toMatchObject({ state_transitions: 9, lambda_gb_seconds: 30 });
