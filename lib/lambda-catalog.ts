@@ -3,6 +3,7 @@
 // functions follow functions/api/areas.ts. The bench bundles the same entries with the same options.
 import { API_AREAS, type ApiArea } from "#api/areas.ts";
 import type { FunctionKind } from "#config/env-contract.ts";
+import { STEPS_MEMORY_MB, WORKER_MEMORY_MB } from "#domain/runs/run-cost.ts";
 import { SCHEDULE_RECONCILE_INTERVAL_MINUTES } from "#domain/schedules/schedule-sync.ts";
 
 export type LambdaSpec = {
@@ -39,7 +40,8 @@ export const WORKFLOW_STEPS_LAMBDA: LambdaSpec = {
   entry: "functions/lambda/workflow/steps-function.ts",
   kind: "steps",
   timeoutSeconds: 60,
-  memoryMb: 512,
+  // a run's cost counts this memory (run-cost.ts)
+  memoryMb: STEPS_MEMORY_MB,
   description: "Task states of statemachines/run-job.asl.json (start run, take slot, finish, fail)",
 };
 
@@ -51,7 +53,8 @@ export function workerLambda(jobName: string, timeoutSeconds: number): LambdaSpe
     kind: "worker",
     // the Lambda limit must not cut a run the state machine still allows
     timeoutSeconds: Math.min(900, timeoutSeconds + 30),
-    memoryMb: 1024,
+    // a run's cost counts this memory (run-cost.ts)
+    memoryMb: WORKER_MEMORY_MB,
     description: `Worker of job ${jobName}`,
   };
 }

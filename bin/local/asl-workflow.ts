@@ -38,7 +38,15 @@ export type ExecutionEnd = {
   input: WorkflowInput;
   status: Exclude<ExecutionStatus, "RUNNING" | "UNKNOWN">;
   error?: string;
+  /** What the execution took, from the interpreter's own event log (issue 16: bench, cost checks). */
+  usage: ExecutionUsage;
 };
+
+/**
+ * Step Functions bills a transition for each state entered and each retry of a state; a Task's
+ * calls are its entries plus its retries, by the resource it calls (`local:steps`, the worker…).
+ */
+export type ExecutionUsage = { transitions: number; calls: Record<string, number> };
 
 type Execution = {
   arn: string;
@@ -50,6 +58,8 @@ type Execution = {
   controller: AbortController;
   abort: () => void;
   done: Promise<void>;
+  logged: Promise<void>;
+  usage: ExecutionUsage;
 };
 
 export type LocalAslWorkflowOptions = {
@@ -195,7 +205,10 @@ export class LocalAslWorkflow implements WorkflowStarter {
         execution.abort();
       },
       done: Promise.resolve(),
+      logged: Promise.resolve(),
+      usage: { transitions: 0, calls: {} },
     };
+    record.logged = this.countEvents(execution.eventLogs as never, taskTargets, record.usage);
     record.done = execution.result.then(
       () => this.ended(record, "SUCCEEDED"),
       (e: unknown) => {
@@ -213,8 +226,27 @@ export class LocalAslWorkflow implements WorkflowStarter {
     return { executionArn: arn, startDate };
   }
 
+  /** Counts transitions and Task calls as the interpreter logs them (ends with the execution). */
+  private async countEvents(
+    events: AsyncGenerator<{ type: string; state?: { name: string } }>,
+    taskTargets: Map<string, string>,
+    usage: ExecutionUsage,
+  ): Promise<void> {
+    try {
+      for await (const event of events) {
+        if (event.type !== "StateEntered" && event.type !== "StateRetried") continue;
+        usage.transitions++;
+        const target = event.state ? taskTargets.get(event.state.name) : undefined;
+        if (target) usage.calls[target] = (usage.calls[target] ?? 0) + 1;
+      }
+    } catch {
+      // an aborted execution may end its log with an error: the counts so far stand
+    }
+  }
+
   private async ended(record: Execution, status: ExecutionEnd["status"], error?: string) {
     record.status = status;
+    await record.logged;
     try {
       await this.opts.onEnd?.({
         jobName: record.jobName,
@@ -223,6 +255,7 @@ export class LocalAslWorkflow implements WorkflowStarter {
         input: record.parsedInput,
         status,
         error,
+        usage: record.usage,
       });
     } catch (e) {
       console.error(`[jobdeck] after-execution hook failed for ${record.name}:`, e);
@@ -234,6 +267,12 @@ export class LocalAslWorkflow implements WorkflowStarter {
     if (e?.status !== "RUNNING") return;
     e.abort();
     await e.done;
+  }
+
+  /** What an execution took so far (transitions, Task calls), from the interpreter's event log. */
+  usage(executionArn: string): ExecutionUsage | null {
+    const e = this.executions.get(executionArn);
+    return e ? { transitions: e.usage.transitions, calls: { ...e.usage.calls } } : null;
   }
 
   async describe(executionArn: string): Promise<ExecutionStatus> {

@@ -47,6 +47,7 @@ export type ActivePatch = Partial<
     | "console_url"
     | "logs_url"
     | "status"
+    | "cost"
   >
 >;
 

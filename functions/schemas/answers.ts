@@ -156,6 +156,17 @@ export const RunStatsSchema = z.object({
   avg_duration_seconds: Seconds,
   p95_duration_seconds: Seconds,
   inserted_total: Count,
+  /** Issue 16: what the window's runs cost (run-cost.ts), in USD; runs without a cost add nothing. */
+  cost_usd: z
+    .number()
+    .check(
+      z.minimum(0),
+      z.describe(
+        "sum of the runs' cost.usd (runs ended by cancel, the reconciler or the sweeper carry none)",
+      ),
+    ),
+  /** How many of the window's runs carry a cost (the rest are not in cost_usd). */
+  costed_runs: Count,
   last_failure: z.nullable(
     z.object({
       execution_uuid: UuidSchema,

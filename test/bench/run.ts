@@ -1,7 +1,7 @@
 // `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
 // with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
 // `npm run bench -- --only bundles` (or `--only history,sync`, `--only web`, `--only api`,
-// `--only cli`, `--only queries`) runs just those sections. `cli` and `queries` hold the speed
+// `--only cli`, `--only queries`, `--only workflow`) runs just those sections. `cli` and `queries` hold the speed
 // budgets that were wall-clock assertions in the tests (synth, `npm start`, far-future lists).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 process.env.JOBDECK_LOG_LEVEL ??= "error";
@@ -37,8 +37,11 @@ const FAR_FUTURE_LIST_SECONDS_GOAL = 5;
 const SPARSE_CRON_MS_GOAL = 20;
 /** The local scheduler fires a due schedule at most this late (spec/local.md). */
 const FIRE_LATENESS_MS_GOAL = 1000;
+/** Issue 16 part 4: a successful manual run's state transitions and Lambda calls (were 8 and 4). */
+const RUN_TRANSITIONS_GOAL = 6;
+const RUN_LAMBDA_CALLS_GOAL = 3;
 
-const SECTIONS = ["history", "sync", "api", "queries", "cli", "bundles", "web"] as const;
+const SECTIONS = ["history", "sync", "api", "queries", "cli", "bundles", "web", "workflow"] as const;
 type Section = (typeof SECTIONS)[number];
 function parseOnly(argv: readonly string[]): ReadonlySet<Section> {
   const i = argv.indexOf("--only");
@@ -63,7 +66,7 @@ const log = (line: string) => {
 
 // DynamoDB Local only for the sections that need it.
 const env =
-  only.has("history") || only.has("sync") || only.has("api") || only.has("queries")
+  only.has("history") || only.has("sync") || only.has("api") || only.has("queries") || only.has("workflow")
     ? await openBenchEnv(log)
     : null;
 let interrupted = false;
@@ -232,6 +235,25 @@ try {
       what: "local scheduler: a due rate() fire, how late",
       figures: `latest of ${f.latenessMs.length} ${fmtMs(latest).padStart(8)}   (${f.latenessMs.map((ms) => fmtMs(ms)).join(", ")})`,
       goal: goal(latest, FIRE_LATENESS_MS_GOAL, `≤ ${FIRE_LATENESS_MS_GOAL} ms`),
+    });
+  }
+
+  if (env && only.has("workflow")) {
+    const { runWorkflowBench } = await import("./workflow-bench.ts");
+    const w = await runWorkflowBench(env, { log });
+    rows.push({
+      section: "workflow",
+      what: "successful manual run: state transitions",
+      figures: `${fmtInt(w.transitions).padStart(8)}   (the run's cost counted ${w.costTransitions ?? "none"}; $${w.usd ?? "?"})`,
+      goal: goal(w.transitions, RUN_TRANSITIONS_GOAL, `≤ ${RUN_TRANSITIONS_GOAL}`),
+    });
+    rows.push({
+      section: "workflow",
+      what: "successful manual run: Lambda invocations",
+      figures: `${fmtInt(w.lambdaCalls).padStart(8)}   (${Object.entries(w.calls)
+        .map(([k, n]) => `${k} × ${n}`)
+        .join(", ")})`,
+      goal: goal(w.lambdaCalls, RUN_LAMBDA_CALLS_GOAL, `≤ ${RUN_LAMBDA_CALLS_GOAL}`),
     });
   }
 

@@ -87,7 +87,7 @@ describe("LocalAslWorkflow with the local stack's wiring", () => {
     return new LocalAslWorkflow({ definitionFile: RUN_JOB_ASL, substitutions, handlers, onEnd });
   }
 
-  it("runs an execution through start_run → take_slot → worker → finish_run", async () => {
+  it("runs an execution through begin → worker → finish_run (three Lambda calls)", async () => {
     const steps: string[] = [];
     let workerInput: WorkflowState | null = null;
     let ended!: (e: ExecutionEnd) => void;
@@ -103,8 +103,12 @@ describe("LocalAslWorkflow with the local stack's wiring", () => {
             execution: { name: string; arn: string };
           };
           steps.push(p.step);
-          if (p.step === "start_run") {
+          if (p.step === "begin") {
             expect(p.execution.name).toBe("exec-1");
+            // No Pass state before it: the Task itself puts the execution input under $.input.
+            expect(p.state).toEqual({
+              input: { job_name: "test.job", params: {}, trigger_source: "manual" },
+            });
             return {
               ...p.state,
               run: {
@@ -117,9 +121,9 @@ describe("LocalAslWorkflow with the local stack's wiring", () => {
                 timeout_seconds: 5,
                 proceed: true,
               },
+              slot: { outcome: "acquired" },
             };
           }
-          if (p.step === "take_slot") return { ...p.state, slot: { outcome: "acquired" } };
           return p.state;
         },
         [LOCAL_WORKER_ARN]: async (payload) => {
@@ -132,7 +136,7 @@ describe("LocalAslWorkflow with the local stack's wiring", () => {
     await wf.start("test.job", "exec-1", { job_name: "test.job", params: {}, trigger_source: "manual" });
     const e = await end;
     expect(e.status).toBe("SUCCEEDED");
-    expect(steps).toEqual(["start_run", "take_slot", "finish_run"]);
+    expect(steps).toEqual(["begin", "finish_run"]);
     expect(workerInput).toMatchObject({ input: { job_name: "test.job" }, run: { timeout_seconds: 5 } });
     expect(await wf.describe(e.arn)).toBe("SUCCEEDED");
   });

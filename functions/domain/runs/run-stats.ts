@@ -20,10 +20,16 @@ export function computeStats(runs: readonly Run[]): RunStats {
   let skipped = 0;
   let cancelled = 0;
   let inserted = 0;
+  let costUsd = 0;
+  let costed = 0;
   const durations: number[] = [];
   let lastFailure: Run | null = null;
   for (const r of runs) {
     inserted += r.inserted_count;
+    if (r.cost) {
+      costUsd += r.cost.usd;
+      costed++;
+    }
     if (r.status === "SUCCESS") succeeded++;
     else if (r.status === "FAILURE" || r.status === "TIMED_OUT") {
       failed++;
@@ -47,6 +53,8 @@ export function computeStats(runs: readonly Run[]): RunStats {
       : null,
     p95_duration_seconds: percentile(durations, 95),
     inserted_total: inserted,
+    cost_usd: Math.round(costUsd * 1e8) / 1e8,
+    costed_runs: costed,
     last_failure: lastFailure
       ? {
           execution_uuid: lastFailure.execution_uuid,

@@ -29,13 +29,30 @@ export type StepError = { Error: string; Cause?: unknown };
 export type WorkflowState = {
   input: WorkflowInput;
   run?: RunContext;
-  slot?: { outcome: "acquired" | "skipped" | "wait"; wait_seconds?: number; holder?: string | null };
+  /** "failed": take_slot threw inside BeginRun; `error` says why and SlotOutcome goes to FailRun. */
+  slot?: {
+    outcome: "acquired" | "skipped" | "wait" | "failed";
+    wait_seconds?: number;
+    holder?: string | null;
+  };
   /** The worker's outcome; `ended_at` is when the job itself ended (its run's real end). */
   result?: { counts: RunCounts; progress: Progress; ended_at?: string };
   /** When the failed attempt ended (stamped by attempt_failed before it reads the store). */
   ended_at?: string;
   retry?: { again: boolean; wait_seconds: number };
   error?: StepError;
+  /** What the execution used so far (issue 16, run-cost.ts): counted by the steps themselves. */
+  usage?: WorkflowUsage;
+};
+
+export type WorkflowUsage = {
+  /** State transitions of this execution so far (run-cost.ts STEP_TRANSITIONS). */
+  transitions: number;
+  /** Invocations of the steps Lambda and their summed duration (ms). */
+  steps_invocations: number;
+  steps_ms: number;
+  /** The AWS region of the execution (from its ARN); null on the local stack. */
+  region: string | null;
 };
 
 export type ExecutionRef = { name: string; arn: string };

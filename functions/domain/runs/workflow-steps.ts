@@ -11,6 +11,7 @@ import type { ExecutionPolicy } from "#schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { runUuidFor } from "./execution-identity.ts";
 import { failedAttempt, withAttempt } from "./run-attempts.ts";
+import { recordRunCost } from "./run-cost.ts";
 import { RunFinisher } from "./run-finisher.ts";
 import { newRun } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
@@ -30,6 +31,32 @@ export class WorkflowSteps {
 
   constructor(private readonly deps: CoreDeps) {
     this.finisher = new RunFinisher(deps);
+  }
+
+  /**
+   * BeginRun (issue 16: one Lambda call and one state instead of StartRun, ShouldRun, TakeSlot):
+   * startRun, then, if there is a run to run, takeSlot. An error of startRun fails the state (the
+   * run context does not exist yet; FailRun ends the run from the input, as before). An error of
+   * takeSlot (e.g. ParamsTooLarge) comes back as `error` with slot outcome "failed", so FailRun
+   * gets the run context, as when TakeSlot was its own state; the shape is Step Functions' own
+   * for a Lambda error ({Error: errorType, Cause: JSON}).
+   */
+  async begin(state: WorkflowState, execution: ExecutionRef): Promise<WorkflowState> {
+    const started = await this.startRun(state, execution);
+    if (!started.run?.proceed) return started;
+    try {
+      return await this.takeSlot(started);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      return {
+        ...started,
+        slot: { outcome: "failed" },
+        error: {
+          Error: err.name,
+          Cause: JSON.stringify({ errorType: err.name, errorMessage: err.message }),
+        },
+      };
+    }
   }
 
   /** Ensures the run record exists; API-started runs already have one (RUNNING, slot held). */
@@ -267,12 +294,20 @@ export class WorkflowSteps {
         job_name: run.job_name,
         error: summary,
       });
+      await recordRunCost(this.deps, state, run.execution_uuid, {
+        started_at: run.attempt_started_at ?? null,
+        finished_at: state.ended_at ?? this.deps.clock.now().toISOString(),
+      });
       await this.finish(run, ["RUNNING"], "FAILURE", summary, undefined, undefined, {
         endedAt: state.ended_at,
         retry: true,
       });
       return state;
     }
+    await recordRunCost(this.deps, state, run.execution_uuid, {
+      started_at: run.attempt_started_at ?? null,
+      finished_at: state.result?.ended_at ?? this.deps.clock.now().toISOString(),
+    });
     await this.finish(run, ["RUNNING"], "SUCCESS", null, state.result?.counts, state.result?.progress, {
       endedAt: state.result?.ended_at,
       retry: true,
@@ -291,6 +326,7 @@ export class WorkflowSteps {
     const result = isTaskResult(state.result) ? state.result : undefined;
     const endedAt = result?.ended_at ?? state.ended_at;
     if (run) {
+      await recordRunCost(this.deps, state, run.execution_uuid);
       await this.finish(run, ["RUNNING", "QUEUED"], status, summary, result?.counts, result?.progress, {
         endedAt,
         retry: true,

@@ -177,3 +177,23 @@ describe("the safety net before RunWorker", () => {
     );
   });
 });
+
+describe("the safety net inside BeginRun (start run + take slot in one step)", () => {
+  it("BeginRun hands take_slot's error to FailRun with the run context, and FailRun says why", async () => {
+    const core = setup();
+    const steps = new WorkflowSteps(core);
+    const params = { note: "x".repeat(7000) };
+    const input = { job_name: fargateJob.name, params, trigger_source: "schedule" as const };
+    const execution = { name: "e-big", arn: "arn:aws:states:local:000000000000:execution:jobdeck-x:e-big" };
+    const state = await steps.begin({ input }, execution);
+    // SlotOutcome sends "failed" to FailRun; the error has the shape Step Functions gives a Lambda error.
+    expect(state.slot).toEqual({ outcome: "failed" });
+    expect(state.error?.Error).toBe("ParamsTooLarge");
+    expect(state.run?.execution_uuid).toBeTruthy();
+    await steps.failRun(state);
+    const ended = await core.runs.get(state.run!.execution_uuid);
+    expect(ended?.status).toBe("FAILURE");
+    expect(ended?.error_summary).toMatch(/^ParamsTooLarge: the run's params are \d+ characters/);
+    expect(await core.control.getSlot(fargateJob.name)).toBeNull();
+  });
+});

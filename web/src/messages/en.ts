@@ -378,4 +378,8 @@ export const en: Record<keyof typeof ja, string> = {
   task_starting:
     "Starting the Fargate task: pulling its image and attaching its network take about 30–90 s, then progress shows here.",
   task_starting_short: "Starting the task (about 30–90 s)",
+  // ---- issue 16 part 4: cost per run
+  kpi_cost: "Cost (window)",
+  kpi_cost_sub: "{n} runs priced",
+  cost_column: "Cost",
 };

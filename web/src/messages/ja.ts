@@ -388,4 +388,8 @@ export const ja = {
   task_starting:
     "Fargate タスクを起動しています。イメージの取得とネットワークの準備に 30〜90 秒ほどかかり、そのあと進捗が表示されます。",
   task_starting_short: "タスクを起動中（30〜90 秒ほど）",
+  // ---- issue 16 part 4: cost per run
+  kpi_cost: "費用（期間内）",
+  kpi_cost_sub: "{n} 件の実行を集計",
+  cost_column: "費用",
 };

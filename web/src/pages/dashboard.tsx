@@ -91,6 +91,11 @@ export function DashboardPage() {
         <Kpi label={t("kpi_avg_duration")} value={fmtDuration(o?.avg_duration_seconds, lang)} />
         <Kpi label={t("kpi_p95_duration")} value={fmtDuration(o?.p95_duration_seconds, lang)} />
         <Kpi
+          label={t("kpi_cost")}
+          value={fmtUsd(o?.cost_usd)}
+          sub={o ? t("kpi_cost_sub", { n: fmtNumber(o.costed_runs) }) : undefined}
+        />
+        <Kpi
           label={t("kpi_failures")}
           value={fmtNumber(o?.failed)}
           tone={o && o.failed > 0 ? "bad" : undefined}
@@ -170,6 +175,7 @@ export function DashboardPage() {
                   <th scope="col">{t("kpi_runs")}</th>
                   <th scope="col">{t("kpi_success_rate")}</th>
                   <th scope="col">p95</th>
+                  <th scope="col">{t("cost_column")}</th>
                   <th scope="col">{t("trend")}</th>
                 </tr>
               </thead>
@@ -187,6 +193,9 @@ export function DashboardPage() {
                       <td class="num">{fmtNumber(j.total)}</td>
                       <td class="num">{fmtPercent(j.success_rate)}</td>
                       <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
+                      <td class="num" data-testid="job-cost">
+                        {fmtUsd(j.cost_usd)}
+                      </td>
                       <td>
                         <Sparkline
                           points={s?.points ?? []}
@@ -211,4 +220,11 @@ export function DashboardPage() {
       </div>
     </section>
   );
+}
+
+/** Issue 16: a cost in USD, small figures with enough digits to tell runs apart ($0.00014). */
+function fmtUsd(usd: number | null | undefined): string {
+  if (usd == null) return "—";
+  if (usd === 0) return "$0";
+  return usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
 }
