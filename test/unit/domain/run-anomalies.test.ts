@@ -1,6 +1,8 @@
 // Anomaly flags on counters (issue 16 part 3): the rule, the run's end that records it, and the one
 // alert on the failures' channel.
 import { describe, expect, it } from "vitest";
+import * as z from "zod/mini";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { alertOnFailure } from "#domain/runs/failure-alerts.ts";
 import { ANOMALY_DEFAULTS, evaluateAnomalies, median } from "#domain/runs/run-anomalies.ts";
 import { RunFinisher } from "#domain/runs/run-finisher.ts";
@@ -63,7 +65,14 @@ describe("the anomaly rule", () => {
   });
 
   it("defineJob refuses a bad watch", () => {
-    const base = { name: "t.job", description: "t", run: async () => {} };
+    const base = {
+      name: "t.job",
+      description: "t",
+      category: "demo",
+      data_sources: [],
+      parameters: z.strictObject({}),
+      run: async () => {},
+    };
     expect(() => defineJob({ ...base, anomaly_watch: { ...ANOMALY_DEFAULTS, counters: ["nope"] } })).toThrow(
       /anomaly_watch.counters: nope/,
     );
@@ -81,7 +90,7 @@ describe("the anomaly rule", () => {
 });
 
 describe("a run's end records its anomalies and alerts once", () => {
-  function setup(historyInputs: number[], jobs = [demoJob]) {
+  function setup(historyInputs: number[], jobs: JobDefinition[] = [demoJob]) {
     const core = memoryCore({ now: NOW, jobs });
     const publisher = new MemoryAlertPublisher();
     core.onRunFinished = alertOnFailure(publisher, "https://jobdeck.example", core.logger);
@@ -149,7 +158,7 @@ describe("a run's end records its anomalies and alerts once", () => {
   });
 
   it("a job with anomaly_watch: false is never flagged", async () => {
-    const off = defineJob({ name: "quiet.job", description: "q", anomaly_watch: false, run: async () => {} });
+    const off = defineJob({ ...demoJob, name: "quiet.job", description: "q", anomaly_watch: false });
     const { run, finisher } = setup([4400, 4380, 4420, 4410, 4390], [off]);
     const done = await finisher.finish(run, ["RUNNING"], "SUCCESS", null, counts(300));
     expect(done?.anomalies).toBeNull();

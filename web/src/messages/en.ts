@@ -378,4 +378,20 @@ export const en: Record<keyof typeof ja, string> = {
   task_starting:
     "Starting the Fargate task: pulling its image and attaching its network take about 30–90 s, then progress shows here.",
   task_starting_short: "Starting the task (about 30–90 s)",
+  // ---- issue 16 part 3: anomaly flags
+  anomaly_badge: "Anomaly",
+  anomaly_title: "Counts far from this job's recent normal",
+  anomaly_line: "{counter}: {value} (baseline {baseline}) — {rule}",
+  anomaly_rule_drop: "a drop of {pct}% or more",
+  anomaly_rule_rise: "a rise of {x}× or more",
+  anomaly_counter_input_count: "Fetched",
+  anomaly_counter_inserted_count: "Inserted",
+  anomaly_counter_updated_count: "Updated",
+  anomaly_counter_skipped_count: "Skipped",
+  anomaly_counter_error_count: "Errors",
+  anomaly_filter: "Anomalies only",
+  kpi_anomalies: "Anomaly flags",
+  kpi_anomalies_sub: "Successful runs with counts off their normal",
+  anomaly_recent: "Runs flagged with anomalies",
+  anomaly_show_all: "Show all in history",
 };

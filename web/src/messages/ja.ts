@@ -388,4 +388,20 @@ export const ja = {
   task_starting:
     "Fargate タスクを起動しています。イメージの取得とネットワークの準備に 30〜90 秒ほどかかり、そのあと進捗が表示されます。",
   task_starting_short: "タスクを起動中（30〜90 秒ほど）",
+  // ---- issue 16 part 3: anomaly flags
+  anomaly_badge: "異常値",
+  anomaly_title: "件数が直近の平常値から大きく外れています",
+  anomaly_line: "{counter}: {value} 件（基準値 {baseline} 件）— {rule}",
+  anomaly_rule_drop: "{pct}% 以上の減少",
+  anomaly_rule_rise: "{x} 倍以上の増加",
+  anomaly_counter_input_count: "取得件数",
+  anomaly_counter_inserted_count: "登録件数",
+  anomaly_counter_updated_count: "更新件数",
+  anomaly_counter_skipped_count: "スキップ件数",
+  anomaly_counter_error_count: "エラー件数",
+  anomaly_filter: "異常値のみ",
+  kpi_anomalies: "異常値フラグ",
+  kpi_anomalies_sub: "成功したが件数が平常から外れた実行",
+  anomaly_recent: "異常値のあった実行",
+  anomaly_show_all: "実行履歴ですべて表示",
 };
