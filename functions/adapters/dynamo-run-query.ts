@@ -35,6 +35,13 @@ function filterParts(filter: RunFilter, now: () => Date) {
     values[":eid"] = filter.execution_prefix;
     parts.push("begins_with(execution_uuid, :eid)");
   }
+  if (filter.anomaly !== undefined) {
+    // A flagged run's anomalies is a list; an unflagged one's is null. A filter on the page's key
+    // range (the job's index or the feed's month), like status: flagged runs are rare, so a page of
+    // them reads further down the range — bounded by the range and the 1 MB a call.
+    values[":L"] = "L";
+    parts.push(filter.anomaly ? "attribute_type(anomalies, :L)" : "NOT attribute_type(anomalies, :L)");
+  }
   return { names, values, expression: parts.join(" AND ") };
 }
 
@@ -150,7 +157,9 @@ export async function listRuns(
           ScanIndexForward: false,
           Limit: Math.max(
             want - collected.length,
-            filter.statuses || filter.data_source || filter.execution_prefix ? 100 : 1,
+            filter.statuses || filter.data_source || filter.execution_prefix || filter.anomaly !== undefined
+              ? 100
+              : 1,
           ),
           ExclusiveStartKey: exclusiveStartKey,
         }),

@@ -167,6 +167,10 @@ export class DynamoRunStore implements RunStore {
       values[":progress"] = update.progress;
       sets.push("progress = :progress");
     }
+    if (update.anomalies !== undefined) {
+      values[":anom"] = update.anomalies;
+      sets.push("anomalies = :anom");
+    }
     if (update.expires_at !== null) {
       values[":exp"] = update.expires_at;
       sets.push("expires_at = :exp");

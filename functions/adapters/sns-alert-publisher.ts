@@ -19,6 +19,7 @@ export class SnsAlertPublisher implements AlertPublisher {
           job_name: { DataType: "String", StringValue: alert.job_name },
           status: { DataType: "String", StringValue: alert.status },
           execution_uuid: { DataType: "String", StringValue: alert.execution_uuid },
+          kind: { DataType: "String", StringValue: alert.kind ?? "failure" },
         },
       }),
     );

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type * as z from "zod/mini";
 import type { AnyParamsSchema, JobContext, JobDefinition } from "#domain/jobs/job-definition.ts";
 import { wordProblems } from "#domain/jobs/job-words.ts";
+import { anomalyWatchProblems } from "#domain/runs/run-anomalies.ts";
 import type {
   JobStoreDeclaration,
   JobStoreDeclarations,
@@ -73,7 +74,7 @@ export function defineJob<S extends AnyParamsSchema, D extends JobStoreDeclarati
   if (runtime === "lambda" && (spec.resources || spec.spot !== undefined || spec.heartbeat_seconds)) {
     throw new Error(`${spec.name}: resources, spot and heartbeat_seconds are for runtime: "fargate" only`);
   }
-  const problems = wordProblems(spec);
+  const problems = [...wordProblems(spec), ...anomalyWatchProblems(spec.name, spec.anomaly_watch)];
   if (problems.length) throw new Error(problems.join("; "));
   const stages = spec.stages?.map((x) => (typeof x === "string" ? { name: x, label: null } : x));
   const labels = Object.fromEntries(

@@ -7,6 +7,8 @@ export type FailureAlert = {
   status: string;
   execution_uuid: string;
   run_url: string | null;
+  /** "anomaly" for a run flagged by its counters (issue 16 part 3); absent = a failure. */
+  kind?: "failure" | "anomaly";
 };
 
 /** Where failure alerts go: the alarm topic (SNS) in AWS, one log line locally. */

@@ -1,4 +1,4 @@
-import type { Progress, Run, RunCounts, RunStatus, TriggerSource } from "#schemas/run.ts";
+import type { Anomaly, Progress, Run, RunCounts, RunStatus, TriggerSource } from "#schemas/run.ts";
 
 export type RunFilter = {
   job_name?: string;
@@ -10,6 +10,8 @@ export type RunFilter = {
   trigger_source?: TriggerSource;
   /** lower-case start of the execution_uuid (history's run-id search) */
   execution_prefix?: string;
+  /** true: only runs flagged with anomalies; false: only runs not flagged (issue 16 part 3) */
+  anomaly?: boolean;
 };
 
 /** How many runs match a filter, counted up to a cap: `capped` means "at least `count`". */
@@ -30,6 +32,8 @@ export type FinishUpdate = {
   progress?: Progress | null;
   /** epoch seconds for DynamoDB TTL, null = keep forever */
   expires_at: number | null;
+  /** The run's anomaly flags (run-anomalies.ts), written with its final record; absent = left as is. */
+  anomalies?: Anomaly[] | null;
 };
 
 export type ProgressUpdate = { progress: Progress; counts: RunCounts; attempt: number };

@@ -16,7 +16,7 @@ import {
   MessageParamsSchema,
   RetryPolicySchema,
 } from "./job.ts";
-import { RunSchema, RunStatusSchema } from "./run.ts";
+import { AnomalySchema, RunSchema, RunStatusSchema } from "./run.ts";
 import { RunLogLineSchema } from "./run-logs.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
 
@@ -199,6 +199,20 @@ export const JobStatsAnswerSchema = z.object({
       }),
     ),
   ),
+  // issue 16 part 3: the window's flagged runs
+  flagged: z.object({
+    count: Count.check(z.describe("runs of the window (as read) flagged with anomalies")),
+    runs: z
+      .array(
+        z.object({
+          execution_uuid: UuidSchema,
+          job_name: JobNameSchema,
+          started_at: TimeSchema,
+          anomalies: z.array(AnomalySchema),
+        }),
+      )
+      .check(z.describe("the newest 10 of them")),
+  }),
 });
 export type JobStatsAnswer = z.infer<typeof JobStatsAnswerSchema>;
 

@@ -29,6 +29,16 @@ export const ListRunsQuerySchema = z.strictObject({
         ),
       ),
   ),
+  // issue 16 part 3: the history's "flagged runs only"
+  anomaly: z.optional(
+    z
+      .enum(["true", "false"])
+      .check(
+        z.describe(
+          "true: only runs flagged with anomalies (a counter far from its job's recent normal); false: only runs not flagged. A filter on the list's key range (the job's index or the feed's months), like status",
+        ),
+      ),
+  ),
   limit: z.optional(LimitParamSchema),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

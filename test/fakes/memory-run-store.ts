@@ -96,6 +96,8 @@ export class MemoryRunStore implements RunStore {
     if (f.data_source && !r.data_source.includes(f.data_source)) return false;
     if (f.trigger_source && r.trigger_source !== f.trigger_source) return false;
     if (f.execution_prefix && !r.execution_uuid.startsWith(f.execution_prefix)) return false;
+    // DynamoDB's attribute_type(anomalies, L): a list, never null
+    if (f.anomaly !== undefined && Array.isArray(r.anomalies) !== f.anomaly) return false;
     return true;
   }
 
@@ -151,6 +153,7 @@ export class MemoryRunStore implements RunStore {
       ...(update.counts ? copy(update.counts) : {}),
       ...(update.progress !== undefined ? { progress: copy(update.progress) } : {}),
       ...(update.expires_at !== null ? { expires_at: update.expires_at } : {}),
+      ...(update.anomalies !== undefined ? { anomalies: copy(update.anomalies) } : {}),
     };
     this.items.set(executionUuid, next);
     return this.toRun(next);

@@ -60,6 +60,7 @@ export class DashboardService {
       overall: computeStats(all),
       jobs: perJob.map((p) => ({ job_name: p.job, truncated: p.truncated, ...computeStats(p.runs) })),
       durations,
+      flagged: flaggedRuns(all),
     };
   }
 
@@ -74,4 +75,20 @@ export class DashboardService {
       generated_at: this.deps.clock.now().toISOString(),
     };
   }
+}
+
+/** The window's runs flagged with anomalies (issue 16 part 3): how many, and the newest 10. */
+function flaggedRuns(runs: Run[]): JobStatsAnswer["flagged"] {
+  const flagged = runs
+    .filter((r) => r.anomalies?.length)
+    .sort((a, b) => (a.started_at < b.started_at ? 1 : -1));
+  return {
+    count: flagged.length,
+    runs: flagged.slice(0, 10).map((r) => ({
+      execution_uuid: r.execution_uuid,
+      job_name: r.job_name,
+      started_at: r.started_at,
+      anomalies: r.anomalies ?? [],
+    })),
+  };
 }

@@ -4,6 +4,7 @@
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
 import type { AlertPublisher, FailureAlert } from "#ports/alert-publisher.ts";
 import type { Run } from "#schemas/run.ts";
+import { anomalyAlertFor } from "./run-anomalies.ts";
 
 const ALERTING = new Set(["FAILURE", "TIMED_OUT"]);
 
@@ -36,15 +37,18 @@ export function failureAlertFor(run: Run, siteUrl: string | null): FailureAlert 
  */
 export function alertOnFailure(publisher: AlertPublisher, siteUrl: string | null, logger: JobLogger) {
   return async (run: Run): Promise<void> => {
-    const alert = failureAlertFor(run, siteUrl);
-    if (!alert) return;
-    try {
-      await publisher.publish(alert);
-    } catch (e) {
-      logger.error("failure alert not sent", {
-        execution_uuid: run.execution_uuid,
-        error: e instanceof Error ? e.message : String(e),
-      });
+    // A run that ends flagged (issue 16 part 3) alerts on the same channel; this hook runs once per
+    // run end (RunFinisher calls it only for the write that moved the run), so once per run.
+    for (const alert of [failureAlertFor(run, siteUrl), anomalyAlertFor(run, siteUrl)]) {
+      if (!alert) continue;
+      try {
+        await publisher.publish(alert);
+      } catch (e) {
+        logger.error(`${alert.kind ?? "failure"} alert not sent`, {
+          execution_uuid: run.execution_uuid,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
     }
   };
 }
@@ -58,10 +62,11 @@ export function logAlertPublisher(logger: JobLogger): AlertPublisher {
         job_name: a.job_name,
         status: a.status,
         run_url: a.run_url,
+        ...(a.kind ? { kind: a.kind } : {}),
         summary: a.message
           .split("\n")
-          .find((l) => l.startsWith("Error: "))
-          ?.slice(7),
+          .find((l) => l.startsWith("Error: ") || l.startsWith("Anomaly: "))
+          ?.replace(/^(Error|Anomaly): /, ""),
       });
     },
   };

@@ -4,6 +4,7 @@
 import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { Progress, RunCounts, RunStatus } from "#schemas/run.ts";
+import { anomaliesForRun } from "./run-anomalies.ts";
 import { durationSeconds, summarizeError } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
 import type { RunContext } from "./workflow-state.ts";
@@ -64,6 +65,9 @@ export class RunFinisher {
     const finishedAt = end.toISOString();
     const write = async () => {
       const existing = await runs.get(run.execution_uuid);
+      // Issue 16 part 3: a successful run's anomaly flags go into its final record (never throws).
+      const anomalies =
+        existing && status === "SUCCESS" ? await anomaliesForRun(this.deps, existing, counts) : undefined;
       const done = existing
         ? await runs.finish(run.execution_uuid, from, {
             status,
@@ -74,6 +78,7 @@ export class RunFinisher {
             counts,
             progress,
             expires_at: expiresAt(end, settings.retentionDays),
+            ...(anomalies !== undefined ? { anomalies } : {}),
           })
         : null;
       await new SlotQueue(this.deps).release(run);

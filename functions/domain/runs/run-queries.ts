@@ -17,6 +17,8 @@ export type ListRunsParams = {
   data_source?: string;
   trigger_source?: TriggerSource;
   execution_id?: string;
+  /** issue 16 part 3: "true" flagged runs only, "false" unflagged only */
+  anomaly?: "true" | "false";
   limit?: number;
   cursor?: string;
 };
@@ -115,6 +117,7 @@ export class RunQueries {
       data_source: q.data_source,
       trigger_source: q.trigger_source,
       execution_prefix: q.execution_id ? q.execution_id.toLowerCase() : undefined,
+      anomaly: q.anomaly === undefined ? undefined : q.anomaly === "true",
     };
     if (filter.started_after && filter.started_before && filter.started_after > filter.started_before) {
       throw new ValidationError("invalid period", [

@@ -1,9 +1,11 @@
 // The overview: KPIs over a window, a card per active run with its pipeline, recent runs, and a
 // duration sparkline per job.
 import { useMemo, useState } from "preact/hooks";
+import type { JobStatsAnswer } from "#schemas/answers.ts";
 import { STATS_WINDOWS, StatsWindowSchema } from "#schemas/dashboard.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { AnomalyBadge, useAnomalyWords } from "../components/anomaly.tsx";
 import { Kpi } from "../components/kpi.tsx";
 import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
@@ -110,7 +112,14 @@ export function DashboardPage() {
           value={fmtNumber(o?.total)}
           sub={o ? t("kpi_runs_sub", { ok: o.succeeded, skipped: o.skipped }) : undefined}
         />
+        <Kpi
+          label={t("kpi_anomalies")}
+          value={fmtNumber(stats.data?.flagged.count)}
+          tone={stats.data && stats.data.flagged.count > 0 ? "bad" : undefined}
+          sub={t("kpi_anomalies_sub")}
+        />
       </div>
+      {stats.data && stats.data.flagged.count > 0 && <FlaggedRuns flagged={stats.data.flagged} />}
 
       <h2>{t("active_runs")}</h2>
       <div class="cards wide-cards">
@@ -227,4 +236,25 @@ function fmtUsd(usd: number | null | undefined): string {
   if (usd == null) return "—";
   if (usd === 0) return "$0";
   return usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
+}
+
+/** The window's flagged runs (issue 16 part 3): the newest ten, and the way to all of them. */
+function FlaggedRuns({ flagged }: { flagged: JobStatsAnswer["flagged"] }) {
+  const { t } = useApp();
+  const words = useAnomalyWords();
+  return (
+    <div class="card anomaly-list" data-testid="anomaly-list">
+      <h2>{t("anomaly_recent")}</h2>
+      <ul>
+        {flagged.runs.map((r) => (
+          <li key={r.execution_uuid}>
+            <AnomalyBadge anomalies={r.anomalies} /> <a href={`/runs/${r.execution_uuid}`}>{r.job_name}</a>{" "}
+            <When iso={r.started_at} compact />{" "}
+            <span class="muted small">{r.anomalies.map(words.line).join("; ")}</span>
+          </li>
+        ))}
+      </ul>
+      <a href="/history?anomaly=true&period=30d">{t("anomaly_show_all")} →</a>
+    </div>
+  );
 }

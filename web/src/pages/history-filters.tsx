@@ -22,10 +22,12 @@ export type HistoryFilterValues = {
   trigger: string;
   /** the start of an execution id */
   run: string;
+  /** "true": flagged runs only (issue 16 part 3) */
+  anomaly: string;
 };
 
 export function HistoryFilters({
-  values: { period, from, to, job, status, source, trigger, run },
+  values: { period, from, to, job, status, source, trigger, run, anomaly },
   jobs,
   filter,
 }: {
@@ -108,7 +110,16 @@ export function HistoryFilters({
         </select>
       </label>
       <RunIdSearch value={run} onSearch={(v) => filter({ run: v || null })} />
-      {(job || status || source || trigger || run || period !== "7d") && (
+      <label class="check-filter">
+        <input
+          type="checkbox"
+          name="anomaly"
+          checked={anomaly === "true"}
+          onChange={(e) => filter({ anomaly: e.currentTarget.checked ? "true" : null })}
+        />
+        {t("anomaly_filter")}
+      </label>
+      {(job || status || source || trigger || run || anomaly || period !== "7d") && (
         <button
           type="button"
           class="btn small"
@@ -119,6 +130,7 @@ export function HistoryFilters({
               source: null,
               trigger: null,
               run: null,
+              anomaly: null,
               period: null,
               from: null,
               to: null,

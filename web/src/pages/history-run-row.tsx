@@ -2,6 +2,7 @@
 import type { RunListItem } from "#schemas/answers.ts";
 import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { AnomalyBadge } from "../components/anomaly.tsx";
 import { CopyButton } from "../components/copy-button.tsx";
 import { ErrorNote } from "../components/error-note.tsx";
 import { StatusBadge } from "../components/run-status.tsx";
@@ -77,6 +78,7 @@ export function RunRow({
         </td>
         <td class="nowrap" data-label={t("status")}>
           <StatusBadge status={r.status} />
+          {r.anomalies?.length ? <AnomalyBadge anomalies={r.anomalies} /> : null}
           {r.status === "RUNNING" && stage && (
             <div class="row-stage" data-testid="row-stage">
               {words.stage(r.job_name, stage)}

@@ -33,6 +33,8 @@ export function HistoryPage() {
   const to = query.get("to") ?? "";
   const cursor = query.get("cursor") ?? "";
   const run = query.get("run") ?? "";
+  // issue 16 part 3: flagged runs only
+  const anomaly = query.get("anomaly") === "true" ? "true" : "";
   // A whole execution id finds its run whatever the period (the API reads it directly).
   const wholeId = run.length === 36;
   // The period is always in the URL, so a shared link shows what its sender saw (issue 14,
@@ -58,7 +60,7 @@ export function HistoryPage() {
     return { after: undefined, before: undefined };
   }, [period, from, to, tz]);
 
-  const filterKey = JSON.stringify([period, job, status, source, trigger, from, to, cursor, run]);
+  const filterKey = JSON.stringify([period, job, status, source, trigger, from, to, cursor, run, anomaly]);
   const [fast, setFast] = useState(false);
   const runs = usePoll(
     (signal) =>
@@ -75,6 +77,7 @@ export function HistoryPage() {
           started_after: wholeId ? undefined : range.after,
           started_before: wholeId ? undefined : range.before,
           execution_id: run || undefined,
+          anomaly: anomaly || undefined,
           cursor: cursor || undefined,
         },
       }).then((p) => {
@@ -100,7 +103,7 @@ export function HistoryPage() {
   const latestRun = latest?.results[0] ?? null;
   const page = runs.data;
   // The total comes with the first page; the next pages keep showing it (same filter).
-  const totalKey = JSON.stringify([period, job, status, source, trigger, from, to, run]);
+  const totalKey = JSON.stringify([period, job, status, source, trigger, from, to, run, anomaly]);
   const totalRef = useRef<{ key: string; count: number; capped: boolean } | null>(null);
   if (page?.total) totalRef.current = { key: totalKey, ...page.total };
   const total = totalRef.current?.key === totalKey ? totalRef.current : null;
@@ -176,7 +179,7 @@ export function HistoryPage() {
       </div>
 
       <HistoryFilters
-        values={{ period, from, to, job, status, source, trigger, run }}
+        values={{ period, from, to, job, status, source, trigger, run, anomaly }}
         jobs={jobs}
         filter={filter}
       />

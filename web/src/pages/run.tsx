@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, api } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { AnomalyNote } from "../components/anomaly.tsx";
 import { CopyButton } from "../components/copy-button.tsx";
 import { ConfirmActions, Dialog } from "../components/dialog.tsx";
 import { ErrorNote } from "../components/error-note.tsx";
@@ -145,6 +146,7 @@ export function RunDetailPage({ id }: { id: string }) {
           </div>
         )
       )}
+      {r.anomalies?.length ? <AnomalyNote anomalies={r.anomalies} /> : null}
       {isTaskStarting(r, runtime) && (
         <p class="note-neutral" role="status" data-testid="task-starting">
           <span aria-hidden="true">◷ </span>
