@@ -473,7 +473,8 @@ describe("firing", () => {
     expect(Array.isArray(st.body.stale_runs)).toBe(true);
     const viewer = await h.token(["viewer"], "v");
     expect(
-      (await h.call("PUT", "/v1/scheduler/paused", { token: viewer, body: { paused: true, reason: "test" } })).status,
+      (await h.call("PUT", "/v1/scheduler/paused", { token: viewer, body: { paused: true, reason: "test" } }))
+        .status,
     ).toBe(403);
     await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
   });

@@ -11,7 +11,7 @@ import { ValidationError } from "#domain/errors.ts";
 import { JobQueries } from "#domain/jobs/job-queries.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
 import type { PauseTarget, StoredPauseNote } from "#ports/pause-notes.ts";
-import type { JobView, SchedulerStatus, ScheduleView } from "#schemas/answers.ts";
+import type { JobView, ScheduleView } from "#schemas/answers.ts";
 import { parseInstant } from "#schemas/common.ts";
 import { MAX_PAUSE_DAYS } from "#schemas/pause.ts";
 import { jobTarget, SCHEDULER_TARGET, scheduleTarget, toPauseNote } from "./pause-targets.ts";
