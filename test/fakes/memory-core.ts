@@ -97,7 +97,7 @@ export function memoryCore(opts: MemoryCoreOptions = {}): MemoryCore {
     logger: new RecordingLogger(),
     runLogs,
     audit,
-    pauses: new MemoryPauseNoteStore(),
+    pauses: new MemoryPauseNoteStore(outage),
     outage,
     finished,
     onRunFinished: (run: Run) => {
