@@ -62,10 +62,19 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   // runs.list (the feed's marker item, the three indexes) and listActive; nothing on control
   dashboard: { runs: { actions: ["dynamodb:GetItem"], indexes: [active, feed, byJob] }, control: NAME_ONLY },
   // job list and detail: every runs.list names the job (by_job_started), active runs; enabling a job
-  // puts its item and an audit entry; next fires are one BatchGet
+  // puts its item and an audit entry; next fires are one BatchGet; issue 16 part 5: enabling drops
+  // the job's pause note (Delete)
   jobs: {
     runs: { actions: [], indexes: [active, byJob] },
-    control: { actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"] },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+      ],
+    },
   },
   // history, detail, cancel (ends the run, frees or hands over its slot) and rerun (the start claim:
   // a transaction of slot Put, run Put, rate-limit Update and job-enabled ConditionCheck)
@@ -88,10 +97,19 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
     runs: NAME_ONLY,
     control: { actions: ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"] },
   },
-  // pause / resume (settings Put, audit), missed fires and next fires (Query, BatchGet), active runs
+  // pause / resume (settings Put, audit, the pause note Put / Delete), missed fires and next fires
+  // (Query, BatchGet), active runs
   scheduler: {
     runs: { actions: [], indexes: [active] },
-    control: { actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"] },
+    control: {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+      ],
+    },
   },
   // the Task states: start and finish runs, take, release and hand over slots (plain Put and Delete)
   steps: {

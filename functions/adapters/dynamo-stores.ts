@@ -6,11 +6,15 @@ import type { JobDefinition, JobStoresOf } from "#domain/jobs/job-definition.ts"
 import type { JobStoreDeclaration, StoreClient } from "#ports/job-store.ts";
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
 import { DynamoControlStore } from "./dynamo-control-store.ts";
+import { DynamoPauseNoteStore } from "./dynamo-pause-notes.ts";
 import { DynamoRunStore } from "./dynamo-run-store.ts";
 import { DynamoSchedulerStateStore, DynamoScheduleStore } from "./dynamo-schedule-store.ts";
 import type { TableNames } from "./table-definitions.ts";
 
-export type CoreStores = Pick<CoreDeps, "runs" | "control" | "schedules" | "schedulerState" | "audit">;
+export type CoreStores = Pick<
+  CoreDeps,
+  "runs" | "control" | "schedules" | "schedulerState" | "audit" | "pauses"
+>;
 
 export function dynamoCoreStores(
   doc: DynamoDBDocumentClient,
@@ -23,6 +27,7 @@ export function dynamoCoreStores(
     schedules: new DynamoScheduleStore(doc, tables.control),
     schedulerState: new DynamoSchedulerStateStore(doc, tables.control, now),
     audit: new DynamoAuditLog(doc, tables.control),
+    pauses: new DynamoPauseNoteStore(doc, tables.control),
   };
 }
 

@@ -20,6 +20,7 @@ import {
   RunLogsPageSchema,
   RunsPageSchema,
   SchedulerStatusSchema,
+  SchedulesChangedSchema,
   SchedulesPageSchema,
   ScheduleViewSchema,
   TriggerResponseSchema,
@@ -28,6 +29,7 @@ import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } fr
 import { ListAuditQuerySchema } from "#schemas/audit.ts";
 import { JobNameSchema, UuidSchema } from "#schemas/common.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
+import { PauseSchedulesRequestSchema, ResumeSchedulesRequestSchema } from "#schemas/pause.ts";
 import { RunSchema } from "#schemas/run.ts";
 import { RunLogsQuerySchema } from "#schemas/run-logs.ts";
 import {
@@ -208,7 +210,7 @@ export const CONTRACT = {
     operationId: "setJobEnabled",
     tag: "Jobs",
     description:
-      "A disabled job fires no schedule and refuses trigger. If-Match takes the ETag of GET /v1/jobs/{job_name} (or of this answer): the write happens only if the flag is still what that answer showed.",
+      "A disabled (paused) job fires no schedule and refuses trigger. Disabling takes a reason (required) and an optional until (future, at most 90 days ahead): at until the job is enabled again within a minute, audited by actor `system`; enabling by hand drops the expiry. If-Match takes the ETag of GET /v1/jobs/{job_name} (or of this answer): the write happens only if the flag is still what that answer showed.",
     path: JOB,
     headers: ["If-Match"],
     body: SetEnabledRequestSchema,
@@ -287,7 +289,8 @@ export const CONTRACT = {
   "PUT /v1/scheduler/paused": {
     operationId: "setSchedulerPaused",
     tag: "Scheduler",
-    description: "No schedule fires while paused; manual trigger still works.",
+    description:
+      "No schedule fires while paused; manual trigger still works. Pausing takes a reason (required) and an optional until (future, at most 90 days ahead): at until the scheduler resumes by itself within a minute, audited by actor `system`; resuming by hand drops the expiry.",
     body: SetPausedRequestSchema,
     responses: { 200: { description: "Scheduler state", schema: SchedulerStatusSchema } },
   },
@@ -312,6 +315,27 @@ export const CONTRACT = {
     description: "The ETag ignores generated_at, so an idle dashboard answers 304.",
     responses: {
       200: { description: "Active runs and the last 10 finished", schema: JobProgressAnswerSchema },
+    },
+  },
+  "POST /v1/schedules/pause": {
+    operationId: "pauseSchedules",
+    tag: "Schedules",
+    description:
+      "Pauses each schedule (EventBridge: DISABLED) with a reason (required) and an optional until (future, at most 90 days ahead): at until they resume by themselves within a minute, audited by actor `system`. Every id must exist (404 before any is paused).",
+    body: PauseSchedulesRequestSchema,
+    responses: {
+      200: { description: "The schedules as they now are", schema: SchedulesChangedSchema },
+      404: notFound("schedule"),
+    },
+  },
+  "POST /v1/schedules/resume": {
+    operationId: "resumeSchedules",
+    tag: "Schedules",
+    description: "Resumes each schedule (EventBridge: ENABLED) and drops its pause's reason and expiry.",
+    body: ResumeSchedulesRequestSchema,
+    responses: {
+      200: { description: "The schedules as they now are", schema: SchedulesChangedSchema },
+      404: notFound("schedule"),
     },
   },
 } as const satisfies Record<RouteKey, OperationContract>;

@@ -1,4 +1,5 @@
 import { JobQueries } from "#domain/jobs/job-queries.ts";
+import { PauseService } from "#domain/pauses/pause-service.ts";
 import { SetEnabledRequestSchema } from "#schemas/api.ts";
 import { JobNameSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
@@ -11,6 +12,7 @@ const flagVersion = (enabled: boolean) => `enabled-${enabled}`;
 
 export function createJobsApi(app: ApiApp) {
   const jobs = new JobQueries(app.deps);
+  const pauses = new PauseService(app.deps);
   const jobName = (raw: string | undefined) => parseWith(JobNameSchema, raw, "job_name", "job_name");
   return contractHandler(
     {
@@ -29,7 +31,8 @@ export function createJobsApi(app: ApiApp) {
         const body = parseWith(SetEnabledRequestSchema, req.body ?? {}, "body");
         const ifMatch = req.header("if-match");
         if (ifMatch !== undefined) requireMatch(ifMatch, flagVersion(await jobs.isEnabled(name)));
-        const view = await jobs.setEnabled(name, body.enabled, actorOf(req.identity));
+        const { enabled, ...ask } = body;
+        const view = await pauses.setJobEnabled(name, enabled, ask, actorOf(req.identity));
         return { status: 200, body: view, version: flagVersion(view.enabled) };
       },
     },

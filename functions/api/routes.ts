@@ -128,6 +128,21 @@ export const ROUTES = [
     role: "viewer",
     summary: "Active runs with progress and the last 10 finished runs",
   },
+  // issue 16 part 5: pause / resume a selection of schedules (a reason, an optional until)
+  {
+    method: "POST",
+    path: "/v1/schedules/pause",
+    lambda: "schedules",
+    role: "admin",
+    summary: "Pause schedules (a reason, an optional until)",
+  },
+  {
+    method: "POST",
+    path: "/v1/schedules/resume",
+    lambda: "schedules",
+    role: "admin",
+    summary: "Resume paused schedules",
+  },
 ] as const satisfies readonly RouteDef[];
 
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }

@@ -1,4 +1,5 @@
 import { AuditTrail } from "#domain/audit.ts";
+import { PauseService } from "#domain/pauses/pause-service.ts";
 import { canonicalJson } from "#domain/runs/concurrency-key.ts";
 import { badCursor } from "#domain/runs/run-queries.ts";
 import { SchedulerControl } from "#domain/schedules/scheduler-control.ts";
@@ -12,6 +13,7 @@ import { actorOf } from "./identity.ts";
 export function createSchedulerApi(app: ApiApp) {
   const scheduler = new SchedulerControl(app.deps);
   const audit = new AuditTrail(app.deps);
+  const pauses = new PauseService(app.deps);
   return contractHandler(
     {
       "GET /v1/scheduler/status": async (req) => {
@@ -50,7 +52,13 @@ export function createSchedulerApi(app: ApiApp) {
       },
       "PUT /v1/scheduler/paused": async (req) => {
         const body = parseWith(SetPausedRequestSchema, req.body ?? {}, "body");
-        return { status: 200, body: await scheduler.setPaused(body.paused, actorOf(req.identity)) };
+        const { paused, ...ask } = body;
+        return {
+          status: 200,
+          body: await pauses.setSchedulerPaused(paused, ask, actorOf(req.identity), (p, a, n) =>
+            scheduler.setPaused(p, a, n),
+          ),
+        };
       },
     },
     { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import { PauseService } from "#domain/pauses/pause-service.ts";
 import { canonicalJson } from "#domain/runs/concurrency-key.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
+import { PauseSchedulesRequestSchema, ResumeSchedulesRequestSchema } from "#schemas/pause.ts";
 import {
   CreateScheduleRequestSchema,
   ListSchedulesQuerySchema,
@@ -19,6 +21,7 @@ export const scheduleVersion = (s: { id: string; updated_at: string }) =>
 
 export function createSchedulesApi(app: ApiApp) {
   const schedules = new ScheduleService(app.deps);
+  const pauses = new PauseService(app.deps);
   const id = (raw: string | undefined) => parseWith(ScheduleIdSchema, raw, "schedule id", "id");
   /** If-Match, when sent, must name the version stored now. */
   const precondition = async (scheduleId: string, ifMatch: string | undefined) => {
@@ -64,6 +67,19 @@ export function createSchedulesApi(app: ApiApp) {
           headers: { location: `/v1/schedules/${created.id}` },
           version: scheduleVersion(created),
         };
+      },
+      // Issue 16 part 5: a selection of schedules paused (reason, until) or resumed at once.
+      "POST /v1/schedules/pause": async (req) => {
+        noQuery(req);
+        const { ids, ...ask } = parseWith(PauseSchedulesRequestSchema, req.body ?? {}, "body");
+        const results = await pauses.pauseSchedules(ids, ask, actorOf(req.identity));
+        return { status: 200, body: { count: results.length, results } };
+      },
+      "POST /v1/schedules/resume": async (req) => {
+        noQuery(req);
+        const { ids } = parseWith(ResumeSchedulesRequestSchema, req.body ?? {}, "body");
+        const results = await pauses.resumeSchedules(ids, actorOf(req.identity));
+        return { status: 200, body: { count: results.length, results } };
       },
       "POST /v1/schedules/preview": async (req) => {
         const body = parseWith(PreviewRequestSchema, req.body ?? {}, "body");

@@ -1,6 +1,7 @@
 import type { AuditLog } from "#ports/audit-log.ts";
 import type { Clock, NextFireLookup } from "#ports/clock.ts";
 import type { ControlStore } from "#ports/control-store.ts";
+import type { PauseNoteStore } from "#ports/pause-notes.ts";
 import type { RunLogReader } from "#ports/run-log-reader.ts";
 import type { RunStore } from "#ports/run-store.ts";
 import type { ScheduleBackend } from "#ports/schedule-backend.ts";
@@ -39,6 +40,8 @@ export type CoreDeps = {
   audit: AuditLog;
   /** A run's own log lines (the local stack's buffer; CloudWatch Logs in AWS). */
   runLogs: RunLogReader;
+  /** Issue 16 part 5: who paused what, why, until when. */
+  pauses: PauseNoteStore;
   /** Called once when a run reaches a finished status (metrics in AWS; optional). */
   onRunFinished?: (run: Run) => void | Promise<void>;
 };

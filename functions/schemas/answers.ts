@@ -16,6 +16,7 @@ import {
   MessageParamsSchema,
   RetryPolicySchema,
 } from "./job.ts";
+import { PauseNoteSchema } from "./pause.ts";
 import { AnomalySchema, RunSchema, RunStatusSchema } from "./run.ts";
 import { RunLogLineSchema } from "./run-logs.ts";
 import { ExecutionPolicySchema, ScheduleSchema } from "./schedule.ts";
@@ -255,6 +256,13 @@ export const ScheduleViewSchema = z.object({
         ),
       ),
   ),
+  pause: z.nullable(
+    PauseNoteSchema.check(
+      z.describe(
+        "issue 16: who paused it, when, why, until when; null when not paused (or paused before notes existed)",
+      ),
+    ),
+  ),
 });
 export type ScheduleView = z.infer<typeof ScheduleViewSchema>;
 
@@ -313,6 +321,13 @@ export const SchedulerStatusSchema = z.object({
   paused: z.boolean(),
   paused_by: z.nullable(z.string()),
   paused_at: z.nullable(TimeSchema),
+  pause: z.nullable(
+    PauseNoteSchema.check(
+      z.describe(
+        "issue 16: who paused it, when, why, until when; null when not paused (or paused before notes existed)",
+      ),
+    ),
+  ),
   schedules_total: z.number().check(z.int(), z.minimum(0)),
   schedules_enabled: z.number().check(z.int(), z.minimum(0)),
   next_fire: z.nullable(NextFireSchema),
@@ -337,6 +352,13 @@ export const ScheduleSummarySchema = z.object({
   description: z.object({ ja: z.string(), en: z.string() }),
   next_fire_at: z.nullable(TimeSchema),
   expression_error: z.nullable(z.string()),
+  pause: z.nullable(
+    PauseNoteSchema.check(
+      z.describe(
+        "issue 16: who paused it, when, why, until when; null when not paused (or paused before notes existed)",
+      ),
+    ),
+  ),
 });
 export type ScheduleSummary = z.infer<typeof ScheduleSummarySchema>;
 
@@ -346,6 +368,13 @@ export const JobViewSchema = z.object({
   category: z.string(),
   data_sources: z.array(z.string()),
   enabled: z.boolean(),
+  pause: z.nullable(
+    PauseNoteSchema.check(
+      z.describe(
+        "issue 16: who paused it, when, why, until when; null when not paused (or paused before notes existed)",
+      ),
+    ),
+  ),
   parameter_schema: z
     .record(z.string(), z.unknown())
     .check(z.describe("JSON Schema (draft 2020-12) of the options a trigger or schedule may pass")),
@@ -387,6 +416,12 @@ export type JobView = z.infer<typeof JobViewSchema>;
 export const JobsListSchema = z.object({
   count: z.number().check(z.int(), z.minimum(0)),
   results: z.array(JobViewSchema),
+});
+
+/** Issue 16 part 5: the schedules a bulk pause / resume changed, as they now are. */
+export const SchedulesChangedSchema = z.object({
+  count: z.number().check(z.int(), z.minimum(0)),
+  results: z.array(ScheduleViewSchema),
 });
 
 // ---- Audit ----

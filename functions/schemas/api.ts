@@ -1,6 +1,7 @@
 // Request schemas of the HTTP API (spec/api.md). Query values arrive as strings.
 import * as z from "zod/mini";
 import { InstantSchema, JobNameSchema, LimitParamSchema, ParamsInputSchema } from "./common.ts";
+import { PauseFieldsShape } from "./pause.ts";
 import { RUN_STATUSES, TriggerSourceSchema } from "./run.ts";
 
 const statusList = z.string().check(
@@ -56,7 +57,7 @@ export const IdempotencyKeySchema = z
     z.regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces"),
   );
 
-export const SetEnabledRequestSchema = z.strictObject({ enabled: z.boolean() });
+export const SetEnabledRequestSchema = z.strictObject({ enabled: z.boolean(), ...PauseFieldsShape });
 
 export const LocalTokenRequestSchema = z.strictObject({
   sub: z.string().check(z.minLength(1), z.maxLength(128)),

@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   "job.disable",
   "scheduler.pause",
   "scheduler.resume",
+  // issue 16 part 5: a schedule paused / resumed (the reason and until in `after`)
+  "schedule.pause",
+  "schedule.resume",
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

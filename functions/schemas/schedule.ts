@@ -8,6 +8,7 @@ import {
   ParamsInputSchema,
   plainText,
 } from "./common.ts";
+import { PauseFieldsShape } from "./pause.ts";
 
 export const EXECUTION_POLICIES = ["allow", "skip", "queue"] as const;
 export const ExecutionPolicySchema = z.enum(EXECUTION_POLICIES);
@@ -112,4 +113,4 @@ export const PreviewRequestSchema = z.strictObject({
 });
 export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
 
-export const SetPausedRequestSchema = z.strictObject({ paused: z.boolean() });
+export const SetPausedRequestSchema = z.strictObject({ paused: z.boolean(), ...PauseFieldsShape });

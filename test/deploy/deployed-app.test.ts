@@ -486,6 +486,8 @@ describe("every API route of the template, as admin and as viewer", () => {
       "PATCH /v1/schedules/{id}": { description: "patched by the deploy suite" },
       "PUT /v1/jobs/{job_name}/enabled": { enabled: true },
       "PUT /v1/scheduler/paused": { paused: false },
+      "POST /v1/schedules/pause": { ids: [ids.scheduleId], reason: "paused by the deploy suite" },
+      "POST /v1/schedules/resume": { ids: [ids.scheduleId] },
     };
     return { path: p, body: bodies[`${method} ${path}`] };
   };

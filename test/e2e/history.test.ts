@@ -98,7 +98,9 @@ describe("history page", () => {
   });
 
   it("a disabled job was answered 'already running' in the dialog: it now says the job is disabled (ja, en)", async () => {
-    expect((await e2e.h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false })).status).toBe(200);
+    expect(
+      (await e2e.h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false, reason: "test" })).status,
+    ).toBe(200);
     const { page, context, errors } = await e2e.open();
     try {
       for (const [lang, text] of [

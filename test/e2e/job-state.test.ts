@@ -25,7 +25,9 @@ describe("job state", () => {
     const ran = await e2e.h.admin("POST", "/v1/trigger", { job_name: JOB, options: { stage_delay_ms: 0 } });
     expect(ran.status).toBe(202);
     await e2e.h.waitForRun(ran.body.execution_uuid, isFinished);
-    expect((await e2e.h.admin("PUT", `/v1/jobs/${JOB}/enabled`, { enabled: false })).status).toBe(200);
+    expect(
+      (await e2e.h.admin("PUT", `/v1/jobs/${JOB}/enabled`, { enabled: false, reason: "test" })).status,
+    ).toBe(200);
     const { page, context, errors } = await e2e.open({ as: "admin", at: "/history" });
     try {
       // The history page's Run-now dialog marks the job as disabled before anything is sent.

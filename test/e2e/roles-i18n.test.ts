@@ -87,8 +87,8 @@ describe("viewer", () => {
             await call("POST", "/v1/trigger", { job_name: "test.slow", options: {} }),
             await call("POST", `/v1/runs/${running}/cancel`, {}),
             await call("PATCH", `/v1/schedules/${scheduleId}`, { enabled: false }),
-            await call("PUT", "/v1/scheduler/paused", { paused: true }),
-            await call("PUT", "/v1/jobs/listed_companies.sync/enabled", { enabled: false }),
+            await call("PUT", "/v1/scheduler/paused", { paused: true, reason: "test" }),
+            await call("PUT", "/v1/jobs/listed_companies.sync/enabled", { enabled: false, reason: "test" }),
           ];
         },
         { running, scheduleId: schedule.id },

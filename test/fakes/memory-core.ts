@@ -11,6 +11,7 @@ import { FAKE_JOBS } from "./fake-jobs.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { MemoryAuditLog } from "./memory-audit-log.ts";
 import { MemoryControlStore } from "./memory-control-store.ts";
+import { MemoryPauseNoteStore } from "./memory-pause-notes.ts";
 import { MemoryRunStore } from "./memory-run-store.ts";
 import { MemoryScheduleBackend } from "./memory-schedule-backend.ts";
 import { MemorySchedulerStateStore, MemoryScheduleStore } from "./memory-schedule-store.ts";
@@ -56,6 +57,7 @@ export type MemoryCore = CoreDeps & {
   schedulerState: MemorySchedulerStateStore;
   scheduleBackend: MemoryScheduleBackend;
   audit: MemoryAuditLog;
+  pauses: MemoryPauseNoteStore;
   logger: RecordingLogger;
   runLogs: BufferedRunLog;
   nextFire: SchedulerControl;
@@ -95,6 +97,7 @@ export function memoryCore(opts: MemoryCoreOptions = {}): MemoryCore {
     logger: new RecordingLogger(),
     runLogs,
     audit,
+    pauses: new MemoryPauseNoteStore(outage),
     outage,
     finished,
     onRunFinished: (run: Run) => {

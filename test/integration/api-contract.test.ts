@@ -79,7 +79,7 @@ describe("auth", () => {
     expectErrorShape(post.body, "forbidden");
     const put = await h.call("PUT", "/v1/jobs/test.slow/enabled", {
       token: viewer,
-      body: { enabled: false },
+      body: { enabled: false, reason: "test" },
     });
     expect(put.status).toBe(403);
     const none = await h.token([], "nobody");

@@ -67,9 +67,11 @@ it("each operator action leaves exactly one audit entry with its actor, newest f
       .status,
   ).toBe(200);
   expect((await h.admin("DELETE", `/v1/schedules/${s.body.id}`)).status).toBe(204);
-  expect((await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false })).status).toBe(200);
+  expect(
+    (await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: false, reason: "test" })).status,
+  ).toBe(200);
   expect((await h.admin("PUT", "/v1/jobs/test.flaky/enabled", { enabled: true })).status).toBe(200);
-  expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: true })).status).toBe(200);
+  expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: true, reason: "test" })).status).toBe(200);
   expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: false })).status).toBe(200);
 
   const entries = await allEntries();

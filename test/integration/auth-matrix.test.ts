@@ -41,6 +41,8 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "PUT /v1/scheduler/paused": { path: "/v1/scheduler/paused", body: { paused: false } },
   "GET /v1/dashboard/job-stats": { path: "/v1/dashboard/job-stats" },
   "GET /v1/dashboard/job-progress": { path: "/v1/dashboard/job-progress" },
+  "POST /v1/schedules/pause": { path: "/v1/schedules/pause", body: { ids: ["snothere"], reason: "x" } },
+  "POST /v1/schedules/resume": { path: "/v1/schedules/resume", body: { ids: ["snothere"] } },
 };
 
 let h: Harness;

@@ -123,7 +123,7 @@ describe("conditional writes (If-Match)", () => {
     const read = await h.admin("GET", "/v1/jobs/test.per_params");
     const tag = read.headers.get("etag")!;
     // Someone else turns it off; our write conditioned on what we read is refused.
-    expect((await h.admin("PUT", path, { enabled: false })).status).toBe(200);
+    expect((await h.admin("PUT", path, { enabled: false, reason: "test" })).status).toBe(200);
     const stale = await h.admin("PUT", path, { enabled: true }, { "if-match": tag });
     expect(stale.status).toBe(412);
     expect((await h.admin("GET", "/v1/jobs/test.per_params")).body.enabled).toBe(false);
@@ -140,7 +140,12 @@ describe("conditional writes (If-Match)", () => {
     await h.waitForRun(t.body.execution_uuid, isFinished);
     const after = await h.admin("GET", "/v1/jobs/test.per_params");
     expect(after.headers.get("etag")).not.toBe(current.headers.get("etag"));
-    const ok = await h.admin("PUT", path, { enabled: false }, { "if-match": current.headers.get("etag")! });
+    const ok = await h.admin(
+      "PUT",
+      path,
+      { enabled: false, reason: "test" },
+      { "if-match": current.headers.get("etag")! },
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.enabled).toBe(false);
     await h.admin("PUT", path, { enabled: true });

@@ -194,7 +194,7 @@ describe("failures and retries", () => {
   });
 
   it("a disabled job refuses trigger with 409 job_disabled; enabling it again accepts", async () => {
-    const off = await h.admin("PUT", "/v1/jobs/test.slow/enabled", { enabled: false });
+    const off = await h.admin("PUT", "/v1/jobs/test.slow/enabled", { enabled: false, reason: "test" });
     expect(off.status).toBe(200);
     expect(off.body.enabled).toBe(false);
     const refused = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 0 } });

@@ -364,7 +364,7 @@ describe("firing", () => {
       timezone: "UTC",
       params: { ms: 0 },
     });
-    const paused = await h.admin("PUT", "/v1/scheduler/paused", { paused: true });
+    const paused = await h.admin("PUT", "/v1/scheduler/paused", { paused: true, reason: "test" });
     expect(paused.status).toBe(200);
     expect(paused.body.paused).toBe(true);
     expect(paused.body.next_fire).toBeNull();
@@ -384,7 +384,7 @@ describe("firing", () => {
     expect(fired).toHaveLength(1);
     await waitAll(fired);
 
-    await h.admin("PUT", "/v1/jobs/test.slow/enabled", { enabled: false });
+    await h.admin("PUT", "/v1/jobs/test.slow/enabled", { enabled: false, reason: "test" });
     at("2025-10-07T00:01:00.100Z");
     expect(await h.stack.scheduler.tick()).toBe(0);
     const refused = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 0 } });
@@ -473,7 +473,8 @@ describe("firing", () => {
     expect(Array.isArray(st.body.stale_runs)).toBe(true);
     const viewer = await h.token(["viewer"], "v");
     expect(
-      (await h.call("PUT", "/v1/scheduler/paused", { token: viewer, body: { paused: true } })).status,
+      (await h.call("PUT", "/v1/scheduler/paused", { token: viewer, body: { paused: true, reason: "test" } }))
+        .status,
     ).toBe(403);
     await h.admin("DELETE", `/v1/schedules/${s.body.id}`);
   });

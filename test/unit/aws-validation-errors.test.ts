@@ -27,6 +27,7 @@ import type { FinishUpdate, RunStore } from "#ports/run-store.ts";
 import type { ScheduleStore } from "#ports/schedule-store.ts";
 import type { Run } from "#schemas/run.ts";
 import type { Schedule } from "#schemas/schedule.ts";
+import { MemoryPauseNoteStore } from "#test/fakes/memory-pause-notes.ts";
 
 const scheduler = mockClient(SchedulerClient);
 const sfn = mockClient(SFNClient);
@@ -83,6 +84,7 @@ function scheduleService(store: MemoryScheduleStore) {
     logger: silentLogger,
     schedules: store as unknown as ScheduleStore,
     scheduleBackend: backend,
+    pauses: new MemoryPauseNoteStore(),
   } as unknown as CoreDeps;
   return new ScheduleService(deps);
 }

@@ -20,6 +20,7 @@ import { ScheduleService } from "#domain/schedules/schedule-service.ts";
 import { JOBS } from "#jobs/all-jobs.ts";
 import type { ScheduleStore } from "#ports/schedule-store.ts";
 import type { Schedule } from "#schemas/schedule.ts";
+import { MemoryPauseNoteStore } from "#test/fakes/memory-pause-notes.ts";
 
 /** In-memory table with unique names; `failNext` makes the next write throw once. */
 class MemoryScheduleStore implements ScheduleStore {
@@ -103,6 +104,7 @@ beforeEach(() => {
     logger: silentLogger,
     schedules: store,
     scheduleBackend: backend,
+    pauses: new MemoryPauseNoteStore(),
   } as unknown as CoreDeps;
   service = new ScheduleService(deps);
 });

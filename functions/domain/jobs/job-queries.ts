@@ -3,10 +3,12 @@
 import * as z from "zod/mini";
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
+import { jobTarget, toPauseNote } from "#domain/pauses/pause-targets.ts";
 import { computeStats, type RunStats } from "#domain/runs/run-stats.ts";
 import { summarize } from "#domain/runs/run-summary.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
 import type { JobView, ScheduleSummary } from "#schemas/answers.ts";
+import type { PauseNote } from "#schemas/pause.ts";
 import { FINISHED_STATUSES, type Run, type RunStatus } from "#schemas/run.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 import type { JobDefinition } from "./job-definition.ts";
@@ -36,8 +38,8 @@ export class JobQueries {
     this.scheduleService = new ScheduleService(deps);
   }
 
-  private scheduleSummary(s: Schedule): ScheduleSummary {
-    const v = this.scheduleService.view(s);
+  private scheduleSummary(s: Schedule, notes: Map<string, PauseNote>): ScheduleSummary {
+    const v = this.scheduleService.view(s, notes.get(s.id) ?? null);
     return {
       id: s.id,
       name: s.name,
@@ -49,6 +51,7 @@ export class JobQueries {
       description: v.expression_description,
       next_fire_at: s.enabled ? (v.next_fire_times[0] ?? null) : null,
       expression_error: v.expression_error,
+      pause: v.pause,
     };
   }
 
@@ -81,7 +84,13 @@ export class JobQueries {
     return this.deps.control.getJobEnabled(name);
   }
 
-  async setEnabled(name: string, enabled: boolean, actor: string): Promise<JobView> {
+  /** `note`: issue 16 part 5's reason / until (or why it resumed), kept in the audit entry. */
+  async setEnabled(
+    name: string,
+    enabled: boolean,
+    actor: string,
+    note: Record<string, unknown> = {},
+  ): Promise<JobView> {
     this.deps.registry.get(name);
     const before = await this.deps.control.getJobEnabled(name);
     await this.deps.control.setJobEnabled(name, enabled, actor);
@@ -90,7 +99,7 @@ export class JobQueries {
       target: name,
       target_name: name,
       before: { enabled: before },
-      after: { enabled },
+      after: { enabled, ...note },
     });
     return this.get(name);
   }
@@ -117,10 +126,12 @@ export class JobQueries {
     schedules: Schedule[],
   ): Promise<JobView> {
     const since = new Date(this.deps.clock.now().getTime() - 24 * 3600 * 1000);
-    const [last, stats, next] = await Promise.all([
+    const [last, stats, next, notes, jobNote] = await Promise.all([
       this.deps.runs.list({ job_name: job.name, statuses: [...FINISHED_STATUSES] as RunStatus[] }, 1, null),
       this.stats(job.name, since),
       this.deps.nextFire.nextFor(job.name),
+      this.scheduleService.pauseNotes(),
+      enabled ? null : this.deps.pauses.get(jobTarget(job.name)),
     ]);
     const lastRun = last.runs[0];
     return {
@@ -135,6 +146,7 @@ export class JobQueries {
       category: job.category,
       data_sources: job.data_sources,
       enabled,
+      pause: toPauseNote(jobNote),
       parameter_schema: parameterSchema(job),
       concurrency: job.concurrency,
       timeout_seconds: job.timeout_seconds,
@@ -142,7 +154,7 @@ export class JobQueries {
       stages: job.stages ?? [],
       runtime: job.runtime,
       fargate: job.fargate ?? null,
-      schedules: schedules.filter((s) => s.job_name === job.name).map((s) => this.scheduleSummary(s)),
+      schedules: schedules.filter((s) => s.job_name === job.name).map((s) => this.scheduleSummary(s, notes)),
       next_scheduled_for: next,
       last_run: lastRun ? summarize(lastRun) : null,
       active_runs: active.filter((r) => r.job_name === job.name).map(summarize),

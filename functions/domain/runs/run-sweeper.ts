@@ -7,6 +7,7 @@
 
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { PauseService } from "#domain/pauses/pause-service.ts";
 import { fireTimesOrSkip } from "#domain/schedules/schedule-times.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { MissedFire } from "#ports/schedule-store.ts";
@@ -72,6 +73,8 @@ export type SweepResult = {
   missed: MissedFire[];
   /** Ids of the tasks stopped because their run had ended (or is gone). */
   stopped: string[];
+  /** Issue 16 part 5: the pause targets resumed because their `until` came. */
+  resumed: string[];
 };
 
 export type SweepHooks = {
@@ -99,7 +102,19 @@ export class RunSweeper {
     const stopped = await this.stopOrphanedTasks();
     const missed = await this.recordMissedFires();
     if (missed.length) await this.hooks.onMissed?.(missed);
-    return { ended, missed, stopped };
+    // Issue 16 part 5: pauses whose `until` has come resume (actor "system").
+    const resumed = await this.resumeExpiredPauses();
+    return { ended, missed, stopped, resumed };
+  }
+
+  /** Never throws: a store outage leaves the pauses for the next sweep. */
+  private async resumeExpiredPauses(): Promise<string[]> {
+    try {
+      return await new PauseService(this.deps).resumeExpired();
+    } catch (e) {
+      this.deps.logger.warn("expired pauses not read", { error: e instanceof Error ? e.message : String(e) });
+      return [];
+    }
   }
 
   /**

@@ -18,10 +18,13 @@ import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { ConflictError, NotFoundError } from "#domain/errors.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { scheduleTarget, toPauseNote } from "#domain/pauses/pause-targets.ts";
 import { canonicalTimeZone, isValidTimeZone } from "#domain/time.ts";
 import type { ScheduleFilter } from "#ports/schedule-store.ts";
 import type { PreviewResult, ScheduleView } from "#schemas/answers.ts";
+import type { AuditAction } from "#schemas/audit.ts";
 import type { CodedIssue } from "#schemas/issue-codes.ts";
+import type { PauseNote } from "#schemas/pause.ts";
 import type {
   CreateScheduleRequest,
   PatchScheduleRequest,
@@ -108,7 +111,8 @@ export class ScheduleService {
   }
 
   /** A stored item as answered; one that cannot be evaluated says why instead of failing the answer. */
-  view(s: Schedule): ScheduleView {
+  /** `pause`: the schedule's pause note (issue 16 part 5), answered only while it is disabled. */
+  view(s: Schedule, pause: PauseNote | null = null): ScheduleView {
     const { times, error } = fireTimesOf(s, this.deps.clock.now());
     const e = evaluateSchedule(s);
     const raw = String(s.schedule_expression);
@@ -128,7 +132,23 @@ export class ScheduleService {
           : { ja: raw, en: raw },
       next_fire_times: times.map((t) => t.toISOString()),
       expression_error: error,
+      pause: s.enabled ? null : pause,
     };
+  }
+
+  /** The pause notes of schedules, by schedule id (issue 16 part 5). */
+  async pauseNotes(): Promise<Map<string, PauseNote>> {
+    const out = new Map<string, PauseNote>();
+    for (const n of await this.deps.pauses.list()) {
+      const note = toPauseNote(n);
+      if (note && n.target.startsWith(scheduleTarget("")))
+        out.set(n.target.slice(scheduleTarget("").length), note);
+    }
+    return out;
+  }
+
+  private async pauseNoteOf(id: string): Promise<PauseNote | null> {
+    return toPauseNote(await this.deps.pauses.get(scheduleTarget(id)));
   }
 
   /** Loads what describing these schedules needs (cronstrue only for unusual expressions). */
@@ -142,15 +162,15 @@ export class ScheduleService {
   }
 
   async list(filter: ScheduleFilter): Promise<ScheduleView[]> {
-    const all = await this.deps.schedules.list(filter);
+    const [all, notes] = await Promise.all([this.deps.schedules.list(filter), this.pauseNotes()]);
     await this.prepare(all);
-    return all.map((s) => this.view(s));
+    return all.map((s) => this.view(s, notes.get(s.id) ?? null));
   }
 
   async get(id: string): Promise<ScheduleView> {
     const s = await this.require(id);
     await this.prepare([s]);
-    return this.view(s);
+    return this.view(s, await this.pauseNoteOf(id));
   }
 
   async create(req: CreateScheduleRequest, actor: string): Promise<ScheduleView> {
@@ -203,7 +223,15 @@ export class ScheduleService {
   }
 
   async patch(id: string, req: PatchScheduleRequest, actor: string): Promise<ScheduleView> {
-    const previous = await this.require(id);
+    return this.patchWith(await this.require(id), req, actor, null);
+  }
+
+  private async patchWith(
+    previous: Schedule,
+    req: PatchScheduleRequest,
+    actor: string,
+    as: { action: AuditAction; note: Record<string, unknown> } | null,
+  ): Promise<ScheduleView> {
     const merged: CreateScheduleRequest = {
       name: previous.auto_generated_name ? undefined : previous.name,
       job_name: previous.job_name,
@@ -223,13 +251,31 @@ export class ScheduleService {
     // A patch that does not name the schedule keeps a name the operator gave; an auto name follows
     // what it encodes (followGenerated, below).
     if (req.name === undefined) merged.name = previous.name;
-    return this.update(previous, merged, actor);
+    return this.update(previous, merged, actor, as);
+  }
+
+  /**
+   * Issue 16 part 5: pause or resume one schedule — the same write as PATCH {enabled} (EventBridge
+   * follows: DISABLED / ENABLED), audited as a pause or resume with its note.
+   */
+  async setPaused(
+    id: string,
+    paused: boolean,
+    actor: string,
+    note: Record<string, unknown>,
+  ): Promise<ScheduleView> {
+    const previous = await this.require(id);
+    return this.patchWith(previous, { enabled: !paused }, actor, {
+      action: paused ? "schedule.pause" : "schedule.resume",
+      note,
+    });
   }
 
   private async update(
     previous: Schedule,
     asked: CreateScheduleRequest,
     actor: string,
+    as: { action: AuditAction; note: Record<string, unknown> } | null = null,
   ): Promise<ScheduleView> {
     const req = await followGenerated(previous, asked, this.deps.registry);
     const audit = {
@@ -265,14 +311,14 @@ export class ScheduleService {
       schedule_name: schedule.name,
       actor,
     });
-    await new AuditTrail(this.deps).record("schedule.update", actor, {
+    await new AuditTrail(this.deps).record(as?.action ?? "schedule.update", actor, {
       target: schedule.id,
       target_name: schedule.name,
       before: { ...previous },
-      after: { ...schedule },
+      after: { ...schedule, ...as?.note },
     });
     await this.prepare([schedule]);
-    return this.view(schedule);
+    return this.view(schedule, await this.pauseNoteOf(schedule.id));
   }
 
   async delete(id: string, actor: string): Promise<void> {

@@ -3,6 +3,7 @@
 
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
+import { SCHEDULER_TARGET, toPauseNote } from "#domain/pauses/pause-targets.ts";
 import { summarize } from "#domain/runs/run-summary.ts";
 import { sweepDeadline } from "#domain/runs/run-sweeper.ts";
 import type { NextFireLookup } from "#ports/clock.ts";
@@ -58,8 +59,11 @@ export class SchedulerControl implements NextFireLookup {
     const now = this.deps.clock.now().getTime();
     const age = (startedAt: string) => (now - Date.parse(startedAt)) / 1000;
     const running = active.filter((r) => r.status === "RUNNING");
+    // Issue 16 part 5: who paused, why, until when (only while paused).
+    const note = settings.paused ? await this.deps.pauses.get(SCHEDULER_TARGET) : null;
     return {
       ...settings,
+      pause: toPauseNote(note),
       schedules_total: schedules.length,
       schedules_enabled: schedules.filter((s) => s.enabled).length,
       next_fire: next,
@@ -73,14 +77,19 @@ export class SchedulerControl implements NextFireLookup {
     };
   }
 
-  async setPaused(paused: boolean, actor: string): Promise<SchedulerStatus> {
+  /** `note`: issue 16 part 5's reason / until (or why it resumed), kept in the audit entry. */
+  async setPaused(
+    paused: boolean,
+    actor: string,
+    note: Record<string, unknown> = {},
+  ): Promise<SchedulerStatus> {
     const before = await this.deps.schedulerState.getSettings();
     await this.deps.schedulerState.setPaused(paused, actor);
     this.deps.logger.info(paused ? "scheduler paused" : "scheduler resumed", { actor });
     await new AuditTrail(this.deps).record(paused ? "scheduler.pause" : "scheduler.resume", actor, {
       target: "scheduler",
       before: { paused: before.paused },
-      after: { paused },
+      after: { paused, ...note },
     });
     return this.status();
   }

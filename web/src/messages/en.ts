@@ -398,4 +398,20 @@ export const en: Record<keyof typeof ja, string> = {
   kpi_anomalies_sub: "Successful runs with counts off their normal",
   anomaly_recent: "Runs flagged with anomalies",
   anomaly_show_all: "Show all in history",
+
+  // ---- issue 16 part 5: pause with a reason and an expiry
+  pause_note_by: "paused by {who}",
+  pause_note_reason: "reason",
+  pause_note_until: "resumes",
+  pause_note_no_until: "until resumed by hand",
+  pause_reason_label: "Why pause (required, up to 500 characters)",
+  pause_until_label: "Resume by itself",
+  pause_until_0: "No (resume by hand)",
+  pause_until_1: "In 1 hour",
+  pause_until_4: "In 4 hours",
+  pause_until_24: "In 24 hours",
+  pause_until_168: "In 7 days",
+  pause_action: "Pause",
+  pause_job_title: "Pause job {job}",
+  pause_schedule_title: "Pause schedule {name}",
 };

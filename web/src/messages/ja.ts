@@ -408,4 +408,20 @@ export const ja = {
   kpi_anomalies_sub: "成功したが件数が平常から外れた実行",
   anomaly_recent: "異常値のあった実行",
   anomaly_show_all: "実行履歴ですべて表示",
+
+  // ---- issue 16 part 5: pause with a reason and an expiry
+  pause_note_by: "{who} が一時停止",
+  pause_note_reason: "理由",
+  pause_note_until: "再開予定",
+  pause_note_no_until: "手動で再開するまで",
+  pause_reason_label: "一時停止の理由（必須、500文字まで）",
+  pause_until_label: "自動で再開",
+  pause_until_0: "しない（手動で再開）",
+  pause_until_1: "1時間後",
+  pause_until_4: "4時間後",
+  pause_until_24: "24時間後",
+  pause_until_168: "7日後",
+  pause_action: "一時停止する",
+  pause_job_title: "ジョブ {job} を一時停止",
+  pause_schedule_title: "スケジュール {name} を一時停止",
 };

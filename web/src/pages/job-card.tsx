@@ -5,6 +5,7 @@ import { ApiError, api, type JobView, newIdempotencyKey, type Run } from "../api
 import { useApp } from "../app-context.ts";
 import { Switch } from "../components/form-fields.tsx";
 import { JobNextRun } from "../components/job-state.tsx";
+import { type PauseAsk, PauseAskDialog, PauseNoteLine } from "../components/pause-note.tsx";
 import { isRetryWait, RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { RuntimeLine } from "../components/runtime.tsx";
 import { When } from "../components/when.tsx";
@@ -68,9 +69,14 @@ export function JobCard({
       setBusy(false);
     }
   };
-  const setEnabled = async (enabled: boolean) => {
+  // Issue 16 part 5: turning a job off is a pause — it asks why and until when first.
+  const [asking, setAsking] = useState(false);
+  const setEnabled = async (enabled: boolean, ask?: PauseAsk) => {
     try {
-      await api("PUT /v1/jobs/{job_name}/enabled", { path: { job_name: j.name }, body: { enabled } });
+      await api("PUT /v1/jobs/{job_name}/enabled", {
+        path: { job_name: j.name },
+        body: enabled ? { enabled } : { enabled, ...ask },
+      });
       toast({ kind: "success", title: t(enabled ? "job_enabled" : "job_disabled", { job: j.name }) });
       onChanged();
     } catch (e) {
@@ -96,9 +102,20 @@ export function JobCard({
           checked={j.enabled}
           label={t("job_enabled_label", { job: j.name })}
           disabled={!canWrite}
-          onChange={(v) => void setEnabled(v)}
+          onChange={(v) => (v ? void setEnabled(true) : setAsking(true))}
         />
       </header>
+      {!j.enabled && j.pause && (
+        <p class="pause-line">
+          <PauseNoteLine pause={j.pause} />
+        </p>
+      )}
+      <PauseAskDialog
+        open={asking}
+        title={t("pause_job_title", { job: j.name })}
+        onConfirm={(ask) => void setEnabled(false, ask)}
+        onClose={() => setAsking(false)}
+      />
       <p class="desc">{words.description(j)}</p>
       <dl class="facts">
         <dt>{t("schedules")}</dt>
@@ -109,6 +126,7 @@ export function JobCard({
               <li key={s.id} data-testid="job-schedule" data-schedule={s.name}>
                 <span class={s.enabled ? undefined : "muted strike"}>{s.description[lang]}</span>
                 {!s.enabled && <span class="muted"> ({t("disabled")})</span>}{" "}
+                {!s.enabled && s.pause && <PauseNoteLine pause={s.pause} />}
                 {s.expression_error && (
                   <span class="warn" title={t("expression_error", { message: s.expression_error })}>
                     ⚠ {t("expression_error_short")}{" "}

@@ -9,6 +9,7 @@ import { Switch } from "../components/form-fields.tsx";
 import { Blocked } from "../components/job-state.tsx";
 import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
+import { PauseAskDialog, PauseNoteLine } from "../components/pause-note.tsx";
 import { When } from "../components/when.tsx";
 import { reasonOf } from "../failure-reason.ts";
 import { useJobs, usePoll } from "../hooks.ts";
@@ -41,6 +42,8 @@ export function SchedulesPage() {
     JSON.stringify([job, category, tag, enabled]),
   );
   const [deleting, setDeleting] = useState<ScheduleView | null>(null);
+  // Issue 16 part 5: turning a schedule off is a pause (a reason, an optional end).
+  const [pausing, setPausing] = useState<ScheduleView | null>(null);
   const categories = [...new Set(jobs.map((j) => j.category))].sort();
 
   const act = async (what: () => Promise<unknown>, ok: string) => {
@@ -237,12 +240,15 @@ export function SchedulesPage() {
                       disabled={!canWrite}
                       label={t("schedule_enabled_label", { name: s.name })}
                       onChange={(v) =>
-                        void act(
-                          () => api("PATCH /v1/schedules/{id}", { path: { id: s.id }, body: { enabled: v } }),
-                          t(v ? "schedule_on" : "schedule_off", { name: s.name }),
-                        )
+                        v
+                          ? void act(
+                              () => api("POST /v1/schedules/resume", { body: { ids: [s.id] } }),
+                              t("schedule_on", { name: s.name }),
+                            )
+                          : setPausing(s)
                       }
                     />
+                    {!s.enabled && s.pause && <PauseNoteLine pause={s.pause} />}
                     {s.enabled && !jobEnabled(s.job_name) && (
                       <span class="badge badge-cancelled job-off">{t("job_off_short")}</span>
                     )}
@@ -266,6 +272,19 @@ export function SchedulesPage() {
           </tbody>
         </table>
       </div>
+      <PauseAskDialog
+        open={pausing !== null}
+        title={t("pause_schedule_title", { name: pausing?.name ?? "" })}
+        onConfirm={(ask) => {
+          const s = pausing;
+          if (s)
+            void act(
+              () => api("POST /v1/schedules/pause", { body: { ids: [s.id], ...ask } }),
+              t("schedule_off", { name: s.name }),
+            );
+        }}
+        onClose={() => setPausing(null)}
+      />
       <Dialog open={deleting !== null} title={t("delete_schedule")} onClose={() => setDeleting(null)}>
         <p>{t("delete_confirm", { name: deleting?.name ?? "" })}</p>
         <div class="actions">
