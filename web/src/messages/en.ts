@@ -378,4 +378,8 @@ export const en: Record<keyof typeof ja, string> = {
   task_starting:
     "Starting the Fargate task: pulling its image and attaching its network take about 30–90 s, then progress shows here.",
   task_starting_short: "Starting the task (about 30–90 s)",
+  // ---- issue 16 part 6: cooldown after a manual run
+  cooldown_label: "Cooldown",
+  cooldown_line: "Scheduled runs are skipped for {limit} after a manual run",
+  cooldown_active: "cooling down until",
 };

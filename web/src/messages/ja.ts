@@ -388,4 +388,8 @@ export const ja = {
   task_starting:
     "Fargate タスクを起動しています。イメージの取得とネットワークの準備に 30〜90 秒ほどかかり、そのあと進捗が表示されます。",
   task_starting_short: "タスクを起動中（30〜90 秒ほど）",
+  // ---- issue 16 part 6: cooldown after a manual run
+  cooldown_label: "クールダウン",
+  cooldown_line: "手動実行後 {limit} はスケジュール実行をスキップ",
+  cooldown_active: "クールダウン中、終了は",
 };
