@@ -390,6 +390,6 @@ export const ja = {
   task_starting_short: "タスクを起動中（30〜90 秒ほど）",
   // ---- issue 16 part 6: cooldown after a manual run
   cooldown_label: "クールダウン",
-  cooldown_line: "手動実行後 {limit} はスケジュール実行をスキップ",
+  cooldown_line: "手動実行後 {limit}はスケジュール実行をスキップ",
   cooldown_active: "クールダウン中、終了は",
 };
