@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { JobQueries } from "#domain/jobs/job-queries.ts";
 import { runUuidForFire } from "#domain/runs/execution-identity.ts";
+import { TriggerService } from "#domain/runs/trigger-service.ts";
 import { WorkflowSteps } from "#domain/runs/workflow-steps.ts";
 import { defineJob } from "#jobs/define-job.ts";
 import { listedCompaniesSync } from "#jobs/listed-companies/listed-companies-sync.ts";
@@ -197,5 +198,24 @@ describe("defineJob: cooldown_seconds_after_manual", () => {
   });
   it("gives listed_companies.sync one hour (seed 001's 今すぐ同期 makes the daily fire redundant)", () => {
     expect(listedCompaniesSync.cooldown_seconds_after_manual).toBe(3600);
+  });
+});
+
+describe("the trigger's answer", () => {
+  it("says the next fire after the cooldown this manual run starts", async () => {
+    const s = await setup({ manual: null, now: MANUAL_AT });
+    // A claim slower than the reads around it (DynamoDB's transaction vs. its queries).
+    const claimStart = s.core.control.claimStart.bind(s.core.control);
+    s.core.control.claimStart = async (...args) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return claimStart(...args);
+    };
+    const started = await new TriggerService(s.core).trigger({
+      job_name: coolingJob.name,
+      options: {},
+      actor: "alice",
+      trigger_source: "manual",
+    });
+    expect(started.next_scheduled_for).toBe(COOLDOWN_END);
   });
 });
