@@ -87,9 +87,10 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   },
   // the start claim (as rerun) plus: runs.get of a taken slot's holder and of the feed marker,
   // idempotency keys (Put, Get, Update on take-over, Delete when the trigger failed), the slot
-  // released when StartExecution fails; no run query
+  // released when StartExecution fails; one run query: the job's latest manual run for the next
+  // fire of a job with a cooldown (issue 16 part 6, by_job_started)
   trigger: {
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] },
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: [byJob] },
     control: { actions: [...SLOT_ACTIONS, "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"] },
   },
   // schedule items are written by transactions of Put and Delete, plus the audit Put; no run is read
@@ -100,7 +101,8 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   // pause / resume (settings Put, audit, the pause note Put / Delete), missed fires and next fires
   // (Query, BatchGet), active runs
   scheduler: {
-    runs: { actions: [], indexes: [active] },
+    // by_job_started: a job's latest manual run, for its cooldown (issue 16 part 6)
+    runs: { actions: [], indexes: [active, byJob] },
     control: {
       actions: [
         "dynamodb:GetItem",
@@ -112,8 +114,12 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
     },
   },
   // the Task states: start and finish runs, take, release and hand over slots (plain Put and Delete)
+  // by_job_started: a fire's cooldown after the job's latest manual run, and next fires (issue 16 part 6)
   steps: {
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: [active] },
+    runs: {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      indexes: [active, byJob],
+    },
     control: { actions: SLOT_ACTIONS },
   },
   // progress writes, and reads of its own run (cancel watch, an earlier attempt); job stores apart
@@ -122,12 +128,14 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   task: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
   // ends a run (Update) and frees or hands over its slot; never creates a run
   reconciler: {
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },
+    // by_job_started: the ended run's next fire accounts for a cooldown (issue 16 part 6)
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active, byJob] },
     control: { actions: SLOT_ACTIONS },
   },
   // ends overdue runs as the reconciler does; records missed fires and reconcile markers (Put)
   sweeper: {
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active] },
+    // by_job_started: the ended run's next fire accounts for a cooldown (issue 16 part 6)
+    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active, byJob] },
     control: { actions: SLOT_ACTIONS },
   },
   // ensureDefaults: the marker (Get, Put), the schedules (Query, a create transaction of Puts), audit

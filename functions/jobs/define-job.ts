@@ -74,6 +74,11 @@ export function defineJob<S extends AnyParamsSchema, D extends JobStoreDeclarati
   if (runtime === "lambda" && (spec.resources || spec.spot !== undefined || spec.heartbeat_seconds)) {
     throw new Error(`${spec.name}: resources, spot and heartbeat_seconds are for runtime: "fargate" only`);
   }
+  // Issue 16 part 6: a cooldown after a manual run is whole seconds, at most a day (one daily fire).
+  const cooldown = spec.cooldown_seconds_after_manual;
+  if (cooldown !== undefined && (!Number.isInteger(cooldown) || cooldown < 1 || cooldown > 86_400)) {
+    throw new Error(`${spec.name}: cooldown_seconds_after_manual must be an integer 1..86400 (or absent)`);
+  }
   const problems = [...wordProblems(spec), ...anomalyWatchProblems(spec.name, spec.anomaly_watch)];
   if (problems.length) throw new Error(problems.join("; "));
   const stages = spec.stages?.map((x) => (typeof x === "string" ? { name: x, label: null } : x));

@@ -410,6 +410,31 @@ export const JobViewSchema = z.object({
   last_run: z.nullable(RunSummarySchema),
   active_runs: z.array(RunSummarySchema),
   stats_24h: RunStatsSchema,
+  // ---- Issue 16 part 6: cooldown after a manual run.
+  cooldown: z
+    .nullable(
+      z.object({
+        seconds_after_manual: z
+          .number()
+          .check(
+            z.int(),
+            z.minimum(1),
+            z.maximum(86400),
+            z.describe("scheduled fires this many seconds after the start of a manual run are skipped"),
+          ),
+        manual_started_at: z.nullable(
+          TimeSchema.check(
+            z.describe("start of the manual run whose cooldown is in force now; null when none"),
+          ),
+        ),
+        until: z.nullable(
+          TimeSchema.check(
+            z.describe("when the cooldown in force now ends (a fire at this instant runs); null when none"),
+          ),
+        ),
+      }),
+    )
+    .check(z.describe("the job's cooldown after a manual run; null when it declares none")),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 

@@ -4,6 +4,7 @@ import * as z from "zod/mini";
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { jobTarget, toPauseNote } from "#domain/pauses/pause-targets.ts";
+import { ManualCooldown } from "#domain/runs/manual-cooldown.ts";
 import { computeStats, type RunStats } from "#domain/runs/run-stats.ts";
 import { summarize } from "#domain/runs/run-summary.ts";
 import { ScheduleService } from "#domain/schedules/schedule-service.ts";
@@ -126,12 +127,13 @@ export class JobQueries {
     schedules: Schedule[],
   ): Promise<JobView> {
     const since = new Date(this.deps.clock.now().getTime() - 24 * 3600 * 1000);
-    const [last, stats, next, notes, jobNote] = await Promise.all([
+    const [last, stats, next, notes, jobNote, cooling] = await Promise.all([
       this.deps.runs.list({ job_name: job.name, statuses: [...FINISHED_STATUSES] as RunStatus[] }, 1, null),
       this.stats(job.name, since),
       this.deps.nextFire.nextFor(job.name),
       this.scheduleService.pauseNotes(),
       enabled ? null : this.deps.pauses.get(jobTarget(job.name)),
+      new ManualCooldown(this.deps).windowAt(job, this.deps.clock.now()),
     ]);
     const lastRun = last.runs[0];
     return {
@@ -159,6 +161,14 @@ export class JobQueries {
       last_run: lastRun ? summarize(lastRun) : null,
       active_runs: active.filter((r) => r.job_name === job.name).map(summarize),
       stats_24h: stats,
+      // Issue 16 part 6: what the card says ("手動実行後 1 時間はスケジュール実行をスキップ", until when).
+      cooldown: job.cooldown_seconds_after_manual
+        ? {
+            seconds_after_manual: job.cooldown_seconds_after_manual,
+            manual_started_at: cooling?.manual_started_at ?? null,
+            until: cooling?.until.toISOString() ?? null,
+          }
+        : null,
     };
   }
 }

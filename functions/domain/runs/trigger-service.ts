@@ -77,8 +77,17 @@ export class TriggerService {
       now: clock.now(),
     });
     const claimed = this.claim(cmd, run);
-    // Read while the claim is written: the answer's next fire time does not depend on it.
-    const next = nextFire.nextFor(job.name).catch((e: unknown) => {
+    // Read while the claim is written: the answer's next fire time does not depend on it — except
+    // for a job with a cooldown after a manual run (issue 16 part 6): this run starts one, so it is read after.
+    const next = (
+      job.cooldown_seconds_after_manual
+        ? claimed.then(
+            () => nextFire.nextFor(job.name),
+            // a refused claim is answered by `await claimed` below, not logged here
+            () => null,
+          )
+        : nextFire.nextFor(job.name)
+    ).catch((e: unknown) => {
       // The run is started either way; a schedule that cannot be evaluated must not turn it into an error.
       logger.warn("next fire time not computed", { job_name: job.name, error: String(e) });
       return null;

@@ -10,6 +10,7 @@ import type { Run, RunStatus } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { runUuidFor } from "./execution-identity.ts";
+import { ManualCooldown } from "./manual-cooldown.ts";
 import { failedAttempt, withAttempt } from "./run-attempts.ts";
 import { recordRunCost } from "./run-cost.ts";
 import { RunFinisher } from "./run-finisher.ts";
@@ -131,6 +132,15 @@ export class WorkflowSteps {
     if (run.workflow_execution_arn && run.workflow_execution_arn !== execution.arn) {
       return stop(`duplicate delivery; the run belongs to ${run.workflow_execution_arn}`);
     }
+    // Issue 16 part 6: a scheduled fire inside the cooldown after a manual run ends SKIPPED here.
+    const fireAt = input.scheduled_time ? new Date(input.scheduled_time) : clock.now();
+    run =
+      (await new ManualCooldown(this.deps).skipFire(
+        run,
+        job,
+        Number.isNaN(fireAt.getTime()) ? clock.now() : fireAt,
+        this.finisher,
+      )) ?? run;
     const active = run.status === "RUNNING" || run.status === "QUEUED";
     if (active) {
       const links = workflow.links(execution.arn, executionUuid);

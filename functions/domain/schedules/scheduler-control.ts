@@ -4,6 +4,7 @@
 import { AuditTrail } from "#domain/audit.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { SCHEDULER_TARGET, toPauseNote } from "#domain/pauses/pause-targets.ts";
+import { ManualCooldown } from "#domain/runs/manual-cooldown.ts";
 import { summarize } from "#domain/runs/run-summary.ts";
 import { sweepDeadline } from "#domain/runs/run-sweeper.ts";
 import type { NextFireLookup } from "#ports/clock.ts";
@@ -27,16 +28,36 @@ export class SchedulerControl implements NextFireLookup {
       this.deps.control.listJobEnabled(this.deps.registry.names()),
     ]);
     if (settings.paused) return null;
-    return this.soonest(
-      schedules.filter((s) => flags.get(s.job_name) !== false && this.deps.registry.find(s.job_name)),
+    const live = schedules.filter(
+      (s) => flags.get(s.job_name) !== false && this.deps.registry.find(s.job_name),
     );
+    return this.soonest(live, await this.cooldowns(live));
   }
 
-  private soonest(schedules: Schedule[]): NextFire | null {
+  /**
+   * Issue 16 part 6: where each job's cooldown after a manual run ends, for the jobs of `schedules`
+   * that are in one now: their fires before it are skipped, so the next fire that runs is at or after it.
+   */
+  private async cooldowns(schedules: Schedule[]): Promise<Map<string, Date>> {
+    const now = this.deps.clock.now();
+    const gate = new ManualCooldown(this.deps);
+    const out = new Map<string, Date>();
+    for (const name of new Set(schedules.map((s) => s.job_name))) {
+      const job = this.deps.registry.find(name);
+      const w = job?.cooldown_seconds_after_manual ? await gate.windowAt(job, now) : null;
+      if (w) out.set(name, w.until);
+    }
+    return out;
+  }
+
+  private soonest(schedules: Schedule[], cooldowns = new Map<string, Date>()): NextFire | null {
     const now = this.deps.clock.now();
     let best: NextFire | null = null;
     for (const s of schedules) {
-      const at = fireTimesOrSkip(s, now, 1, this.deps.logger, "the next fire")[0];
+      // A fire exactly at the cooldown's end runs: search from just before it (fires are strictly after).
+      const until = cooldowns.get(s.job_name);
+      const from = until && until > now ? new Date(until.getTime() - 1) : now;
+      const at = fireTimesOrSkip(s, from, 1, this.deps.logger, "the next fire")[0];
       if (at && (!best || at.toISOString() < best.at)) {
         best = { schedule_id: s.id, schedule_name: s.name, job_name: s.job_name, at: at.toISOString() };
       }

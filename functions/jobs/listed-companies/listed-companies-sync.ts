@@ -198,6 +198,10 @@ export const listedCompaniesSync = defineJob({
   item_labels: LISTED_ITEMS,
   // No description: the schedule's expression says it in the operator's language (and follows edits).
   default_schedules: [{ schedule_expression: "cron(30 11 * * ? *)", timezone: "Asia/Tokyo" }],
+  // Seed 001's "今すぐ同期" fetches the same full list the daily fire would: a fire within the hour
+  // after it only spends J-Quants quota for the same data. One hour, so a manual sync made hours
+  // earlier never costs the day its scheduled sync.
+  cooldown_seconds_after_manual: 3600,
   stores: { companies: companiesStore },
   async run(ctx) {
     const { dry_run: dryRun } = ctx.params;

@@ -414,4 +414,8 @@ export const en: Record<keyof typeof ja, string> = {
   pause_action: "Pause",
   pause_job_title: "Pause job {job}",
   pause_schedule_title: "Pause schedule {name}",
+  // ---- issue 16 part 6: cooldown after a manual run
+  cooldown_label: "Cooldown",
+  cooldown_line: "Scheduled runs are skipped for {limit} after a manual run",
+  cooldown_active: "cooling down until",
 };

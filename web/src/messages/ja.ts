@@ -424,4 +424,8 @@ export const ja = {
   pause_action: "一時停止する",
   pause_job_title: "ジョブ {job} を一時停止",
   pause_schedule_title: "スケジュール {name} を一時停止",
+  // ---- issue 16 part 6: cooldown after a manual run
+  cooldown_label: "クールダウン",
+  cooldown_line: "手動実行後 {limit}はスケジュール実行をスキップ",
+  cooldown_active: "クールダウン中、終了は",
 };

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, api, type JobView, newIdempotencyKey, type Run } from "../api.ts";
 import { useApp } from "../app-context.ts";
+import { CooldownLine } from "../components/cooldown-line.tsx";
 import { Switch } from "../components/form-fields.tsx";
 import { JobNextRun } from "../components/job-state.tsx";
 import { type PauseAsk, PauseAskDialog, PauseNoteLine } from "../components/pause-note.tsx";
@@ -146,6 +147,14 @@ export function JobCard({
           {/* issue 14 (B): the next run, or why there is none */}
           <JobNextRun job={j} />
         </dd>
+        {j.cooldown && (
+          <>
+            <dt>{t("cooldown_label")}</dt>
+            <dd data-testid="job-cooldown">
+              <CooldownLine cooldown={j.cooldown} />
+            </dd>
+          </>
+        )}
         <dt>{t("last_run")}</dt>
         <dd>
           {j.last_run ? (
