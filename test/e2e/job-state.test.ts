@@ -102,6 +102,8 @@ describe("job state", () => {
       await dialog.getByRole("button", { name: "キャンセル" }).click();
       expect(await paused()).toBe(false);
       await page.locator("#pause-all").click();
+      // issue 16 part 5: a pause says why (the confirm stays disabled until it does)
+      await page.locator("dialog[open] #pause-reason").fill("メンテナンス");
       await page.locator("dialog[open]").getByRole("button", { name: "すべて一時停止" }).click();
       await expect.poll(paused, { timeout: 5000 }).toBe(true);
 

@@ -277,9 +277,17 @@ describe("live progress", () => {
       await recent.waitFor();
       expect(await recent.textContent()).toContain("成功");
       await expect
-        .poll(() => page.locator("[data-testid=kpis] .kpi").nth(4).locator(".kpi-value").textContent(), {
-          timeout: 20_000,
-        })
+        // the runs KPI by its words (issue 16 added cost and anomaly KPIs beside it)
+        .poll(
+          () =>
+            page
+              .locator("[data-testid=kpis] .kpi", { hasText: "実行数" })
+              .locator(".kpi-value")
+              .textContent(),
+          {
+            timeout: 20_000,
+          },
+        )
         .not.toBe("0");
       expect(realErrors(errors)).toEqual([]);
     } finally {

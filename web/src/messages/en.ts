@@ -222,6 +222,8 @@ export const en: Record<keyof typeof ja, string> = {
   audit_schedule_create: "Schedule created",
   audit_schedule_update: "Schedule changed",
   audit_schedule_delete: "Schedule deleted",
+  audit_schedule_pause: "Schedule paused",
+  audit_schedule_resume: "Schedule resumed",
   audit_job_enable: "Job enabled",
   audit_job_disable: "Job disabled",
   audit_scheduler_pause: "All schedules paused",

@@ -226,6 +226,8 @@ export const ja = {
   audit_schedule_create: "スケジュール作成",
   audit_schedule_update: "スケジュール変更",
   audit_schedule_delete: "スケジュール削除",
+  audit_schedule_pause: "スケジュール一時停止",
+  audit_schedule_resume: "スケジュール再開",
   audit_job_enable: "ジョブ有効化",
   audit_job_disable: "ジョブ無効化",
   audit_scheduler_pause: "全スケジュール一時停止",
