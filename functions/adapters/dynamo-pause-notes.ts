@@ -1,13 +1,9 @@
 // Issue 16 part 5: pause notes as items of the control table, one partition ("PAUSE") so the
 // sweeper reads them all with one query.
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { PauseNoteStore, PauseTarget, StoredPauseNote } from "#ports/pause-notes.ts";
+import { queryControlPartition } from "./dynamo-control-scan.ts";
 
 const PAUSE_PK = "PAUSE";
 
@@ -40,22 +36,7 @@ export class DynamoPauseNoteStore implements PauseNoteStore {
   }
 
   async list(): Promise<StoredPauseNote[]> {
-    const all: StoredPauseNote[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": PAUSE_PK },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of out.Items ?? []) all.push(toNote(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return all;
+    return (await queryControlPartition(this.doc, this.table, PAUSE_PK)).map(toNote);
   }
 
   async delete(target: PauseTarget): Promise<void> {

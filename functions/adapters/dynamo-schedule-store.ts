@@ -1,5 +1,6 @@
 // Schedules as control-table items. Names are unique through a second item per name, written in
 // the same transaction as the schedule (DynamoDB has no unique constraint of its own).
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -15,6 +16,7 @@ import type {
   ScheduleStore,
 } from "#ports/schedule-store.ts";
 import type { Schedule } from "#schemas/schedule.ts";
+import { queryControlPartition } from "./dynamo-control-scan.ts";
 import { firstConditionFailed, isConditionFailure } from "./dynamo-errors.ts";
 
 const SCHEDULE_PK = "SCHEDULE";
@@ -76,21 +78,7 @@ export class DynamoScheduleStore implements ScheduleStore {
   }
 
   async list(filter: ScheduleFilter = {}): Promise<Schedule[]> {
-    const all: Schedule[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": SCHEDULE_PK },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of out.Items ?? []) all.push(toSchedule(item));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const all = (await queryControlPartition(this.doc, this.table, SCHEDULE_PK)).map(toSchedule);
     return all.filter((s) => matchesFilter(s, filter)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
