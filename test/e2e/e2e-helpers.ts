@@ -1,7 +1,8 @@
 // Shared set-up and steps of the browser tests: one local stack serving the built admin page and one
 // Chromium per file (useE2eStack), the dev login as a user would do it, and seeding runs.
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { durationSeconds, newRun } from "#domain/runs/run-lifecycle.ts";
@@ -132,4 +133,22 @@ export async function rowIds(page: Page): Promise<string[]> {
   return page
     .locator("[data-testid=run-row]")
     .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-uuid") ?? ""));
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's violations on the page as it is: each rule id with its first three targets. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (c?: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document);
+    return r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
 }

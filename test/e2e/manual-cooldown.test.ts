@@ -1,34 +1,11 @@
-// Issue 16 part 6 in real Chromium: the job card of listed_companies.sync says its cooldown after a
-// manual run ("手動実行後 1 時間はスケジュール実行をスキップ"), and after a manual run, until when it
-// is in force; in Japanese and in English, at 390 px without sideways scroll, axe at 0 violations.
-// The card's screenshots go to the temp dir (jobdeck-cooldown-card-{ja,en}.png) for a look.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { isFinished } from "#test/helpers/harness.ts";
-import { realErrors, useE2eStack } from "./e2e-helpers.ts";
+import { axeViolations, realErrors, useE2eStack } from "./e2e-helpers.ts";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const e2e = useE2eStack();
 const JOB = "listed_companies.sync";
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (c?: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document);
-    return r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
-}
 
 describe("job card: cooldown after a manual run", () => {
   it("says the cooldown, then after a manual run until when it is in force, in ja and en at 390 px", async () => {

@@ -1,17 +1,11 @@
-// Issue 14's page-wide acceptance, on every page in both languages: no horizontal scroll at 390 px
-// (problem 5), axe-core at 0 violations, and one language at a time (no kana in English, no English
-// UI sentence in Japanese, data values aside).
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ScheduleView } from "#domain/schedules/schedule-service.ts";
 import type { Run } from "#schemas/run.ts";
 import { isFinished } from "#test/helpers/harness.ts";
-import { login, seedRuns, useE2eStack } from "./e2e-helpers.ts";
+import { axeViolations, login, seedRuns, useE2eStack } from "./e2e-helpers.ts";
 
 // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') refuses a script tag.
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const e2e = useE2eStack();
 let runs: Run[] = [];
 let schedule: ScheduleView;
@@ -142,19 +136,7 @@ describe("every page", () => {
   it("axe-core finds 0 violations on every page, in Japanese and in English, at desktop and phone width", async () => {
     const found: string[] = [];
     const check = async (page: Page, label: string) => {
-      if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => {
-        const axe = (
-          window as unknown as {
-            axe: {
-              run: (c?: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-            };
-          }
-        ).axe;
-        const r = await axe.run(document);
-        return r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-      });
-      for (const v of violations) found.push(`${label}: ${v}`);
+      for (const v of await axeViolations(page)) found.push(`${label}: ${v}`);
     };
     for (const phone of [false, true]) {
       const anon = await e2e.open({ phone });

@@ -1,34 +1,11 @@
-// Issue 16 part 5: every page that shows a paused thing shows who paused it, why, and until when
-// (absolute in the display zone and relative) — the paused banner, the job cards and the schedules
-// list — in Japanese and in English on a phone (390 px), with axe at 0 violations; and pausing a
-// job from its card asks the reason first.
-
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { realErrors, useE2eStack } from "./e2e-helpers.ts";
+import { axeViolations, realErrors, useE2eStack } from "./e2e-helpers.ts";
 
 const e2e = useE2eStack();
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const JOB = "recap.pipeline";
 const REASON = "source API maintenance ／ 取得元の保守";
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (c?: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document);
-    return r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
-}
 
 const WORDS = {
   ja: { by: "e2e-pauser@example.test が一時停止", why: "理由", until: "再開予定" },

@@ -2,14 +2,11 @@
 // (?anomaly=true, a checkbox), its page says which counter, value vs baseline and the rule, and the
 // dashboard counts and lists it — in Japanese and English, at 390 px, with axe at 0 violations.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { beforeAll, expect, it } from "vitest";
 import type { Run } from "#schemas/run.ts";
-import { seedRuns, useE2eStack } from "./e2e-helpers.ts";
+import { axeViolations, seedRuns, useE2eStack } from "./e2e-helpers.ts";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const e2e = useE2eStack();
 let runs: Run[] = [];
 let flagged: Run;
@@ -36,21 +33,6 @@ async function settled(page: Page) {
   await expect
     .poll(() => page.locator("[data-state=loading], [aria-busy=true]").count(), { timeout: 10_000 })
     .toBe(0);
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (c?: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run(document);
-    return r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
 }
 
 const WORDS = {

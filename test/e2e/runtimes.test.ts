@@ -6,8 +6,6 @@
 // The runs are written straight into the stack's store: this is what the page shows; running a
 // fargate job end to end is the local runner's test.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
@@ -15,7 +13,7 @@ import { durationSeconds, newRun, ZERO_COUNTS } from "#domain/runs/run-lifecycle
 import { defineJob } from "#jobs/define-job.ts";
 import type { Run, RunStatus, RunTask } from "#schemas/run.ts";
 import { ALL_TEST_REGISTRY } from "#test/helpers/test-jobs.ts";
-import { realErrors, useE2eStack } from "./e2e-helpers.ts";
+import { axeViolations, realErrors, useE2eStack } from "./e2e-helpers.ts";
 
 /** A fargate job as an operator would declare a two-hour ingestion: 1 vCPU / 2 GB on Spot, 4 h, 10 min heartbeat. */
 const FARGATE_JOB = "test.fargate_ingest";
@@ -56,7 +54,6 @@ const fargateSmall = defineJob({
 const LAMBDA_JOB = "recap.pipeline"; // timeout_seconds 120
 
 const e2e = useE2eStack({ jobs: [...ALL_TEST_REGISTRY, fargateIngest, fargateSmall] });
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const TASK_ID = "0f3c9e27a1b84d6e9c5a2b7d8e1f4a6b";
 const ECS_TASK: Omit<RunTask, "started_at"> = {
@@ -118,21 +115,6 @@ const VIEWS = [
 ] as const;
 const label = (v: (typeof VIEWS)[number]) => `${v.lang}${v.phone ? " 390px" : ""}`;
 
-/** axe-core's violations on the page as it is (ids and the first targets). */
-async function axe(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const a = (
-      window as unknown as {
-        axe: {
-          run: (c?: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe;
-    const r = await a.run(document);
-    return r.violations.map((v) => `${v.id} ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-  });
-}
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
@@ -202,7 +184,7 @@ describe("runtimes on the admin page", () => {
           const sw = await scrollWidth(page);
           if (sw > 390) found.push(`/jobs ${label(view)}: ${sw}px wide`);
         }
-        for (const v of await axe(page)) found.push(`/jobs ${label(view)}: ${v}`);
+        for (const v of await axeViolations(page)) found.push(`/jobs ${label(view)}: ${v}`);
         expect(realErrors(errors)).toEqual([]);
       } finally {
         await context.close();
@@ -240,7 +222,7 @@ describe("runtimes on the admin page", () => {
           const sw = await scrollWidth(page);
           if (sw > 390) found.push(`ecs run ${label(view)}: ${sw}px wide`);
         }
-        for (const v of await axe(page)) found.push(`ecs run ${label(view)}: ${v}`);
+        for (const v of await axeViolations(page)) found.push(`ecs run ${label(view)}: ${v}`);
 
         await page.goto(`/runs/${local.execution_uuid}?lang=${view.lang}`);
         await page.locator("[data-testid=task-local]").waitFor({ timeout: 10_000 });
@@ -248,7 +230,7 @@ describe("runtimes on the admin page", () => {
           view.lang === "ja" ? "ローカルプロセス（PID 12345）" : "Local process pid 12345",
         );
         expect(await page.locator("[data-testid=run-task] a").count(), "no console link locally").toBe(0);
-        for (const v of await axe(page)) found.push(`local run ${label(view)}: ${v}`);
+        for (const v of await axeViolations(page)) found.push(`local run ${label(view)}: ${v}`);
 
         // A lambda run says Lambda and has no task line.
         await page.goto(`/runs/${onLambda.execution_uuid}?lang=${view.lang}`);
@@ -295,7 +277,7 @@ describe("runtimes on the admin page", () => {
             const sw = await scrollWidth(page);
             if (sw > 390) found.push(`starting run ${label(view)}: ${sw}px wide`);
           }
-          for (const v of await axe(page)) found.push(`starting run ${label(view)}: ${v}`);
+          for (const v of await axeViolations(page)) found.push(`starting run ${label(view)}: ${v}`);
 
           await page.goto(`/jobs?lang=${view.lang}`);
           const card = page.locator(`[data-testid=job-card][data-job="${FARGATE_JOB}"]`);
@@ -305,7 +287,7 @@ describe("runtimes on the admin page", () => {
           const lambdaCard = page.locator(`[data-testid=job-card][data-job="${LAMBDA_JOB}"]`);
           await lambdaCard.locator("[data-testid=job-active-run]").waitFor({ timeout: 10_000 });
           expect(await lambdaCard.locator("[data-testid=task-starting-short]").count()).toBe(0);
-          for (const v of await axe(page)) found.push(`/jobs starting ${label(view)}: ${v}`);
+          for (const v of await axeViolations(page)) found.push(`/jobs starting ${label(view)}: ${v}`);
 
           // The dashboard's card of the running fargate job says the same; the lambda one does not.
           await page.goto(`/?lang=${view.lang}`);
@@ -317,7 +299,7 @@ describe("runtimes on the admin page", () => {
             const sw = await scrollWidth(page);
             if (sw > 390) found.push(`dashboard starting ${label(view)}: ${sw}px wide`);
           }
-          for (const v of await axe(page)) found.push(`dashboard starting ${label(view)}: ${v}`);
+          for (const v of await axeViolations(page)) found.push(`dashboard starting ${label(view)}: ${v}`);
 
           await page.goto(`/runs/${lambdaRunning.execution_uuid}?lang=${view.lang}`);
           await page.locator("[data-testid=run-runtime]").waitFor({ timeout: 10_000 });
