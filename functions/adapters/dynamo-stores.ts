@@ -5,12 +5,16 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import type { JobStoreDeclaration, StoreClient } from "#ports/job-store.ts";
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
+import { DynamoBackfillStore } from "./dynamo-backfill-store.ts";
 import { DynamoControlStore } from "./dynamo-control-store.ts";
 import { DynamoRunStore } from "./dynamo-run-store.ts";
 import { DynamoSchedulerStateStore, DynamoScheduleStore } from "./dynamo-schedule-store.ts";
 import type { TableNames } from "./table-definitions.ts";
 
-export type CoreStores = Pick<CoreDeps, "runs" | "control" | "schedules" | "schedulerState" | "audit">;
+export type CoreStores = Pick<
+  CoreDeps,
+  "runs" | "control" | "schedules" | "schedulerState" | "audit" | "backfills"
+>;
 
 export function dynamoCoreStores(
   doc: DynamoDBDocumentClient,
@@ -23,6 +27,7 @@ export function dynamoCoreStores(
     schedules: new DynamoScheduleStore(doc, tables.control),
     schedulerState: new DynamoSchedulerStateStore(doc, tables.control, now),
     audit: new DynamoAuditLog(doc, tables.control),
+    backfills: new DynamoBackfillStore(doc, tables.control),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AuditLog } from "#ports/audit-log.ts";
+import type { BackfillStore } from "#ports/backfill-store.ts";
 import type { Clock, NextFireLookup } from "#ports/clock.ts";
 import type { ControlStore } from "#ports/control-store.ts";
 import type { RunLogReader } from "#ports/run-log-reader.ts";
@@ -39,6 +40,8 @@ export type CoreDeps = {
   audit: AuditLog;
   /** A run's own log lines (the local stack's buffer; CloudWatch Logs in AWS). */
   runLogs: RunLogReader;
+  /** Issue 16 part 2: backfills (control table). */
+  backfills: BackfillStore;
   /** Called once when a run reaches a finished status (metrics in AWS; optional). */
   onRunFinished?: (run: Run) => void | Promise<void>;
 };

@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = [
   "job.disable",
   "scheduler.pause",
   "scheduler.resume",
+  // Issue 16 part 2
+  "backfill.start",
+  "backfill.cancel",
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -5,6 +5,7 @@
 // enabled schedules that produced no run at all, and (issue 15) stops fargate tasks whose run has
 // ended (SweepHooks.fleet).
 
+import { BackfillAdvancer } from "#domain/backfills/backfill-advancer.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { fireTimesOrSkip } from "#domain/schedules/schedule-times.ts";
@@ -99,6 +100,8 @@ export class RunSweeper {
     const stopped = await this.stopOrphanedTasks();
     const missed = await this.recordMissedFires();
     if (missed.length) await this.hooks.onMissed?.(missed);
+    // Issue 16 part 2: the safety net of backfills whose run-end call was lost.
+    await new BackfillAdvancer(this.deps).advanceAll();
     return { ended, missed, stopped };
   }
 
