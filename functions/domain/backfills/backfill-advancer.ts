@@ -5,11 +5,24 @@
 // of the backfill's cursor, so callers racing each other never start one time twice; and a time's
 // run has a fixed id (backfill + time), created only if absent, so a repeated start is a no-op.
 import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
+import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { concurrencyKey } from "#domain/runs/concurrency-key.ts";
 import { durationSeconds, isFinished, newRun } from "#domain/runs/run-lifecycle.ts";
 import type { Backfill } from "#schemas/backfill.ts";
 import type { Run } from "#schemas/run.ts";
 import { backfillRunUuid } from "./backfill-plan.ts";
+
+/**
+ * The slot of a backfill's run. A "params" job keeps runs of equal params apart because they would
+ * write the same data; runs for different logical times write different periods, so the time is
+ * part of the key and up to `concurrency` of them run side by side. A "job" job runs one at a time
+ * whatever the period (its backfills run one by one: see BackfillService).
+ */
+export function backfillRunKey(job: JobDefinition, params: Record<string, unknown>, time: string): string {
+  return job.concurrency === "params"
+    ? concurrencyKey(job.name, "params", { params, scheduled_for: time })
+    : concurrencyKey(job.name, job.concurrency, params);
+}
 
 /** Rounds of claim-and-start per call: each either starts something or finds nothing to do. */
 const MAX_ROUNDS = 10;
@@ -94,7 +107,7 @@ export class BackfillAdvancer {
       job_name: job.name,
       params: b.params,
       data_source: job.data_sources,
-      concurrency_key: concurrencyKey(job.name, job.concurrency, b.params),
+      concurrency_key: backfillRunKey(job, b.params, time),
       trigger_source: "backfill",
       triggered_by: b.created_by,
       status: "QUEUED",

@@ -90,7 +90,9 @@ export class BackfillService {
       window_since: since.toISOString(),
       window_until: until.toISOString(),
       params,
-      concurrency: req.concurrency ?? 1,
+      // A job that runs one at a time (concurrency "job") takes its backfill one run at a time: more
+      // would only wait for the slot (and time out waiting), not run sooner.
+      concurrency: job.concurrency === "job" ? 1 : (req.concurrency ?? 1),
       times,
       capped: plan.capped,
       started: 0,
