@@ -338,7 +338,7 @@ export const CONTRACT = {
     operationId: "backfillJob",
     tag: "Backfills",
     description:
-      "Runs the job once for each fire time of a schedule (schedule_id) or of an expression in a time zone (schedule_expression, timezone) within from..to (both included), oldest first, at most `concurrency` started and not ended at once, trigger_source \"backfill\", each run's scheduled_for = its fire time (the job's ctx.scheduledFor). A job of concurrency \"job\" runs one at a time, so its backfill's concurrency is 1; a \"params\" job's runs of different times run side by side. Fire times are EventBridge's (DST gaps skipped, repeated local times once). dry_run answers the times only. Posting the same job, source, window and params again starts nothing new and answers the existing backfill (200).",
+      'Runs the job once for each fire time of a schedule (schedule_id) or of an expression in a time zone (schedule_expression, timezone) within from..to (both included), oldest first, at most `concurrency` started and not ended at once, trigger_source "backfill", each run\'s scheduled_for = its fire time (the job\'s ctx.scheduledFor). A job of concurrency "job" runs one at a time, so its backfill\'s concurrency is 1; a "params" job\'s runs of different times run side by side. Fire times are EventBridge\'s (DST gaps skipped, repeated local times once). dry_run answers the times only. Posting the same job, source, window and params again starts nothing new and answers the existing backfill (200).',
     path: JOB,
     body: BackfillRequestSchema,
     responses: {
