@@ -22,13 +22,10 @@ export function backfillRoutes(app: ApiApp) {
       const body = parseWith(BackfillRequestSchema, req.body ?? {}, "body");
       const result = await backfills.request(name, body, actorOf(req.identity));
       if ("preview" in result) return { status: 200 as const, body: result.preview };
-      return result.created
-        ? {
-            status: 201 as const,
-            body: result.view,
-            headers: { location: `/v1/backfills/${result.view.id}` },
-          }
-        : { status: 200 as const, body: result.view };
+      const headers: Record<string, string> = result.created
+        ? { location: `/v1/backfills/${result.view.id}` }
+        : { "idempotent-replayed": "true" };
+      return { status: 200 as const, body: result.view, headers };
     },
     "GET /v1/backfills": async (req: ApiRequest) => {
       const q = parseWith(ListBackfillsQuerySchema, req.query, "query");

@@ -343,13 +343,10 @@ export const CONTRACT = {
     body: BackfillRequestSchema,
     responses: {
       200: {
-        description: "A dry run's times, or the backfill this same request already created",
+        description:
+          "A dry run's times; else the backfill, created with its first runs started (Location names it), or the one this same request already created (Idempotent-Replayed: true)",
         schema: z.union([BackfillPreviewSchema, BackfillViewSchema]),
-      },
-      201: {
-        description: "Created; its first runs are started",
-        schema: BackfillViewSchema,
-        headers: ["Location"],
+        optionalHeaders: ["Location", "Idempotent-Replayed"],
       },
       404: notFound("job or schedule"),
     },

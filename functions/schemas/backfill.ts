@@ -10,7 +10,9 @@ export const BACKFILL_MAX_RUNS = 500;
 export const BACKFILL_MAX_CONCURRENCY = 5;
 
 /** A backfill's id: 32 hex digits of the request's hash (the same request names the same backfill). */
-export const BackfillIdSchema = z.string().check(z.regex(/^[0-9a-f]{32}$/, "is not a backfill id"));
+export const BackfillIdSchema = z
+  .string()
+  .check(z.minLength(32), z.maxLength(32), z.regex(/^[0-9a-f]{32}$/, "is not a backfill id"));
 
 export const BackfillRequestSchema = z.strictObject({
   /** The times come from this schedule (its expression, time zone, start and end dates)… */

@@ -5,7 +5,7 @@
 // pending ones.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Run } from "#schemas/run.ts";
-import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
+import { type Harness, isFinished, type Reply, startHarness } from "#test/helpers/harness.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,7 +43,8 @@ describe("backfill", () => {
   it("starts 10 runs with those scheduled_for values, at most `concurrency` at once; the same request again starts nothing", async () => {
     const body = { ...TEN_DAYS, concurrency: 3, params: { ms: 300 } };
     const created = await backfill(body);
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    expect(created.headers.get("idempotent-replayed")).toBeNull();
     const id = created.body.id as string;
     expect(created.headers.get("location")).toBe(`/v1/backfills/${id}`);
     expect(created.body.counts).toMatchObject({ total: 10, running: 3, pending: 7 });
@@ -51,7 +52,7 @@ describe("backfill", () => {
     // Sample while it runs: the runs started and not ended (RUNNING or QUEUED), from the runs list
     // itself, never exceed 3; the backfill's own counts agree.
     let most = 0;
-    let again: { status: number; body: any } | null = null;
+    let again: Reply | null = null;
     for (;;) {
       const [view, runs] = await Promise.all([
         h.admin("GET", `/v1/backfills/${id}`),
@@ -65,6 +66,7 @@ describe("backfill", () => {
       if (!again && view.body.counts.done >= 2) {
         again = await backfill(body);
         expect(again.status, JSON.stringify(again.body)).toBe(200);
+        expect(again.headers.get("idempotent-replayed")).toBe("true");
         expect(again.body.id).toBe(id);
       }
       if (view.body.status === "done") break;
@@ -100,7 +102,7 @@ describe("backfill", () => {
       to: "2025-11-05T23:00:00+09:00",
       params: { ms: 1500 },
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     const id = created.body.id as string;
     expect(created.body.counts).toMatchObject({ total: 5, running: 1, pending: 4 });
     const cancelled = await h.admin("POST", `/v1/backfills/${id}/cancel`, {});
