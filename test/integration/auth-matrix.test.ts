@@ -41,6 +41,20 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "PUT /v1/scheduler/paused": { path: "/v1/scheduler/paused", body: { paused: false } },
   "GET /v1/dashboard/job-stats": { path: "/v1/dashboard/job-stats" },
   "GET /v1/dashboard/job-progress": { path: "/v1/dashboard/job-progress" },
+  // Issue 16 part 2 (a dry run: nothing starts)
+  "POST /v1/jobs/{job_name}/backfill": {
+    path: "/v1/jobs/recap.pipeline/backfill",
+    body: {
+      schedule_expression: "cron(0 1 * * ? *)",
+      timezone: "UTC",
+      from: "2025-10-01T00:00:00Z",
+      to: "2025-10-02T00:00:00Z",
+      dry_run: true,
+    },
+  },
+  "GET /v1/backfills": { path: "/v1/backfills" },
+  "GET /v1/backfills/{id}": { path: `/v1/backfills/${"0".repeat(32)}` },
+  "POST /v1/backfills/{id}/cancel": { path: `/v1/backfills/${"0".repeat(32)}/cancel`, body: {} },
 };
 
 let h: Harness;
