@@ -13,7 +13,10 @@ export type ApiAreaSpec = {
 
 export const API_AREAS = {
   runs: { kind: "api-runs", description: "GET /v1/runs, /v1/runs/{id}, its logs, cancel, rerun" },
-  trigger: { kind: "api", description: "POST /v1/trigger" },
+  trigger: {
+    kind: "api",
+    description: "POST /v1/trigger; issue 16: backfills (POST /v1/jobs/{name}/backfill, /v1/backfills…)",
+  },
   jobs: { kind: "api", description: "GET/PUT /v1/jobs…" },
   schedules: { kind: "api", description: "/v1/schedules…" },
   scheduler: { kind: "api", description: "/v1/scheduler/…, GET /v1/audit" },
