@@ -26,6 +26,7 @@ import {
 } from "#schemas/answers.ts";
 import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "#schemas/api.ts";
 import { ListAuditQuerySchema } from "#schemas/audit.ts";
+import { CALENDAR_MAX_FIRES, CalendarAnswerSchema, CalendarQuerySchema } from "#schemas/calendar.ts";
 import { JobNameSchema, UuidSchema } from "#schemas/common.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import { RunSchema } from "#schemas/run.ts";
@@ -312,6 +313,20 @@ export const CONTRACT = {
     description: "The ETag ignores generated_at, so an idle dashboard answers 304.",
     responses: {
       200: { description: "Active runs and the last 10 finished", schema: JobProgressAnswerSchema },
+    },
+  },
+  "GET /v1/calendar": {
+    operationId: "getCalendar",
+    tag: "Schedules",
+    description:
+      "Every fire of every schedule (or one job's) in [from, to), at most 31 days, computed as EventBridge fires: a local time skipped by a DST change does not fire, a repeated one fires once. " +
+      "Each fire has its state and flags from the job's p95 duration over its latest successful runs. " +
+      `At most ${CALENDAR_MAX_FIRES} fires: past that, truncated is true and every fire before complete_before_at is listed (ask again from there). ` +
+      "dst_changes lists the offset changes in the window of each schedule's zone and the display zone. A window over 31 days, to not after from, or a bad time is a 400 naming the field.",
+    query: CalendarQuerySchema,
+    responses: {
+      200: { description: "The fires in the window", schema: CalendarAnswerSchema },
+      404: notFound("job"),
     },
   },
 } as const satisfies Record<RouteKey, OperationContract>;

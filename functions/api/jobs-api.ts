@@ -2,6 +2,7 @@ import { JobQueries } from "#domain/jobs/job-queries.ts";
 import { SetEnabledRequestSchema } from "#schemas/api.ts";
 import { JobNameSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
+import { calendarRoutes } from "./calendar-api.ts";
 import { requireMatch } from "./etags.ts";
 import { contractHandler, noQuery, parseWith } from "./http.ts";
 import { actorOf } from "./identity.ts";
@@ -32,6 +33,7 @@ export function createJobsApi(app: ApiApp) {
         const view = await jobs.setEnabled(name, body.enabled, actorOf(req.identity));
         return { status: 200, body: view, version: flagVersion(view.enabled) };
       },
+      ...calendarRoutes(app),
     },
     { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );
