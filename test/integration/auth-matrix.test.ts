@@ -41,6 +41,7 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "PUT /v1/scheduler/paused": { path: "/v1/scheduler/paused", body: { paused: false } },
   "GET /v1/dashboard/job-stats": { path: "/v1/dashboard/job-stats" },
   "GET /v1/dashboard/job-progress": { path: "/v1/dashboard/job-progress" },
+  "GET /v1/calendar": { path: "/v1/calendar?from=2026-03-06T00:00:00Z&to=2026-03-07T00:00:00Z" },
 };
 
 let h: Harness;
