@@ -48,6 +48,7 @@ const pages = () => [
   `/schedules/${schedule.id}`,
   "/schedules/new",
   "/audit",
+  "/calendar",
 ];
 
 /** Waits until the page has shown its data (no loading state left) and settled. */

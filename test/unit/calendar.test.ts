@@ -175,10 +175,11 @@ describe("calendar flags from the job's p95", () => {
       schedules: [hourly],
       jobs: new Map([["demo.job", facts({ p95_seconds: 5400, p95_sample_size: 20 })]]),
     });
+    // The last one outlasts the first fire after the window (03:00) too.
     expect(c.fires.map((f) => f.flags)).toEqual([
       ["outlasts_interval"],
       ["outlasts_interval", "overlap"],
-      ["overlap"],
+      ["outlasts_interval", "overlap"],
     ]);
     expect(c.fires[0]?.expected_end_at).toBe("2026-06-01T01:30:00.000Z");
     expect(c.jobs).toEqual([
@@ -189,6 +190,19 @@ describe("calendar flags from the job's p95", () => {
         outlasts_interval: true,
       }),
     ]);
+  });
+
+  it("the fire just before the window counts: the window's first fire overlaps its run", () => {
+    const c = calendar({
+      from: new Date("2026-06-01T01:00:00Z"),
+      to: new Date("2026-06-01T02:00:00Z"),
+      schedules: [hourly],
+      jobs: new Map([["demo.job", facts({ p95_seconds: 5400 })]]),
+    });
+    expect(c.fires.map((f) => [f.fire_at, f.flags])).toEqual([
+      ["2026-06-01T01:00:00.000Z", ["outlasts_interval", "overlap"]],
+    ]);
+    expect(c.jobs[0]).toMatchObject({ fires: 1, overlaps: 1 });
   });
 
   it("a p95 shorter than the interval, or no history, flags nothing", () => {

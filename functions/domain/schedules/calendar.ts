@@ -49,7 +49,8 @@ export type CalendarInput = {
 /** Fires that would start a run if nothing changes but a pause lifting: they count for flags. */
 const COUNTED: ReadonlySet<CalendarFireState> = new Set(["scheduled", "paused"]);
 
-type Draft = CalendarFire & { t: number };
+/** A fire with its instant; a `shadow` one lies just outside the window and only informs flags. */
+type Draft = CalendarFire & { t: number; shadow: boolean };
 
 export function computeCalendar(input: CalendarInput): CalendarAnswer {
   const { from, to, maxFires } = input;
@@ -70,34 +71,50 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
     }
     zones.add(s.timezone);
     const job = input.jobs.get(s.job_name);
+    const draft = (at: Date, shadow: boolean): Draft => ({
+      t: at.getTime(),
+      shadow,
+      fire_at: at.toISOString(),
+      fire_local: toDisplayTime(at.toISOString(), s.timezone),
+      timezone: s.timezone,
+      job_name: s.job_name,
+      schedule_id: s.id,
+      schedule_name: s.name,
+      execution_policy: s.execution_policy,
+      state: stateOf(at, s, job, cooldowns.get(s.job_name) ?? null, input.pause),
+      expected_end_at:
+        job?.p95_seconds != null ? new Date(at.getTime() + job.p95_seconds * 1000).toISOString() : null,
+      flags: [],
+    });
     for (const at of times) {
-      const t = at.getTime();
-      if (t >= toMs) break;
-      drafts.push({
-        t,
-        fire_at: at.toISOString(),
-        fire_local: toDisplayTime(at.toISOString(), s.timezone),
-        timezone: s.timezone,
-        job_name: s.job_name,
-        schedule_id: s.id,
-        schedule_name: s.name,
-        execution_policy: s.execution_policy,
-        state: stateOf(at, s, job, cooldowns.get(s.job_name) ?? null, input.pause),
-        expected_end_at: job?.p95_seconds != null ? new Date(t + job.p95_seconds * 1000).toISOString() : null,
-        flags: [],
-      });
+      // The first fire after the window is kept out of sight: the window's last fire may outlast it.
+      if (at.getTime() >= toMs) {
+        drafts.push(draft(at, true));
+        break;
+      }
+      drafts.push(draft(at, false));
+    }
+    // Likewise the last fire before the window whose run may still be going at its first fire.
+    const p95ms = (job?.p95_seconds ?? 0) * 1000;
+    if (p95ms > 0) {
+      const before = fireTimesOf(s, new Date(fromMs - p95ms - 1), maxFires).times.filter(
+        (x) => x.getTime() < fromMs,
+      );
+      const last = before[before.length - 1];
+      if (last) drafts.push(draft(last, true));
     }
   }
   drafts.sort((a, b) => a.t - b.t || a.schedule_name.localeCompare(b.schedule_name));
 
   const jobs = flagOverlaps(drafts, input.jobs, cooldowns);
 
-  let fires = drafts;
+  const listed = drafts.filter((d) => !d.shadow);
+  let fires = listed;
   let completeBefore: string | null = null;
-  if (drafts.length > maxFires) {
+  if (listed.length > maxFires) {
     // Cut at an instant, not in the middle of fires that share one: everything before it is listed.
-    const cut = drafts[maxFires]?.t ?? toMs;
-    fires = drafts.filter((d) => d.t < cut);
+    const cut = listed[maxFires]?.t ?? toMs;
+    fires = listed.filter((d) => d.t < cut);
     completeBefore = new Date(cut).toISOString();
   }
   return {
@@ -105,7 +122,7 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
     to: to.toISOString(),
     job_name: input.job_name,
     scheduler_paused: input.pause.paused,
-    fires: fires.map(({ t: _t, ...f }) => f),
+    fires: fires.map(({ t: _t, shadow: _s, ...f }) => f),
     count: fires.length,
     truncated: completeBefore !== null,
     complete_before_at: completeBefore,
@@ -161,7 +178,7 @@ function flagOverlaps(
         if (cur.t < prev.t + p95ms) {
           cur.flags.push("overlap");
           if (!prev.flags.includes("outlasts_interval")) prev.flags.push("outlasts_interval");
-          overlaps++;
+          if (!cur.shadow) overlaps++;
           outlasts = true;
         }
       }
@@ -174,7 +191,7 @@ function flagOverlaps(
       p95_duration_seconds: f?.p95_seconds ?? null,
       p95_sample_size: f?.p95_sample_size ?? 0,
       cooldown_ends_at: end ? end.toISOString() : null,
-      fires: fires.length,
+      fires: fires.filter((d) => !d.shadow).length,
       overlaps,
       outlasts_interval: outlasts,
     };
