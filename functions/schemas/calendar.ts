@@ -1,6 +1,6 @@
 // Issue 16 part 1, the upcoming-runs calendar (GET /v1/calendar): its query and its answer.
 import * as z from "zod/mini";
-import { InstantSchema, JobNameSchema } from "./common.ts";
+import { InstantSchema, JobNameSchema, TimeSchema } from "./common.ts";
 import { ExecutionPolicySchema } from "./schedule.ts";
 
 /** The longest window one answer covers. */
@@ -36,7 +36,7 @@ export const CalendarFlagSchema = z.enum(CALENDAR_FLAGS);
 export type CalendarFlag = z.infer<typeof CalendarFlagSchema>;
 
 export const CalendarFireSchema = z.object({
-  fire_at: z.string().check(z.describe("the instant (answered with the display offset)")),
+  fire_at: TimeSchema,
   fire_local: z
     .string()
     .check(z.describe("the same instant in the schedule's own time zone, with its offset")),
@@ -51,7 +51,7 @@ export const CalendarFireSchema = z.object({
     ),
   ),
   expected_end_at: z.nullable(
-    z.string().check(z.describe("fire + the job's p95 duration; null without history")),
+    TimeSchema.check(z.describe("fire + the job's p95 duration; null without history")),
   ),
   flags: z
     .array(CalendarFlagSchema)
@@ -68,7 +68,7 @@ export const CalendarJobSchema = z.object({
   enabled: z.boolean(),
   p95_duration_seconds: z.nullable(z.number()),
   p95_sample_size: z.number().check(z.describe("successful runs the p95 is taken from (the latest ones)")),
-  cooldown_ends_at: z.nullable(z.string()),
+  cooldown_ends_at: z.nullable(TimeSchema),
   fires: z.number(),
   overlaps: z.number(),
   outlasts_interval: z.boolean(),
@@ -77,7 +77,7 @@ export type CalendarJob = z.infer<typeof CalendarJobSchema>;
 
 export const DstChangeSchema = z.object({
   timezone: z.string(),
-  at: z.string().check(z.describe("the instant the offset changes")),
+  at: TimeSchema.check(z.describe("the instant the offset changes")),
   kind: z
     .enum(["gap", "repeat"])
     .check(
@@ -104,7 +104,7 @@ export const CalendarAnswerSchema = z.object({
     .check(
       z.describe(`more than ${CALENDAR_MAX_FIRES} fires: only those before complete_before_at are listed`),
     ),
-  complete_before_at: z.nullable(z.string()),
+  complete_before_at: z.nullable(TimeSchema),
   jobs: z.array(CalendarJobSchema),
   dst_changes: z.array(DstChangeSchema),
   unevaluable: z.array(z.object({ schedule_id: z.string(), schedule_name: z.string(), error: z.string() })),

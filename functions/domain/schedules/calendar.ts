@@ -63,14 +63,17 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
   for (const [name, j] of input.jobs) cooldowns.set(name, cooldownEnd(j, j.manual_started_at));
 
   for (const s of input.schedules) {
-    // One more than the cap per schedule: enough to know the answer is truncated, never 44,640.
-    const { times, error } = fireTimesOf(s, new Date(fromMs - 1), maxFires + 1);
+    const job = input.jobs.get(s.job_name);
+    const p95ms = (job?.p95_seconds ?? 0) * 1000;
+    // One more than the cap per schedule: enough to know the answer is truncated, never 44,640; and
+    // no further than the run of the window's last fire reaches (a daily cron would otherwise be
+    // searched 2,000 days ahead). EventBridge's end date bounds the same search in the same way.
+    const { times, error } = fireTimesOf(bounded(s, toMs + p95ms), new Date(fromMs - 1), maxFires + 1);
     if (error) {
       unevaluable.push({ schedule_id: s.id, schedule_name: s.name, error });
       continue;
     }
     zones.add(s.timezone);
-    const job = input.jobs.get(s.job_name);
     const draft = (at: Date, shadow: boolean): Draft => ({
       t: at.getTime(),
       shadow,
@@ -95,9 +98,8 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
       drafts.push(draft(at, false));
     }
     // Likewise the last fire before the window whose run may still be going at its first fire.
-    const p95ms = (job?.p95_seconds ?? 0) * 1000;
     if (p95ms > 0) {
-      const before = fireTimesOf(s, new Date(fromMs - p95ms - 1), maxFires).times.filter(
+      const before = fireTimesOf(bounded(s, fromMs), new Date(fromMs - p95ms - 1), maxFires).times.filter(
         (x) => x.getTime() < fromMs,
       );
       const last = before[before.length - 1];
@@ -130,6 +132,14 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
     dst_changes: [...zones].sort().flatMap((z) => dstChanges(z, from, to)),
     unevaluable,
   };
+}
+
+/** `s` ending no later than `endMs` (its own end_date kept when earlier). */
+function bounded(s: Schedule, endMs: number): Schedule {
+  const own = s.end_date == null ? Number.NaN : new Date(s.end_date).getTime();
+  // An unreadable end_date is left for fireTimesOf to report.
+  if (s.end_date != null && (Number.isNaN(own) || own <= endMs)) return s;
+  return { ...s, end_date: new Date(endMs).toISOString() };
 }
 
 /** What a fire would meet, the strongest reason first: a switched-off schedule never fires at all. */
