@@ -32,6 +32,19 @@ const hhmm = (iso: string, tz: string) => {
   return `${pad(w.hour)}:${pad(w.minute)}`;
 };
 
+function Badges({ f, t }: { f: CalendarFire; t: Translate }) {
+  return (
+    <>
+      <span class={`badge cal-state-${f.state}`}>{t(`cal_state_${f.state}` as MessageKey)}</span>
+      {f.flags.map((flag) => (
+        <span key={flag} class="badge cal-flag" data-testid="cal-flag">
+          ⚠ {t(`cal_flag_${flag}` as MessageKey)}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function FireItem({ f, tz, t }: { f: CalendarFire; tz: string; t: Translate }) {
   return (
     <li class={`cal-fire cal-${f.state}`} data-testid="cal-fire" data-state={f.state}>
@@ -39,12 +52,7 @@ function FireItem({ f, tz, t }: { f: CalendarFire; tz: string; t: Translate }) {
       <a href={`/schedules/${f.schedule_id}`} class="small">
         {f.schedule_name}
       </a>{" "}
-      <span class={`badge cal-state-${f.state}`}>{t(`cal_state_${f.state}` as MessageKey)}</span>
-      {f.flags.map((flag) => (
-        <span key={flag} class="badge cal-flag" data-testid="cal-flag">
-          ⚠ {t(`cal_flag_${flag}` as MessageKey)}
-        </span>
-      ))}
+      <Badges f={f} t={t} />
     </li>
   );
 }
@@ -77,7 +85,7 @@ function Day({
 }) {
   return (
     <section class="cal-day" aria-label={date} data-testid="cal-day">
-      <h2 class="cal-day-head">{date}</h2>
+      <h2>{date}</h2>
       {dst.map((d) => (
         <DstNote key={d.at} d={d} t={t} />
       ))}
@@ -88,7 +96,7 @@ function Day({
           ))}
         </ul>
       ) : (
-        <p class="muted small">{t("cal_no_fires")}</p>
+        <p class="muted">—</p>
       )}
     </section>
   );
@@ -106,7 +114,7 @@ function ListView({ fires, tz, t }: { fires: CalendarFire[]; tz: string; t: Tran
             <th scope="col">{t("job")}</th>
             <th scope="col">{t("cal_schedule")}</th>
             <th scope="col">{t("cal_policy")}</th>
-            <th scope="col">{t("cal_state")}</th>
+            <th scope="col">{t("status")}</th>
           </tr>
         </thead>
         <tbody>
@@ -120,14 +128,9 @@ function ListView({ fires, tz, t }: { fires: CalendarFire[]; tz: string; t: Tran
               <td>
                 <a href={`/schedules/${f.schedule_id}`}>{f.schedule_name}</a>
               </td>
-              <td>{f.execution_policy}</td>
+              <td>{t(`policy_${f.execution_policy}` as MessageKey)}</td>
               <td>
-                <span class={`badge cal-state-${f.state}`}>{t(`cal_state_${f.state}` as MessageKey)}</span>
-                {f.flags.map((flag) => (
-                  <span key={flag} class="badge cal-flag">
-                    ⚠ {t(`cal_flag_${flag}` as MessageKey)}
-                  </span>
-                ))}
+                <Badges f={f} t={t} />
               </td>
             </tr>
           ))}
@@ -171,7 +174,7 @@ export function CalendarPage() {
       <div class="page-head">
         <PageTitle titleKey="cal_title" />
         <fieldset class="segmented">
-          <legend class="sr-only">{t("cal_view")}</legend>
+          <legend class="sr-only">{t("view")}</legend>
           {VIEWS.map((v) => (
             <button
               key={v}
@@ -187,16 +190,16 @@ export function CalendarPage() {
       </div>
       <form class="filters" aria-label={t("filters")} onSubmit={(e) => e.preventDefault()}>
         <button type="button" class="btn small" onClick={() => setQuery({ date: addDays(date, -days) })}>
-          {t(view === "day" ? "cal_prev_day" : "cal_prev_week")}
+          {t("cal_prev")}
         </button>
         <button type="button" class="btn small" onClick={() => setQuery({ date: null })}>
           {t("cal_today")}
         </button>
         <button type="button" class="btn small" onClick={() => setQuery({ date: addDays(date, days) })}>
-          {t(view === "day" ? "cal_next_day" : "cal_next_week")}
+          {t("cal_next")}
         </button>
         <label>
-          {t("cal_from_date")}
+          {t("from")}
           <input
             type="date"
             name="date"
@@ -225,7 +228,6 @@ export function CalendarPage() {
         onRetry={cal.refresh}
         empty={t("cal_empty")}
       />
-      {data?.scheduler_paused && <p class="warn">{t("cal_scheduler_paused")}</p>}
       {data?.truncated && (
         <p class="warn" data-testid="cal-truncated">
           {t("cal_truncated", { n: data.count, time: fmtDateTime(data.complete_before_at, tz, false) })}
