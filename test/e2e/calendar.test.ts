@@ -52,7 +52,7 @@ beforeAll(async () => {
 
 const WORDS = {
   ja: {
-    gap: "時計が 03:00 へ進みます",
+    gap: "03:00 へ進みます",
     overlap: "前回の実行と重なる見込み",
     paused: "一時停止中のため実行されません",
   },

@@ -138,7 +138,7 @@ describe("every page", () => {
     } finally {
       await context.close();
     }
-  });
+  }, 180_000);
 
   it("axe-core finds 0 violations on every page, in Japanese and in English, at desktop and phone width", async () => {
     const found: string[] = [];
