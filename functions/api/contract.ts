@@ -36,6 +36,7 @@ import {
   CancelBackfillRequestSchema,
   ListBackfillsQuerySchema,
 } from "#schemas/backfill.ts";
+import { CALENDAR_MAX_FIRES, CalendarAnswerSchema, CalendarQuerySchema } from "#schemas/calendar.ts";
 import { JobNameSchema, UuidSchema } from "#schemas/common.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import { PauseSchedulesRequestSchema, ResumeSchedulesRequestSchema } from "#schemas/pause.ts";
@@ -401,6 +402,20 @@ export const CONTRACT = {
       200: { description: "The backfill, cancelled", schema: BackfillViewSchema },
       404: notFound("backfill"),
       409: { description: "already_finished: the backfill has ended" },
+    },
+  },
+  "GET /v1/calendar": {
+    operationId: "getCalendar",
+    tag: "Schedules",
+    description:
+      "Every fire of every schedule (or one job's) in [from, to), at most 31 days, computed as EventBridge fires: a local time skipped by a DST change does not fire, a repeated one fires once. " +
+      "Each fire has its state and flags from the job's p95 duration over its latest successful runs. " +
+      `At most ${CALENDAR_MAX_FIRES} fires: past that, truncated is true and every fire before complete_before_at is listed (ask again from there). ` +
+      "dst_changes lists the offset changes in the window of each schedule's zone and the display zone. A window over 31 days, to not after from, or a bad time is a 400 naming the field.",
+    query: CalendarQuerySchema,
+    responses: {
+      200: { description: "The fires in the window", schema: CalendarAnswerSchema },
+      404: notFound("job"),
     },
   },
 } as const satisfies Record<RouteKey, OperationContract>;

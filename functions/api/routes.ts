@@ -172,6 +172,14 @@ export const ROUTES = [
     role: "admin",
     summary: "Cancel a backfill: its pending runs never start",
   },
+  // Issue 16 part 1: served by the jobs function, which already reads schedules and runs by job.
+  {
+    method: "GET",
+    path: "/v1/calendar",
+    lambda: "jobs",
+    role: "viewer",
+    summary: "Every fire of every schedule in a window (≤ 31 days), with its state and overlap flags",
+  },
 ] as const satisfies readonly RouteDef[];
 
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }

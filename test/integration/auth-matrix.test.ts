@@ -57,6 +57,7 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "GET /v1/backfills": { path: "/v1/backfills" },
   "GET /v1/backfills/{id}": { path: `/v1/backfills/${"0".repeat(32)}` },
   "POST /v1/backfills/{id}/cancel": { path: `/v1/backfills/${"0".repeat(32)}/cancel`, body: {} },
+  "GET /v1/calendar": { path: "/v1/calendar?from=2026-03-06T00:00:00Z&to=2026-03-07T00:00:00Z" },
 };
 
 let h: Harness;
