@@ -169,6 +169,16 @@ describe("scenarios", () => {
         expect(summary).toMatch(/^cooldown:/);
       } else expect(status, job).toBe("SUCCESS");
     }
+    // The scheduler's next fire accounts for that cooldown: it reads the job's latest manual run
+    // (by_job_started) and never names a fire of the job before the cooldown ends.
+    const job = await stack.api("GET", "/v1/jobs/listed_companies.sync", { groups: VIEWER });
+    const until = job.body.cooldown?.until as string | undefined;
+    expect(until, JSON.stringify(job.body.cooldown)).toBeTruthy();
+    const status = await stack.api("GET", "/v1/scheduler/status", { groups: VIEWER });
+    expect(status.status).toBe(200);
+    const next = status.body.next_fire;
+    if (next?.job_name === "listed_companies.sync")
+      expect(Date.parse(next.at)).toBeGreaterThanOrEqual(Date.parse(until!));
   });
 
   it("invalid params: recap.pipeline refuses them with 400 and starts nothing", async () => {
