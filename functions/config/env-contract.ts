@@ -112,6 +112,15 @@ const VARS = {
     set: "cdk",
     schema: z._default(json(stringRecord, "a JSON object of store name → table name"), {}),
   },
+  // issue 17 JQ
+  /**
+   * Worker functions and fargate tasks: JSON object secret key → Secrets Manager secret name of the
+   * secrets the job declares (its role may read exactly these). Values are never in the environment.
+   */
+  JOBDECK_JOB_SECRETS: {
+    set: "cdk",
+    schema: z._default(json(stringRecord, "a JSON object of secret key → secret name"), {}),
+  },
 } as const satisfies Record<string, { set: "cdk" | "runtime"; schema: z.ZodMiniType }>;
 
 export type EnvName = keyof typeof VARS;
@@ -151,7 +160,7 @@ export const FUNCTION_ENV = {
   /** The Task states of statemachines/run-job.asl.json other than the worker. */
   steps: [...COMMON, ...SCHEDULING, ...ALERTS],
   /** One job's RunWorker Task. */
-  worker: [...COMMON, "JOBDECK_JOB_NAME", "JOBDECK_JOB_TABLES", "LAMBDA_TASK_ROOT"],
+  worker: [...COMMON, "JOBDECK_JOB_NAME", "JOBDECK_JOB_TABLES", "JOBDECK_JOB_SECRETS", "LAMBDA_TASK_ROOT"],
   /**
    * Issue 15: one job's Fargate task (its container runs functions/lambda/workflow/task-main.ts):
    * the worker's variables, the run and task token from the container override, and SCHEDULING's
@@ -161,6 +170,7 @@ export const FUNCTION_ENV = {
     ...COMMON,
     "JOBDECK_JOB_NAME",
     "JOBDECK_JOB_TABLES",
+    "JOBDECK_JOB_SECRETS",
     "JOBDECK_RUN",
     "JOBDECK_TASK_TOKEN",
     "ECS_CONTAINER_METADATA_URI_V4",
@@ -189,6 +199,23 @@ export function cdkVariables(kind: FunctionKind): { name: EnvName; required: boo
 export class EnvError extends Error {
   override name = "EnvError";
 }
+
+// issue 17 JQ
+/**
+ * Job knobs: variables a job module reads from the host's raw environment (`hostEnv()`), beside its
+ * function kind's contract. Locally they come from the shell of `npm start`; the AWS workers carry
+ * none of them (each has its default there) and secrets come from Secrets Manager instead.
+ */
+export const JOB_ENV = {
+  /** J-Quants API v2 base URL (default https://api.jquants.com/v2; `npm run stand-ins` prints the stand-in's). */
+  JOBDECK_JQUANTS_BASE_URL: "listed_companies.sync, jquants.daily_bars",
+  /** The J-Quants plan: free | light | standard | premium (5 / 60 / 120 / 500 requests per minute). */
+  JOBDECK_JQUANTS_PLAN: "listed_companies.sync, jquants.daily_bars",
+  /** Requests per minute to J-Quants, overriding the plan's (default: the Free plan's 5). */
+  JOBDECK_JQUANTS_RPM: "listed_companies.sync, jquants.daily_bars",
+  /** The J-Quants API key locally (a job secret: in AWS the secret jobdeck/jquants-api-key). */
+  JQUANTS_API_KEY: "listed_companies.sync, jquants.daily_bars",
+} as const;
 
 /** An environment as a plain record (process.env, or a test's own). */
 export type HostEnv = Readonly<Record<string, string | undefined>>;
