@@ -4,7 +4,7 @@ import type { JobContext, JobDefinition, JobLogger, ProgressMessage } from "#dom
 import { type Lang, renderTemplate } from "#domain/jobs/job-words.ts";
 import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
 import type { RecapDigest, RecapStore } from "#jobs/recap/recap-store.ts";
-import type { StageStatus } from "#schemas/run.ts";
+import type { RunSkip, StageStatus } from "#schemas/run.ts";
 
 export type ItemCall = {
   name: string;
@@ -94,6 +94,8 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
 
   readonly logger: JobLogger;
   readonly count: JobContext<P>["count"];
+  /** Set by ctx.skip: the run would end SKIPPED with this reason. */
+  skipped: RunSkip | null = null;
 
   constructor(
     readonly params: P,
@@ -154,6 +156,10 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
       e.name = "AbortError";
       throw e;
     }
+  }
+
+  skip(reason: string, detail?: string): void {
+    this.skipped = { reason, detail: detail ?? null };
   }
 
   /** Cancels the run, as a timeout or a stop request would. */
