@@ -77,6 +77,7 @@ export function createRunWorker(deps: RunWorkerDeps) {
           executionUuid: run.execution_uuid,
           attempt: run.attempt,
           params: run.params,
+          scheduledFor: run.scheduled_for ? new Date(run.scheduled_for) : undefined,
           timeoutSeconds: run.timeout_seconds,
           previous,
         },

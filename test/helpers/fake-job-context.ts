@@ -74,6 +74,8 @@ export type FakeStores = { companies: CompanyStore; recaps: RecapStore };
 export class FakeJobContext<P> implements JobContext<P, FakeStores> {
   readonly executionUuid: string;
   readonly attempt: number;
+  /** Issue 16: a fixed logical time (tests that read it set their own). */
+  scheduledFor: Date = new Date("2025-10-01T00:00:00Z");
   readonly stores: FakeStores;
   readonly controller = new AbortController();
   readonly signal: AbortSignal = this.controller.signal;

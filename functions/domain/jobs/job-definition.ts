@@ -39,6 +39,12 @@ export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
   readonly params: P;
   readonly executionUuid: string;
   readonly attempt: number;
+  /**
+   * The logical time the run is for: the schedule's fire time, a backfill's chosen time, else the
+   * trigger time. A job computes "yesterday's data" from it, never from the wall clock, so a late
+   * run or a backfill processes the period it stands for.
+   */
+  readonly scheduledFor: Date;
   readonly logger: JobLogger;
   /** Fires when the run is cancelled or times out; long loops should check it. */
   readonly signal: AbortSignal;

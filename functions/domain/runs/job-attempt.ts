@@ -39,6 +39,8 @@ export type ExecuteJobInput = {
   executionUuid: string;
   attempt: number;
   params: Record<string, unknown>;
+  /** ctx.scheduledFor (the run's scheduled_for); the attempt's start when absent. */
+  scheduledFor?: Date;
   /** Aborts the job's signal after this many seconds (the workflow's own timeout also applies). */
   timeoutSeconds: number;
   /** Progress and counters of an earlier attempt, so a retry continues the stage timeline. */
@@ -177,6 +179,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     params: input.params,
     executionUuid: input.executionUuid,
     attempt: input.attempt,
+    scheduledFor: input.scheduledFor ?? now(),
     logger: deps.logger,
     signal: abort.signal,
     stores: deps.stores,

@@ -49,6 +49,7 @@ const RunContextSchema = z.object({
   queue_timeout_seconds: z.number().check(z.minimum(0)),
   queued_at: text,
   attempt_started_at: z.optional(text),
+  scheduled_for: z.optional(text),
 });
 
 /**
