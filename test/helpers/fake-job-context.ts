@@ -98,11 +98,26 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
   readonly count: JobContext<P>["count"];
   /** Set by ctx.skip: the run would end SKIPPED with this reason. */
   skipped: RunSkip | null = null;
+  private readonly secrets: Record<string, string>;
+  /** Keys the job asked ctx.secret for, in order. */
+  readonly secretReads: string[] = [];
+
+  async secret(key: string): Promise<string | null> {
+    this.secretReads.push(key);
+    return this.secrets[key] ?? null;
+  }
 
   constructor(
     readonly params: P,
-    opts: { stores?: Partial<FakeStores>; executionUuid?: string; attempt?: number } = {},
+    opts: {
+      stores?: Partial<FakeStores>;
+      executionUuid?: string;
+      attempt?: number;
+      /** Issue 17: the values ctx.secret(key) answers, by key (absent = not configured). */
+      secrets?: Record<string, string>;
+    } = {},
   ) {
+    this.secrets = opts.secrets ?? {};
     this.executionUuid = opts.executionUuid ?? "00000000-0000-4000-8000-000000000001";
     this.attempt = opts.attempt ?? 1;
     this.stores = {

@@ -64,13 +64,9 @@ class MemoryBarStore implements BarStore {
   }
 }
 
-class BarsCtx extends FakeJobContext<DailyBarsParams> {
-  scheduledFor: string | null = null;
-}
-
-function ctxFor(params: Partial<DailyBarsParams> = {}, scheduledFor: string | null = null) {
-  const ctx = new BarsCtx(dailyBarsParameters.parse(params));
-  ctx.scheduledFor = scheduledFor;
+function ctxFor(params: Partial<DailyBarsParams> = {}, scheduledFor = "2026-11-27T09:30:00.000Z") {
+  const ctx = new FakeJobContext<DailyBarsParams>(dailyBarsParameters.parse(params));
+  ctx.scheduledFor = new Date(scheduledFor);
   return ctx;
 }
 
@@ -83,19 +79,12 @@ const CALENDAR: CalendarRow[] = [
 
 describe("jquants.daily_bars: the logical date (JST)", () => {
   it("a weekday fire at 18:30 JST (09:30 UTC) is for that same JST day", () => {
-    expect(logicalDate({ scheduledFor: "2026-11-27T09:30:00.000Z" })).toBe("2026-11-27");
+    expect(logicalDate({ scheduledFor: new Date("2026-11-27T09:30:00.000Z") })).toBe("2026-11-27");
   });
 
   it("a time after 15:00 UTC is already the next JST day", () => {
     expect(jstDate(new Date("2026-11-26T15:00:00.000Z"))).toBe("2026-11-27");
     expect(jstDate(new Date("2026-11-26T14:59:59.999Z"))).toBe("2026-11-26");
-  });
-
-  it("without scheduledFor (a host before issue 16) the run is for now", () => {
-    expect(logicalDate({}, new Date("2026-11-30T09:30:00.000Z"))).toBe("2026-11-30");
-    expect(logicalDate({ scheduledFor: "not a time" }, new Date("2026-11-30T09:30:00.000Z"))).toBe(
-      "2026-11-30",
-    );
   });
 });
 
@@ -186,7 +175,7 @@ describe("jquants.daily_bars: a run", () => {
     expect(ctx.stages).toEqual(["calendar"]);
   });
 
-  it("without a date, the day is the JST date of ctx.scheduledFor (a fire at 18:30 JST), not of now", async () => {
+  it("without a date, the day is the JST date of ctx.scheduledFor (a fire at 18:30 JST), not of the clock", async () => {
     const source = new FakeSource({ [DAY]: dayBars, "2026-11-24": [bar("13010", 1)] }, CALENDAR);
     const ctx = ctxFor({}, "2026-11-24T09:30:00.000Z");
     await syncDailyBars(ctx, {
@@ -195,14 +184,10 @@ describe("jquants.daily_bars: a run", () => {
       now: () => new Date("2026-11-27T10:00:00Z"),
     });
     expect(source.barCalls).toEqual(["2026-11-24"]);
-    // Without scheduledFor: now's JST date.
-    const manual = ctxFor({});
+    // An explicit date wins over the logical date.
+    const explicit = ctxFor({ date: DAY }, "2026-11-24T09:30:00.000Z");
     const s2 = new FakeSource({ [DAY]: dayBars }, CALENDAR);
-    await syncDailyBars(manual, {
-      source: s2,
-      store: new MemoryBarStore(),
-      now: () => new Date("2026-11-27T10:00:00Z"),
-    });
+    await syncDailyBars(explicit, { source: s2, store: new MemoryBarStore() });
     expect(s2.barCalls).toEqual([DAY]);
   });
 

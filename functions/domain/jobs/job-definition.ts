@@ -1,6 +1,7 @@
 // What a job is (spec/model.md "Job"): the contract between job modules and the runtime.
 import type * as z from "zod/mini";
 import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
+import type { JobSecretDeclarations } from "#ports/secret-reader.ts";
 import type {
   AnomalyWatch,
   ConcurrencyMode,
@@ -62,6 +63,11 @@ export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
   /** Throws an AbortError-like error if the signal fired. */
   throwIfCancelled(): void;
   /**
+   * A secret the job declares (`secrets` of its definition): its value, or null when it is not
+   * configured here. The value is masked in every log line, error and record from then on.
+   */
+  secret(key: string): Promise<string | null>;
+  /**
    * Ends the run SKIPPED instead of SUCCESS once `run` returns (call it, then return): nothing was
    * there to do, e.g. a market holiday. `reason` is a key of the job's `skip_reasons` (its words on
    * the page); `detail` says what was found. The run's summary reads `<reason>: <detail>`, as the
@@ -114,5 +120,7 @@ export interface JobDefinition<
   cooldown_seconds_after_manual?: number;
   /** Tables the job owns: the CDK app and the local stack create them and grant them to its worker. */
   stores?: D;
+  /** Secrets the job reads (`ctx.secret(key)`): its worker alone is granted exactly these. */
+  secrets?: JobSecretDeclarations;
   run(ctx: JobContext<z.output<S>, OpenedStores<D>>): Promise<void>;
 }

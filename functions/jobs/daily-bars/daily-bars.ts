@@ -142,11 +142,12 @@ export function planBars(
   return plan;
 }
 
-/** The ctx the sync needs: any JobContext of these params (scheduledFor when the host gives it). */
+/** The ctx the sync needs: any JobContext of these params. */
 export type DailyBarsContext = Pick<
   JobContext<DailyBarsParams>,
   | "params"
   | "executionUuid"
+  | "scheduledFor"
   | "logger"
   | "progress"
   | "stage"
@@ -154,7 +155,7 @@ export type DailyBarsContext = Pick<
   | "count"
   | "throwIfCancelled"
   | "skip"
-> & { readonly scheduledFor?: string | null };
+>;
 
 /** The whole run over a source and a store (the job's run wires J-Quants and its table in). */
 export async function syncDailyBars(
@@ -163,7 +164,7 @@ export async function syncDailyBars(
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const { codes, dry_run: dryRun } = ctx.params;
-  const date = ctx.params.date ?? logicalDate(ctx, now());
+  const date = ctx.params.date ?? logicalDate(ctx);
   ctx.logger.info("daily bars", { date, codes: codes?.length ?? null, dry_run: dryRun });
 
   ctx.stage("calendar");

@@ -9,11 +9,7 @@ export function jstDate(at: Date): string {
   return new Date(at.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/**
- * The run's logical date in JST. `scheduledFor` is read when the host provides it (issue 16's
- * ctx.scheduledFor); without it (or unreadable) the run is for `now`, as a manual trigger is.
- */
-export function logicalDate(ctx: { readonly scheduledFor?: string | null }, now: Date = new Date()): string {
-  const at = ctx.scheduledFor ? new Date(ctx.scheduledFor) : now;
-  return jstDate(Number.isNaN(at.getTime()) ? now : at);
+/** The run's logical date in JST (not the worker's clock: a retry or a late start keeps its day). */
+export function logicalDate(ctx: { readonly scheduledFor: Date }): string {
+  return jstDate(ctx.scheduledFor);
 }
