@@ -7,8 +7,17 @@
 
 import * as z from "zod/mini";
 import type { JobContext } from "#domain/jobs/job-definition.ts";
+import { defineJob } from "#jobs/define-job.ts";
 import type { BarRecord, BarStore } from "./bar-store.ts";
 import { type DailyBarRow, type DailyBarsSource, TRADING_HOL_DIVS } from "./bars-source.ts";
+import { barsStore } from "./bars-table.ts";
+import {
+  BARS_DESCRIPTION,
+  BARS_ITEMS,
+  BARS_MESSAGES,
+  BARS_SKIP_REASONS,
+  BARS_STAGES,
+} from "./daily-bars-words.ts";
 import { logicalDate } from "./logical-date.ts";
 
 export const DAILY_BARS_JOB = "jquants.daily_bars";
@@ -261,4 +270,41 @@ export async function syncDailyBars(
   }
   ctx.item("bars", { current: total, total, status: "done" });
   ctx.progress({ current: total, total, message: { key: "written", params: { total } } });
+}
+
+/** The J-Quants API key: JQUANTS_API_KEY locally, the Secrets Manager secret in AWS. */
+export const JQUANTS_KEY_SECRET = { env: "JQUANTS_API_KEY", name: "jobdeck/jquants-api-key" } as const;
+
+/** How the job's run reaches J-Quants (the real client; a test may pass its own). */
+export type BarsSourceOpener = (ctx: {
+  secret(key: string): Promise<string | null>;
+  signal: AbortSignal;
+}) => Promise<DailyBarsSource>;
+
+export function makeDailyBarsJob(openSource: BarsSourceOpener) {
+  return defineJob({
+    name: DAILY_BARS_JOB,
+    description: BARS_DESCRIPTION,
+    category: "market_data",
+    data_sources: ["jquants_daily_bars", "jquants_calendar"],
+    parameters: dailyBarsParameters,
+    // One run at a time: J-Quants' rate limit is per account, and a backfill then fills its days in turn.
+    concurrency: "job",
+    // A day is a few requests; on the Free plan (5 a minute) with 429 waits that is still minutes.
+    timeout_seconds: 600,
+    retry: { attempts: 2, backoff_seconds: 30, backoff_rate: 2 },
+    stages: BARS_STAGES,
+    messages: BARS_MESSAGES,
+    skip_reasons: BARS_SKIP_REASONS,
+    item_labels: BARS_ITEMS,
+    // Weekdays after the close (15:00 JST) and J-Quants' publication of the day's bars; holidays
+    // that fall on a weekday end SKIPPED market_holiday. No description: the expression says it.
+    default_schedules: [{ schedule_expression: "cron(30 18 ? * MON-FRI *)", timezone: "Asia/Tokyo" }],
+    secrets: { jquants_api_key: JQUANTS_KEY_SECRET },
+    stores: { bars: barsStore },
+    async run(ctx) {
+      const source = await openSource(ctx);
+      await syncDailyBars(ctx, { source, store: ctx.stores.bars });
+    },
+  });
 }
