@@ -1,6 +1,7 @@
 // Issue 17, jquants.daily_bars through the local stack (real HTTP, DynamoDB Local) against the
 // J-Quants stand-in (a real node:http server on 127.0.0.1 serving the committed calendar and the
-// fixture's bars in v2 shape, 1,000 rows a page, the x-api-key required): a trading day upserts the
+// fixture's bars in v2 shape, 1,500 rows a page, the x-api-key required; here one issue in 50 did
+// not trade, with J-Quants' null prices): a trading day upserts the
 // day's bars of all 4,411 issues; a re-run counts them unchanged; a holiday ends SKIPPED
 // market_holiday; five triggers with explicit dates and a backfill over five weekdays fill five days.
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { barsStore } from "#jobs/daily-bars/bars-table.ts";
 import { DAILY_BARS_JOB } from "#jobs/daily-bars/daily-bars.ts";
 import { BY_DATE_INDEX } from "#jobs/daily-bars/dynamo-bar-store.ts";
-import { fixtureDailyBars, jquantsMarketRoutes } from "#local/jquants-market-fixture.ts";
+import { fixtureMaster, jquantsRoutes, standInBar } from "#local/jquants-stand-in.ts";
 import type { Run } from "#schemas/run.ts";
 import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
 import { type StandIn, startStandIn } from "#test/helpers/source-stand-in.ts";
@@ -16,21 +17,56 @@ import { type StandIn, startStandIn } from "#test/helpers/source-stand-in.ts";
 const KEY = "jq-test-key-5f0c1d2e3a4b";
 let jq: StandIn;
 let h: Harness;
-const priorBase = process.env.JOBDECK_JQUANTS_BASE_URL;
+const prior = { base: process.env.JOBDECK_JQUANTS_BASE_URL, rpm: process.env.JOBDECK_JQUANTS_RPM };
+
+/** Issues that did not trade (null prices, as J-Quants records them): one in 50, by code. */
+const untraded = (code: string) => Number.parseInt(code.slice(0, 4), 10) % 50 === 0;
+const CODES = fixtureMaster().map((r) => String(r.Code));
+
+/** What the stand-in answers for `date`: every issue's bar, prices null for the untraded ones. */
+function fixtureDailyBars(date: string) {
+  return CODES.map((code) => {
+    const bar = standInBar(code, date);
+    return untraded(code) ? { ...bar, O: null, H: null, L: null, C: null, Vo: 0, Va: 0 } : bar;
+  });
+}
+
+/** JQ's J-Quants routes, with the untraded issues' prices nulled in the daily bars. */
+function routesWithUntraded() {
+  const routes = jquantsRoutes();
+  const bars = routes["/equities/bars/daily"]!;
+  routes["/equities/bars/daily"] = async (req) => {
+    const answer = await bars(req);
+    const json = answer.json as { data?: { Code: string }[] } | undefined;
+    if (!json?.data) return answer;
+    const data = json.data.map((b) =>
+      untraded(b.Code) ? { ...b, O: null, H: null, L: null, C: null, Vo: 0, Va: 0 } : b,
+    );
+    return { ...answer, json: { ...json, data } };
+  };
+  return routes;
+}
 
 beforeAll(async () => {
-  jq = await startStandIn(jquantsMarketRoutes({ pageSize: 1000 }), {
+  jq = await startStandIn(routesWithUntraded(), {
     basePath: "/v2",
     modes: [{ mode: "require_header", header: "x-api-key", value: KEY }],
   });
   process.env.JOBDECK_JQUANTS_BASE_URL = jq.url;
+  // The stand-in has no plan: without a limit the client would keep the Free plan's 5 a minute.
+  process.env.JOBDECK_JQUANTS_RPM = "60000";
   h = await startHarness({ secretEnv: { JQUANTS_API_KEY: KEY } });
 });
 afterAll(async () => {
   await h?.stop();
   await jq?.close();
-  if (priorBase === undefined) delete process.env.JOBDECK_JQUANTS_BASE_URL;
-  else process.env.JOBDECK_JQUANTS_BASE_URL = priorBase;
+  for (const [name, value] of [
+    ["JOBDECK_JQUANTS_BASE_URL", prior.base],
+    ["JOBDECK_JQUANTS_RPM", prior.rpm],
+  ] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 /** Bars stored for `date`, counted with the by-date index (every page). */
@@ -82,7 +118,7 @@ describe("jquants.daily_bars against the J-Quants stand-in", () => {
     const asked = jq.requests.slice(before);
     expect(asked.map((r) => r.path)).toEqual([
       "/markets/calendar",
-      ...Array(5).fill("/equities/bars/daily"), // 4,411 rows, 1,000 a page
+      ...Array(3).fill("/equities/bars/daily"), // 4,411 rows, 1,500 a page
     ]);
     expect(asked.every((r) => r.status === 200 && r.headers["x-api-key"] === KEY)).toBe(true);
     expect(asked[0]?.query).toMatchObject({ from: date, to: date });
@@ -98,6 +134,22 @@ describe("jquants.daily_bars against the J-Quants stand-in", () => {
       skip_breakdown: { unchanged: traded(date), no_trades: all - traded(date) },
     });
     expect(await storedOn(date)).toBe(traded(date));
+  });
+
+  it("a rejected key ends FAILURE saying where the key comes from; the key is in no record or log line", async () => {
+    jq.setMode({ mode: "require_header", header: "x-api-key", value: "another-key" });
+    try {
+      const run = await runFor({ date: "2026-11-26" });
+      expect(run.status).toBe("FAILURE");
+      expect(run.error_summary).toMatch(/J-Quants rejected the API key \(403\).*JQUANTS_API_KEY/);
+      expect(JSON.stringify(run)).not.toContain(KEY);
+      const logs = await h.admin("GET", `/v1/runs/${run.execution_uuid}/logs?limit=100`);
+      expect(logs.status).toBe(200);
+      expect(logs.body.results.length).toBeGreaterThan(0);
+      expect(JSON.stringify(logs.body)).not.toContain(KEY);
+    } finally {
+      jq.setMode({ mode: "require_header", header: "x-api-key", value: KEY });
+    }
   });
 
   it("a market holiday (2026-11-23, 勤労感謝の日) ends SKIPPED market_holiday without asking for bars", async () => {
@@ -123,7 +175,7 @@ describe("jquants.daily_bars against the J-Quants stand-in", () => {
     }
     for (const date of days) {
       const want = fixtureDailyBars(date).filter(
-        (b) => ["13040", "72030", "99840"].includes(b.Code) && b.C !== null,
+        (b) => ["13040", "72030", "99840"].includes(String(b.Code)) && b.C !== null,
       );
       expect(await storedOn(date), date).toBe(want.length);
       expect(want.length).toBeGreaterThan(0);
@@ -151,7 +203,7 @@ describe("jquants.daily_bars against the J-Quants stand-in", () => {
     const days = ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"];
     for (const date of days) {
       const want = fixtureDailyBars(date).filter(
-        (b) => ["72030", "86970", "99840"].includes(b.Code) && b.C !== null,
+        (b) => ["72030", "86970", "99840"].includes(String(b.Code)) && b.C !== null,
       );
       expect(await storedOn(date), date).toBe(want.length);
     }

@@ -8,8 +8,10 @@
 import * as z from "zod/mini";
 import type { JobContext } from "#domain/jobs/job-definition.ts";
 import { defineJob } from "#jobs/define-job.ts";
+import { JQUANTS_API_KEY_SECRET } from "#jobs/jquants/jquants-client.ts";
+import { isTradingDay } from "#jobs/jquants/jquants-schemas.ts";
 import type { BarRecord, BarStore } from "./bar-store.ts";
-import { type DailyBarRow, type DailyBarsSource, TRADING_HOL_DIVS } from "./bars-source.ts";
+import type { DailyBarRow, DailyBarsSource } from "./bars-source.ts";
 import { barsStore } from "./bars-table.ts";
 import {
   BARS_DESCRIPTION,
@@ -186,7 +188,7 @@ export async function syncDailyBars(
       `J-Quants' trading calendar has no entry for ${date}; cannot tell whether the market was open`,
     );
   }
-  if (!TRADING_HOL_DIVS.includes(day.HolDiv)) {
+  if (!isTradingDay(day)) {
     ctx.progress({ message: { key: "market_holiday", params: { date } } });
     ctx.skip("market_holiday", `${date} is not a trading day (J-Quants calendar HolDiv ${day.HolDiv})`);
     return;
@@ -272,14 +274,10 @@ export async function syncDailyBars(
   ctx.progress({ current: total, total, message: { key: "written", params: { total } } });
 }
 
-/** The J-Quants API key: JQUANTS_API_KEY locally, the Secrets Manager secret in AWS. */
-export const JQUANTS_KEY_SECRET = { env: "JQUANTS_API_KEY", name: "jobdeck/jquants-api-key" } as const;
-
 /** How the job's run reaches J-Quants (the real client; a test may pass its own). */
-export type BarsSourceOpener = (ctx: {
-  secret(key: string): Promise<string | null>;
-  signal: AbortSignal;
-}) => Promise<DailyBarsSource>;
+export type BarsSourceOpener = (
+  ctx: Pick<JobContext<DailyBarsParams>, "secret" | "signal" | "logger">,
+) => Promise<DailyBarsSource>;
 
 export function makeDailyBarsJob(openSource: BarsSourceOpener) {
   return defineJob({
@@ -292,7 +290,10 @@ export function makeDailyBarsJob(openSource: BarsSourceOpener) {
     concurrency: "job",
     // A day is a few requests; on the Free plan (5 a minute) with 429 waits that is still minutes.
     timeout_seconds: 600,
-    retry: { attempts: 2, backoff_seconds: 30, backoff_rate: 2 },
+    // No second attempt: the client already retries 429s, 5xx and timeouts with backoff; what is
+    // left (a rejected key, bars not published yet, a changed answer) is not mended a minute later.
+    // The next weekday fire, or a rerun (idempotent), covers the day.
+    retry: { attempts: 1 },
     stages: BARS_STAGES,
     messages: BARS_MESSAGES,
     skip_reasons: BARS_SKIP_REASONS,
@@ -300,7 +301,8 @@ export function makeDailyBarsJob(openSource: BarsSourceOpener) {
     // Weekdays after the close (15:00 JST) and J-Quants' publication of the day's bars; holidays
     // that fall on a weekday end SKIPPED market_holiday. No description: the expression says it.
     default_schedules: [{ schedule_expression: "cron(30 18 ? * MON-FRI *)", timezone: "Asia/Tokyo" }],
-    secrets: { jquants_api_key: JQUANTS_KEY_SECRET },
+    // The J-Quants API key: JQUANTS_API_KEY locally, the Secrets Manager secret in AWS.
+    secrets: { jquants_api_key: JQUANTS_API_KEY_SECRET },
     stores: { bars: barsStore },
     async run(ctx) {
       const source = await openSource(ctx);
