@@ -466,6 +466,7 @@ export const en: Record<keyof typeof ja, string> = {
   cal_policy: "If still running",
   cal_state_scheduled: "Scheduled",
   cal_state_paused: "Paused: will not run",
+  cal_pause_scheduler: "The whole scheduler",
   cal_state_job_disabled: "Job disabled: will not run",
   cal_state_schedule_disabled: "Schedule disabled: will not run",
   cal_state_cooldown: "Skipped: cooldown after a manual run",

@@ -476,6 +476,7 @@ export const ja = {
   cal_policy: "重複時の方針",
   cal_state_scheduled: "実行予定",
   cal_state_paused: "一時停止中のため実行されません",
+  cal_pause_scheduler: "スケジューラー全体",
   cal_state_job_disabled: "ジョブ無効のため実行されません",
   cal_state_schedule_disabled: "スケジュール無効のため実行されません",
   cal_state_cooldown: "手動実行後のクールダウン中のためスキップ",
