@@ -168,25 +168,30 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "The cancel watch reads the run only after 5 s without a progress write (worker-handler.ts); recap writes one per stage, listed_companies' worker shows the read",
   ),
   // Issue 16 part 2: a backfill's next run is started by whichever function ended the one before.
-  ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest"].flatMap((machine) => [
-    ...grants(
-      "ApiApiTriggerRoleCF632D5D",
-      `states:execution:${machine}:*`,
-      ["states:StopExecution"],
-      PER_JOB_TWIN,
-    ),
-    ...grants(
-      "WorkflowsWorkflowStepsRoleDB19395F",
-      `states:stateMachine:${machine}`,
-      ["states:StartExecution"],
-      PER_JOB_TWIN,
-    ),
-  ]),
+  ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest", "Jobdeck-jquants-daily_bars"].flatMap(
+    (machine) => [
+      ...grants(
+        "ApiApiTriggerRoleCF632D5D",
+        `states:execution:${machine}:*`,
+        ["states:StopExecution"],
+        PER_JOB_TWIN,
+      ),
+      ...grants(
+        "WorkflowsWorkflowStepsRoleDB19395F",
+        `states:stateMachine:${machine}`,
+        ["states:StartExecution"],
+        PER_JOB_TWIN,
+      ),
+    ],
+  ),
   ...["WorkflowsExecutionReconcilerRoleDA2E64F6", "WorkflowsRunSweeperRole40C60BB8"].flatMap((role) => [
     ...grants(role, "dynamodb:table/DataRunsTable8D96F77C", ["dynamodb:PutItem"], BACKFILL_NEXT),
     ...grants(role, "dynamodb:table/DataControlTableA65C8469", ["dynamodb:UpdateItem"], BACKFILL_NEXT),
-    ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest", "Jobdeck-recap-pipeline"].flatMap(
-      (m) => grants(role, `states:stateMachine:${m}`, ["states:StartExecution"], BACKFILL_NEXT),
-    ),
+    ...[
+      "Jobdeck-listed_companies-sync",
+      "Jobdeck-opendata-bulk_ingest",
+      "Jobdeck-recap-pipeline",
+      "Jobdeck-jquants-daily_bars",
+    ].flatMap((m) => grants(role, `states:stateMachine:${m}`, ["states:StartExecution"], BACKFILL_NEXT)),
   ]),
 ];
