@@ -262,7 +262,8 @@ describe("scenarios", () => {
     try {
       const invocationsBefore = worker.invocations;
       const reconciled = reconciler().invocations;
-      const uuid = await trigger("listed_companies.sync");
+      // the fixture explicitly: with the J-Quants key in its secret, "auto" would read J-Quants
+      const uuid = await trigger("listed_companies.sync", { source: "fixture" });
       const e = await stack.settled(await executionOf(uuid));
       expect(e.status).toBe("FAILED");
       const r = await runEnds(uuid);
