@@ -1,10 +1,10 @@
 // How an attempt that runs as a task (runtime "fargate") answers the workflow state waiting on it:
 // Step Functions' task token in AWS (SendTaskHeartbeat / SendTaskSuccess / SendTaskFailure), the
 // local worker step over IPC. The task runner (functions/workflow/task-runner.ts) is the only caller.
-import type { Progress, RunCounts } from "#schemas/run.ts";
+import type { Progress, RunCounts, RunSkip } from "#schemas/run.ts";
 
 /** What a task attempt hands back: the RunWorker state's result (ResultPath $.result). */
-export type TaskResult = { counts: RunCounts; progress: Progress; ended_at: string };
+export type TaskResult = { counts: RunCounts; progress: Progress; ended_at: string; skip?: RunSkip };
 
 /** Thrown by a reporter when the state no longer waits for this task (timed out, execution stopped). */
 export class TaskNoLongerWaitedError extends Error {

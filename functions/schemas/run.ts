@@ -23,6 +23,9 @@ export const FINISHED_STATUSES: readonly RunStatus[] = [
 ];
 export const ACTIVE_STATUSES: readonly RunStatus[] = ["QUEUED", "RUNNING"];
 
+/** A job's own decision to end its run SKIPPED (ctx.skip): a key of its skip_reasons, and what it found. */
+export type RunSkip = { reason: string; detail: string | null };
+
 export const TRIGGER_SOURCES = ["schedule", "manual", "api", "rerun", "backfill"] as const;
 export const TriggerSourceSchema = z.enum(TRIGGER_SOURCES);
 export type TriggerSource = z.infer<typeof TriggerSourceSchema>;

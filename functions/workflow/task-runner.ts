@@ -80,6 +80,7 @@ export async function runTaskAttempt(
       counts: result.counts,
       progress: result.progress,
       ended_at: result.ended_at ?? new Date().toISOString(),
+      ...(result.skip ? { skip: result.skip } : {}),
     });
     return "succeeded";
   } catch (e) {

@@ -1,6 +1,6 @@
 // `npm run bench`: measures, in one run, the figures the goals are about and prints them as a table
 // with PASS/FAIL marks. It reports; it is not a test: a missed goal still exits 0, a crash does not.
-// `npm run bench -- --only bundles` (or `--only history,sync`, `--only jquants`, `--only web`, `--only api`,
+// `npm run bench -- --only bundles` (or `--only history,sync`, `--only jquants`, `--only daily-bars`, `--only web`, `--only api`,
 // `--only cli`, `--only queries`, `--only workflow`) runs just those sections. `cli` and `queries` hold the speed
 // budgets that were wall-clock assertions in the tests (synth, `npm start`, far-future lists).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -19,6 +19,8 @@ const SYNC_SECONDS_GOAL = 5;
 const SYNC_RATIO_GOAL = 1.5;
 /** Issue 17: seed 001's whole sync (4,411 companies in 4.5 s) stays within 5 s when it reads J-Quants. */
 const JQUANTS_SYNC_SECONDS_GOAL = 5;
+/** Issue 17: one trading day's bars of every issue, as seed 001's whole master sync: ≤ 5 s locally. */
+const DAILY_BARS_SECONDS_GOAL = 5;
 // Issue 13: the bundles carry the AWS SDK. Size is no Lambda limit at this scale (50 MB zipped);
 // the goals are that one stays under a megabyte and that carrying the SDK costs no load time.
 const BUNDLE_KB_GOAL = 1024;
@@ -47,6 +49,7 @@ const SECTIONS = [
   "history",
   "sync",
   "jquants",
+  "daily-bars",
   "api",
   "queries",
   "cli",
@@ -81,6 +84,7 @@ const env =
   only.has("history") ||
   only.has("sync") ||
   only.has("jquants") ||
+  only.has("daily-bars") ||
   only.has("api") ||
   only.has("queries") ||
   only.has("workflow")
@@ -190,6 +194,22 @@ try {
       what: `listed_companies.sync from J-Quants ${fmtInt(j.companies)} companies, ${j.pages} pages (stand-in, Premium spacing)`,
       figures: `median ${fmtS(j.median)}  [${j.ms.map(fmtS).join(", ")}]   ratio/goal ${fmtRatio(j.median / 1000 / JQUANTS_SYNC_SECONDS_GOAL)}`,
       goal: goal(j.median / 1000, JQUANTS_SYNC_SECONDS_GOAL, `≤ ${JQUANTS_SYNC_SECONDS_GOAL} s`),
+    });
+  }
+
+  if (env && only.has("daily-bars")) {
+    const { runDailyBarsBench } = await import("./daily-bars-bench.ts");
+    const d = await runDailyBarsBench(env, { log });
+    rows.push({
+      section: "daily-bars",
+      what: `jquants.daily_bars one day, ${fmtInt(d.bars)} bars (stand-in, Premium spacing, empty table)`,
+      figures: `median ${fmtS(d.firstMedian)}  [${d.first.map(fmtS).join(", ")}]   ratio/goal ${fmtRatio(d.firstMedian / 1000 / DAILY_BARS_SECONDS_GOAL)}`,
+      goal: goal(d.firstMedian / 1000, DAILY_BARS_SECONDS_GOAL, `≤ ${DAILY_BARS_SECONDS_GOAL} s`),
+    });
+    rows.push({
+      section: "daily-bars",
+      what: "  the same day again (all unchanged, nothing written)",
+      figures: `median ${fmtS(d.againMedian)}  [${d.again.map(fmtS).join(", ")}]`,
     });
   }
 

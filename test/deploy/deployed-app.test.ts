@@ -11,7 +11,9 @@ import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ROUTES } from "#api/routes.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
-import { startJQuantsStandIn } from "#local/jquants-stand-in.ts";
+import { jstDate } from "#jobs/daily-bars/logical-date.ts";
+import { isTradingDay } from "#jobs/jquants/jquants-schemas.ts";
+import { fixtureCalendar, startJQuantsStandIn } from "#local/jquants-stand-in.ts";
 import { observedSummary, unusedGrants } from "#test/helpers/deploy-iam.ts";
 import { DeployedStack, statusChangeEvent } from "#test/helpers/deploy-stack.ts";
 import { ACCOUNT } from "#test/helpers/deploy-template.ts";
@@ -36,6 +38,7 @@ beforeAll(async () => {
     secrets: { "jobdeck/jquants-api-key": JQUANTS_KEY },
     extraEnv: {
       "listed_companies.sync": { JOBDECK_JQUANTS_BASE_URL: jquants.url, JOBDECK_JQUANTS_RPM: "6000" },
+      "jquants.daily_bars": { JOBDECK_JQUANTS_BASE_URL: jquants.url, JOBDECK_JQUANTS_RPM: "6000" },
     },
   });
   await stack.start();
@@ -191,12 +194,27 @@ describe("scenarios", () => {
     expect(runs.status).toBe(200);
     // Issue 16 part 6: the manual listed_companies.sync run of the scenario before started its
     // cooldown (3600 s), so that job's fire is skipped as cooldown; every other fire runs.
-    const byJob = runs.body.results.map((x: any) => [x.job_name, x.status, x.error_summary ?? ""]);
+    // Issue 17: jquants.daily_bars fetches the JST day of its fire (the wall clock here), so it
+    // runs on a trading day of the stand-in's calendar and ends SKIPPED market_holiday on any other.
+    const byJob = runs.body.results.map((x: any) => [
+      x.job_name,
+      x.status,
+      x.error_summary ?? "",
+      x.scheduled_for,
+    ]);
     expect(byJob).toHaveLength(schedules.length);
-    for (const [job, status, summary] of byJob) {
+    for (const [job, status, summary, scheduledFor] of byJob) {
       if (job === "listed_companies.sync") {
         expect(status).toBe("SKIPPED");
         expect(summary).toMatch(/^cooldown:/);
+      } else if (job === "jquants.daily_bars") {
+        const day = jstDate(new Date(scheduledFor));
+        const trading = fixtureCalendar().some((d) => d.Date === day && isTradingDay(d));
+        if (trading) expect([status, summary], day).toEqual(["SUCCESS", ""]);
+        else {
+          expect(status, day).toBe("SKIPPED");
+          expect(summary).toMatch(/^market_holiday:/);
+        }
       } else expect(status, job).toBe("SUCCESS");
     }
     // The scheduler's next fire accounts for that cooldown: it reads the job's latest manual run
@@ -209,6 +227,22 @@ describe("scenarios", () => {
     const next = status.body.next_fire;
     if (next?.job_name === "listed_companies.sync")
       expect(Date.parse(next.at)).toBeGreaterThanOrEqual(Date.parse(until!));
+  });
+
+  it("jquants.daily_bars: a trading day's bars from J-Quants (key from the secret) into the job's own table; a holiday ends SKIPPED", async () => {
+    const before = jquants.requests.length;
+    const uuid = await trigger("jquants.daily_bars", { date: "2026-11-27" });
+    expect((await stack.settled(await executionOf(uuid))).status).toBe("SUCCEEDED");
+    const r = await runEnds(uuid);
+    expect([r.status, r.error_summary]).toEqual(["SUCCESS", null]);
+    expect(r).toMatchObject({ input_count: 4411, inserted_count: 4411 });
+    const asked = jquants.requests.slice(before);
+    expect(asked.filter((q) => q.path === "/equities/bars/daily" && q.status === 200).length).toBe(3);
+    expect(asked.every((q) => q.headers["x-api-key"] === JQUANTS_KEY)).toBe(true);
+    const holiday = await trigger("jquants.daily_bars", { date: "2026-11-23" });
+    const h = await runEnds(holiday);
+    expect(h.status).toBe("SKIPPED");
+    expect(h.error_summary).toMatch(/^market_holiday: 2026-11-23/);
   });
 
   it("invalid params: recap.pipeline refuses them with 400 and starts nothing", async () => {

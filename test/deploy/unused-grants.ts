@@ -124,6 +124,43 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["dynamodb:PutItem"],
     "Hands the freed slot to a QUEUED run of the same job (slot-queue.ts); no scenario queues a run behind one the reconciler ends",
   ),
+  // Issue 17: jquants.daily_bars, the fourth job (triggered with a date and fired by its schedule).
+  ...grants(
+    "ApiApiRunsRole87A99AAA",
+    "states:stateMachine:Jobdeck-jquants-daily_bars",
+    ["states:StartExecution"],
+    `${PER_JOB_TWIN} (rerun)`,
+  ),
+  ...grants(
+    "ApiApiRunsRole87A99AAA",
+    "states:execution:Jobdeck-jquants-daily_bars:*",
+    ["states:StopExecution"],
+    PER_JOB_TWIN,
+  ),
+  ...grants(
+    "ApiApiRunsRole87A99AAA",
+    "logs:log-group:/aws/lambda/WorkflowsWorkerJquantsDailyBarsLogsF7AA3DF2",
+    ["logs:FilterLogEvents"],
+    `${PER_JOB_TWIN} (the route test reads the log lines of a listed_companies.sync run)`,
+  ),
+  ...grants(
+    "WorkflowsRunSweeperRole40C60BB8",
+    "states:execution:Jobdeck-jquants-daily_bars:*",
+    ["states:StopExecution"],
+    PER_JOB_TWIN,
+  ),
+  ...grants(
+    "WorkflowsWorkerJquantsDailyBarsRole488C4AEF",
+    "dynamodb:table/DataJquantsDailyBarsTable4B54B217",
+    ["dynamodb:Query"],
+    "A store's Query is granted on the table and its indexes (lib/constructs/data.ts); the job reads a day through the by-date index only, the table's own key (one issue's history) is for readers of the bars",
+  ),
+  ...grants(
+    "WorkflowsWorkerJquantsDailyBarsRole488C4AEF",
+    "dynamodb:table/DataRunsTable8D96F77C",
+    ["dynamodb:GetItem"],
+    "The cancel watch reads the run only after 5 s without a progress write (worker-handler.ts); the job writes progress at each stage and page",
+  ),
   ...grants(
     "WorkflowsWorkerRecapPipelineRole69C6B57F",
     "dynamodb:table/DataRunsTable8D96F77C",
@@ -131,25 +168,30 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     "The cancel watch reads the run only after 5 s without a progress write (worker-handler.ts); recap writes one per stage, listed_companies' worker shows the read",
   ),
   // Issue 16 part 2: a backfill's next run is started by whichever function ended the one before.
-  ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest"].flatMap((machine) => [
-    ...grants(
-      "ApiApiTriggerRoleCF632D5D",
-      `states:execution:${machine}:*`,
-      ["states:StopExecution"],
-      PER_JOB_TWIN,
-    ),
-    ...grants(
-      "WorkflowsWorkflowStepsRoleDB19395F",
-      `states:stateMachine:${machine}`,
-      ["states:StartExecution"],
-      PER_JOB_TWIN,
-    ),
-  ]),
+  ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest", "Jobdeck-jquants-daily_bars"].flatMap(
+    (machine) => [
+      ...grants(
+        "ApiApiTriggerRoleCF632D5D",
+        `states:execution:${machine}:*`,
+        ["states:StopExecution"],
+        PER_JOB_TWIN,
+      ),
+      ...grants(
+        "WorkflowsWorkflowStepsRoleDB19395F",
+        `states:stateMachine:${machine}`,
+        ["states:StartExecution"],
+        PER_JOB_TWIN,
+      ),
+    ],
+  ),
   ...["WorkflowsExecutionReconcilerRoleDA2E64F6", "WorkflowsRunSweeperRole40C60BB8"].flatMap((role) => [
     ...grants(role, "dynamodb:table/DataRunsTable8D96F77C", ["dynamodb:PutItem"], BACKFILL_NEXT),
     ...grants(role, "dynamodb:table/DataControlTableA65C8469", ["dynamodb:UpdateItem"], BACKFILL_NEXT),
-    ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest", "Jobdeck-recap-pipeline"].flatMap(
-      (m) => grants(role, `states:stateMachine:${m}`, ["states:StartExecution"], BACKFILL_NEXT),
-    ),
+    ...[
+      "Jobdeck-listed_companies-sync",
+      "Jobdeck-opendata-bulk_ingest",
+      "Jobdeck-recap-pipeline",
+      "Jobdeck-jquants-daily_bars",
+    ].flatMap((m) => grants(role, `states:stateMachine:${m}`, ["states:StartExecution"], BACKFILL_NEXT)),
   ]),
 ];

@@ -62,7 +62,13 @@ describe("problem 6: schedules stay true after edits", () => {
       if (r.method() === "POST" && new URL(r.url()).pathname === "/v1/schedules") writes.push(r);
     });
     try {
-      await expect.poll(() => page.locator("#s-category").inputValue()).toBe("master_data");
+      // The form opens on the first job (by name) with that job's category.
+      const first = (await e2e.h.admin("GET", "/v1/jobs")).body.results
+        .map((j: { name: string; category: string }) => j)
+        .sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name))[0];
+      await expect.poll(() => page.locator("#s-job").inputValue()).toBe(first.name);
+      await expect.poll(() => page.locator("#s-category").inputValue()).toBe(first.category);
+      expect(first.category).not.toBe("pipeline");
       await page.locator("#s-job").selectOption("recap.pipeline");
       await expect.poll(() => page.locator("#s-category").inputValue()).toBe("pipeline");
       await page.locator("#s-expr").fill("cron(20 7 * * ? *)");

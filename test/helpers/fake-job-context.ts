@@ -4,7 +4,7 @@ import type { JobContext, JobDefinition, JobLogger, ProgressMessage } from "#dom
 import { type Lang, renderTemplate } from "#domain/jobs/job-words.ts";
 import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
 import type { RecapDigest, RecapStore } from "#jobs/recap/recap-store.ts";
-import type { StageStatus } from "#schemas/run.ts";
+import type { RunSkip, StageStatus } from "#schemas/run.ts";
 
 export type ItemCall = {
   name: string;
@@ -96,6 +96,8 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
 
   readonly logger: JobLogger;
   readonly count: JobContext<P>["count"];
+  /** Set by ctx.skip: the run would end SKIPPED with this reason. */
+  skipped: RunSkip | null = null;
   private readonly secrets: Record<string, string>;
   /** Keys the job asked ctx.secret for, in order. */
   readonly secretReads: string[] = [];
@@ -171,6 +173,10 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
       e.name = "AbortError";
       throw e;
     }
+  }
+
+  skip(reason: string, detail?: string): void {
+    this.skipped = { reason, detail: detail ?? null };
   }
 
   /** Cancels the run, as a timeout or a stop request would. */

@@ -4,6 +4,7 @@
 export const SM_ARNS = {
   "listed_companies.sync": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-listed",
   "recap.pipeline": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-recap",
+  "jquants.daily_bars": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-daily-bars",
 };
 
 /** Every kind's variables (plus fake credentials for the mocked clients). */

@@ -91,12 +91,15 @@ describe("local scheduler in real time", () => {
       enabled: true,
     });
     expect(recap).toMatchObject({ schedule_expression: "cron(0/30 * * * ? *)", timezone: "Asia/Tokyo" });
+    // Issue 17: seed 004's daily bars, weekdays after the close.
+    const bars = list.find((x) => x.job_name === "jquants.daily_bars");
+    expect(bars).toMatchObject({ schedule_expression: "cron(30 18 ? * MON-FRI *)", timezone: "Asia/Tokyo" });
     // an operator deletes one; a restart does not bring it back, nor duplicates the other
     await h.admin("DELETE", `/v1/schedules/${recap!.id}`);
     await stacks.pop()?.stop();
     const again = await start({ defaultSchedules: true, tablePrefix });
     const after = (await again.admin("GET", "/v1/schedules")).body.results as Array<Record<string, unknown>>;
-    expect(after.map((x) => x.id)).toEqual([listed!.id]);
+    expect(after.map((x) => x.id).sort()).toEqual([listed!.id, bars!.id].sort());
   });
 
   it("JOBDECK_SCHEDULER=off fires nothing", async () => {

@@ -128,13 +128,14 @@ describe("canTransition", () => {
     }
   });
 
-  it("allows QUEUED→RUNNING and RUNNING→SUCCESS but not RUNNING→QUEUED or →SKIPPED", () => {
+  it("allows QUEUED→RUNNING, RUNNING→SUCCESS and RUNNING→SKIPPED (a job's ctx.skip) but not RUNNING→QUEUED", () => {
     expect(canTransition("QUEUED", "RUNNING")).toBe(true);
     expect(canTransition("QUEUED", "SKIPPED")).toBe(true);
     expect(canTransition("RUNNING", "SUCCESS")).toBe(true);
     expect(canTransition("RUNNING", "CANCELLED")).toBe(true);
     expect(canTransition("RUNNING", "QUEUED")).toBe(false);
-    expect(canTransition("RUNNING", "SKIPPED")).toBe(false);
+    expect(canTransition("RUNNING", "SKIPPED")).toBe(true);
+    expect(canTransition("SKIPPED", "RUNNING")).toBe(false);
     expect(canTransition("RUNNING", "RUNNING")).toBe(false);
   });
 });

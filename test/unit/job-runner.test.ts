@@ -98,6 +98,43 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe("executeJob: a job that ends its run SKIPPED (ctx.skip)", () => {
+  it("returns the skip with the counts, the stage it reached done and the later stages skipped", async () => {
+    const sink = new RecordingSink();
+    const def = job(
+      async (ctx) => {
+        ctx.stage("calendar");
+        ctx.count.input(0);
+        ctx.skip("market_holiday", "2026-11-23 is not a trading day");
+      },
+      ["calendar", "fetch", "write"],
+    );
+    const { settled } = start(def, { sink, minWriteIntervalMs: 10 });
+    await vi.advanceTimersByTimeAsync(100);
+    const out = await settled;
+    if (!out.ok) throw out.error;
+    expect(out.value.skip).toEqual({ reason: "market_holiday", detail: "2026-11-23 is not a trading day" });
+    expect(out.value.progress.stages.map((s) => [s.name, s.status])).toEqual([
+      ["calendar", "done"],
+      ["fetch", "skipped"],
+      ["write", "skipped"],
+    ]);
+  });
+
+  it("a job that does not skip returns no skip (its run ends SUCCESS)", async () => {
+    const sink = new RecordingSink();
+    const { settled } = start(
+      job(async (ctx) => ctx.stage("fetch"), ["fetch", "write"]),
+      { sink, minWriteIntervalMs: 10 },
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    const out = await settled;
+    if (!out.ok) throw out.error;
+    expect(out.value.skip).toBeUndefined();
+    expect(out.value.progress.stages.map((s) => s.status)).toEqual(["done", "pending"]);
+  });
+});
+
 describe("executeJob progress throttling", () => {
   it("writes at most once per interval during bursts, then flushes the latest values", async () => {
     const sink = new RecordingSink();

@@ -200,11 +200,13 @@ describe("awsApp", () => {
     const app = await first;
     expect(app.deps.settings).toEqual({ displayTimeZone: "Asia/Tokyo", retentionDays: 30 });
     expect(app.deps.registry.list().map((j) => j.name)).toEqual([
+      "jquants.daily_bars",
       "listed_companies.sync",
       "opendata.bulk_ingest",
       "recap.pipeline",
     ]);
     expect(app.deps.registry.list().flatMap((j) => Object.keys(j.stores ?? {}))).toEqual([
+      "bars",
       "companies",
       "recaps",
     ]);
@@ -332,7 +334,7 @@ describe("default schedules custom resource", () => {
     const { handler } = await import("#lambda/events/default-schedules-function.ts");
     await expect(handler(cfn("Create"))).resolves.toEqual({
       PhysicalResourceId: "jobdeck-default-schedules",
-      Data: { created: 2 },
+      Data: { created: 3 },
     });
     const targets = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Target?.Arn);
     expect(targets.sort()).toEqual(Object.values(SM_ARNS).sort());

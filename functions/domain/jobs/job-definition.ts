@@ -12,7 +12,7 @@ import type {
   MessageParams,
   RetryPolicy,
 } from "#schemas/job.ts";
-import type { StageStatus } from "#schemas/run.ts";
+import type { RunSkip, StageStatus } from "#schemas/run.ts";
 
 export interface JobLogger {
   debug(message: string, extra?: Record<string, unknown>): void;
@@ -67,6 +67,20 @@ export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
    * configured here. The value is masked in every log line, error and record from then on.
    */
   secret(key: string): Promise<string | null>;
+  /**
+   * Ends the run SKIPPED instead of SUCCESS once `run` returns (call it, then return): nothing was
+   * there to do, e.g. a market holiday. `reason` is a key of the job's `skip_reasons` (its words on
+   * the page); `detail` says what was found. The run's summary reads `<reason>: <detail>`, as the
+   * core's own skips (`cooldown`, `already_running`) do.
+   */
+  skip(reason: string, detail?: string): void;
+}
+
+export type { RunSkip } from "#schemas/run.ts";
+
+/** The error_summary of a run a job skipped: the reason first, as the core's skips. */
+export function skipSummary(skip: RunSkip): string {
+  return skip.detail ? `${skip.reason}: ${skip.detail}` : skip.reason;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of different parameter schemas

@@ -4,7 +4,13 @@
 // worker's later writes are refused, so a stage started but not yet written would be lost and the
 // page would show the stage before it as the one cancelled.
 
-import type { JobDefinition, JobLogger, JobStoresOf, ProgressMessage } from "#domain/jobs/job-definition.ts";
+import type {
+  JobDefinition,
+  JobLogger,
+  JobStoresOf,
+  ProgressMessage,
+  RunSkip,
+} from "#domain/jobs/job-definition.ts";
 import { recordMessage } from "#domain/jobs/job-words.ts";
 import { NO_SECRETS, type SecretReader } from "#ports/secret-reader.ts";
 import type { Progress, ProgressItem, RunCounts, Stage, StageStatus } from "#schemas/run.ts";
@@ -57,7 +63,8 @@ export type ExecuteJobDeps = {
   secrets?: SecretReader;
 };
 
-export type ExecuteJobResult = { counts: RunCounts; progress: Progress };
+/** `skip`: the job ended its run SKIPPED (ctx.skip) rather than SUCCESS. */
+export type ExecuteJobResult = { counts: RunCounts; progress: Progress; skip?: RunSkip };
 
 export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): Promise<ExecuteJobResult> {
   const now = deps.now ?? (() => new Date());
@@ -171,6 +178,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     }
   };
 
+  let skip: RunSkip | null = null;
   const ctx = {
     params: input.params,
     executionUuid: input.executionUuid,
@@ -250,6 +258,10 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     throwIfCancelled() {
       if (abort.signal.aborted) throw abort.signal.reason ?? new JobCancelledError("cancelled");
     },
+    skip(reason: string, detail?: string) {
+      skip = { reason, detail: detail ?? null };
+      deps.logger.info("run skipped by the job", { reason, detail: detail ?? null });
+    },
     async secret(key: string): Promise<string | null> {
       const declared = input.job.secrets?.[key];
       if (!declared) {
@@ -289,8 +301,10 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     ctx.throwIfCancelled();
     finishStage("done");
     for (const it of items) if (it.status === "running") it.status = "done";
+    // A skipped run did not reach its later stages: the page shows them skipped, not pending.
+    if (skip) for (const s of stages) if (s.status === "pending") s.status = "skipped";
     await close();
-    return { counts, progress: snapshot().progress };
+    return { counts, progress: snapshot().progress, ...(skip ? { skip } : {}) };
   } catch (e) {
     finishStage("failed");
     await close();

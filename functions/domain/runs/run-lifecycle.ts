@@ -4,7 +4,8 @@ import { FINISHED_STATUSES } from "#schemas/run.ts";
 
 const TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   QUEUED: ["RUNNING", "SKIPPED", "CANCELLED", "FAILURE", "TIMED_OUT"],
-  RUNNING: ["SUCCESS", "FAILURE", "CANCELLED", "TIMED_OUT"],
+  // RUNNING → SKIPPED: the job found nothing to do (ctx.skip, e.g. a market holiday).
+  RUNNING: ["SUCCESS", "FAILURE", "CANCELLED", "TIMED_OUT", "SKIPPED"],
   SUCCESS: [],
   FAILURE: [],
   CANCELLED: [],

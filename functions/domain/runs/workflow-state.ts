@@ -1,7 +1,7 @@
 // The state a run-job execution carries between its Task states (statemachines/run-job.asl.json),
 // and the small readers of it every step shares. Types only the workflow Lambdas and steps agree on.
 import type { WorkflowInput } from "#ports/workflow-starter.ts";
-import type { Progress, RunCounts } from "#schemas/run.ts";
+import type { Progress, RunCounts, RunSkip } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
 
 /** What the workflow carries about its run between states. */
@@ -37,8 +37,11 @@ export type WorkflowState = {
     wait_seconds?: number;
     holder?: string | null;
   };
-  /** The worker's outcome; `ended_at` is when the job itself ended (its run's real end). */
-  result?: { counts: RunCounts; progress: Progress; ended_at?: string };
+  /**
+   * The worker's outcome; `ended_at` is when the job itself ended (its run's real end); `skip` when
+   * the job ended its run SKIPPED (ctx.skip).
+   */
+  result?: { counts: RunCounts; progress: Progress; ended_at?: string; skip?: RunSkip };
   /** When the failed attempt ended (stamped by attempt_failed before it reads the store). */
   ended_at?: string;
   retry?: { again: boolean; wait_seconds: number };

@@ -5,6 +5,7 @@
 
 import type { CoreDeps } from "#domain/core-deps.ts";
 import { issuesToFields } from "#domain/errors.ts";
+import { skipSummary } from "#domain/jobs/job-definition.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { Run, RunStatus } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
@@ -323,10 +324,16 @@ export class WorkflowSteps {
       started_at: run.attempt_started_at ?? null,
       finished_at: state.result?.ended_at ?? this.deps.clock.now().toISOString(),
     });
-    await this.finish(run, ["RUNNING"], "SUCCESS", null, state.result?.counts, state.result?.progress, {
-      endedAt: state.result?.ended_at,
-      retry: true,
-    });
+    const skip = state.result?.skip;
+    await this.finish(
+      run,
+      ["RUNNING"],
+      skip ? "SKIPPED" : "SUCCESS",
+      skip ? skipSummary(skip) : null,
+      state.result?.counts,
+      state.result?.progress,
+      { endedAt: state.result?.ended_at, retry: true },
+    );
     return state;
   }
 

@@ -37,6 +37,9 @@ export const DailyBarSchema = z.object({
   H: num,
   L: num,
   C: num,
+  /** "1" when the price hit the daily upper / lower price limit (jquants.daily_bars keeps them). */
+  UL: optText,
+  LL: optText,
   /** Volume and turnover value. */
   Vo: num,
   Va: num,

@@ -381,6 +381,29 @@ describe("WorkflowSteps: a run's end", () => {
     expect(core.finished.map((r) => r.status)).toEqual(["SUCCESS"]);
   });
 
+  it("finishRun: a job's ctx.skip ends the run SKIPPED with its reason first, counts kept, slot freed", async () => {
+    const core = memoryCore({ now: NOW });
+    const state = await started(core);
+    const zero = { ...counts, input_count: 0, inserted_count: 0 };
+    await new WorkflowSteps(core).finishRun({
+      ...state,
+      result: {
+        counts: zero,
+        progress,
+        ended_at: "2026-03-10T09:00:05.000Z",
+        skip: { reason: "market_holiday", detail: "2026-03-20 is not a trading day" },
+      },
+    });
+    expect(await core.runs.get(state.run!.execution_uuid)).toMatchObject({
+      status: "SKIPPED",
+      error_summary: "market_holiday: 2026-03-20 is not a trading day",
+      inserted_count: 0,
+      finished_at: "2026-03-10T09:00:05.000Z",
+    });
+    expect(await core.control.getSlot(demoJob.name)).toBeNull();
+    expect(core.finished.map((r) => r.status)).toEqual(["SKIPPED"]);
+  });
+
   it("finishRun: does not overwrite a run cancelled meanwhile", async () => {
     const core = memoryCore({ now: NOW });
     const state = await started(core);

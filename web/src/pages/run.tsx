@@ -135,9 +135,9 @@ export function RunDetailPage({ id }: { id: string }) {
           {!canceller && r.error_summary && <span class="muted"> — {r.error_summary}</span>}
         </div>
       ) : r.status === "SKIPPED" && r.error_summary ? (
-        <div class="note-neutral" role="status">
+        <div class="note-neutral" role="status" data-testid="skipped-note">
           <span aria-hidden="true">↷ </span>
-          {r.error_summary}
+          {skippedSummary(r.error_summary, (reason) => words.skipReason(r.job_name, reason))}
         </div>
       ) : (
         r.error_summary && (
@@ -347,4 +347,15 @@ export function RunDetailPage({ id }: { id: string }) {
       </Dialog>
     </section>
   );
+}
+
+/**
+ * A skipped run's summary reads `<reason>: <detail>`; a reason the job words (its skip_reasons, e.g.
+ * jquants.daily_bars' market_holiday) is said in the page's language, the detail as recorded.
+ */
+export function skippedSummary(summary: string, say: (reason: string) => string): string {
+  const m = /^([a-z][a-z0-9_]*): ([\s\S]*)$/.exec(summary);
+  if (!m?.[1]) return summary;
+  const said = say(m[1]);
+  return said === m[1] ? summary : `${said} — ${m[2]}`;
 }

@@ -1,0 +1,100 @@
+// Issue 17: jquants.daily_bars for one trading day — 4,411 bars over 3 pages of the J-Quants
+// stand-in (a real HTTP server on 127.0.0.1), at the Premium plan's request spacing — into an
+// empty bars table of DynamoDB Local, as the job runs it (executeJob, real progress writes); then
+// the same day again (every bar read back through the by-date index, found unchanged, none written).
+import { randomUUID } from "node:crypto";
+import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
+import { RunsTable } from "#adapters/table-definitions.ts";
+import { executeJob } from "#domain/runs/job-attempt.ts";
+import { newRun } from "#domain/runs/run-lifecycle.ts";
+import { barsStore } from "#jobs/daily-bars/bars-table.ts";
+import { DynamoBarStore } from "#jobs/daily-bars/dynamo-bar-store.ts";
+import { jquantsDailyBars } from "#jobs/daily-bars/jquants-daily-bars.ts";
+import { startJQuantsStandIn } from "#local/jquants-stand-in.ts";
+import { createLocalLogger } from "#local/local-logger.ts";
+import type { BenchEnv } from "./bench-env.ts";
+import { fmtS, median } from "./stats.ts";
+
+export type DailyBarsBenchResult = { bars: number; first: number[]; again: number[] };
+
+const DAY = "2026-11-27";
+
+export async function runDailyBarsBench(
+  env: BenchEnv,
+  opts: { repetitions?: number; log: (line: string) => void },
+): Promise<DailyBarsBenchResult & { firstMedian: number; againMedian: number }> {
+  const reps = opts.repetitions ?? 3;
+  const key = `bench-${randomUUID()}`;
+  const standIn = await startJQuantsStandIn({ apiKey: key });
+  process.env.JOBDECK_JQUANTS_BASE_URL = standIn.url;
+  process.env.JOBDECK_JQUANTS_PLAN = "premium";
+  delete process.env.JOBDECK_JQUANTS_RPM;
+  const runsTable = "benchbars-runs";
+  await env.createTable(RunsTable, runsTable);
+  const runs = new DynamoRunStore(env.doc, runsTable);
+  const logger = createLocalLogger();
+  let seq = 0;
+  let bars = 0;
+  const attempt = async (table: string) => {
+    const run = newRun({
+      execution_uuid: randomUUID(),
+      job_name: jquantsDailyBars.name,
+      params: { date: DAY, dry_run: false },
+      data_source: jquantsDailyBars.data_sources,
+      concurrency_key: jquantsDailyBars.name,
+      trigger_source: "manual",
+      triggered_by: "bench@example.test",
+      status: "RUNNING",
+      now: new Date(),
+    });
+    if (!(await runs.create(run))) throw new Error("could not create the RUNNING run");
+    const t0 = performance.now();
+    const result = await executeJob(
+      {
+        job: jquantsDailyBars,
+        executionUuid: run.execution_uuid,
+        attempt: 1,
+        params: run.params,
+        timeoutSeconds: jquantsDailyBars.timeout_seconds,
+      },
+      {
+        sink: { write: (snap) => runs.writeProgress(run.execution_uuid, snap) },
+        stores: { bars: new DynamoBarStore(env.doc, table) },
+        secrets: { read: async () => key },
+        logger,
+      },
+    );
+    return { ms: performance.now() - t0, counts: result.counts };
+  };
+  const once = async (): Promise<{ first: number; again: number }> => {
+    const table = `benchbars-${++seq}-bars`;
+    await env.createTable(barsStore.table, table);
+    const first = await attempt(table);
+    bars = first.counts.input_count;
+    if (first.counts.inserted_count !== 4411 || (await env.countItems(table)) !== 4411) {
+      throw new Error(`daily bars inserted ${first.counts.inserted_count}, expected 4411`);
+    }
+    const again = await attempt(table);
+    if (again.counts.skip_breakdown?.unchanged !== 4411 || again.counts.inserted_count !== 0) {
+      throw new Error(`daily bars again: ${JSON.stringify(again.counts)}, expected 4411 unchanged`);
+    }
+    await env.deleteTable(table);
+    return { first: first.ms, again: again.ms };
+  };
+  try {
+    const warm = await once();
+    opts.log(`daily-bars: warm-up ${fmtS(warm.first)} / again ${fmtS(warm.again)}`);
+    const first: number[] = [];
+    const again: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const r = await once();
+      first.push(r.first);
+      again.push(r.again);
+      opts.log(`daily-bars: rep ${i + 1}: ${fmtS(r.first)} / again ${fmtS(r.again)}`);
+    }
+    return { bars, first, again, firstMedian: median(first), againMedian: median(again) };
+  } finally {
+    await env.deleteTable(runsTable);
+    await standIn.close();
+  }
+}
