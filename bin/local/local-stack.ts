@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { BufferedRunLog } from "#adapters/buffered-run-log.ts";
 import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
+import { EnvSecretReader } from "#adapters/env-secret-reader.ts";
 import { type TableNames, tableNames } from "#adapters/table-definitions.ts";
 import { type ApiApp, createApiApp } from "#api/app.ts";
 import type { ApiArea } from "#api/areas.ts";
@@ -17,6 +18,7 @@ import { createRunsApi } from "#api/runs-api.ts";
 import { createSchedulerApi } from "#api/scheduler-api.ts";
 import { createSchedulesApi } from "#api/schedules-api.ts";
 import { createTriggerApi } from "#api/trigger-api.ts";
+import { type HostEnv, hostEnv } from "#config/env-contract.ts";
 import { composeCore } from "#domain/compose-core.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobLogger } from "#domain/jobs/job-definition.ts";
@@ -57,6 +59,11 @@ const AREA_HANDLERS = {
 } satisfies Record<ApiArea, (app: ApiApp) => unknown>;
 
 export type LocalStackOptions = {
+  /**
+   * Issue 17: where jobs' declared secrets are read (each secret's `env` variable); the process
+   * environment unless a test passes its own (JQUANTS_API_KEY without touching process.env).
+   */
+  secretEnv?: HostEnv;
   host?: string;
   port?: number;
   dataDir?: string;
@@ -199,6 +206,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const { registry, runs } = deps;
   const openStores = jobStoreOpener(doc, (_job, _key, store) => storeTables[store.name]!);
+  const secretEnv = opts.secretEnv ?? hostEnv();
+  const secrets = new EnvSecretReader(secretEnv);
   // A fargate job's task: a child process that reaches the same DynamoDB Local and tables.
   const fargate = new LocalFargateRunner({
     ...opts.fargate,
@@ -215,12 +224,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         Object.fromEntries(Object.values(job.stores ?? {}).map((st) => [st.name, storeTables[st.name]!])),
       ),
       JOBDECK_LOCAL_DYNAMODB_ENDPOINT: endpoint,
+      // the task reads its job's secrets from its own environment, as the in-process worker does
+      ...Object.fromEntries(
+        Object.values(job.secrets ?? {}).flatMap((s) =>
+          secretEnv[s.env] ? [[s.env, secretEnv[s.env] as string]] : [],
+        ),
+      ),
     }),
     logger,
     minProgressWriteMs: opts.minProgressWriteMs,
   });
   const { workflow, reconciler, shutdown, resumed } = wireLocalWorkflow(deps, {
     openStores,
+    secrets,
     minProgressWriteMs: opts.minProgressWriteMs,
     print,
     fargate,

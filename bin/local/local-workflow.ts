@@ -8,6 +8,7 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import { runUuidFor } from "#domain/runs/execution-identity.ts";
 import { lambdaCause } from "#domain/runs/run-attempts.ts";
 import { Reconciler } from "#domain/runs/run-reconciler.ts";
+import type { SecretReader } from "#ports/secret-reader.ts";
 import { ECS_RUN_TASK_SYNC, readRunJobTemplates, renderRunJobDefinition } from "#workflow/run-job-asl.ts";
 import { createStepsHandler } from "#workflow/steps-handler.ts";
 import { createRunWorker, type StoreOpener } from "#workflow/worker-handler.ts";
@@ -26,6 +27,8 @@ export const localShutdownSummary = (graceMs: number) =>
 
 export type LocalWorkflowOptions = {
   openStores: StoreOpener;
+  /** The jobs' declared secrets (the local environment). */
+  secrets?: SecretReader;
   /** Progress write spacing; the spec's 1 s unless a test needs it faster. */
   minProgressWriteMs?: number;
   /** One human line per run start / finish. */
@@ -49,6 +52,7 @@ export function wireLocalWorkflow(deps: CoreDeps, opts: LocalWorkflowOptions) {
   const worker = createRunWorker({
     ...deps,
     openStores: opts.openStores,
+    secrets: opts.secrets,
     minWriteIntervalMs: opts.minProgressWriteMs,
   });
   const reconciler = new Reconciler(deps);

@@ -9,6 +9,7 @@ import "./polyfills.ts";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoCoreStores, jobStoreOpener } from "#adapters/dynamo-stores.ts";
+import { EnvSecretReader } from "#adapters/env-secret-reader.ts";
 import { readEnv } from "#config/env-contract.ts";
 import { composeCore } from "#domain/compose-core.ts";
 import type { JobLogger } from "#domain/jobs/job-definition.ts";
@@ -145,7 +146,12 @@ async function main(): Promise<number> {
   process.on("SIGINT", () => {});
   try {
     await runTaskAttempt(
-      { ...deps, openStores, minWriteIntervalMs: whole(TASK_CHILD_ENV.minProgressWriteMs) },
+      {
+        ...deps,
+        openStores,
+        secrets: new EnvSecretReader(process.env),
+        minWriteIntervalMs: whole(TASK_CHILD_ENV.minProgressWriteMs),
+      },
       run,
       ipcReporter(env.JOBDECK_TASK_TOKEN),
       {

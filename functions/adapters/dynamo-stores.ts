@@ -5,6 +5,7 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import type { JobStoreDeclaration, StoreClient } from "#ports/job-store.ts";
 import { DynamoAuditLog } from "./dynamo-audit-log.ts";
+import { DynamoBackfillStore } from "./dynamo-backfill-store.ts";
 import { DynamoControlStore } from "./dynamo-control-store.ts";
 import { DynamoPauseNoteStore } from "./dynamo-pause-notes.ts";
 import { DynamoRunStore } from "./dynamo-run-store.ts";
@@ -13,7 +14,7 @@ import type { TableNames } from "./table-definitions.ts";
 
 export type CoreStores = Pick<
   CoreDeps,
-  "runs" | "control" | "schedules" | "schedulerState" | "audit" | "pauses"
+  "runs" | "control" | "schedules" | "schedulerState" | "audit" | "pauses" | "backfills"
 >;
 
 export function dynamoCoreStores(
@@ -28,6 +29,7 @@ export function dynamoCoreStores(
     schedulerState: new DynamoSchedulerStateStore(doc, tables.control, now),
     audit: new DynamoAuditLog(doc, tables.control),
     pauses: new DynamoPauseNoteStore(doc, tables.control),
+    backfills: new DynamoBackfillStore(doc, tables.control),
   };
 }
 

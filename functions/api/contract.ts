@@ -27,6 +27,16 @@ import {
 } from "#schemas/answers.ts";
 import { ListRunsQuerySchema, SetEnabledRequestSchema, TriggerRequestSchema } from "#schemas/api.ts";
 import { ListAuditQuerySchema } from "#schemas/audit.ts";
+import {
+  BackfillIdSchema,
+  BackfillPreviewSchema,
+  BackfillRequestSchema,
+  BackfillsPageSchema,
+  BackfillViewSchema,
+  CancelBackfillRequestSchema,
+  ListBackfillsQuerySchema,
+} from "#schemas/backfill.ts";
+import { CALENDAR_MAX_FIRES, CalendarAnswerSchema, CalendarQuerySchema } from "#schemas/calendar.ts";
 import { JobNameSchema, UuidSchema } from "#schemas/common.ts";
 import { StatsQuerySchema } from "#schemas/dashboard.ts";
 import { PauseSchedulesRequestSchema, ResumeSchedulesRequestSchema } from "#schemas/pause.ts";
@@ -42,7 +52,16 @@ import {
 } from "#schemas/schedule.ts";
 import { ROUTES, type RouteDef, type RouteKey, routeKey } from "./routes.ts";
 
-export type Tag = "Runs" | "Trigger" | "Jobs" | "Schedules" | "Scheduler" | "Audit" | "Dashboard" | "Meta";
+export type Tag =
+  | "Runs"
+  | "Trigger"
+  | "Jobs"
+  | "Schedules"
+  | "Scheduler"
+  | "Audit"
+  | "Dashboard"
+  | "Meta"
+  | "Backfills";
 
 /** Headers a client may send beyond Authorization and Content-Type (CORS allows exactly these). */
 export const REQUEST_HEADERS = ["Idempotency-Key", "If-Match", "If-None-Match"] as const;
@@ -84,6 +103,7 @@ export type OperationContract = {
 const RUN_ID = { execution_uuid: UuidSchema };
 const JOB = { job_name: JobNameSchema };
 const SCHEDULE_ID = { id: ScheduleIdSchema };
+const BACKFILL_ID = { id: BackfillIdSchema };
 
 const notFound = (what: string): ResponseSpec => ({ description: `unknown ${what}` });
 const precondition: ResponseSpec = {
@@ -336,6 +356,66 @@ export const CONTRACT = {
     responses: {
       200: { description: "The schedules as they now are", schema: SchedulesChangedSchema },
       404: notFound("schedule"),
+    },
+  },
+  // Issue 16 part 2: backfills.
+  "POST /v1/jobs/{job_name}/backfill": {
+    operationId: "backfillJob",
+    tag: "Backfills",
+    description:
+      'Runs the job once for each fire time of a schedule (schedule_id) or of an expression in a time zone (schedule_expression, timezone) within from..to (both included), oldest first, at most `concurrency` started and not ended at once, trigger_source "backfill", each run\'s scheduled_for = its fire time (the job\'s ctx.scheduledFor). A job of concurrency "job" runs one at a time, so its backfill\'s concurrency is 1; a "params" job\'s runs of different times run side by side. Fire times are EventBridge\'s (DST gaps skipped, repeated local times once). dry_run answers the times only. Posting the same job, source, window and params again starts nothing new and answers the existing backfill (200).',
+    path: JOB,
+    body: BackfillRequestSchema,
+    responses: {
+      200: {
+        description:
+          "A dry run's times; else the backfill, created with its first runs started (Location names it), or the one this same request already created (Idempotent-Replayed: true)",
+        schema: z.union([BackfillPreviewSchema, BackfillViewSchema]),
+        optionalHeaders: ["Location", "Idempotent-Replayed"],
+      },
+      404: notFound("job or schedule"),
+    },
+  },
+  "GET /v1/backfills": {
+    operationId: "listBackfills",
+    tag: "Backfills",
+    query: ListBackfillsQuerySchema,
+    responses: { 200: { description: "Backfills, newest first", schema: BackfillsPageSchema } },
+  },
+  "GET /v1/backfills/{id}": {
+    operationId: "getBackfill",
+    tag: "Backfills",
+    path: BACKFILL_ID,
+    responses: {
+      200: { description: "The backfill and its runs", schema: BackfillViewSchema },
+      404: notFound("backfill"),
+    },
+  },
+  "POST /v1/backfills/{id}/cancel": {
+    operationId: "cancelBackfill",
+    tag: "Backfills",
+    description:
+      "Pending times never start. Runs already started keep running (each is one whole period, possibly half-way through its writes) unless cancel_running is true.",
+    path: BACKFILL_ID,
+    body: CancelBackfillRequestSchema,
+    responses: {
+      200: { description: "The backfill, cancelled", schema: BackfillViewSchema },
+      404: notFound("backfill"),
+      409: { description: "already_finished: the backfill has ended" },
+    },
+  },
+  "GET /v1/calendar": {
+    operationId: "getCalendar",
+    tag: "Schedules",
+    description:
+      "Every fire of every schedule (or one job's) in [from, to), at most 31 days, computed as EventBridge fires: a local time skipped by a DST change does not fire, a repeated one fires once. " +
+      "Each fire has its state and flags from the job's p95 duration over its latest successful runs. " +
+      `At most ${CALENDAR_MAX_FIRES} fires: past that, truncated is true and every fire before complete_before_at is listed (ask again from there). ` +
+      "dst_changes lists the offset changes in the window of each schedule's zone and the display zone. A window over 31 days, to not after from, or a bad time is a 400 naming the field.",
+    query: CalendarQuerySchema,
+    responses: {
+      200: { description: "The fires in the window", schema: CalendarAnswerSchema },
+      404: notFound("job"),
     },
   },
 } as const satisfies Record<RouteKey, OperationContract>;

@@ -3,6 +3,7 @@ import { PauseService } from "#domain/pauses/pause-service.ts";
 import { SetEnabledRequestSchema } from "#schemas/api.ts";
 import { JobNameSchema } from "#schemas/common.ts";
 import type { ApiApp } from "./app.ts";
+import { calendarRoutes } from "./calendar-api.ts";
 import { requireMatch } from "./etags.ts";
 import { contractHandler, noQuery, parseWith } from "./http.ts";
 import { actorOf } from "./identity.ts";
@@ -35,6 +36,7 @@ export function createJobsApi(app: ApiApp) {
         const view = await pauses.setJobEnabled(name, enabled, ask, actorOf(req.identity));
         return { status: 200, body: view, version: flagVersion(view.enabled) };
       },
+      ...calendarRoutes(app),
     },
     { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );

@@ -112,6 +112,7 @@ const TAGS: Record<Tag, string> = {
   Audit: "Who did what, and what changed",
   Dashboard: "Statistics over a window and live progress",
   Meta: "Health and this document",
+  Backfills: "Run a job for the fire times of a past window, a few at a time",
 };
 
 const RESPONSE_HEADER_DOCS: Record<ResponseHeader, Json> = {

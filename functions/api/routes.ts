@@ -143,6 +143,43 @@ export const ROUTES = [
     role: "admin",
     summary: "Resume paused schedules",
   },
+  // Issue 16 part 2: backfills (served with the trigger: they start runs).
+  {
+    method: "POST",
+    path: "/v1/jobs/{job_name}/backfill",
+    lambda: "trigger",
+    role: "admin",
+    summary: "Preview (dry run) or start a backfill of a job over a past window",
+  },
+  {
+    method: "GET",
+    path: "/v1/backfills",
+    lambda: "trigger",
+    role: "viewer",
+    summary: "Backfills, newest first",
+  },
+  {
+    method: "GET",
+    path: "/v1/backfills/{id}",
+    lambda: "trigger",
+    role: "viewer",
+    summary: "One backfill and its progress",
+  },
+  {
+    method: "POST",
+    path: "/v1/backfills/{id}/cancel",
+    lambda: "trigger",
+    role: "admin",
+    summary: "Cancel a backfill: its pending runs never start",
+  },
+  // Issue 16 part 1: served by the jobs function, which already reads schedules and runs by job.
+  {
+    method: "GET",
+    path: "/v1/calendar",
+    lambda: "jobs",
+    role: "viewer",
+    summary: "Every fire of every schedule in a window (≤ 31 days), with its state and overlap flags",
+  },
 ] as const satisfies readonly RouteDef[];
 
 type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }

@@ -2,6 +2,7 @@ import { withIdempotency } from "#domain/runs/idempotency.ts";
 import { TriggerService } from "#domain/runs/trigger-service.ts";
 import { IdempotencyKeySchema, TriggerRequestSchema } from "#schemas/api.ts";
 import type { ApiApp } from "./app.ts";
+import { backfillRoutes } from "./backfill-api.ts";
 import { contractHandler, parseWith } from "./http.ts";
 import { actorOf } from "./identity.ts";
 
@@ -52,6 +53,8 @@ export function createTriggerApi(app: ApiApp) {
           headers: result.replayed ? { "idempotent-replayed": "true" } : undefined,
         };
       },
+      // Issue 16 part 2
+      ...backfillRoutes(app),
     },
     { logger: app.deps.logger, timeZone: app.deps.settings.displayTimeZone },
   );

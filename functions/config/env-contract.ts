@@ -112,6 +112,15 @@ const VARS = {
     set: "cdk",
     schema: z._default(json(stringRecord, "a JSON object of store name → table name"), {}),
   },
+  // issue 17 JQ
+  /**
+   * Worker functions and fargate tasks: JSON object secret key → Secrets Manager secret name of the
+   * secrets the job declares (its role may read exactly these). Values are never in the environment.
+   */
+  JOBDECK_JOB_SECRETS: {
+    set: "cdk",
+    schema: z._default(json(stringRecord, "a JSON object of secret key → secret name"), {}),
+  },
 } as const satisfies Record<string, { set: "cdk" | "runtime"; schema: z.ZodMiniType }>;
 
 export type EnvName = keyof typeof VARS;
@@ -151,7 +160,7 @@ export const FUNCTION_ENV = {
   /** The Task states of statemachines/run-job.asl.json other than the worker. */
   steps: [...COMMON, ...SCHEDULING, ...ALERTS],
   /** One job's RunWorker Task. */
-  worker: [...COMMON, "JOBDECK_JOB_NAME", "JOBDECK_JOB_TABLES", "LAMBDA_TASK_ROOT"],
+  worker: [...COMMON, "JOBDECK_JOB_NAME", "JOBDECK_JOB_TABLES", "JOBDECK_JOB_SECRETS", "LAMBDA_TASK_ROOT"],
   /**
    * Issue 15: one job's Fargate task (its container runs functions/lambda/workflow/task-main.ts):
    * the worker's variables, the run and task token from the container override, and SCHEDULING's
@@ -161,6 +170,7 @@ export const FUNCTION_ENV = {
     ...COMMON,
     "JOBDECK_JOB_NAME",
     "JOBDECK_JOB_TABLES",
+    "JOBDECK_JOB_SECRETS",
     "JOBDECK_RUN",
     "JOBDECK_TASK_TOKEN",
     "ECS_CONTAINER_METADATA_URI_V4",

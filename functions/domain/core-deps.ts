@@ -1,4 +1,5 @@
 import type { AuditLog } from "#ports/audit-log.ts";
+import type { BackfillStore } from "#ports/backfill-store.ts";
 import type { Clock, NextFireLookup } from "#ports/clock.ts";
 import type { ControlStore } from "#ports/control-store.ts";
 import type { PauseNoteStore } from "#ports/pause-notes.ts";
@@ -42,6 +43,8 @@ export type CoreDeps = {
   runLogs: RunLogReader;
   /** Issue 16 part 5: who paused what, why, until when. */
   pauses: PauseNoteStore;
+  /** Issue 16 part 2: backfills (control table). */
+  backfills: BackfillStore;
   /** Called once when a run reaches a finished status (metrics in AWS; optional). */
   onRunFinished?: (run: Run) => void | Promise<void>;
 };

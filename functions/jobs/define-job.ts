@@ -79,6 +79,15 @@ export function defineJob<S extends AnyParamsSchema, D extends JobStoreDeclarati
   if (cooldown !== undefined && (!Number.isInteger(cooldown) || cooldown < 1 || cooldown > 86_400)) {
     throw new Error(`${spec.name}: cooldown_seconds_after_manual must be an integer 1..86400 (or absent)`);
   }
+  for (const [key, secret] of Object.entries(spec.secrets ?? {})) {
+    // The env name is read locally, the name becomes an IAM resource ARN: both must be plain.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(secret.env) || !SECRET_NAME.test(secret.name)) {
+      throw new Error(
+        `${spec.name}: secret '${key}' needs env as an environment variable name and name as a ` +
+          `Secrets Manager secret name (letters, digits, /_+=.@-), got env '${secret.env}', name '${secret.name}'`,
+      );
+    }
+  }
   const problems = [...wordProblems(spec), ...anomalyWatchProblems(spec.name, spec.anomaly_watch)];
   if (problems.length) throw new Error(problems.join("; "));
   const stages = spec.stages?.map((x) => (typeof x === "string" ? { name: x, label: null } : x));
@@ -160,6 +169,9 @@ function fargateSettings(spec: {
     stop_timeout_seconds: stop,
   };
 }
+
+/** A Secrets Manager secret name (AWS allows these characters; no wildcards reach IAM). */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 const STORE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 

@@ -26,6 +26,7 @@ import type { AlertPublisher } from "#ports/alert-publisher.ts";
 import { systemClock } from "#ports/clock.ts";
 import type { RunLogReader } from "#ports/run-log-reader.ts";
 import type { ScheduleBackend } from "#ports/schedule-backend.ts";
+import type { SecretReader } from "#ports/secret-reader.ts";
 import type { TaskFleet } from "#ports/task-fleet.ts";
 import type { Run } from "#schemas/run.ts";
 import type { StoreOpener } from "#workflow/worker-handler.ts";
@@ -42,6 +43,8 @@ export type AwsConfig = {
   tables: { runs: string; control: string };
   /** Worker functions: store name → table of the stores its job declares ({} elsewhere). */
   jobTables: Record<string, string>;
+  /** Worker functions and tasks: the Secrets Manager names of the job's declared secrets, by key. */
+  jobSecrets: Record<string, string>;
   /** job_name → state machine ARN ({} when the function has no STATE_MACHINE_ARNS). */
   stateMachineArns: Record<string, string>;
   scheduling: { groupName: string; roleArn: string; deadLetterArn: string } | null;
@@ -73,6 +76,7 @@ export function readAwsConfig(kind: FunctionKind, env: RawEnv = hostEnv()): AwsC
     region: e.AWS_REGION,
     tables: { runs: e.RUNS_TABLE, control: e.CONTROL_TABLE },
     jobTables: e.JOBDECK_JOB_TABLES ?? {},
+    jobSecrets: e.JOBDECK_JOB_SECRETS ?? {},
     stateMachineArns: e.STATE_MACHINE_ARNS ?? {},
     scheduling:
       e.SCHEDULE_GROUP_NAME && e.SCHEDULER_ROLE_ARN && e.SCHEDULE_DLQ_ARN
@@ -151,6 +155,8 @@ export type AwsApp = {
   taskFleet: TaskFleet | null;
   /** The API cursor HMAC key, read once per container from Secrets Manager. */
   cursorSecret(): Promise<string>;
+  /** The job's declared secrets (workers, tasks), cached per container; the client is made on first use. */
+  secrets: SecretReader;
 };
 
 /** Metrics for every finished run; failure alerts on the alarm topic where the function has one. */
@@ -241,7 +247,22 @@ export async function buildAwsApp(
 
   const taskFleet = config.clusterArn && opts.taskFleet ? opts.taskFleet(config) : null;
 
-  return { config, deps, logger, openStores, taskFleet, cursorSecret };
+  return { config, deps, logger, openStores, taskFleet, cursorSecret, secrets: jobSecretReader(config) };
+}
+
+/** Secrets Manager for the job's secrets; the SDK client is loaded only when a job reads one. */
+function jobSecretReader(config: AwsConfig): SecretReader {
+  const reader = once(async () => {
+    const [{ SecretsManagerClient }, { SecretsManagerSecretReader }] = await Promise.all([
+      import("@aws-sdk/client-secrets-manager"),
+      import("#adapters/secrets-manager-secret-reader.ts"),
+    ]);
+    return new SecretsManagerSecretReader(
+      new SecretsManagerClient({ region: config.region }),
+      config.jobSecrets,
+    );
+  });
+  return { read: async (key, secret) => (await reader()).read(key, secret) };
 }
 
 async function readCursorSecret(config: AwsConfig): Promise<string> {

@@ -8,6 +8,9 @@ export type WorkflowInput = {
   schedule_id?: string | null;
   schedule_name?: string | null;
   scheduled_time?: string | null;
+  /** Issue 16: a backfill's run: its logical time and its backfill. */
+  scheduled_for?: string | null;
+  backfill_id?: string | null;
 };
 
 export type StartedExecution = { executionArn: string; startDate: string };

@@ -16,6 +16,9 @@ export const AUDIT_ACTIONS = [
   // issue 16 part 5: a schedule paused / resumed (the reason and until in `after`)
   "schedule.pause",
   "schedule.resume",
+  // Issue 16 part 2
+  "backfill.start",
+  "backfill.cancel",
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -10,9 +10,10 @@ import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition, JobLogger, JobStoresOf } from "#domain/jobs/job-definition.ts";
 import { bindLogger } from "#domain/logging.ts";
 import { executeJob, JobCancelledError } from "#domain/runs/job-attempt.ts";
-import { maskSecrets, stackFrames } from "#domain/runs/run-attempts.ts";
+import { maskFields, maskSecrets, stackFrames } from "#domain/runs/run-attempts.ts";
 import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
+import type { SecretReader } from "#ports/secret-reader.ts";
 import type { Progress, Run } from "#schemas/run.ts";
 
 /** The worker is called with the whole workflow state (direct Lambda ARN resource, no Parameters). */
@@ -39,7 +40,31 @@ export type RunWorkerDeps = CoreDeps & {
   cancelPollMs?: number;
   /** Called after each progress write that found the run RUNNING (a task's heartbeat rides on it). */
   onProgressWritten?: () => void;
+  /** Where the job's declared secrets are read (ctx.secret); none configured when absent. */
+  secrets?: SecretReader;
 };
+
+/** A logger that masks secrets (the values jobs read, credentials by their look) in every line. */
+export function maskingLogger(base: JobLogger): JobLogger {
+  const wrap =
+    (level: keyof JobLogger) =>
+    (message: string, extra?: Record<string, unknown>): void =>
+      base[level](maskSecrets(message), extra === undefined ? undefined : maskFields(extra));
+  return { debug: wrap("debug"), info: wrap("info"), warn: wrap("warn"), error: wrap("error") };
+}
+
+/**
+ * The error as it leaves the worker, with secrets masked in its message and stack: Lambda turns it
+ * into the Task state's Cause, which becomes the run's error summary in another function.
+ */
+export function maskedError(err: Error): Error {
+  const message = maskSecrets(err.message);
+  if (message === err.message && maskSecrets(err.stack ?? "") === (err.stack ?? "")) return err;
+  const out = new Error(message);
+  out.name = err.name;
+  out.stack = maskSecrets(err.stack ?? `${err.name}: ${message}`);
+  return out;
+}
 
 export function createRunWorker(deps: RunWorkerDeps) {
   return async (payload: WorkerPayload, signal?: AbortSignal): Promise<WorkflowState> => {
@@ -47,7 +72,7 @@ export function createRunWorker(deps: RunWorkerDeps) {
     const run = state.run;
     if (!run) throw new Error("worker called without a run context");
     const job = deps.registry.get(run.job_name);
-    const logger = bindLogger(deps.logger, {
+    const logger = bindLogger(maskingLogger(deps.logger), {
       execution_uuid: run.execution_uuid,
       job_name: run.job_name,
       attempt: run.attempt,
@@ -77,6 +102,7 @@ export function createRunWorker(deps: RunWorkerDeps) {
           executionUuid: run.execution_uuid,
           attempt: run.attempt,
           params: run.params,
+          scheduledFor: run.scheduled_for ? new Date(run.scheduled_for) : undefined,
           timeoutSeconds: run.timeout_seconds,
           previous,
         },
@@ -93,6 +119,7 @@ export function createRunWorker(deps: RunWorkerDeps) {
             writeCancelledCounts: (counts) => deps.runs.writeCancelledCounts(run.execution_uuid, counts),
           },
           stores: deps.openStores(job),
+          secrets: deps.secrets,
           logger,
           signal: stopped,
           now: () => deps.clock.now(),
@@ -109,7 +136,7 @@ export function createRunWorker(deps: RunWorkerDeps) {
           error: maskSecrets(err.message).slice(0, 1000),
           stack: stackFrames(err.stack),
         });
-      throw e;
+      throw err instanceof JobCancelledError ? err : maskedError(err);
     } finally {
       watch.stop();
     }

@@ -2,7 +2,7 @@
 // the same list the local stack creates), one per store the jobs declare (functions/ports/job-store.ts),
 // and the secret that signs API cursors. Binding a table to a function sets the variable through
 // which it learns the table's name and grants the access, in one call.
-import { RemovalPolicy, Stack } from "aws-cdk-lib";
+import { ArnFormat, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -77,6 +77,32 @@ export class JobdeckData extends Construct {
       names[key] = table.tableName;
     }
     worker.setEnv("JOBDECK_JOB_TABLES", Stack.of(this).toJsonString(names));
+  }
+
+  /**
+   * Issue 17: GetSecretValue on exactly the secrets `job` declares, to its worker (or task) alone,
+   * and their names in JOBDECK_JOB_SECRETS. The secrets are made by hand (`aws secretsmanager
+   * create-secret`), not by the stack: the ARN is the name plus the 6 random characters Secrets
+   * Manager appends, hence `-??????` (a name-prefix wildcard would also match `<name>-other`).
+   */
+  bindJobSecrets(worker: Bindable, job: JobDefinition): void {
+    const secrets = Object.entries(job.secrets ?? {});
+    const names = Object.fromEntries(secrets.map(([key, s]) => [key, s.name]));
+    if (secrets.length) {
+      iam.Grant.addToPrincipal({
+        grantee: worker.grantee,
+        actions: ["secretsmanager:GetSecretValue"],
+        resourceArns: [...new Set(secrets.map(([, s]) => s.name))].map((name) =>
+          Stack.of(this).formatArn({
+            service: "secretsmanager",
+            resource: "secret",
+            resourceName: `${name}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ),
+      });
+    }
+    worker.setEnv("JOBDECK_JOB_SECRETS", Stack.of(this).toJsonString(names));
   }
 
   private jobTable(store: JobStoreDeclaration): dynamodb.TableV2 {

@@ -310,6 +310,7 @@ export class JobdeckFargate extends Construct {
     task.setEnv("AWS_REGION", Stack.of(this).region);
     data.bindCore(task, CORE_TABLE_ACCESS.task);
     data.bindJobStores(task, job);
+    data.bindJobSecrets(task, job);
     for (const { name } of cdkVariables("task")) {
       const value = pool[name];
       if (value !== undefined && !task.environment().has(name)) task.setEnv(name, value);

@@ -239,6 +239,7 @@ export class JobdeckWorkflows extends Construct {
     data.bindCore(worker, CORE_TABLE_ACCESS.worker);
     // the tables the job declares, its own worker only
     data.bindJobStores(worker, job);
+    data.bindJobSecrets(worker, job);
     return { worker, task: undefined, substitutions: { WorkerFunctionArn: worker.fn.functionArn } };
   }
 

@@ -10,6 +10,7 @@ import type { Run } from "#schemas/run.ts";
 import { FAKE_JOBS } from "./fake-jobs.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { MemoryAuditLog } from "./memory-audit-log.ts";
+import { MemoryBackfillStore } from "./memory-backfill-store.ts";
 import { MemoryControlStore } from "./memory-control-store.ts";
 import { MemoryPauseNoteStore } from "./memory-pause-notes.ts";
 import { MemoryRunStore } from "./memory-run-store.ts";
@@ -98,6 +99,7 @@ export function memoryCore(opts: MemoryCoreOptions = {}): MemoryCore {
     runLogs,
     audit,
     pauses: new MemoryPauseNoteStore(outage),
+    backfills: new MemoryBackfillStore(),
     outage,
     finished,
     onRunFinished: (run: Run) => {

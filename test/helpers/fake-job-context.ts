@@ -74,6 +74,8 @@ export type FakeStores = { companies: CompanyStore; recaps: RecapStore };
 export class FakeJobContext<P> implements JobContext<P, FakeStores> {
   readonly executionUuid: string;
   readonly attempt: number;
+  /** Issue 16: a fixed logical time (tests that read it set their own). */
+  scheduledFor: Date = new Date("2025-10-01T00:00:00Z");
   readonly stores: FakeStores;
   readonly controller = new AbortController();
   readonly signal: AbortSignal = this.controller.signal;
@@ -94,11 +96,26 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
 
   readonly logger: JobLogger;
   readonly count: JobContext<P>["count"];
+  private readonly secrets: Record<string, string>;
+  /** Keys the job asked ctx.secret for, in order. */
+  readonly secretReads: string[] = [];
+
+  async secret(key: string): Promise<string | null> {
+    this.secretReads.push(key);
+    return this.secrets[key] ?? null;
+  }
 
   constructor(
     readonly params: P,
-    opts: { stores?: Partial<FakeStores>; executionUuid?: string; attempt?: number } = {},
+    opts: {
+      stores?: Partial<FakeStores>;
+      executionUuid?: string;
+      attempt?: number;
+      /** Issue 17: the values ctx.secret(key) answers, by key (absent = not configured). */
+      secrets?: Record<string, string>;
+    } = {},
   ) {
+    this.secrets = opts.secrets ?? {};
     this.executionUuid = opts.executionUuid ?? "00000000-0000-4000-8000-000000000001";
     this.attempt = opts.attempt ?? 1;
     this.stores = {

@@ -97,5 +97,22 @@ export const hangs = defineJob({
   },
 });
 
-export const TEST_JOBS = [alwaysFails, flaky, slow, perParams, hangs];
+/** Issue 16 part 2: reports its logical time (ctx.scheduledFor) and runs for `ms`; one slot per params. */
+export const logicalTime = defineJob({
+  name: "test.logical_time",
+  description: {
+    ja: "論理時刻を報告し `ms` ミリ秒動きます",
+    en: "reports its logical time and runs for `ms` milliseconds",
+  },
+  category: "test",
+  data_sources: ["clock"],
+  concurrency: "params",
+  parameters: z.strictObject({ ms: z._default(z.number().check(z.int(), z.minimum(0)), 400) }),
+  async run(ctx) {
+    ctx.progress({ message: `for ${ctx.scheduledFor.toISOString()}` });
+    await sleep(ctx.params.ms, ctx.signal);
+  },
+});
+
+export const TEST_JOBS = [alwaysFails, flaky, slow, perParams, hangs, logicalTime];
 export const ALL_TEST_REGISTRY = [...JOBS, ...TEST_JOBS];

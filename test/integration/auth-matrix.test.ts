@@ -43,6 +43,21 @@ const SAMPLES: Record<string, { path: string; body?: unknown }> = {
   "GET /v1/dashboard/job-progress": { path: "/v1/dashboard/job-progress" },
   "POST /v1/schedules/pause": { path: "/v1/schedules/pause", body: { ids: ["snothere"], reason: "x" } },
   "POST /v1/schedules/resume": { path: "/v1/schedules/resume", body: { ids: ["snothere"] } },
+  // Issue 16 part 2 (a dry run: nothing starts)
+  "POST /v1/jobs/{job_name}/backfill": {
+    path: "/v1/jobs/recap.pipeline/backfill",
+    body: {
+      schedule_expression: "cron(0 1 * * ? *)",
+      timezone: "UTC",
+      from: "2025-10-01T00:00:00Z",
+      to: "2025-10-02T00:00:00Z",
+      dry_run: true,
+    },
+  },
+  "GET /v1/backfills": { path: "/v1/backfills" },
+  "GET /v1/backfills/{id}": { path: `/v1/backfills/${"0".repeat(32)}` },
+  "POST /v1/backfills/{id}/cancel": { path: `/v1/backfills/${"0".repeat(32)}/cancel`, body: {} },
+  "GET /v1/calendar": { path: "/v1/calendar?from=2026-03-06T00:00:00Z&to=2026-03-07T00:00:00Z" },
 };
 
 let h: Harness;

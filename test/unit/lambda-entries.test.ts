@@ -107,6 +107,7 @@ describe("readAwsConfig", () => {
       region: "ap-northeast-1",
       tables: { runs: "t-runs", control: "t-control" },
       jobTables: {},
+      jobSecrets: {},
       stateMachineArns: SM_ARNS,
       scheduling: {
         groupName: "jobdeck",
@@ -135,8 +136,14 @@ describe("readAwsConfig", () => {
     expect(readAwsConfig("worker", { ...COMMON, ...WORKER })).toMatchObject({
       jobName: "listed_companies.sync",
       jobTables: { companies: "t-companies" },
+      jobSecrets: {},
       scheduling: null,
     });
+    // issue 17: a worker learns its job's secret names (never their values) from JOBDECK_JOB_SECRETS
+    expect(
+      readAwsConfig("worker", { ...COMMON, ...WORKER, JOBDECK_JOB_SECRETS: '{"api_key":"jobdeck/k"}' })
+        .jobSecrets,
+    ).toEqual({ api_key: "jobdeck/k" });
   });
 
   it("defaults the time zone, the retention and the log groups", () => {

@@ -10,6 +10,8 @@ import { usePoll } from "./hooks.ts";
 import { initialLang, type Lang, saveLang, translator } from "./i18n.ts";
 import { preloadJobWords } from "./job-words.ts";
 import { AuditPage } from "./pages/audit.tsx";
+import { BackfillStartPage, BackfillWatchPage } from "./pages/backfill.tsx";
+import { CalendarPage } from "./pages/calendar.tsx";
 import { DashboardPage } from "./pages/dashboard.tsx";
 import { HistoryPage } from "./pages/history.tsx";
 import { JobsPage } from "./pages/jobs.tsx";
@@ -24,6 +26,7 @@ const NAV = [
   { href: "/history", key: "nav_history" },
   { href: "/jobs", key: "nav_jobs" },
   { href: "/schedules", key: "nav_schedules" },
+  { href: "/calendar", key: "nav_calendar" },
   { href: "/audit", key: "nav_audit", adminOnly: true },
 ] as const;
 
@@ -107,14 +110,20 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
   let page = <NotFound />;
   const schedule = match("/schedules/:id", path);
   const run = match("/runs/:id", path);
+  const backfillStart = match("/jobs/:name/backfill", path);
+  const backfillWatch = match("/backfills/:id", path);
   if (path === "/" || path === "") page = <DashboardPage />;
   else if (match("/history", path)) page = <HistoryPage />;
   else if (match("/jobs", path)) page = <JobsPage />;
   else if (match("/schedules", path)) page = <SchedulesPage />;
   else if (match("/audit", path)) page = <AuditPage />;
+  else if (match("/calendar", path)) page = <CalendarPage />;
   else if (match("/schedules/new", path)) page = <ScheduleEditPage id={null} />;
   else if (schedule) page = <ScheduleEditPage id={schedule.id ?? ""} />;
   else if (run) page = <RunDetailPage id={run.id ?? ""} />;
+  // Issue 16 part 2
+  else if (backfillStart) page = <BackfillStartPage job={backfillStart.name ?? ""} />;
+  else if (backfillWatch) page = <BackfillWatchPage id={backfillWatch.id ?? ""} />;
 
   const logout = () => {
     const url = logoutUrl(config);

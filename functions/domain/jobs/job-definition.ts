@@ -1,6 +1,7 @@
 // What a job is (spec/model.md "Job"): the contract between job modules and the runtime.
 import type * as z from "zod/mini";
 import type { JobStoreDeclarations, OpenedStores } from "#ports/job-store.ts";
+import type { JobSecretDeclarations } from "#ports/secret-reader.ts";
 import type {
   AnomalyWatch,
   ConcurrencyMode,
@@ -39,6 +40,12 @@ export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
   readonly params: P;
   readonly executionUuid: string;
   readonly attempt: number;
+  /**
+   * The logical time the run is for: the schedule's fire time, a backfill's chosen time, else the
+   * trigger time. A job computes "yesterday's data" from it, never from the wall clock, so a late
+   * run or a backfill processes the period it stands for.
+   */
+  readonly scheduledFor: Date;
   readonly logger: JobLogger;
   /** Fires when the run is cancelled or times out; long loops should check it. */
   readonly signal: AbortSignal;
@@ -55,6 +62,11 @@ export interface JobContext<P, St extends JobStoresOf = JobStoresOf> {
   readonly count: JobCounters;
   /** Throws an AbortError-like error if the signal fired. */
   throwIfCancelled(): void;
+  /**
+   * A secret the job declares (`secrets` of its definition): its value, or null when it is not
+   * configured here. The value is masked in every log line, error and record from then on.
+   */
+  secret(key: string): Promise<string | null>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds jobs of different parameter schemas
@@ -94,5 +106,7 @@ export interface JobDefinition<
   cooldown_seconds_after_manual?: number;
   /** Tables the job owns: the CDK app and the local stack create them and grant them to its worker. */
   stores?: D;
+  /** Secrets the job reads (`ctx.secret(key)`): its worker alone is granted exactly these. */
+  secrets?: JobSecretDeclarations;
   run(ctx: JobContext<z.output<S>, OpenedStores<D>>): Promise<void>;
 }

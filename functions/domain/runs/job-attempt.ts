@@ -6,7 +6,9 @@
 
 import type { JobDefinition, JobLogger, JobStoresOf, ProgressMessage } from "#domain/jobs/job-definition.ts";
 import { recordMessage } from "#domain/jobs/job-words.ts";
+import { NO_SECRETS, type SecretReader } from "#ports/secret-reader.ts";
 import type { Progress, ProgressItem, RunCounts, Stage, StageStatus } from "#schemas/run.ts";
+import { maskSecrets, registerSecretValue } from "./run-attempts.ts";
 import { ZERO_COUNTS } from "./run-lifecycle.ts";
 
 export type ProgressSnapshot = { progress: Progress; counts: RunCounts; attempt: number };
@@ -33,6 +35,8 @@ export type ExecuteJobInput = {
   executionUuid: string;
   attempt: number;
   params: Record<string, unknown>;
+  /** ctx.scheduledFor (the run's scheduled_for); the attempt's start when absent. */
+  scheduledFor?: Date;
   /** Aborts the job's signal after this many seconds (the workflow's own timeout also applies). */
   timeoutSeconds: number;
   /** Progress and counters of an earlier attempt, so a retry continues the stage timeline. */
@@ -49,6 +53,8 @@ export type ExecuteJobDeps = {
   signal?: AbortSignal;
   /** Minimum spacing of store writes; 1000 ms by the spec, lower only in tests. */
   minWriteIntervalMs?: number;
+  /** Where the job's declared secrets are read (ctx.secret); none configured when absent. */
+  secrets?: SecretReader;
 };
 
 export type ExecuteJobResult = { counts: RunCounts; progress: Progress };
@@ -169,6 +175,7 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     params: input.params,
     executionUuid: input.executionUuid,
     attempt: input.attempt,
+    scheduledFor: input.scheduledFor ?? now(),
     logger: deps.logger,
     signal: abort.signal,
     stores: deps.stores,
@@ -176,7 +183,17 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
       if (p.current !== undefined) state.current = p.current;
       if (p.total !== undefined) state.total = p.total;
       // A keyed message keeps its key and values (the page's words) and English text (API clients).
-      if (p.message !== undefined) Object.assign(state, recordMessage(input.job, p.message));
+      if (p.message !== undefined) {
+        const m = recordMessage(input.job, p.message);
+        // A secret must not reach the run record through a progress message either.
+        if (m.message) m.message = maskSecrets(m.message);
+        if (m.message_params) {
+          m.message_params = Object.fromEntries(
+            Object.entries(m.message_params).map(([k, v]) => [k, typeof v === "string" ? maskSecrets(v) : v]),
+          );
+        }
+        Object.assign(state, m);
+      }
       touch();
     },
     stage(name: string) {
@@ -232,6 +249,16 @@ export async function executeJob(input: ExecuteJobInput, deps: ExecuteJobDeps): 
     },
     throwIfCancelled() {
       if (abort.signal.aborted) throw abort.signal.reason ?? new JobCancelledError("cancelled");
+    },
+    async secret(key: string): Promise<string | null> {
+      const declared = input.job.secrets?.[key];
+      if (!declared) {
+        throw new Error(`${input.job.name} reads secret '${key}' but does not declare it in its secrets`);
+      }
+      const value = await (deps.secrets ?? NO_SECRETS).read(key, declared);
+      if (value === null || value.trim() === "") return null;
+      registerSecretValue(value);
+      return value.trim();
     },
   };
 

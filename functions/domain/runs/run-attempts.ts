@@ -40,11 +40,40 @@ const SECRETS: [RegExp, string][] = [
   ],
 ];
 
+/**
+ * Values of the secrets jobs read in this process (ctx.secret): masked wherever they appear, even
+ * without a tell-tale "api_key=" before them (an API echoing the key in its error body, a URL).
+ * Process-wide on purpose: a Lambda container or the local stack serves one deployment, and the
+ * texts to mask (log lines, error causes, the run's error summary) are made far from the job.
+ */
+const SECRET_VALUES = new Set<string>();
+/** Shorter values are not registered: masking "abc" everywhere would garble texts and say little. */
+export const MIN_MASKED_SECRET_LENGTH = 6;
+
+/** Masks `value` wherever this process masks texts from now on. */
+export function registerSecretValue(value: string): void {
+  const v = value.trim();
+  if (v.length >= MIN_MASKED_SECRET_LENGTH) SECRET_VALUES.add(v);
+  if (value.length >= MIN_MASKED_SECRET_LENGTH) SECRET_VALUES.add(value);
+}
+
 /** Masks credentials in a text (messages and stack frames). */
 export function maskSecrets(text: string): string {
   let out = text;
+  for (const v of SECRET_VALUES) if (out.includes(v)) out = out.split(v).join("***");
   for (const [re, to] of SECRETS) out = out.replace(re, to);
   return out;
+}
+
+/** `maskSecrets` over every string inside a log line's fields (objects and arrays, depth-bounded). */
+export function maskFields<T>(value: T, depth = 0): T {
+  if (typeof value === "string") return maskSecrets(value) as T;
+  if (depth > 6 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return maskSecrets(String(value)) as T;
+  if (Array.isArray(value)) return value.map((v) => maskFields(v, depth + 1)) as T;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskFields(v, depth + 1)]),
+  ) as T;
 }
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

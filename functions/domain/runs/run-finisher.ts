@@ -1,6 +1,7 @@
 // Ending a run: the finished status written once (only from the expected statuses), the slot freed,
 // and, for the workflow's own end of a run, the write retried while the store is down. Shared by the
 // workflow steps, cancellation, the reconciler and the sweeper (through WorkflowSteps.finish).
+import { BackfillAdvancer } from "#domain/backfills/backfill-advancer.ts";
 import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { Progress, RunCounts, RunStatus } from "#schemas/run.ts";
@@ -89,6 +90,8 @@ export class RunFinisher {
       : await write();
     if (updated) {
       await this.deps.onRunFinished?.(updated);
+      // Issue 16 part 2: a backfill's next pending time may start now that this one ended.
+      await new BackfillAdvancer(this.deps).afterRun(updated);
       logger.info("run finished", {
         execution_uuid: run.execution_uuid,
         job_name: run.job_name,

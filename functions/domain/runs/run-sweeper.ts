@@ -5,6 +5,7 @@
 // enabled schedules that produced no run at all, and (issue 15) stops fargate tasks whose run has
 // ended (SweepHooks.fleet).
 
+import { BackfillAdvancer } from "#domain/backfills/backfill-advancer.ts";
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { PauseService } from "#domain/pauses/pause-service.ts";
@@ -104,6 +105,8 @@ export class RunSweeper {
     if (missed.length) await this.hooks.onMissed?.(missed);
     // Issue 16 part 5: pauses whose `until` has come resume (actor "system").
     const resumed = await this.resumeExpiredPauses();
+    // Issue 16 part 2: the safety net of backfills whose run-end call was lost.
+    await this.advanceBackfills();
     return { ended, missed, stopped, resumed };
   }
 
@@ -114,6 +117,15 @@ export class RunSweeper {
     } catch (e) {
       this.deps.logger.warn("expired pauses not read", { error: e instanceof Error ? e.message : String(e) });
       return [];
+    }
+  }
+
+  /** Never throws either: backfills left for the next sweep when the store is down. */
+  private async advanceBackfills(): Promise<void> {
+    try {
+      await new BackfillAdvancer(this.deps).advanceAll();
+    } catch (e) {
+      this.deps.logger.warn("backfills not advanced", { error: e instanceof Error ? e.message : String(e) });
     }
   }
 

@@ -75,6 +75,7 @@ export class TriggerService {
       triggered_by: cmd.actor,
       status: "RUNNING",
       now: clock.now(),
+      scheduled_for: clock.now().toISOString(),
     });
     const claimed = this.claim(cmd, run);
     // Read while the claim is written: the answer's next fire time does not depend on it — except

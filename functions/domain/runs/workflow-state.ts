@@ -22,6 +22,8 @@ export type RunContext = {
   queued_at: string;
   /** When the current attempt of the worker started (slot taken, or the end of the retry wait). */
   attempt_started_at?: string;
+  /** Issue 16: the run's logical time (Run.scheduled_for), the job's ctx.scheduledFor. */
+  scheduled_for?: string;
 };
 
 export type StepError = { Error: string; Cause?: unknown };

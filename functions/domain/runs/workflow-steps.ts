@@ -10,6 +10,7 @@ import type { Run, RunStatus } from "#schemas/run.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
 import { concurrencyKey } from "./concurrency-key.ts";
 import { runUuidFor } from "./execution-identity.ts";
+import { logicalTime } from "./logical-time.ts";
 import { ManualCooldown } from "./manual-cooldown.ts";
 import { failedAttempt, withAttempt } from "./run-attempts.ts";
 import { recordRunCost } from "./run-cost.ts";
@@ -78,6 +79,8 @@ export class WorkflowSteps {
     let policy: ExecutionPolicy = "skip";
     let queueTimeout = 3600;
     let scheduleName = input.schedule_name ?? null;
+    // A backfill's runs wait their turn behind whatever holds the slot rather than being skipped.
+    if (input.trigger_source === "backfill") policy = "queue";
     if (input.trigger_source === "schedule" && input.schedule_id) {
       // The table is the source of truth: a fire of a schedule that was since deleted, disabled,
       // or paused (EventBridge may lag behind) starts nothing.
@@ -109,6 +112,7 @@ export class WorkflowSteps {
         status: "QUEUED",
         now: clock.now(),
         workflow_execution_arn: execution.arn,
+        ...logicalTime(input, clock.now()),
       });
       if (await runs.create(fresh)) {
         await runs.noteCreated(fresh);
@@ -160,6 +164,7 @@ export class WorkflowSteps {
         execution_policy: policy,
         queue_timeout_seconds: queueTimeout,
         queued_at: run.started_at,
+        scheduled_for: run.scheduled_for ?? run.started_at,
       },
     };
   }

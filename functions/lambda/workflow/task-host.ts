@@ -49,6 +49,7 @@ const RunContextSchema = z.object({
   queue_timeout_seconds: z.number().check(z.minimum(0)),
   queued_at: text,
   attempt_started_at: z.optional(text),
+  scheduled_for: z.optional(text),
 });
 
 /**
@@ -124,7 +125,7 @@ export async function readTaskMetadata(
 }
 
 export type TaskEntryDeps = {
-  app: Pick<AwsApp, "config" | "deps" | "logger" | "openStores">;
+  app: Pick<AwsApp, "config" | "deps" | "logger" | "openStores"> & Partial<Pick<AwsApp, "secrets">>;
   reporter: TaskReporter;
   /** Registers the SIGTERM handler (process.once in the container). */
   onSigterm: (listener: () => void) => void;
@@ -205,11 +206,16 @@ export async function runTaskEntry(io: TaskEntryDeps): Promise<number> {
       reporter.failed(terminated && error === "JobCancelled" ? "TaskStopped" : error, cause),
   };
   try {
-    const outcome = await runTaskAttempt({ ...app.deps, openStores: app.openStores }, run, reporting, {
-      signal: stop.signal,
-      task: place,
-      heartbeatEveryMs: io.heartbeatEveryMs,
-    });
+    const outcome = await runTaskAttempt(
+      { ...app.deps, openStores: app.openStores, secrets: app.secrets },
+      run,
+      reporting,
+      {
+        signal: stop.signal,
+        task: place,
+        heartbeatEveryMs: io.heartbeatEveryMs,
+      },
+    );
     logger.info("task reported its outcome", { outcome });
     return 0;
   } catch (e) {

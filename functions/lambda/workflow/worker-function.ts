@@ -8,7 +8,7 @@ import { createRunWorker, type WorkerPayload } from "#workflow/worker-handler.ts
 
 const ready = once(async () => {
   const app = await awsApp("worker");
-  return { app, run: createRunWorker({ ...app.deps, openStores: app.openStores }) };
+  return { app, run: createRunWorker({ ...app.deps, openStores: app.openStores, secrets: app.secrets }) };
 });
 
 /** A worker runs only its own job: a state of another job means the state machine is miswired. */

@@ -221,6 +221,9 @@ export function JobCard({
         <a class="btn link" href={`/history?job=${encodeURIComponent(j.name)}`}>
           {t("view_history")}
         </a>
+        <a class="btn link" href={`/jobs/${encodeURIComponent(j.name)}/backfill`} data-testid="backfill-link">
+          {t("bf_open")}
+        </a>
       </footer>
     </article>
   );

@@ -1,0 +1,88 @@
+// Issue 16 part 2, what an operator does: from a job's card, open its backfill page, preview the
+// fire times of a past window (dry run), start it, watch its progress to the end, and cancel another
+// one (its pending times never start). Real Chromium, Japanese at desktop width and English at
+// 390 px, axe-core at 0 violations, nothing wider than the phone.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { realErrors, useE2eStack } from "./e2e-helpers.ts";
+
+const e2e = useE2eStack();
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const JOB = "test.logical_time";
+
+async function axe(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const a = (
+      window as unknown as { axe: { run: (c?: unknown) => Promise<{ violations: { id: string }[] }> } }
+    ).axe;
+    return (await a.run(document)).violations.map((v) => v.id);
+  });
+}
+
+const VIEWS = [
+  { lang: "ja", phone: false, month: "10", done: "完了", cancelled: "取り消し済み" },
+  { lang: "en", phone: true, month: "11", done: "Done", cancelled: "Cancelled" },
+] as const;
+
+describe("backfill page", () => {
+  for (const v of VIEWS) {
+    it(`previews, starts and watches a backfill, and cancels another (${v.lang}${v.phone ? " 390px" : ""})`, async () => {
+      const { page, context, errors } = await e2e.open({
+        as: "admin",
+        phone: v.phone,
+        at: `/jobs?lang=${v.lang}`,
+      });
+      try {
+        const card = page.locator(`[data-testid=job-card][data-job="${JOB}"]`);
+        await card.locator("[data-testid=backfill-link]").click();
+        await page.waitForURL(`**/jobs/${JOB}/backfill`);
+        // The browser's zone is Asia/Tokyo: 10 days of cron(30 11 * * ? *) in that zone.
+        await page.locator("input[name=from]").fill(`2025-${v.month}-01T00:00`);
+        await page.locator("input[name=to]").fill(`2025-${v.month}-10T23:59`);
+        await page.locator("input[name=concurrency]").fill("3");
+        await page.locator("form.bf-form button[type=submit]").click();
+        const items = page.locator("[data-testid=bf-preview] li");
+        await expect.poll(() => items.count()).toBe(10);
+        expect(await items.first().textContent()).toContain("11:30");
+        expect(await axe(page), "axe on the preview").toEqual([]);
+        if (v.phone)
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+        await page.screenshot({ path: `/tmp/i16-2-preview-${v.lang}.png`, fullPage: true });
+
+        await page.locator(".bf-actions .btn.primary").click();
+        await page.waitForURL("**/backfills/*");
+        await expect
+          .poll(() => page.locator("[data-testid=bf-status]").textContent(), { timeout: 30_000 })
+          .toBe(v.done);
+        const counts = (await page.locator("[data-testid=bf-counts]").textContent()) ?? "";
+        expect(counts).toContain("10");
+        expect(await axe(page), "axe on the watch page").toEqual([]);
+        if (v.phone)
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+        await page.screenshot({ path: `/tmp/i16-2-done-${v.lang}.png`, fullPage: true });
+
+        // Another window, one run at a time, cancelled at once: its pending times never start.
+        await page.goto(`/jobs/${JOB}/backfill?lang=${v.lang}`);
+        await page.locator("input[name=from]").fill(`2025-${v.month}-20T00:00`);
+        await page.locator("input[name=to]").fill(`2025-${v.month}-24T23:59`);
+        await page.locator("form.bf-form button[type=submit]").click();
+        await expect.poll(() => items.count()).toBe(5);
+        await page.locator(".bf-actions .btn.primary").click();
+        await page.waitForURL("**/backfills/*");
+        await page.locator(".bf-actions .btn.danger").click();
+        await expect.poll(() => page.locator("[data-testid=bf-status]").textContent()).toBe(v.cancelled);
+        const id = page.url().split("/").pop() ?? "";
+        const view = await e2e.h.admin("GET", `/v1/backfills/${id}`);
+        expect(view.body.counts.pending).toBe(4);
+        expect(await axe(page), "axe on the cancelled backfill").toEqual([]);
+        await page.screenshot({ path: `/tmp/i16-2-cancelled-${v.lang}.png`, fullPage: true });
+        expect(realErrors(errors)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
