@@ -252,7 +252,9 @@ export function cloneSourceBaseUrl(name: CloneSourceVar, env: HostEnv = hostEnv(
   const value = env[name]?.trim();
   if (!value) return undefined;
   if (!/^https?:\/\/[^/\s]+/.test(value)) {
-    throw new EnvError(`${name} must be an http(s) URL (the source's base), got ${JSON.stringify(value.slice(0, 80))}`);
+    throw new EnvError(
+      `${name} must be an http(s) URL (the source's base), got ${JSON.stringify(value.slice(0, 80))}`,
+    );
   }
   return value;
 }

@@ -2,7 +2,8 @@
 // the CDK app, the local stack, the API schemas and the admin page all follow from it.
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
 import { bulkIngest } from "./bulk-ingest/bulk-ingest.ts";
+import { CLONE_JOBS } from "./clone/clone-jobs.ts";
 import { listedCompaniesSync } from "./listed-companies/listed-companies-sync.ts";
 import { recapPipeline } from "./recap/recap-pipeline.ts";
 
-export const JOBS: readonly JobDefinition[] = [listedCompaniesSync, recapPipeline, bulkIngest];
+export const JOBS: readonly JobDefinition[] = [listedCompaniesSync, recapPipeline, bulkIngest, ...CLONE_JOBS];

@@ -7,7 +7,13 @@ import { AI_STUB_CANDIDATES, AI_STUB_SOURCE } from "./ai-stub-sample.ts";
 import type { CloneStores } from "./candidate-batch.ts";
 import { compareAndWrite } from "./candidate-batch.ts";
 import { cloneCandidatesStore } from "./candidate-store.ts";
-import { AI_STUB_DESCRIPTION, CLONE_ITEMS, CLONE_MESSAGES, CLONE_SKIP_REASONS, CLONE_STAGES } from "./clone-words.ts";
+import {
+  AI_STUB_DESCRIPTION,
+  CLONE_ITEMS,
+  CLONE_MESSAGES,
+  CLONE_SKIP_REASONS,
+  CLONE_STAGES,
+} from "./clone-words.ts";
 
 export const AiStubParams = z.strictObject({
   /** How many of the sample's candidates to write (default: all of them). */
@@ -20,7 +26,11 @@ export async function runAiStub(ctx: JobContext<AiStubParams, CloneStores>): Pro
   const incoming = AI_STUB_CANDIDATES.slice(0, ctx.params.max_candidates ?? AI_STUB_CANDIDATES.length);
   ctx.count.input(incoming.length);
   ctx.item(AI_STUB_SOURCE, { current: incoming.length, total: incoming.length, status: "done" });
-  ctx.progress({ current: incoming.length, total: incoming.length, message: { key: "stub", params: { count: incoming.length } } });
+  ctx.progress({
+    current: incoming.length,
+    total: incoming.length,
+    message: { key: "stub", params: { count: incoming.length } },
+  });
   ctx.stage("parse");
   await compareAndWrite(ctx, incoming);
 }

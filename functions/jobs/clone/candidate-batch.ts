@@ -1,8 +1,8 @@
 // The half every Clone batch shares once its source's records are read: compare them with the stored
 // candidates, count inserted / updated / skipped by reason, and write what changed.
 import type { JobContext } from "#domain/jobs/job-definition.ts";
-import { type DuplicateScope, type IncomingCandidate, planCandidates } from "./candidates.ts";
 import type { CandidateStore } from "./candidate-store.ts";
+import { type DuplicateScope, type IncomingCandidate, planCandidates } from "./candidates.ts";
 
 export type CloneStores = { candidates: CandidateStore };
 

@@ -41,7 +41,7 @@ export const CLONE_MESSAGES = {
   parse_problems: { ja: "{count} 行を読めませんでした", en: "{count} rows could not be read" },
   reading_stored: { ja: "登録済みの候補を読み込んでいます", en: "Reading stored candidates" },
   plan: {
-    ja: "新規 {inserted} 件・更新 {updated} 件・重複 {duplicate} 件・変更なし {not_modified} 件・期限切れ {expired} 件",
+    ja: "新規 {inserted} 件・更新 {updated} 件・重複 {duplicate} 件・更新不要 {not_modified} 件・期限切れ {expired} 件",
     en: "New {inserted}, updated {updated}, duplicate {duplicate}, not modified {not_modified}, expired {expired}",
   },
   writing: { ja: "{written} / {total} 件の候補を書き込み済み", en: "Written {written} / {total} candidates" },

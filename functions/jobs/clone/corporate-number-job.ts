@@ -35,14 +35,16 @@ import { type HttpJson, openSourceHttp } from "./source-http.ts";
 export const HOUJIN_APP_ID_SECRET = { env: "HOUJIN_BANGOU_APP_ID", name: "jobdeck/houjin-bangou-app-id" };
 
 /** A 法人番号, as a string or (seed 000's `[123, 456]` style) a number. */
-const CorporateNumberId = z.pipe(
-  z.union([z.string(), z.int()]),
-  z.transform((v) => String(v).trim()),
-).check(
-  z.refine(isCorporateNumber, {
-    message: "must be a 13-digit corporate number (法人番号) with a valid check digit",
-  }),
-);
+const CorporateNumberId = z
+  .pipe(
+    z.union([z.string(), z.int()]),
+    z.transform((v) => String(v).trim()),
+  )
+  .check(
+    z.refine(isCorporateNumber, {
+      message: "must be a 13-digit corporate number (法人番号) with a valid check digit",
+    }),
+  );
 
 export const CorporateNumberParams = z.strictObject({
   /** Only these corporations (法人番号); absent: the previous day's changes. */
@@ -92,7 +94,10 @@ async function fetchRows(
       ctx.progress({
         current: i + 1,
         total: parts.length,
-        message: { key: "fetched_page", params: { source: HOUJIN_SOURCE, page: i + 1, pages: parts.length, count: answer.rows.length } },
+        message: {
+          key: "fetched_page",
+          params: { source: HOUJIN_SOURCE, page: i + 1, pages: parts.length, count: answer.rows.length },
+        },
       });
     }
     return rows;
@@ -110,7 +115,10 @@ async function fetchRows(
     ctx.progress({
       current: divide,
       total: size,
-      message: { key: "fetched_page", params: { source: HOUJIN_SOURCE, page: divide, pages: size, count: answer.rows.length } },
+      message: {
+        key: "fetched_page",
+        params: { source: HOUJIN_SOURCE, page: divide, pages: size, count: answer.rows.length },
+      },
     });
     divide++;
   } while (divide <= size);
@@ -135,12 +143,15 @@ export async function runCorporateNumber(
         signal: ctx.signal,
         // The API asks for restraint, not a number: one request a second is far below any complaint.
         requestsPerMinute: 60,
-        onRetry: (r) => ctx.logger.warn("houjin api retry", { status: r.status, retry: r.retry, delay_ms: r.delayMs }),
+        onRetry: (r) =>
+          ctx.logger.warn("houjin api retry", { status: r.status, retry: r.retry, delay_ms: r.delayMs }),
       });
     rows = await fetchRows(ctx, http, deps.appId);
   } else if (ctx.params.allow_missing_token) {
     sample = true;
-    const all = parseHoujinCsv(await readFile(findDataFile(HOUJIN_SAMPLE_FILE, deps.env ?? hostEnv()), "utf8")).rows;
+    const all = parseHoujinCsv(
+      await readFile(findDataFile(HOUJIN_SAMPLE_FILE, deps.env ?? hostEnv()), "utf8"),
+    ).rows;
     const ids = ctx.params.company_ids ? new Set(ctx.params.company_ids) : null;
     rows = ids ? all.filter((r) => ids.has(r.corporateNumber)) : all;
     ctx.logger.warn("no application id: loading the bundled sample", { records: rows.length });
@@ -150,7 +161,11 @@ export async function runCorporateNumber(
   }
   ctx.count.input(rows.length);
   ctx.item(HOUJIN_SOURCE, { current: rows.length, total: rows.length, status: "done" });
-  ctx.progress({ current: rows.length, total: rows.length, message: { key: "fetched", params: { count: rows.length } } });
+  ctx.progress({
+    current: rows.length,
+    total: rows.length,
+    message: { key: "fetched", params: { count: rows.length } },
+  });
   ctx.throwIfCancelled();
 
   ctx.stage("parse");

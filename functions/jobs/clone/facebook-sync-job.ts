@@ -11,7 +11,13 @@ import type { CloneStores } from "./candidate-batch.ts";
 import { compareAndWrite } from "./candidate-batch.ts";
 import { cloneCandidatesStore } from "./candidate-store.ts";
 import type { IncomingCandidate } from "./candidates.ts";
-import { CLONE_ITEMS, CLONE_MESSAGES, CLONE_SKIP_REASONS, CLONE_STAGES, FACEBOOK_DESCRIPTION } from "./clone-words.ts";
+import {
+  CLONE_ITEMS,
+  CLONE_MESSAGES,
+  CLONE_SKIP_REASONS,
+  CLONE_STAGES,
+  FACEBOOK_DESCRIPTION,
+} from "./clone-words.ts";
 import { isCorporateNumber } from "./corporate-number.ts";
 import {
   FACEBOOK_DEFAULT_BASE_URL,
@@ -25,14 +31,19 @@ import {
 } from "./facebook-graph.ts";
 import { type HttpJson, openSourceHttp } from "./source-http.ts";
 
-export const FACEBOOK_TOKEN_SECRET = { env: "FACEBOOK_GRAPH_ACCESS_TOKEN", name: "jobdeck/facebook-graph-access-token" };
+export const FACEBOOK_TOKEN_SECRET = {
+  env: "FACEBOOK_GRAPH_ACCESS_TOKEN",
+  name: "jobdeck/facebook-graph-access-token",
+};
 
 export const FacebookSyncParams = z.strictObject({
   /** Only the pages of these companies (法人番号); absent: every followed page. */
   company_ids: z.optional(
     z
       .array(
-        z.string().check(z.refine(isCorporateNumber, { message: "must be a 13-digit corporate number (法人番号)" })),
+        z
+          .string()
+          .check(z.refine(isCorporateNumber, { message: "must be a 13-digit corporate number (法人番号)" })),
       )
       .check(z.minLength(1)),
   ),
@@ -83,13 +94,19 @@ export async function runFacebookSync(
   for (let i = 0; i < parts; i++) {
     ctx.throwIfCancelled();
     const part = ids.slice(i * FACEBOOK_IDS_PER_REQUEST, (i + 1) * FACEBOOK_IDS_PER_REQUEST);
-    const parsed = GraphPagesAnswerSchema.safeParse(await http.getJson("/", { ids: part.join(","), fields: FACEBOOK_FIELDS }));
-    if (!parsed.success) throw new Error(`Graph API answer is not an object of pages: ${parsed.error.issues[0]?.message ?? ""}`);
+    const parsed = GraphPagesAnswerSchema.safeParse(
+      await http.getJson("/", { ids: part.join(","), fields: FACEBOOK_FIELDS }),
+    );
+    if (!parsed.success)
+      throw new Error(`Graph API answer is not an object of pages: ${parsed.error.issues[0]?.message ?? ""}`);
     for (const [id, page] of Object.entries(parsed.data)) answers.set(id, page);
     ctx.progress({
       current: i + 1,
       total: parts,
-      message: { key: "fetched_page", params: { source: FACEBOOK_SOURCE, page: i + 1, pages: parts, count: part.length } },
+      message: {
+        key: "fetched_page",
+        params: { source: FACEBOOK_SOURCE, page: i + 1, pages: parts, count: part.length },
+      },
     });
   }
   ctx.count.input(pages.length);
@@ -99,8 +116,16 @@ export async function runFacebookSync(
     ctx.count.errors(missing.length);
     ctx.logger.warn("pages missing from the Graph API answer", { page_ids: missing.map((p) => p.id) });
   }
-  ctx.item(FACEBOOK_SOURCE, { current: pages.length, total: pages.length, status: missing.length ? "failed" : "done" });
-  ctx.progress({ current: pages.length, total: pages.length, message: { key: "fetched", params: { count: pages.length } } });
+  ctx.item(FACEBOOK_SOURCE, {
+    current: pages.length,
+    total: pages.length,
+    status: missing.length ? "failed" : "done",
+  });
+  ctx.progress({
+    current: pages.length,
+    total: pages.length,
+    message: { key: "fetched", params: { count: pages.length } },
+  });
 
   ctx.stage("parse");
   const incoming: IncomingCandidate[] = pages.flatMap((p) => {

@@ -10,7 +10,13 @@ import { compareAndWrite } from "./candidate-batch.ts";
 import { cloneCandidatesStore } from "./candidate-store.ts";
 import type { IncomingCandidate } from "./candidates.ts";
 import { parseCsvObjects } from "./clone-csv.ts";
-import { CLONE_ITEMS, CLONE_MESSAGES, CLONE_SKIP_REASONS, CLONE_STAGES, OPENDATA_DESCRIPTION } from "./clone-words.ts";
+import {
+  CLONE_ITEMS,
+  CLONE_MESSAGES,
+  CLONE_SKIP_REASONS,
+  CLONE_STAGES,
+  OPENDATA_DESCRIPTION,
+} from "./clone-words.ts";
 import {
   OPENDATA_KEYS,
   OPENDATA_SOURCES,
@@ -41,7 +47,10 @@ export function opendataLocation(key: OpendataKey, env?: HostEnv): { baseUrl: st
   return { baseUrl: url.origin, path: url.pathname };
 }
 
-export async function runOpendata(ctx: JobContext<OpendataParams, CloneStores>, deps: OpendataDeps = {}): Promise<void> {
+export async function runOpendata(
+  ctx: JobContext<OpendataParams, CloneStores>,
+  deps: OpendataDeps = {},
+): Promise<void> {
   const keys = [...new Set(ctx.params.source_keys ?? OPENDATA_KEYS)];
   ctx.stage("fetch");
   const texts: [OpendataKey, string][] = [];
@@ -59,7 +68,8 @@ export async function runOpendata(ctx: JobContext<OpendataParams, CloneStores>, 
           encoding: OPENDATA_SOURCES[key].encoding,
           signal: ctx.signal,
           requestsPerMinute: 30,
-          onRetry: (r) => ctx.logger.warn("opendata retry", { source: name, status: r.status, retry: r.retry }),
+          onRetry: (r) =>
+            ctx.logger.warn("opendata retry", { source: name, status: r.status, retry: r.retry }),
         });
         return { http: client, path: at.path };
       })();
@@ -87,7 +97,11 @@ export async function runOpendata(ctx: JobContext<OpendataParams, CloneStores>, 
     }
     ctx.item(name, { current: rows.length, total: rows.length, status: problems ? "failed" : "done" });
   }
-  ctx.progress({ current: incoming.length, total: incoming.length, message: { key: "fetched", params: { count: incoming.length } } });
+  ctx.progress({
+    current: incoming.length,
+    total: incoming.length,
+    message: { key: "fetched", params: { count: incoming.length } },
+  });
   await compareAndWrite(ctx, incoming);
 }
 

@@ -19,10 +19,16 @@ export function decodingFetch(encoding: TextEncoding, inner: typeof fetch = fetc
   };
 }
 
-export type SourceHttpOptions = Omit<HttpJsonOptions, "fetch"> & { encoding?: TextEncoding; fetch?: typeof fetch };
+export type SourceHttpOptions = Omit<HttpJsonOptions, "fetch"> & {
+  encoding?: TextEncoding;
+  fetch?: typeof fetch;
+};
 
 /** A client for one source; `encoding` set: its text answers are decoded from that encoding. */
 export function openSourceHttp(opts: SourceHttpOptions): HttpJson {
   const { encoding, fetch: inner, ...rest } = opts;
-  return createHttpJson({ ...rest, ...(encoding ? { fetch: decodingFetch(encoding, inner) } : inner ? { fetch: inner } : {}) });
+  return createHttpJson({
+    ...rest,
+    ...(encoding ? { fetch: decodingFetch(encoding, inner) } : inner ? { fetch: inner } : {}),
+  });
 }
