@@ -71,6 +71,8 @@ export type CorporateNumberDeps = {
   /** The client for the API (made from the base URL when absent). */
   http?: HttpJson;
   env?: HostEnv;
+  /** Overrides the source's request spacing (tests: 0, none). */
+  requestsPerMinute?: number;
 };
 
 function* chunks<T>(xs: readonly T[], n: number): Generator<T[]> {
@@ -142,7 +144,7 @@ export async function runCorporateNumber(
         baseUrl: cloneSourceBaseUrl("JOBDECK_HOUJIN_BANGOU_BASE_URL", deps.env) ?? HOUJIN_DEFAULT_BASE_URL,
         signal: ctx.signal,
         // The API asks for restraint, not a number: one request a second is far below any complaint.
-        requestsPerMinute: 60,
+        requestsPerMinute: deps.requestsPerMinute ?? 60,
         onRetry: (r) =>
           ctx.logger.warn("houjin api retry", { status: r.status, retry: r.retry, delay_ms: r.delayMs }),
       });

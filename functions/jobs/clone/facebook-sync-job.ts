@@ -65,7 +65,14 @@ export async function loadFollowedPages(env: HostEnv = hostEnv()): Promise<Follo
   return z.array(FollowedPageSchema).parse(raw);
 }
 
-export type FacebookDeps = { token: string | null; http?: HttpJson; pages?: FollowedPage[]; env?: HostEnv };
+export type FacebookDeps = {
+  token: string | null;
+  http?: HttpJson;
+  pages?: FollowedPage[];
+  env?: HostEnv;
+  /** Overrides the Graph API request spacing (tests: 0, none). */
+  requestsPerMinute?: number;
+};
 
 export async function runFacebookSync(
   ctx: JobContext<FacebookSyncParams, CloneStores>,
@@ -85,7 +92,7 @@ export async function runFacebookSync(
       headers: { authorization: `Bearer ${deps.token}` },
       signal: ctx.signal,
       // Graph's app rate limit is per hour and per user; one request every 2 s stays well inside it.
-      requestsPerMinute: 30,
+      requestsPerMinute: deps.requestsPerMinute ?? 30,
       onRetry: (r) => ctx.logger.warn("graph api retry", { status: r.status, retry: r.retry }),
     });
   const ids = [...new Set(pages.map((p) => p.id))];

@@ -36,6 +36,8 @@ export type OpendataDeps = {
   /** The client for `key`'s file (tests pass fakes); made from the base URL when absent. */
   httpFor?: (key: OpendataKey) => { http: HttpJson; path: string };
   env?: HostEnv;
+  /** Overrides the source's request spacing (tests: 0, none). */
+  requestsPerMinute?: number;
 };
 
 /** Where `key`'s file is: the stand-in's `{base}/{key}/{file}` when the base is set, else its own URL. */
@@ -67,7 +69,7 @@ export async function runOpendata(
           baseUrl: at.baseUrl,
           encoding: OPENDATA_SOURCES[key].encoding,
           signal: ctx.signal,
-          requestsPerMinute: 30,
+          requestsPerMinute: deps.requestsPerMinute ?? 30,
           onRetry: (r) =>
             ctx.logger.warn("opendata retry", { source: name, status: r.status, retry: r.retry }),
         });
