@@ -200,6 +200,23 @@ export class EnvError extends Error {
   override name = "EnvError";
 }
 
+// issue 17 JQ
+/**
+ * Job knobs: variables a job module reads from the host's raw environment (`hostEnv()`), beside its
+ * function kind's contract. Locally they come from the shell of `npm start`; the AWS workers carry
+ * none of them (each has its default there) and secrets come from Secrets Manager instead.
+ */
+export const JOB_ENV = {
+  /** J-Quants API v2 base URL (default https://api.jquants.com/v2; `npm run stand-ins` prints the stand-in's). */
+  JOBDECK_JQUANTS_BASE_URL: "listed_companies.sync, jquants.daily_bars",
+  /** The J-Quants plan: free | light | standard | premium (5 / 60 / 120 / 500 requests per minute). */
+  JOBDECK_JQUANTS_PLAN: "listed_companies.sync, jquants.daily_bars",
+  /** Requests per minute to J-Quants, overriding the plan's (default: the Free plan's 5). */
+  JOBDECK_JQUANTS_RPM: "listed_companies.sync, jquants.daily_bars",
+  /** The J-Quants API key locally (a job secret: in AWS the secret jobdeck/jquants-api-key). */
+  JQUANTS_API_KEY: "listed_companies.sync, jquants.daily_bars",
+} as const;
+
 /** An environment as a plain record (process.env, or a test's own). */
 export type HostEnv = Readonly<Record<string, string | undefined>>;
 type RawEnv = HostEnv;
