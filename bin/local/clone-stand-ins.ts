@@ -22,6 +22,19 @@ export type CloneStandIns = {
   close(): Promise<void>;
 };
 
+/** What to export for the jobs to call each stand-in (`npm run stand-ins` prints these). */
+export const houjinStandInEnv = (s: StandIn): Record<string, string> => ({
+  JOBDECK_HOUJIN_BANGOU_BASE_URL: s.url,
+  HOUJIN_BANGOU_APP_ID: CLONE_STAND_IN_APP_ID,
+});
+export const opendataStandInEnv = (s: StandIn): Record<string, string> => ({
+  JOBDECK_OPENDATA_BASE_URL: s.url,
+});
+export const facebookStandInEnv = (s: StandIn): Record<string, string> => ({
+  JOBDECK_FACEBOOK_GRAPH_BASE_URL: s.url,
+  FACEBOOK_GRAPH_ACCESS_TOKEN: CLONE_STAND_IN_GRAPH_TOKEN,
+});
+
 export type CloneStandInOptions = {
   host?: string;
   ports?: { houjin?: number; opendata?: number; facebook?: number };
@@ -42,7 +55,10 @@ function houjinSample(): { lastUpdate: string; lines: { number: string; line: st
   };
 }
 
-export async function startCloneStandIns(opts: CloneStandInOptions = {}): Promise<CloneStandIns> {
+/** The 法人番号 Web-API v4 (`{url}` = …/4): /num and /diff, type=02 CSV, the application id checked. */
+export async function startHoujinStandIn(
+  opts: { host?: string; port?: number; diffRowsPerPart?: number } = {},
+): Promise<StandIn> {
   const host = opts.host ?? "127.0.0.1";
   const perPart = opts.diffRowsPerPart ?? 60;
   const sample = houjinSample();
@@ -57,7 +73,7 @@ export async function startCloneStandIns(opts: CloneStandInOptions = {}): Promis
       : { status: 403, text: "アプリケーションIDが正しくありません。" };
   const badRequest = (what: string): StandInAnswer => ({ status: 400, text: `${what}が正しくありません。` });
 
-  const houjin = await startStandIn(
+  return startStandIn(
     {
       "/num": ({ query }) => {
         const denied = checkId(query);
@@ -92,21 +108,31 @@ export async function startCloneStandIns(opts: CloneStandInOptions = {}): Promis
         );
       },
     },
-    { host, port: opts.ports?.houjin ?? 0, basePath: "/4" },
+    { host, port: opts.port ?? 0, basePath: "/4" },
   );
+}
+
+/** Municipal open-data CSVs at `{url}/{source_key}/{file}` (Yokohama's in Shift_JIS bytes). */
+export async function startOpendataStandIn(opts: { host?: string; port?: number } = {}): Promise<StandIn> {
+  const host = opts.host ?? "127.0.0.1";
 
   const file = (name: string, charset: string): (() => StandInAnswer) => {
     const bytes = new Uint8Array(read(name));
     return () => ({ bytes, headers: { "content-type": `text/csv; charset=${charset}` } });
   };
-  const opendata = await startStandIn(
+  return startStandIn(
     {
       "/tokyo/care-services.csv": file("opendata-tokyo-care.csv", "utf-8"),
       "/osaka/care-services.csv": file("opendata-osaka-care.csv", "utf-8"),
       "/yokohama/food-permits.csv": file("opendata-yokohama-food.csv", "shift_jis"),
     },
-    { host, port: opts.ports?.opendata ?? 0, basePath: "/opendata" },
+    { host, port: opts.port ?? 0, basePath: "/opendata" },
   );
+}
+
+/** The Graph API's multi-id page read at `{url}/?ids=…&fields=…`, the bearer token checked. */
+export async function startFacebookStandIn(opts: { host?: string; port?: number } = {}): Promise<StandIn> {
+  const host = opts.host ?? "127.0.0.1";
 
   const pages = new Map(
     (JSON.parse(read("facebook-graph-answer.json").toString("utf8")) as { id: string }[]).map((p) => [
@@ -118,7 +144,7 @@ export async function startCloneStandIns(opts: CloneStandInOptions = {}): Promis
     status,
     json: { error: { message, type: "OAuthException", code } },
   });
-  const facebook = await startStandIn(
+  return startStandIn(
     {
       "/": ({ query, headers }) => {
         if (headers.authorization !== `Bearer ${CLONE_STAND_IN_GRAPH_TOKEN}`) {
@@ -145,20 +171,30 @@ export async function startCloneStandIns(opts: CloneStandInOptions = {}): Promis
         };
       },
     },
-    { host, port: opts.ports?.facebook ?? 0, basePath: "/v21.0" },
+    { host, port: opts.port ?? 0, basePath: "/v21.0" },
   );
+}
 
+export async function startCloneStandIns(opts: CloneStandInOptions = {}): Promise<CloneStandIns> {
+  const host = opts.host ?? "127.0.0.1";
+  const houjin = await startHoujinStandIn({
+    host,
+    ...(opts.ports?.houjin ? { port: opts.ports.houjin } : {}),
+    ...(opts.diffRowsPerPart ? { diffRowsPerPart: opts.diffRowsPerPart } : {}),
+  });
+  const opendata = await startOpendataStandIn({
+    host,
+    ...(opts.ports?.opendata ? { port: opts.ports.opendata } : {}),
+  });
+  const facebook = await startFacebookStandIn({
+    host,
+    ...(opts.ports?.facebook ? { port: opts.ports.facebook } : {}),
+  });
   return {
     houjin,
     opendata,
     facebook,
-    env: {
-      JOBDECK_HOUJIN_BANGOU_BASE_URL: houjin.url,
-      JOBDECK_OPENDATA_BASE_URL: opendata.url,
-      JOBDECK_FACEBOOK_GRAPH_BASE_URL: facebook.url,
-      HOUJIN_BANGOU_APP_ID: CLONE_STAND_IN_APP_ID,
-      FACEBOOK_GRAPH_ACCESS_TOKEN: CLONE_STAND_IN_GRAPH_TOKEN,
-    },
+    env: { ...houjinStandInEnv(houjin), ...opendataStandInEnv(opendata), ...facebookStandInEnv(facebook) },
     close: async () => {
       await Promise.all([houjin.close(), opendata.close(), facebook.close()]);
     },
