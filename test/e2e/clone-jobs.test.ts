@@ -152,7 +152,7 @@ describe("the Clone batches from the admin page (390 px)", () => {
         .results as {
         schedule_expression: string;
         timezone: string;
-        description: { en: string };
+        expression_description: { en: string };
       }[];
       expect(schedules.map((x) => [x.schedule_expression, x.timezone])).toEqual([
         ["cron(0 2 * * ? *)", "Asia/Tokyo"],
@@ -161,7 +161,7 @@ describe("the Clone batches from the admin page (390 px)", () => {
       const card = page.locator('[data-testid=job-card][data-job="clone.facebook_sync"]');
       await expect
         .poll(() => card.locator("[data-testid=job-schedule]").textContent())
-        .toContain(schedules[0]?.description.en ?? "?");
+        .toContain(schedules[0]?.expression_description.en ?? "?");
       expect(await card.textContent()).toContain("Facebook Graph API");
       const ai = page.locator('[data-testid=job-card][data-job="clone.ai_stub"]');
       expect(await ai.textContent()).toContain(WORDS.en.noSchedules);
