@@ -35,7 +35,7 @@ import { type HttpJson, openSourceHttp } from "./source-http.ts";
 export const HOUJIN_APP_ID_SECRET = { env: "HOUJIN_BANGOU_APP_ID", name: "jobdeck/houjin-bangou-app-id" };
 
 /** A 法人番号, as a string or (seed 000's `[123, 456]` style) a number. */
-const CorporateNumberId = z
+export const CorporateNumberId = z
   .pipe(
     z.union([z.string(), z.int()]),
     z.transform((v) => String(v).trim()),

@@ -18,7 +18,7 @@ import {
   CLONE_STAGES,
   FACEBOOK_DESCRIPTION,
 } from "./clone-words.ts";
-import { isCorporateNumber } from "./corporate-number.ts";
+import { CorporateNumberId } from "./corporate-number-job.ts";
 import {
   FACEBOOK_DEFAULT_BASE_URL,
   FACEBOOK_FIELDS,
@@ -38,15 +38,7 @@ export const FACEBOOK_TOKEN_SECRET = {
 
 export const FacebookSyncParams = z.strictObject({
   /** Only the pages of these companies (法人番号); absent: every followed page. */
-  company_ids: z.optional(
-    z
-      .array(
-        z
-          .string()
-          .check(z.refine(isCorporateNumber, { message: "must be a 13-digit corporate number (法人番号)" })),
-      )
-      .check(z.minLength(1)),
-  ),
+  company_ids: z.optional(z.array(CorporateNumberId).check(z.minLength(1), z.maxLength(500))),
 });
 export type FacebookSyncParams = z.output<typeof FacebookSyncParams>;
 
