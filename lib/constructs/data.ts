@@ -92,13 +92,19 @@ export class JobdeckData extends Construct {
       iam.Grant.addToPrincipal({
         grantee: worker.grantee,
         actions: ["secretsmanager:GetSecretValue"],
-        resourceArns: [...new Set(secrets.map(([, s]) => s.name))].map((name) =>
-          Stack.of(this).formatArn({
-            service: "secretsmanager",
-            resource: "secret",
-            resourceName: `${name}-??????`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
+        resourceArns: [...new Set(secrets.map(([, s]) => s.name))].flatMap((name) =>
+          // The bare name too: a name that resolves to no secret is authorized against the ARN
+          // without the suffix, and must be answered ResourceNotFoundException (the job's "not
+          // configured", e.g. listed_companies.sync falling back to its fixture), not AccessDenied.
+          // It matches no existing secret (their ARNs all carry the suffix).
+          [`${name}-??????`, name].map((resourceName) =>
+            Stack.of(this).formatArn({
+              service: "secretsmanager",
+              resource: "secret",
+              resourceName,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          ),
         ),
       });
     }

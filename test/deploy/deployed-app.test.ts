@@ -11,9 +11,11 @@ import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ROUTES } from "#api/routes.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
+import { startJQuantsStandIn } from "#local/jquants-stand-in.ts";
 import { observedSummary, unusedGrants } from "#test/helpers/deploy-iam.ts";
 import { DeployedStack, statusChangeEvent } from "#test/helpers/deploy-stack.ts";
 import { ACCOUNT } from "#test/helpers/deploy-template.ts";
+import type { StandIn } from "#test/helpers/source-stand-in.ts";
 import { until } from "#test/helpers/wait.ts";
 import { UNUSED_GRANTS_ALLOWED } from "./unused-grants.ts";
 
@@ -24,9 +26,18 @@ let stack: DeployedStack;
 /** A finished run of listed_companies.sync (rerun by the route test). */
 let listedRun = "";
 let dynamo: DynamoDBClient;
+/** Issue 17: J-Quants for listed_companies.sync, its key in the secret made by hand before the deploy. */
+let jquants: StandIn;
+const JQUANTS_KEY = "deploy-suite-jquants-key-3e8f";
 
 beforeAll(async () => {
-  stack = new DeployedStack(join(PROJECT_ROOT, inject("deployAssembly")), inject("dynamoEndpoint"));
+  jquants = await startJQuantsStandIn({ apiKey: JQUANTS_KEY });
+  stack = new DeployedStack(join(PROJECT_ROOT, inject("deployAssembly")), inject("dynamoEndpoint"), {
+    secrets: { "jobdeck/jquants-api-key": JQUANTS_KEY },
+    extraEnv: {
+      "listed_companies.sync": { JOBDECK_JQUANTS_BASE_URL: jquants.url, JOBDECK_JQUANTS_RPM: "6000" },
+    },
+  });
   await stack.start();
   dynamo = new DynamoDBClient({
     endpoint: inject("dynamoEndpoint"),
@@ -37,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   dynamo?.destroy();
   await stack?.stop();
+  await jquants?.close();
 });
 
 const run = async (uuid: string) => (await stack.api("GET", `/v1/runs/${uuid}`, { groups: VIEWER })).body;
@@ -141,6 +153,24 @@ describe("scenarios", () => {
     listedRun = uuid;
     const e = await stack.settled(await executionOf(uuid));
     expect(e.status).toBe("SUCCEEDED");
+    // Issue 17: the worker read the J-Quants key as its own role (by name) and pulled every page
+    const listedWorker = stack.template
+      .functions()
+      .find((f) => f.env.JOBDECK_JOB_NAME === "listed_companies.sync")!;
+    const reads = stack.aws.calls.filter(
+      (c) =>
+        c.action === "secretsmanager:GetSecretValue" &&
+        c.resource.includes(":secret:jobdeck/jquants-api-key"),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    for (const c of reads) {
+      expect(stack.roleOf(c.caller)).toBe(listedWorker.roleId);
+      expect(c.resource).toMatch(/:secret:jobdeck\/jquants-api-key-\w{6}$/);
+    }
+    expect(r.input_count).toBe(4411);
+    const pages = jquants.requests.filter((q) => q.path === "/equities/master" && q.status === 200);
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(jquants.requests.every((q) => q.headers["x-api-key"] === JQUANTS_KEY)).toBe(true);
     // The other job too (its worker writes its own table).
     const recap = await trigger("recap.pipeline", { stage_delay_ms: 0 });
     expect((await runEnds(recap)).status).toBe("SUCCESS");

@@ -112,6 +112,21 @@ export class RecordingAws {
     },
   ) {}
 
+  /**
+   * A SecretId as IAM sees it: an ARN as given; a name (issue 17: jobs' secrets are asked by name)
+   * resolves to the ARN of the secret of that name (name + "-" + 6 characters), or, when there is
+   * none, to the bare name's ARN — what the caller must be allowed to be told ResourceNotFound.
+   */
+  secretArn(secretId: string): string {
+    if (secretId.startsWith("arn:")) return secretId;
+    const prefix = `arn:aws:secretsmanager:${this.opts.region}:${ACCOUNT}:secret:${secretId}`;
+    return (
+      Object.keys(this.opts.secrets).find(
+        (a) => /^-[A-Za-z0-9]{6}$/.test(a.slice(prefix.length)) && a.startsWith(prefix),
+      ) ?? prefix
+    );
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -261,9 +276,10 @@ export class RecordingAws {
     if (target.startsWith("secretsmanager.")) {
       const op = target.slice("secretsmanager.".length);
       const input = JSON.parse(body.toString("utf8") || "{}");
-      const call = { caller, action: `secretsmanager:${op}`, resource: input.SecretId };
+      const arn = this.secretArn(String(input.SecretId ?? ""));
+      const call = { caller, action: `secretsmanager:${op}`, resource: arn };
       if (!this.record([call])) return jsonError(denied(call), "application/x-amz-json-1.1");
-      const value = this.opts.secrets[input.SecretId];
+      const value = this.opts.secrets[arn];
       if (op !== "GetSecretValue" || value === undefined)
         return jsonError(
           new AwsError("ResourceNotFoundException", `no secret ${input.SecretId}`),
@@ -271,7 +287,12 @@ export class RecordingAws {
         );
       return json(
         200,
-        { ARN: input.SecretId, Name: input.SecretId.split(":")[6], SecretString: value, VersionId: "v1" },
+        {
+          ARN: arn,
+          Name: arn.split(":")[6]?.replace(/-[A-Za-z0-9]{6}$/, ""),
+          SecretString: value,
+          VersionId: "v1",
+        },
         "application/x-amz-json-1.1",
       );
     }

@@ -119,7 +119,12 @@ export class DeployedStack implements SfnBackend {
   constructor(
     assembly: string,
     dynamoEndpoint: string,
-    private readonly options: { extraEnv?: Record<string, Record<string, string>> } = {},
+    private readonly options: {
+      /** Variables added to a function's template environment, by its logical id or its job's name. */
+      extraEnv?: Record<string, Record<string, string>>;
+      /** Issue 17: secrets made by hand before the deploy (`aws secretsmanager create-secret`), by name → value. */
+      secrets?: Record<string, string>;
+    } = {},
   ) {
     this.template = new DeployedTemplate(assembly, `deploy${process.pid}-${randomBytes(3).toString("hex")}-`);
     this.dynamo = new DynamoDBClient({
@@ -130,6 +135,9 @@ export class DeployedStack implements SfnBackend {
     const secrets: Record<string, string> = {};
     for (const [id] of this.template.ofType("AWS::SecretsManager::Secret"))
       secrets[this.template.ref(id)] = randomBytes(32).toString("hex");
+    // a secret's ARN is its name, a dash and 6 characters Secrets Manager picks
+    for (const [name, value] of Object.entries(options.secrets ?? {}))
+      secrets[`arn:aws:secretsmanager:${this.template.region}:${ACCOUNT}:secret:${name}-Qx7Zp2`] = value;
     this.ecs = new DeployedEcs(
       this.template,
       this.scratch,
@@ -194,7 +202,8 @@ export class DeployedStack implements SfnBackend {
     for (const fn of t.functions()) {
       this.roleOfCaller.set(fn.id, fn.roleId);
       const timeout = Number(t.resource(fn.id).Properties.Timeout ?? 3) * 1000;
-      const env = lambdaEnv(fn, t.region, endpoint, this.options.extraEnv?.[fn.id]);
+      const extra = this.options.extraEnv?.[fn.id] ?? this.options.extraEnv?.[fn.env.JOBDECK_JOB_NAME ?? ""];
+      const env = lambdaEnv(fn, t.region, endpoint, extra);
       this.lambdas.set(fn.id, new LambdaProcess(fn, env, runner, timeout));
     }
     for (const [id, r] of t.ofType("AWS::StepFunctions::StateMachine")) {

@@ -20,7 +20,11 @@ beforeAll(async () => {
 });
 afterAll(removeSynthOutputs);
 
-const arn = (name: string) => `arn:aws:secretsmanager:ap-northeast-1:<AWS::AccountId>:secret:${name}-??????`;
+/** A secret's grant: its ARNs (name + Secrets Manager's 6 characters) and the bare name (not found → null). */
+const arns = (name: string) => [
+  `arn:aws:secretsmanager:ap-northeast-1:<AWS::AccountId>:secret:${name}`,
+  `arn:aws:secretsmanager:ap-northeast-1:<AWS::AccountId>:secret:${name}-??????`,
+];
 
 /** role logical id → the resources it may GetSecretValue on. */
 function secretReads(): Map<string, string[]> {
@@ -50,7 +54,9 @@ const workerRole = (job: string) => {
 describe("a job's declared secrets", () => {
   it("are readable by its Lambda worker's role, exactly those", () => {
     const { role, env } = workerRole(secretLambdaJob.name);
-    expect(secretReads().get(role)).toEqual([arn("test/lambda-api-key"), arn("test/lambda-token")]);
+    expect(secretReads().get(role)).toEqual(
+      [...arns("test/lambda-api-key"), ...arns("test/lambda-token")].sort(),
+    );
     expect(JSON.parse(flat(env.JOBDECK_JOB_SECRETS))).toEqual({
       api_key: "test/lambda-api-key",
       token: "test/lambda-token",
@@ -60,7 +66,7 @@ describe("a job's declared secrets", () => {
   it("are readable by its fargate task role, and named in the container's environment", () => {
     const [, td] = resourcesOf(s.json, "AWS::ECS::TaskDefinition")[0]!;
     const taskRole = asList<string>(td.Properties.TaskRoleArn["Fn::GetAtt"])[0]!;
-    expect(secretReads().get(taskRole)).toEqual([arn("test/task-api-key")]);
+    expect(secretReads().get(taskRole)).toEqual(arns("test/task-api-key"));
     const container = td.Properties.ContainerDefinitions[0];
     const env = Object.fromEntries(
       (container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, flat(e.Value)]),
@@ -76,6 +82,12 @@ describe("a job's declared secrets", () => {
       if (role === lambdaRole || role === taskRole) continue;
       for (const r of resources) expect(r, role).not.toMatch(/^arn:aws:secretsmanager:.*:secret:test\//);
     }
+  });
+
+  it("listed_companies.sync: its worker may read the J-Quants key and nothing else of Secrets Manager", () => {
+    const { role, env } = workerRole("listed_companies.sync");
+    expect(secretReads().get(role)).toEqual(arns("jobdeck/jquants-api-key"));
+    expect(JSON.parse(flat(env.JOBDECK_JOB_SECRETS))).toEqual({ jquants_api_key: "jobdeck/jquants-api-key" });
   });
 
   it("leave a job that declares none without a grant, with an empty JOBDECK_JOB_SECRETS", () => {

@@ -55,7 +55,8 @@ describe("schedule CRUD", () => {
       timezone: "Asia/Tokyo",
       enabled: true,
       execution_policy: "skip",
-      params: { source: "fixture", dry_run: false },
+      // issue 17: J-Quants when a key is configured, else the fixture
+      params: { source: "auto", dry_run: false },
       created_by: "tester@example.test",
       updated_by: "tester@example.test",
     });

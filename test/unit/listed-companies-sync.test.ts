@@ -178,15 +178,18 @@ describe("listed_companies.sync job", () => {
     expect(listedCompaniesSync).toMatchObject({
       name: "listed_companies.sync",
       category: "master_data",
-      data_sources: ["jquants_listed_info"],
+      data_sources: ["jquants_equities_master"],
+      secrets: { jquants_api_key: { env: "JQUANTS_API_KEY", name: "jobdeck/jquants-api-key" } },
       concurrency: "job",
       timeout_seconds: 300,
       retry: { attempts: 2, backoff_seconds: 5, backoff_rate: 2 },
       stages: ["fetch", "compare", "upsert", "deactivate"],
       default_schedules: [{ schedule_expression: "cron(30 11 * * ? *)", timezone: "Asia/Tokyo" }],
     });
-    expect(parse({})).toEqual({ source: "fixture", dry_run: false });
-    expect(() => parse({ source: "jquants" })).toThrow();
+    // issue 17: J-Quants when a key is configured, else the fixture
+    expect(parse({})).toEqual({ source: "auto", dry_run: false });
+    expect(parse({ source: "jquants" }).source).toBe("jquants");
+    expect(() => parse({ source: "yahoo" })).toThrow();
     expect(() => parse({ dry_run: "yes" })).toThrow();
   });
 

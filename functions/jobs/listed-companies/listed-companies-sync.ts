@@ -1,13 +1,22 @@
-// Daily full sync of the listed-company master (J-Quants /listed/info); its words, in both
-// languages of the admin page, are in listed-companies-words.ts.
+// Daily full sync of the listed-company master: J-Quants API v2 GET /equities/master (issue 17), or
+// the committed fixture (the v1 /listed/info shape) for offline demos and tests. Its words, in
+// both languages of the admin page, are in listed-companies-words.ts.
 // Full sync: every source record is compared with the stored one; only new, changed, reactivated
 // and deactivated companies are written. Companies missing from the source are deactivated.
 
 import { readFile } from "node:fs/promises";
 import * as z from "zod/mini";
 import { type HostEnv, hostEnv } from "#config/env-contract.ts";
+import type { JobContext } from "#domain/jobs/job-definition.ts";
 import { findDataFile, LISTED_INFO_FILE } from "#jobs/data-files.ts";
 import { defineJob } from "#jobs/define-job.ts";
+import {
+  createJQuantsClient,
+  JQUANTS_API_KEY_SECRET,
+  type JQuantsClient,
+  jquantsSettings,
+} from "#jobs/jquants/jquants-client.ts";
+import type { MasterRow } from "#jobs/jquants/jquants-schemas.ts";
 import { companiesStore } from "./companies-table.ts";
 import type { CompanyRecord } from "./company-store.ts";
 import {
@@ -74,6 +83,23 @@ export function toSourceCompany(r: ListedInfoRecord): SourceCompany {
     scale_category: r.ScaleCategory ?? "",
     market_code: r.MarketCode ?? "",
     market_code_name: r.MarketCodeName ?? "",
+    listed_date: r.Date ?? "",
+  };
+}
+
+/** A company of J-Quants v2 /equities/master, as the sync compares it. */
+export function masterToSourceCompany(r: MasterRow): SourceCompany {
+  return {
+    code: r.Code,
+    company_name: r.CoName,
+    company_name_english: r.CoNameEn ?? "",
+    sector17_code: r.S17 ?? "",
+    sector17_code_name: r.S17Nm ?? "",
+    sector33_code: r.S33 ?? "",
+    sector33_code_name: r.S33Nm ?? "",
+    scale_category: r.ScaleCat ?? "",
+    market_code: r.Mkt ?? "",
+    market_code_name: r.MktNm ?? "",
     listed_date: r.Date ?? "",
   };
 }
@@ -178,14 +204,81 @@ export async function loadListedInfo(env: HostEnv = hostEnv()): Promise<ListedIn
   return parsed.data.info;
 }
 
+/** Where a run's companies come from. */
+export const LISTED_SOURCES = ["auto", "jquants", "fixture"] as const;
+
+type FetchContext = Pick<JobContext<unknown>, "secret" | "signal" | "logger" | "progress" | "count">;
+
+/**
+ * The source's companies. "auto" is J-Quants when a key is configured (JQUANTS_API_KEY locally,
+ * the secret jobdeck/jquants-api-key in AWS) and the fixture otherwise, so a fresh deployment syncs
+ * its demo data until someone sets the key. Each page fetched counts as input and moves the progress.
+ */
+export async function fetchCompanies(
+  ctx: FetchContext,
+  source: (typeof LISTED_SOURCES)[number],
+  opts: { env?: HostEnv; client?: (apiKey: string) => JQuantsClient } = {},
+): Promise<{ used: "jquants" | "fixture"; companies: SourceCompany[] }> {
+  const key = source === "fixture" ? null : await ctx.secret("jquants_api_key");
+  if (source === "jquants" && !key) {
+    throw new Error(
+      `source "jquants" needs a J-Quants API key: set ${JQUANTS_API_KEY_SECRET.env} locally, or create ` +
+        `the secret ${JQUANTS_API_KEY_SECRET.name} in AWS (source "fixture" syncs the committed sample)`,
+    );
+  }
+  if (!key) {
+    if (source === "auto") ctx.logger.info("no J-Quants API key configured: syncing the fixture");
+    const records = await loadListedInfo(opts.env);
+    ctx.count.input(records.length);
+    return { used: "fixture", companies: records.map(toSourceCompany) };
+  }
+  const env = opts.env ?? hostEnv();
+  const settings = jquantsSettings(env);
+  ctx.logger.info("fetching the listed-company master from J-Quants", {
+    base_url: settings.baseUrl,
+    plan: settings.plan,
+    requests_per_minute: settings.requestsPerMinute,
+  });
+  const client =
+    opts.client?.(key) ??
+    createJQuantsClient({
+      apiKey: key,
+      baseUrl: settings.baseUrl,
+      requestsPerMinute: settings.requestsPerMinute,
+      signal: ctx.signal,
+      onRetry: (r) =>
+        ctx.logger.warn("J-Quants answer retried", {
+          status: r.status,
+          retry: r.retry,
+          wait_ms: r.delayMs,
+          retry_after: r.retryAfter,
+          url: r.url,
+        }),
+      onPage: (p) => {
+        ctx.count.input(p.rows);
+        ctx.progress({
+          current: p.page,
+          total: null,
+          message: { key: "fetched_page", params: { page: p.page, count: p.total } },
+        });
+      },
+    });
+  const rows = await client.masterAll();
+  return { used: "jquants", companies: rows.map(masterToSourceCompany) };
+}
+
 export const listedCompaniesSync = defineJob({
   name: "listed_companies.sync",
   description: LISTED_DESCRIPTION,
   category: "master_data",
-  data_sources: ["jquants_listed_info"],
+  data_sources: ["jquants_equities_master"],
+  secrets: { jquants_api_key: JQUANTS_API_KEY_SECRET },
   parameters: z.strictObject({
-    /** Where the records come from. Only the fixture exists offline. */
-    source: z._default(z.enum(["fixture"]), "fixture"),
+    /**
+     * Where the records come from: "jquants" (J-Quants API v2 /equities/master), "fixture" (the
+     * committed sample, offline) or "auto" (J-Quants when a key is configured, else the fixture).
+     */
+    source: z._default(z.enum(LISTED_SOURCES), "auto"),
     /** Compare and count, write nothing. */
     dry_run: z._default(z.boolean(), false),
   }),
@@ -209,16 +302,20 @@ export const listedCompaniesSync = defineJob({
 
     ctx.stage("fetch");
     ctx.progress({ message: { key: "fetching" } });
-    const records = await loadListedInfo();
-    ctx.count.input(records.length);
-    if (records.length === 0) {
+    const { used, companies } = await fetchCompanies(ctx, ctx.params.source);
+    if (companies.length === 0) {
       // A full sync of nothing would deactivate every company: far more likely a broken source.
-      throw new Error("listed info is empty; refusing to deactivate every company");
+      throw new Error(
+        `${used === "jquants" ? "J-Quants /equities/master" : "listed info"} is empty; refusing to deactivate every company`,
+      );
     }
     ctx.progress({
-      current: records.length,
-      total: records.length,
-      message: { key: "fetched", params: { count: records.length } },
+      current: companies.length,
+      total: companies.length,
+      message: {
+        key: used === "jquants" ? "fetched_jquants" : "fetched",
+        params: { count: companies.length },
+      },
     });
     ctx.throwIfCancelled();
 
@@ -226,7 +323,7 @@ export const listedCompaniesSync = defineJob({
     ctx.progress({ message: { key: "reading_stored" } });
     const existing = await store.scanAll();
     ctx.throwIfCancelled();
-    const plan = planSync(records.map(toSourceCompany), existing, ctx.executionUuid, new Date());
+    const plan = planSync(companies, existing, ctx.executionUuid, new Date());
     const upserts = plan.toWrite.filter((r) => r.active);
     const deactivations = plan.toWrite.filter((r) => !r.active);
     if (plan.inserted) ctx.count.inserted(plan.inserted);

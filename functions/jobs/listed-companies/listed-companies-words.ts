@@ -3,8 +3,8 @@
 import type { StageSpec } from "#jobs/define-job.ts";
 
 export const LISTED_DESCRIPTION = {
-  ja: "上場企業一覧を J-Quants の /listed/info と毎日フル同期します。ソースから消えた銘柄は非アクティブにします。",
-  en: "Daily full sync of the listed-company master with J-Quants /listed/info; companies missing from the source are deactivated.",
+  ja: "上場企業一覧を J-Quants API v2 の /equities/master と毎日フル同期します（キー未設定時は同梱のサンプル）。ソースから消えた銘柄は非アクティブにします。",
+  en: "Daily full sync of the listed-company master with J-Quants API v2 /equities/master (the bundled sample when no key is set); companies missing from the source are deactivated.",
 };
 
 export const LISTED_STAGES = [
@@ -17,6 +17,14 @@ export const LISTED_STAGES = [
 export const LISTED_MESSAGES = {
   fetching: { ja: "上場企業データを取得しています", en: "Fetching listed info" },
   fetched: { ja: "{count} 件を取得しました", en: "Fetched {count} records" },
+  fetched_page: {
+    ja: "J-Quants から {page} ページ目まで取得（計 {count} 件）",
+    en: "Fetched page {page} from J-Quants ({count} records so far)",
+  },
+  fetched_jquants: {
+    ja: "J-Quants から {count} 件を取得しました",
+    en: "Fetched {count} records from J-Quants",
+  },
   reading_stored: { ja: "保存済みの企業を読み込んでいます", en: "Reading stored companies" },
   plan: {
     ja: "新規 {inserted} 件・変更 {updated} 件・再開 {reactivated} 件・変更なし {unchanged} 件・非アクティブ化予定 {deactivated} 件",
