@@ -56,6 +56,13 @@ const SLOT_ACTIONS: readonly TableAction[] = [
   "dynamodb:DeleteItem",
 ];
 
+/**
+ * Issue 16 part 2: ending a run of a backfill moves the backfill on (backfill-advancer.ts, from the
+ * run finisher every function that ends runs shares): its cursor and end are control-table Updates,
+ * and the next time's run is created (runs Put) and its execution started (StartJobExecutions).
+ */
+const ADVANCES_BACKFILLS: readonly TableAction[] = ["dynamodb:UpdateItem"];
+
 export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   // healthz probes one control item; the OpenAPI document reads nothing
   meta: { runs: NAME_ONLY, control: { actions: ["dynamodb:GetItem"] } },
@@ -88,9 +95,14 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   // the start claim (as rerun) plus: runs.get of a taken slot's holder and of the feed marker,
   // idempotency keys (Put, Get, Update on take-over, Delete when the trigger failed), the slot
   // released when StartExecution fails; one run query: the job's latest manual run for the next
-  // fire of a job with a cooldown (issue 16 part 6, by_job_started)
+  // fire of a job with a cooldown (issue 16 part 6, by_job_started); issue 16 part 2: a backfill's
+  // cancel with cancel_running cancels its runs as the runs area does (a slot's next queued run, by
+  // by_active_started)
   trigger: {
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], indexes: [byJob] },
+    runs: {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      indexes: [active, byJob],
+    },
     control: { actions: [...SLOT_ACTIONS, "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"] },
   },
   // schedule items are written by transactions of Put and Delete, plus the audit Put; no run is read
@@ -120,7 +132,7 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
       actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
       indexes: [active, byJob],
     },
-    control: { actions: SLOT_ACTIONS },
+    control: { actions: [...SLOT_ACTIONS, ...ADVANCES_BACKFILLS] },
   },
   // progress writes, and reads of its own run (cancel watch, an earlier attempt); job stores apart
   worker: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
@@ -128,15 +140,23 @@ export const CORE_TABLE_ACCESS: Record<AccessHolder, CoreTableAccess> = {
   task: { runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"] }, control: NAME_ONLY },
   // ends a run (Update) and frees or hands over its slot; never creates a run
   reconciler: {
-    // by_job_started: the ended run's next fire accounts for a cooldown (issue 16 part 6)
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active, byJob] },
-    control: { actions: SLOT_ACTIONS },
+    // by_job_started: the ended run's next fire accounts for a cooldown (issue 16 part 6); Put: the
+    // next run of the ended run's backfill
+    runs: {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      indexes: [active, byJob],
+    },
+    control: { actions: [...SLOT_ACTIONS, ...ADVANCES_BACKFILLS] },
   },
   // ends overdue runs as the reconciler does; records missed fires and reconcile markers (Put)
   sweeper: {
-    // by_job_started: the ended run's next fire accounts for a cooldown (issue 16 part 6)
-    runs: { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], indexes: [active, byJob] },
-    control: { actions: SLOT_ACTIONS },
+    // by_job_started: the ended run's next fire accounts for a cooldown (issue 16 part 6); Put: a
+    // backfill's next run (its every-minute pass, and after an overdue run of one it ended)
+    runs: {
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      indexes: [active, byJob],
+    },
+    control: { actions: [...SLOT_ACTIONS, ...ADVANCES_BACKFILLS] },
   },
   // ensureDefaults: the marker (Get, Put), the schedules (Query, a create transaction of Puts), audit
   "default-schedules": {

@@ -15,10 +15,11 @@ import { Construct } from "constructs";
 import { REQUEST_HEADERS, RESPONSE_HEADERS } from "#api/contract.ts";
 import { type ApiLambda, ROUTES, type Role, routeKey } from "#api/routes.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
+import { startJobExecutions } from "../execution-grants.ts";
 import type { EnvValues, LambdaFactory, MadeFunction } from "../functions.ts";
 import { API_LAMBDAS } from "../lambda-catalog.ts";
 import { acknowledge, iam5ResourceId } from "../nag.ts";
-import { executionArnPattern, stateMachineArn } from "../names.ts";
+import { executionArnPattern } from "../names.ts";
 import { type JobdeckSettings, logRetentionFor } from "../settings.ts";
 import { CORE_TABLE_ACCESS } from "../table-access.ts";
 import type { JobdeckData } from "./data.ts";
@@ -29,9 +30,12 @@ export const USER_GROUPS: readonly Role[] = ["admin", "viewer"];
 /** Table access of each API function (reads everywhere; writes only where the area changes data). */
 /** Areas that change EventBridge schedules through the schedules service. */
 const MANAGES_SCHEDULES: readonly ApiLambda[] = ["schedules"];
-/** Areas that start executions (trigger, rerun) and stop them (cancel). */
+/**
+ * Areas that start executions (trigger, rerun, a backfill's runs) and stop them (cancel; a backfill's
+ * cancel with cancel_running, issue 16 part 2).
+ */
 const STARTS_EXECUTIONS: readonly ApiLambda[] = ["trigger", "runs"];
-const STOPS_EXECUTIONS: readonly ApiLambda[] = ["runs"];
+const STOPS_EXECUTIONS: readonly ApiLambda[] = ["runs", "trigger"];
 
 export type ApiProps = {
   jobs: readonly JobDefinition[];
@@ -164,16 +168,8 @@ export class JobdeckApi extends Construct {
       functions[lambdaName] = made;
     }
     this.functions = functions as Record<ApiLambda, MadeFunction>;
-    for (const area of STARTS_EXECUTIONS) {
-      // an execution is named by its run's execution_uuid
-      this.functions[area].role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: "StartJobExecutions",
-          actions: ["states:StartExecution"],
-          resources: props.jobs.map((j) => stateMachineArn(this, j.name)),
-        }),
-      );
-    }
+    for (const area of STARTS_EXECUTIONS)
+      this.functions[area].role.addToPolicy(startJobExecutions(this, props.jobs));
     // GET /v1/runs/{id}/logs: FilterLogEvents on exactly the groups a run's lines are in.
     const logGroupArns = [
       ...new Set(

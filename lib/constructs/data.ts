@@ -95,7 +95,7 @@ export class JobdeckData extends Construct {
         resourceArns: [...new Set(secrets.map(([, s]) => s.name))].flatMap((name) =>
           // The bare name too: a name that resolves to no secret is authorized against the ARN
           // without the suffix, and must be answered ResourceNotFoundException (the job's "not
-          // configured", e.g. listed_companies.sync falling back to its fixture), not AccessDenied.
+          // configured": a job falls back, e.g. to a fixture), not AccessDenied.
           // It matches no existing secret (their ARNs all carry the suffix).
           [`${name}-??????`, name].map((resourceName) =>
             Stack.of(this).formatArn({

@@ -20,6 +20,7 @@ import {
   subnetSubstitution,
   substitutionNames,
 } from "#workflow/run-job-asl.ts";
+import { startJobExecutions } from "../execution-grants.ts";
 import { type EnvValues, type LambdaFactory, type MadeFunction, PROJECT_ROOT } from "../functions.ts";
 import {
   type LambdaSpec,
@@ -202,6 +203,10 @@ export class JobdeckWorkflows extends Construct {
     // The safety net: whatever the paths above missed is ended within a minute of its budget.
     this.sweeper = factory.create(this, RUN_SWEEPER_LAMBDA, props.env);
     data.bindCore(this.sweeper, CORE_TABLE_ACCESS.sweeper);
+    // Ending a backfill's run starts its next time: the steps (FinishRun), the reconciler and the
+    // sweeper (its every-minute pass over running backfills) all end runs.
+    for (const fn of [this.steps, this.reconciler, this.sweeper])
+      fn.role.addToPolicy(startJobExecutions(this, props.jobs));
     const executions = props.jobs.map((j) => executionArnPattern(this, j.name));
     this.sweeper.role.addToPolicy(
       new iam.PolicyStatement({

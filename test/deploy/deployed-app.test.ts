@@ -211,6 +211,16 @@ describe("scenarios", () => {
         expect(summary).toMatch(/^cooldown:/);
       } else expect(status, job).toBe("SUCCESS");
     }
+    // The scheduler's next fire accounts for that cooldown: it reads the job's latest manual run
+    // (by_job_started) and never names a fire of the job before the cooldown ends.
+    const job = await stack.api("GET", "/v1/jobs/listed_companies.sync", { groups: VIEWER });
+    const until = job.body.cooldown?.until as string | undefined;
+    expect(until, JSON.stringify(job.body.cooldown)).toBeTruthy();
+    const status = await stack.api("GET", "/v1/scheduler/status", { groups: VIEWER });
+    expect(status.status).toBe(200);
+    const next = status.body.next_fire;
+    if (next?.job_name === "listed_companies.sync")
+      expect(Date.parse(next.at)).toBeGreaterThanOrEqual(Date.parse(until!));
   });
 
   it("issue 17: each Clone batch runs in its own worker, reads its secret as its own role and writes the shared candidates table", async () => {
@@ -263,7 +273,8 @@ describe("scenarios", () => {
     try {
       const invocationsBefore = worker.invocations;
       const reconciled = reconciler().invocations;
-      const uuid = await trigger("listed_companies.sync");
+      // the fixture explicitly: with the J-Quants key in its secret, "auto" would read J-Quants
+      const uuid = await trigger("listed_companies.sync", { source: "fixture" });
       const e = await stack.settled(await executionOf(uuid));
       expect(e.status).toBe("FAILED");
       const r = await runEnds(uuid);
@@ -370,6 +381,49 @@ describe("scenarios", () => {
     await stack.settled(arn);
     const r = await runEnds(uuid);
     expect(["TIMED_OUT", "FAILED"]).toContain(r.status);
+  });
+
+  it("a backfill: one run per fire time, one at a time, each next one started by the run end before it (steps), the sweeper's pass finds nothing to start", async () => {
+    const body = {
+      schedule_expression: "cron(0 1 * * ? *)",
+      timezone: "UTC",
+      from: "2026-01-01T00:00:00Z",
+      to: "2026-01-03T23:00:00Z",
+      params: { stage_delay_ms: 300 },
+      concurrency: 1,
+    };
+    const r = await stack.api("POST", "/v1/jobs/recap.pipeline/backfill", { groups: ADMIN, body });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const id = r.body.id as string;
+    // While its first run is in flight, the sweeper's safety-net pass reads the backfill and leaves it.
+    await stack.fireScheduledRule("WorkflowsSweepRule");
+    const done = await until(
+      async () => (await stack.api("GET", `/v1/backfills/${id}`, { groups: VIEWER })).body,
+      (b) => b?.status === "done",
+      60_000,
+      250,
+    );
+    expect(done.counts).toEqual({ total: 3, done: 3, running: 0, failed: 0, pending: 0 });
+    const runs = await stack.api("GET", "/v1/runs", {
+      groups: VIEWER,
+      query: { job_name: "recap.pipeline", trigger_source: "backfill" },
+    });
+    const times = runs.body.results
+      .map((x: any) => [new Date(x.scheduled_for).toISOString(), x.status, x.backfill_id])
+      .sort();
+    expect(times).toEqual(
+      ["2026-01-01T01:00:00.000Z", "2026-01-02T01:00:00.000Z", "2026-01-03T01:00:00.000Z"].map((t) => [
+        t,
+        "SUCCESS",
+        id,
+      ]),
+    );
+    // The same request again starts nothing new.
+    const before = stack.executions.size;
+    const again = await stack.api("POST", "/v1/jobs/recap.pipeline/backfill", { groups: ADMIN, body });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(id);
+    expect(stack.executions.size).toBe(before);
   });
 
   it("the reconcile rule takes FAILED, TIMED_OUT and ABORTED of the jobs' state machines, nothing else", () => {
@@ -518,10 +572,10 @@ describe("a fargate job on the ECS stand-in", () => {
 });
 
 describe("every API route of the template, as admin and as viewer", () => {
-  let ids: { uuid: string; scheduleId: string };
+  let ids: { uuid: string; scheduleId: string; backfillId: string };
   beforeAll(async () => {
     const schedules = await stack.api("GET", "/v1/schedules", { groups: VIEWER });
-    ids = { uuid: listedRun, scheduleId: schedules.body.results[0].id };
+    ids = { uuid: listedRun, scheduleId: schedules.body.results[0].id, backfillId: "" };
   });
   const noActiveRun = (jobName: string) =>
     until(
@@ -556,6 +610,14 @@ describe("every API route of the template, as admin and as viewer", () => {
     "POST /v1/schedules/resume": async () => {
       ids.scheduleId = await aSchedule();
     },
+    // The backfill the POST route started (slow runs, one at a time): read, then cancelled while running.
+    "POST /v1/jobs/{job_name}/backfill": async () => {
+      await noActiveRun("recap.pipeline");
+    },
+    "GET /v1/backfills/{id}": async () => {
+      const listed = await stack.api("GET", "/v1/backfills", { groups: VIEWER });
+      ids.backfillId = listed.body.results[0].id;
+    },
   };
   /** The id of a schedule that exists now. */
   const aSchedule = async (): Promise<string> => {
@@ -569,10 +631,13 @@ describe("every API route of the template, as admin and as viewer", () => {
     timezone: "Asia/Tokyo",
     enabled: false,
   };
-  const request = (method: string, path: string): { path: string; body?: unknown } => {
+  const request = (
+    method: string,
+    path: string,
+  ): { path: string; body?: unknown; query?: Record<string, string> } => {
     const p = path
       .replace("{execution_uuid}", ids.uuid)
-      .replace("{id}", ids.scheduleId)
+      .replace("{id}", path.startsWith("/v1/backfills/") ? ids.backfillId : ids.scheduleId)
       .replace("{job_name}", "recap.pipeline");
     const bodies: Record<string, unknown> = {
       "POST /v1/trigger": { job_name: "recap.pipeline", options: { stage_delay_ms: 0 } },
@@ -584,8 +649,19 @@ describe("every API route of the template, as admin and as viewer", () => {
       "PUT /v1/scheduler/paused": { paused: false },
       "POST /v1/schedules/pause": { ids: [ids.scheduleId], reason: "paused by the deploy suite" },
       "POST /v1/schedules/resume": { ids: [ids.scheduleId] },
+      "POST /v1/jobs/{job_name}/backfill": {
+        schedule_expression: "cron(0 2 * * ? *)",
+        timezone: "Asia/Tokyo",
+        from: "2026-02-01T00:00:00Z",
+        to: "2026-02-10T00:00:00Z",
+        params: { stage_delay_ms: 1500 },
+        concurrency: 1,
+      },
+      "POST /v1/backfills/{id}/cancel": { cancel_running: true },
     };
-    return { path: p, body: bodies[`${method} ${path}`] };
+    const query =
+      path === "/v1/calendar" ? { from: "2026-03-01T00:00:00Z", to: "2026-03-08T00:00:00Z" } : undefined;
+    return { path: p, body: bodies[`${method} ${path}`], query };
   };
 
   it("the template has exactly the routes of functions/api/routes.ts", () => {
@@ -600,10 +676,10 @@ describe("every API route of the template, as admin and as viewer", () => {
     const key = `${route.method} ${route.path}`;
     it(key, async () => {
       await prepare[key]?.();
-      const { path, body } = request(route.method, route.path);
+      const { path, body, query } = request(route.method, route.path);
       // DELETE last: the viewer first (refused), then the admin.
-      const asViewer = await stack.api(route.method, path, { groups: VIEWER, body });
-      const asAdmin = await stack.api(route.method, path, { groups: ADMIN, body });
+      const asViewer = await stack.api(route.method, path, { groups: VIEWER, body, query });
+      const asAdmin = await stack.api(route.method, path, { groups: ADMIN, body, query });
       for (const [who, r] of [
         ["viewer", asViewer],
         ["admin", asAdmin],
@@ -617,7 +693,7 @@ describe("every API route of the template, as admin and as viewer", () => {
       if (route.role === "admin") expect(asViewer.status, `viewer ${key}`).toBe(403);
       else expect(asViewer.status, `viewer ${key}: ${JSON.stringify(asViewer.body)}`).toBeLessThan(300);
       if (route.role !== null)
-        expect((await stack.api(route.method, path, { groups: null, body })).status).toBe(401);
+        expect((await stack.api(route.method, path, { groups: null, body, query })).status).toBe(401);
     });
   }
 });

@@ -8,6 +8,8 @@ import { type AllowedUnused, allowUnused } from "#test/helpers/deploy-iam.ts";
 
 const DEFAULTS_REPAIR =
   "A default schedule whose EventBridge create failed on the service side is repaired by removing the copy (schedule-service, followTable); no scenario fails a create";
+const BACKFILL_NEXT =
+  "Starts a backfill's next time when this function ends its run before (reconciler: an execution that ended unrecorded; sweeper: an overdue run, or its every-minute pass when the run end's own call was lost); the scenario's backfill runs end through the steps, whose grants it shows";
 const PER_JOB_TWIN = "The same grant for the other job's state machine: the scenarios exercise it on one job";
 
 /** One entry per action of a role on a resource. */
@@ -111,16 +113,12 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["states:StopExecution"],
     PER_JOB_TWIN,
   ),
-  ...[
-    "ApiApiSchedulerRole9ECEBB8D",
-    "WorkflowsExecutionReconcilerRoleDA2E64F6",
-    "WorkflowsRunSweeperRole40C60BB8",
-  ].flatMap((role) =>
+  ...["WorkflowsExecutionReconcilerRoleDA2E64F6", "WorkflowsRunSweeperRole40C60BB8"].flatMap((role) =>
     grants(
       role,
       "dynamodb:table/DataRunsTable8D96F77C/index/by_job_started",
       ["dynamodb:Query"],
-      "TODO(issue 16): the next fire of a job with a cooldown looks up its latest manual run (scheduler-control.ts cooldowns → manual-cooldown.ts); no scenario made these functions compute listed_companies.sync's next fire with a live schedule. Find out why and walk the path, or narrow the grant",
+      "Ending a run of a job with a cooldown (listed_companies.sync) computes its next fire past the cooldown (run-finisher → scheduler-control.ts → manual-cooldown.ts); the runs these two end in the scenarios are recap.pipeline's, the only job slow enough to be caught running, and it has no cooldown",
     ),
   ),
   ...grants(
@@ -141,6 +139,28 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
     ["dynamodb:GetItem"],
     "The cancel watch reads the run only after 5 s without a progress write (worker-handler.ts); recap writes one per stage, listed_companies' worker shows the read",
   ),
+  // Issue 16 part 2: a backfill's next run is started by whichever function ended the one before.
+  ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest"].flatMap((machine) => [
+    ...grants(
+      "ApiApiTriggerRoleCF632D5D",
+      `states:execution:${machine}:*`,
+      ["states:StopExecution"],
+      PER_JOB_TWIN,
+    ),
+    ...grants(
+      "WorkflowsWorkflowStepsRoleDB19395F",
+      `states:stateMachine:${machine}`,
+      ["states:StartExecution"],
+      PER_JOB_TWIN,
+    ),
+  ]),
+  ...["WorkflowsExecutionReconcilerRoleDA2E64F6", "WorkflowsRunSweeperRole40C60BB8"].flatMap((role) => [
+    ...grants(role, "dynamodb:table/DataRunsTable8D96F77C", ["dynamodb:PutItem"], BACKFILL_NEXT),
+    ...grants(role, "dynamodb:table/DataControlTableA65C8469", ["dynamodb:UpdateItem"], BACKFILL_NEXT),
+    ...["Jobdeck-listed_companies-sync", "Jobdeck-opendata-bulk_ingest", "Jobdeck-recap-pipeline"].flatMap(
+      (m) => grants(role, `states:stateMachine:${m}`, ["states:StartExecution"], BACKFILL_NEXT),
+    ),
+  ]),
   // Issue 17 CLONE: the per-job twins of the Clone batches' state machines and log groups (each
   // batch runs once, manually, and facebook_sync once more by its schedule).
   ...["clone-ai_stub", "clone-corporate_number", "clone-facebook_sync", "clone-opendata"].flatMap((sm) => [

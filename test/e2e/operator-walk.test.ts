@@ -70,4 +70,27 @@ describe("after the walk-through", () => {
       await context.close();
     }
   });
+
+  it("the duration trend draws each run of the window, failed runs as red dots, in words for screen readers", async () => {
+    // One after the other: the job runs one at a time (concurrency "job").
+    for (let i = 0; i < 2; i++) {
+      const r = await e2e.h.admin("POST", "/v1/trigger", { job_name: "test.always_fails" });
+      expect(r.status).toBe(202);
+      await e2e.h.waitForRun(r.body.execution_uuid as string, isFinished);
+    }
+    const { page, context } = await e2e.open({ as: "viewer", at: "/?lang=en" });
+    try {
+      const row = page.locator(".spark-table tr", {
+        has: page.locator('a[href="/history?job=test.always_fails"]'),
+      });
+      const spark = row.locator("svg.spark");
+      await spark.waitFor({ timeout: 10_000 });
+      expect(await spark.getAttribute("aria-label")).toMatch(/\b2 runs?\b/);
+      const points = ((await spark.locator("polyline").getAttribute("points")) ?? "").trim().split(" ");
+      expect(points.length).toBe(2);
+      expect(await spark.locator("circle").count()).toBe(2);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -1,7 +1,9 @@
-// Duration sparkline on uPlot (a ~20 KB gz canvas chart library, maintained, no dependencies).
-// The canvas is decorative for screen readers; the aria-label carries the same figures in words.
-import { useEffect, useRef } from "preact/hooks";
-import uPlot from "uplot";
+// Duration sparkline: one SVG polyline over the runs' durations, failed runs as red dots. No axes,
+// legend or cursor, so a chart library (uPlot was ~22 KB gzipped, a quarter of the page) buys
+// nothing here; an SVG also scales with the text and prints. The drawing is decorative for screen
+// readers; the aria-label carries the same figures in words.
+
+import { type SparkPoint, sparkGeometry } from "../sparkline-geometry.ts";
 
 export function Sparkline({
   points,
@@ -9,38 +11,27 @@ export function Sparkline({
   width = 220,
   height = 44,
 }: {
-  points: Array<{ t: number; v: number; failed: boolean }>;
+  points: SparkPoint[];
   label: string;
   width?: number;
   height?: number;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || points.length < 2) return;
-    const xs = points.map((p) => p.t);
-    const ys = points.map((p) => p.v);
-    const fails = points.map((p) => (p.failed ? p.v : null));
-    const plot = new uPlot(
-      {
-        width,
-        height,
-        legend: { show: false },
-        cursor: { show: false },
-        select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-        axes: [{ show: false }, { show: false }],
-        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max * 1.1 || 1] } },
-        series: [
-          {},
-          { stroke: "#2563eb", width: 1.5, fill: "rgba(37,99,235,0.12)", points: { show: false } },
-          { stroke: "transparent", points: { show: true, size: 6, fill: "#dc2626", stroke: "#dc2626" } },
-        ],
-      },
-      [xs, ys, fails],
-      el,
-    );
-    return () => plot.destroy();
-  }, [points, width, height]);
   if (points.length < 2) return <span class="spark-empty muted">{label}</span>;
-  return <div ref={ref} class="spark" role="img" aria-label={label} />;
+  const g = sparkGeometry(points, width, height);
+  return (
+    <svg
+      class="spark"
+      role="img"
+      aria-label={label}
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+    >
+      <polygon points={g.area} fill="rgba(37,99,235,0.12)" />
+      <polyline points={g.line} fill="none" stroke="#2563eb" stroke-width="1.5" />
+      {g.dots.map((d) => (
+        <circle key={`${d.x},${d.y}`} cx={d.x} cy={d.y} r="3" fill="#dc2626" />
+      ))}
+    </svg>
+  );
 }
