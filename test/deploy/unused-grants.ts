@@ -197,6 +197,22 @@ export const UNUSED_GRANTS_ALLOWED: AllowedUnused[] = [
       "Manual only in seed 000 (no default schedule): a schedule an operator adds fires through this grant",
     ),
   ),
+  // … and of the backfill grants (a backfill of a Clone batch is started and stopped like any other).
+  ...["clone-ai_stub", "clone-corporate_number", "clone-facebook_sync", "clone-opendata"].flatMap((sm) => [
+    ...grants(
+      "ApiApiTriggerRoleCF632D5D",
+      `states:execution:Jobdeck-${sm}:*`,
+      ["states:StopExecution"],
+      PER_JOB_TWIN,
+    ),
+    ...[
+      "WorkflowsWorkflowStepsRoleDB19395F",
+      "WorkflowsExecutionReconcilerRoleDA2E64F6",
+      "WorkflowsRunSweeperRole40C60BB8",
+    ].flatMap((role) =>
+      grants(role, `states:stateMachine:Jobdeck-${sm}`, ["states:StartExecution"], BACKFILL_NEXT),
+    ),
+  ]),
   ...grants(
     "WorkflowsWorkerClone*",
     "dynamodb:table/DataRunsTable8D96F77C",
