@@ -1,6 +1,7 @@
 // Issue 16 part 1, the upcoming-runs calendar (GET /v1/calendar): its query and its answer.
 import * as z from "zod/mini";
 import { InstantSchema, JobNameSchema, TimeSchema } from "./common.ts";
+import { PauseNoteSchema } from "./pause.ts";
 import { ExecutionPolicySchema } from "./schedule.ts";
 
 /** The longest window one answer covers. */
@@ -108,5 +109,17 @@ export const CalendarAnswerSchema = z.object({
   jobs: z.array(CalendarJobSchema),
   dst_changes: z.array(DstChangeSchema),
   unevaluable: z.array(z.object({ schedule_id: z.string(), schedule_name: z.string(), error: z.string() })),
+  // Issue 16 part 5: the page says who paused what, why and until when, beside the fires it stops.
+  pauses: z
+    .array(
+      z.extend(PauseNoteSchema, {
+        target: z.string().check(z.describe('"scheduler", "job:<job_name>" or "schedule:<schedule_id>"')),
+      }),
+    )
+    .check(
+      z.describe(
+        "the pauses behind the window's paused, job_disabled and schedule_disabled fires (a pause noted before issue 16 has none)",
+      ),
+    ),
 });
 export type CalendarAnswer = z.infer<typeof CalendarAnswerSchema>;

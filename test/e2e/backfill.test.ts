@@ -2,26 +2,11 @@
 // fire times of a past window (dry run), start it, watch its progress to the end, and cancel another
 // one (its pending times never start). Real Chromium, Japanese at desktop width and English at
 // 390 px, axe-core at 0 violations, nothing wider than the phone.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { realErrors, useE2eStack } from "./e2e-helpers.ts";
+import { axeViolations as axe, realErrors, useE2eStack } from "./e2e-helpers.ts";
 
 const e2e = useE2eStack();
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const JOB = "test.logical_time";
-
-async function axe(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const a = (
-      window as unknown as { axe: { run: (c?: unknown) => Promise<{ violations: { id: string }[] }> } }
-    ).axe;
-    return (await a.run(document)).violations.map((v) => v.id);
-  });
-}
-
 const VIEWS = [
   { lang: "ja", phone: false, month: "10", done: "完了", cancelled: "取り消し済み" },
   { lang: "en", phone: true, month: "11", done: "Done", cancelled: "Cancelled" },
@@ -79,6 +64,29 @@ describe("backfill page", () => {
         expect(view.body.counts.pending).toBe(4);
         expect(await axe(page), "axe on the cancelled backfill").toEqual([]);
         await page.screenshot({ path: `/tmp/i16-2-cancelled-${v.lang}.png`, fullPage: true });
+
+        // The start page lists the job's backfills, each linking to its watch page.
+        await page.goto(`/jobs/${JOB}/backfill?lang=${v.lang}`);
+        const earlier = page.locator("[data-testid=bf-earlier] li");
+        await expect.poll(() => earlier.count()).toBeGreaterThanOrEqual(2);
+        const listed = (await earlier.allTextContents()).join("\n");
+        expect(listed).toContain(v.done);
+        expect(listed).toContain(v.cancelled);
+        expect(await page.locator(`[data-testid=bf-earlier] a[href="/backfills/${id}"]`).count()).toBe(1);
+        expect(await axe(page), "axe on the start page with its list").toEqual([]);
+
+        // A job with a schedule starts from that schedule's expression and zone.
+        await e2e.h.admin("POST", "/v1/schedules", {
+          job_name: "recap.pipeline",
+          schedule_expression: "cron(15 6 ? * MON-FRI *)",
+          timezone: "America/New_York",
+          enabled: false,
+        });
+        const recap = (await e2e.h.admin("GET", "/v1/jobs/recap.pipeline")).body.schedules[0];
+        await page.goto(`/jobs/recap.pipeline/backfill?lang=${v.lang}`);
+        const expr = page.locator("input[name=schedule_expression]");
+        await expect.poll(() => expr.inputValue()).toBe(recap.schedule_expression);
+        expect(await page.locator("input[name=timezone]").inputValue()).toBe(recap.timezone);
         expect(realErrors(errors)).toEqual([]);
       } finally {
         await context.close();

@@ -135,7 +135,9 @@ it("a job whose p95 outlasts its interval is flagged in words; a paused schedule
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await page.screenshot({ path: `${SHOTS}/calendar-overlap-${lang}-phone.png`, fullPage: true });
     }
-    expect((await e2e.h.admin("PUT", "/v1/scheduler/paused", { paused: true })).status).toBe(200);
+    expect(
+      (await e2e.h.admin("PUT", "/v1/scheduler/paused", { paused: true, reason: "maintenance" })).status,
+    ).toBe(200);
     for (const lang of ["ja", "en"] as const) {
       await page.goto(`/calendar?view=list&date=2026-06-01&job=listed_companies.sync&lang=${lang}`);
       await shown(page);
@@ -145,6 +147,8 @@ it("a job whose p95 outlasts its interval is flagged in words; a paused schedule
         new Set(["paused"]),
       );
       expect(await rows.first().textContent()).toContain(WORDS[lang].paused);
+      // Who paused the scheduler and why, beside the fires the pause stops.
+      expect(await page.locator("[data-testid=cal-pauses]").textContent()).toContain("maintenance");
       await page.screenshot({ path: `${SHOTS}/calendar-paused-list-${lang}-phone.png`, fullPage: true });
     }
     expect((await e2e.h.admin("PUT", "/v1/scheduler/paused", { paused: false })).status).toBe(200);

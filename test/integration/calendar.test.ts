@@ -140,20 +140,85 @@ it("the cooldown after the latest manual run marks the fires inside it", async (
 
 it("a paused scheduler marks every fire paused; a disabled job's fires say job_disabled", async () => {
   const window = "from=2026-03-06T00:00:00Z&to=2026-03-07T00:00:00Z";
-  expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: true })).status).toBe(200);
+  expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: true, reason: "maintenance" })).status).toBe(
+    200,
+  );
   const paused = await calendar(window);
   expect(paused.body.scheduler_paused).toBe(true);
   expect(paused.body.fires.length).toBeGreaterThan(24);
   expect(new Set(paused.body.fires.map((f: Fire) => f.state))).toEqual(new Set(["paused"]));
   expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: false })).status).toBe(200);
 
-  expect((await h.admin("PUT", "/v1/jobs/recap.pipeline/enabled", { enabled: false })).status).toBe(200);
+  expect(
+    (await h.admin("PUT", "/v1/jobs/recap.pipeline/enabled", { enabled: false, reason: "upstream down" }))
+      .status,
+  ).toBe(200);
   const off = await calendar(window);
   const states = (name: string) =>
     new Set(off.body.fires.filter((f: Fire) => f.schedule_name === name).map((f: Fire) => f.state));
   expect(states("ny-0230")).toEqual(new Set(["job_disabled"]));
   expect(states("sync-hourly")).toEqual(new Set(["scheduled"]));
   expect((await h.admin("PUT", "/v1/jobs/recap.pipeline/enabled", { enabled: true })).status).toBe(200);
+});
+
+it("a pause that lifts itself (scheduler, job, schedule) covers only the fires before its until", async () => {
+  // NOW is 2026-03-05 12:00Z; each pause ends on 2026-03-06 at 06:00Z.
+  const until = "2026-03-06T06:00:00Z";
+  const window = "from=2026-03-06T00:00:00Z&to=2026-03-06T12:00:00Z";
+  const hours = (fires: Fire[], name: string) =>
+    fires
+      .filter((f) => f.schedule_name === name)
+      .map((f) => [new Date(f.fire_at).toISOString().slice(11, 13), f.state]);
+  const expected = (before: string) => [
+    ...["00", "01", "02", "03", "04", "05"].map((hh) => [hh, before]),
+    ...["06", "07", "08", "09", "10", "11"].map((hh) => [hh, "scheduled"]),
+  ];
+
+  expect(
+    (await h.admin("PUT", "/v1/scheduler/paused", { paused: true, reason: "deploy", until })).status,
+  ).toBe(200);
+  const paused = await calendar(window);
+  expect(hours(paused.body.fires, "sync-hourly")).toEqual(expected("paused"));
+  // Who paused it, why and until when, beside the fires it stops.
+  expect(paused.body.pauses).toEqual([
+    {
+      target: "scheduler",
+      by: expect.any(String),
+      at: expect.any(String),
+      reason: "deploy",
+      until: expect.any(String),
+    },
+  ]);
+  expect(Date.parse(paused.body.pauses[0].until)).toBe(Date.parse(until));
+  expect((await h.admin("PUT", "/v1/scheduler/paused", { paused: false })).status).toBe(200);
+
+  const job = "listed_companies.sync";
+  expect(
+    (await h.admin("PUT", `/v1/jobs/${job}/enabled`, { enabled: false, reason: "J-Quants down", until }))
+      .status,
+  ).toBe(200);
+  const off = await calendar(window);
+  expect(hours(off.body.fires, "sync-hourly")).toEqual(expected("job_disabled"));
+  expect(off.body.pauses.map((p: { target: string; reason: string }) => [p.target, p.reason])).toEqual([
+    [`job:${job}`, "J-Quants down"],
+  ]);
+  expect((await h.admin("PUT", `/v1/jobs/${job}/enabled`, { enabled: true })).status).toBe(200);
+
+  const listed = await h.admin("GET", "/v1/schedules?job_name=listed_companies.sync");
+  const id = listed.body.results.find((x: { name: string }) => x.name === "sync-hourly").id;
+  expect((await h.admin("POST", "/v1/schedules/pause", { ids: [id], reason: "quota", until })).status).toBe(
+    200,
+  );
+  const paused2 = await calendar(window);
+  expect(hours(paused2.body.fires, "sync-hourly")).toEqual(expected("schedule_disabled"));
+  expect(paused2.body.pauses.map((p: { target: string; reason: string }) => [p.target, p.reason])).toEqual([
+    [`schedule:${id}`, "quota"],
+  ]);
+  expect((await h.admin("POST", "/v1/schedules/resume", { ids: [id] })).status).toBe(200);
+  // Resumed by hand: its expiry is gone with it.
+  expect(new Set((await calendar(window)).body.fires.map((f: Fire) => f.state))).not.toContain(
+    "schedule_disabled",
+  );
 });
 
 it("a viewer may read it; an unknown job is a 404", async () => {

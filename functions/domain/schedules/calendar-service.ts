@@ -3,7 +3,8 @@
 // and hands it to the pure computeCalendar.
 
 import type { CoreDeps } from "#domain/core-deps.ts";
-import { MANUAL_TRIGGER_SOURCES } from "#domain/jobs/cooldown.ts";
+import { jobTarget, SCHEDULER_TARGET, scheduleTarget, toPauseNote } from "#domain/pauses/pause-targets.ts";
+import { ManualCooldown } from "#domain/runs/manual-cooldown.ts";
 import { percentile } from "#domain/runs/run-stats.ts";
 import { CALENDAR_MAX_FIRES, type CalendarAnswer } from "#schemas/calendar.ts";
 import { type CalendarJobFacts, computeCalendar } from "./calendar.ts";
@@ -17,10 +18,14 @@ export class CalendarService {
   async window(q: { from: Date; to: Date; job_name?: string }): Promise<CalendarAnswer> {
     // An unknown job is a 404, not an empty calendar.
     if (q.job_name !== undefined) this.deps.registry.get(q.job_name);
-    const [schedules, settings] = await Promise.all([
+    const [schedules, settings, notes] = await Promise.all([
       this.deps.schedules.list(q.job_name === undefined ? {} : { job_name: q.job_name }),
       this.deps.schedulerState.getSettings(),
+      // Issue 16 part 5: who paused what until when (tens of notes at most: one per paused thing).
+      this.deps.pauses.list(),
     ]);
+    const until = new Map(notes.flatMap((n) => (n.until ? [[n.target, new Date(n.until)] as const] : [])));
+    const byTarget = new Map(notes.map((n) => [n.target, toPauseNote(n)!] as const));
     const names = [...new Set(schedules.map((s) => s.job_name))].filter(
       (n) => this.deps.registry.find(n) !== undefined,
     );
@@ -31,7 +36,7 @@ export class CalendarService {
         const job = this.deps.registry.get(name);
         const [durations, manual] = await Promise.all([
           this.recentDurations(name),
-          job.cooldown_seconds_after_manual ? this.latestManualStart(name) : Promise.resolve(null),
+          new ManualCooldown(this.deps).latestManualStart(job, this.deps.clock.now()),
         ]);
         facts.set(name, {
           job_name: name,
@@ -39,7 +44,8 @@ export class CalendarService {
           p95_seconds: percentile(durations, 95),
           p95_sample_size: durations.length,
           cooldown_seconds_after_manual: job.cooldown_seconds_after_manual,
-          manual_started_at: manual,
+          manual_started_at: manual ? new Date(manual) : null,
+          disabled_until: until.get(jobTarget(name)) ?? null,
         });
       }),
     );
@@ -49,8 +55,14 @@ export class CalendarService {
       job_name: q.job_name ?? null,
       schedules,
       jobs: facts,
-      // A pause that lifts itself (part 5) would give its `until` here.
-      pause: { paused: settings.paused, until: null },
+      pause: { paused: settings.paused, until: until.get(SCHEDULER_TARGET) ?? null },
+      notes: byTarget,
+      schedulesResumeAt: new Map(
+        schedules.flatMap((s) => {
+          const at = until.get(scheduleTarget(s.id));
+          return at ? [[s.id, at] as const] : [];
+        }),
+      ),
       extraZones: [this.deps.settings.displayTimeZone],
       maxFires: CALENDAR_MAX_FIRES,
     });
@@ -67,17 +79,5 @@ export class CalendarService {
       .map((r) => r.duration_seconds)
       .filter((d): d is number => d !== null)
       .sort((a, b) => a - b);
-  }
-
-  /** Start of the job's latest manual run, whichever manual source started it. */
-  private async latestManualStart(jobName: string): Promise<Date | null> {
-    const latest = await Promise.all(
-      MANUAL_TRIGGER_SOURCES.map((source) =>
-        this.deps.runs.list({ job_name: jobName, trigger_source: source }, 1, null),
-      ),
-    );
-    const starts = latest.flatMap((p) => p.runs.map((r) => r.started_at)).sort();
-    const last = starts[starts.length - 1];
-    return last ? new Date(last) : null;
   }
 }

@@ -7,6 +7,7 @@
 // skips does not fire, a repeated one fires once (its first occurrence).
 
 import { cooldownEnd, inCooldown } from "#domain/jobs/cooldown.ts";
+import { jobTarget, SCHEDULER_TARGET, scheduleTarget } from "#domain/pauses/pause-targets.ts";
 import { offsetMinutes, toDisplayTime } from "#domain/time.ts";
 import type {
   CalendarAnswer,
@@ -15,6 +16,7 @@ import type {
   CalendarJob,
   DstChange,
 } from "#schemas/calendar.ts";
+import type { PauseNote } from "#schemas/pause.ts";
 import type { Schedule } from "#schemas/schedule.ts";
 import { fireTimesOf } from "./schedule-times.ts";
 
@@ -27,6 +29,8 @@ export type CalendarJobFacts = {
   cooldown_seconds_after_manual?: number;
   /** Start of the job's latest manual run (MANUAL_TRIGGER_SOURCES); null when none. */
   manual_started_at: Date | null;
+  /** A disabled job whose pause lifts itself (issue 16 part 5): its fires from then on run. */
+  disabled_until?: Date | null;
 };
 
 export type CalendarInput = {
@@ -41,6 +45,10 @@ export type CalendarInput = {
    * then on `scheduled` again. Null `until`: paused for the whole window.
    */
   pause: { paused: boolean; until: Date | null };
+  /** Pause notes by target ("scheduler", "job:<name>", "schedule:<id>"): who, why, until (part 5). */
+  notes?: ReadonlyMap<string, PauseNote>;
+  /** Disabled schedules whose pause lifts itself (part 5), by schedule id: their fires from then on run. */
+  schedulesResumeAt?: ReadonlyMap<string, Date>;
   /** Zones whose DST changes are reported besides the schedules' own (the display zone). */
   extraZones: readonly string[];
   maxFires: number;
@@ -84,7 +92,14 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
       schedule_id: s.id,
       schedule_name: s.name,
       execution_policy: s.execution_policy,
-      state: stateOf(at, s, job, cooldowns.get(s.job_name) ?? null, input.pause),
+      state: stateOf(
+        at,
+        s,
+        job,
+        cooldowns.get(s.job_name) ?? null,
+        input.pause,
+        input.schedulesResumeAt?.get(s.id) ?? null,
+      ),
       expected_end_at:
         job?.p95_seconds != null ? new Date(at.getTime() + job.p95_seconds * 1000).toISOString() : null,
       flags: [],
@@ -125,6 +140,7 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
     job_name: input.job_name,
     scheduler_paused: input.pause.paused,
     fires: fires.map(({ t: _t, shadow: _s, ...f }) => f),
+    pauses: pausesBehind(fires, input.notes ?? new Map()),
     count: fires.length,
     truncated: completeBefore !== null,
     complete_before_at: completeBefore,
@@ -132,6 +148,20 @@ export function computeCalendar(input: CalendarInput): CalendarAnswer {
     dst_changes: [...zones].sort().flatMap((z) => dstChanges(z, from, to)),
     unevaluable,
   };
+}
+
+/** The notes of the pauses that stop some of `fires`, in a stable order (scheduler, jobs, schedules). */
+function pausesBehind(fires: readonly CalendarFire[], notes: ReadonlyMap<string, PauseNote>) {
+  const targets = new Set<string>();
+  for (const f of fires) {
+    if (f.state === "paused") targets.add(SCHEDULER_TARGET);
+    if (f.state === "job_disabled") targets.add(jobTarget(f.job_name));
+    if (f.state === "schedule_disabled") targets.add(scheduleTarget(f.schedule_id));
+  }
+  return [...targets].sort().flatMap((target) => {
+    const note = notes.get(target);
+    return note ? [{ target, ...note }] : [];
+  });
 }
 
 /** `s` ending no later than `endMs` (its own end_date kept when earlier). */
@@ -149,10 +179,13 @@ export function stateOf(
   job: CalendarJobFacts | undefined,
   cooldownEndsAt: Date | null,
   pause: CalendarInput["pause"],
+  scheduleResumesAt: Date | null = null,
 ): CalendarFireState {
-  if (!s.enabled) return "schedule_disabled";
-  if (job && !job.enabled) return "job_disabled";
-  if (pause.paused && (pause.until === null || at.getTime() < pause.until.getTime())) return "paused";
+  // A pause with an expiry covers the fires before it; from `until` on the thing runs again.
+  const before = (until: Date | null | undefined) => !until || at.getTime() < until.getTime();
+  if (!s.enabled && before(scheduleResumesAt)) return "schedule_disabled";
+  if (job && !job.enabled && before(job.disabled_until)) return "job_disabled";
+  if (pause.paused && before(pause.until)) return "paused";
   if (job && inCooldown(at, job.manual_started_at, cooldownEndsAt)) return "cooldown";
   return "scheduled";
 }

@@ -84,7 +84,7 @@ describe("resumeExpired (the sweep)", () => {
     core.clock.advance(0.001);
     const swept = await new RunSweeper(core).sweep();
     expect(swept.resumed.sort()).toEqual(
-      ["job:" + demoJob.name, "schedule:s1", "schedule:s2", "scheduler"].sort(),
+      [`job:${demoJob.name}`, "schedule:s1", "schedule:s2", "scheduler"].sort(),
     );
     expect((await core.schedulerState.getSettings()).paused).toBe(false);
     expect(await core.control.getJobEnabled(demoJob.name)).toBe(true);

@@ -1,13 +1,13 @@
 // Issue 16 part 2: バックフィル. /jobs/:name/backfill previews (dry run) and starts a backfill of a
 // job over a past window; /backfills/:id watches its progress (polled while it runs) and cancels it.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ApiError, api } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { ErrorNote } from "../components/error-note.tsx";
 import { PageTitle } from "../components/page-title.tsx";
 import { StatusBadge } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
-import { usePoll } from "../hooks.ts";
+import { useJobs, usePoll } from "../hooks.ts";
 import { navigate } from "../router.ts";
 
 /** A datetime-local value (the browser's wall clock) as an instant the API accepts. */
@@ -28,6 +28,20 @@ export function BackfillStartPage({ job }: { job: string }) {
   } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
+  // The job's own first schedule is what a backfill usually replays: start from its expression.
+  const first = useJobs().find((j) => j.name === job)?.schedules[0];
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    if (first && !touched) {
+      setExpr(first.schedule_expression);
+      setZone(first.timezone);
+    }
+  }, [first?.id, touched]);
+  const earlier = usePoll(
+    (signal) => api("GET /v1/backfills", { query: { job_name: job }, signal }),
+    15_000,
+    job,
+  );
   const body = (dryRun: boolean) => ({
     schedule_expression: expr,
     timezone: zone,
@@ -71,11 +85,25 @@ export function BackfillStartPage({ job }: { job: string }) {
       >
         <label>
           {t("bf_expression")}
-          <input name="schedule_expression" value={expr} onInput={(e) => setExpr(e.currentTarget.value)} />
+          <input
+            name="schedule_expression"
+            value={expr}
+            onInput={(e) => {
+              setTouched(true);
+              setExpr(e.currentTarget.value);
+            }}
+          />
         </label>
         <label>
           {t("bf_timezone")}
-          <input name="timezone" value={zone} onInput={(e) => setZone(e.currentTarget.value)} />
+          <input
+            name="timezone"
+            value={zone}
+            onInput={(e) => {
+              setTouched(true);
+              setZone(e.currentTarget.value);
+            }}
+          />
         </label>
         <label>
           {t("bf_from")}
@@ -141,6 +169,29 @@ export function BackfillStartPage({ job }: { job: string }) {
             ))}
           </ol>
         </div>
+      )}
+      {(earlier.data?.results.length ?? 0) > 0 && (
+        <>
+          <h2>{t("bf_earlier")}</h2>
+          <ul class="plain bf-earlier" data-testid="bf-earlier">
+            {earlier.data?.results.map((b) => (
+              <li key={b.id}>
+                <a href={`/backfills/${b.id}`}>
+                  <When iso={b.window.since} withSeconds={false} /> –{" "}
+                  <When iso={b.window.until} withSeconds={false} />
+                </a>{" "}
+                <span class={`bf-status bf-${b.status}`}>{t(`bf_status_${b.status}`)}</span>{" "}
+                <span class="muted small">
+                  {t("bf_earlier_counts", {
+                    done: b.counts.done,
+                    total: b.counts.total,
+                    failed: b.counts.failed,
+                  })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </section>
   );

@@ -8,6 +8,7 @@ import { api } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { LoadState } from "../components/load-state.tsx";
 import { PageTitle } from "../components/page-title.tsx";
+import { PauseNoteLine } from "../components/pause-note.tsx";
 import { dateInputToInstant, fmtDateTime, fmtDuration, tzLabel } from "../format.ts";
 import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey, Translate } from "../i18n.ts";
@@ -55,6 +56,14 @@ function FireItem({ f, tz, t }: { f: CalendarFire; tz: string; t: Translate }) {
       <Badges f={f} t={t} />
     </li>
   );
+}
+
+/** What a pause note is about, in words: the scheduler, a job, or a schedule by its name. */
+function pauseSubject(target: string, fires: readonly CalendarFire[], t: Translate): string {
+  if (target === "scheduler") return t("cal_pause_scheduler");
+  const [kind, id] = [target.slice(0, target.indexOf(":")), target.slice(target.indexOf(":") + 1)];
+  if (kind === "job") return id;
+  return fires.find((f) => f.schedule_id === id)?.schedule_name ?? id;
 }
 
 function DstNote({ d, t }: { d: DstChange; t: Translate }) {
@@ -243,6 +252,15 @@ export function CalendarPage() {
                 p95: fmtDuration(j.p95_duration_seconds, lang),
                 n: j.overlaps,
               })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {(data?.pauses ?? []).length > 0 && (
+        <ul class="plain cal-jobs" data-testid="cal-pauses">
+          {data?.pauses.map((p) => (
+            <li key={p.target}>
+              <strong>{pauseSubject(p.target, data.fires, t)}</strong> <PauseNoteLine pause={p} />
             </li>
           ))}
         </ul>
