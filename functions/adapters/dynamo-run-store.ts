@@ -171,6 +171,10 @@ export class DynamoRunStore implements RunStore {
       values[":anom"] = update.anomalies;
       sets.push("anomalies = :anom");
     }
+    if (update.cost !== undefined) {
+      values[":cost"] = update.cost;
+      sets.push("cost = :cost");
+    }
     if (update.expires_at !== null) {
       values[":exp"] = update.expires_at;
       sets.push("expires_at = :exp");

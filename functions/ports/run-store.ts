@@ -1,4 +1,4 @@
-import type { Anomaly, Progress, Run, RunCounts, RunStatus, TriggerSource } from "#schemas/run.ts";
+import type { Anomaly, Progress, Run, RunCost, RunCounts, RunStatus, TriggerSource } from "#schemas/run.ts";
 
 export type RunFilter = {
   job_name?: string;
@@ -34,6 +34,8 @@ export type FinishUpdate = {
   expires_at: number | null;
   /** The run's anomaly flags (run-anomalies.ts), written with its final record; absent = left as is. */
   anomalies?: Anomaly[] | null;
+  /** The run's cost when the workflow did not record one (an end outside it: run-cost.ts estimate); absent = left as is. */
+  cost?: RunCost;
 };
 
 export type ProgressUpdate = { progress: Progress; counts: RunCounts; attempt: number };

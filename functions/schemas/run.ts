@@ -124,6 +124,12 @@ export const RunCostSchema = z.object({
   /** The date of the price table the figure comes from. */
   prices_as_of: z.string(),
   region: z.string(),
+  /**
+   * counted: from the workflow's own usage counter, written as it ended the run; estimated: the run
+   * was ended outside its workflow (cancel, reconciler, sweeper), so its transitions are inferred
+   * from its attempts and the worker is billed up to the end. Absent on costs recorded before.
+   */
+  basis: z.optional(z.enum(["counted", "estimated"])),
 });
 export type RunCost = z.infer<typeof RunCostSchema>;
 

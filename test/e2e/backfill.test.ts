@@ -28,6 +28,12 @@ describe("backfill page", () => {
         await page.locator("input[name=from]").fill(`2025-${v.month}-01T00:00`);
         await page.locator("input[name=to]").fill(`2025-${v.month}-10T23:59`);
         await page.locator("input[name=concurrency]").fill("3");
+        // The job's params, checked as the trigger dialog checks them: nothing is sent while invalid.
+        await page.locator("#backfill-ms").fill("-1");
+        await page.locator("form.bf-form button[type=submit]").click();
+        await page.locator(".bf-form .field-error").first().waitFor();
+        expect(await page.locator("[data-testid=bf-preview]").count()).toBe(0);
+        await page.locator("#backfill-ms").fill("20");
         await page.locator("form.bf-form button[type=submit]").click();
         const items = page.locator("[data-testid=bf-preview] li");
         await expect.poll(() => items.count()).toBe(10);
@@ -42,6 +48,8 @@ describe("backfill page", () => {
         await expect
           .poll(() => page.locator("[data-testid=bf-status]").textContent(), { timeout: 30_000 })
           .toBe(v.done);
+        const started = await e2e.h.admin("GET", `/v1/backfills/${page.url().split("/").pop()}`);
+        expect(started.body.params).toEqual({ ms: 20 });
         const counts = (await page.locator("[data-testid=bf-counts]").textContent()) ?? "";
         expect(counts).toContain("10");
         expect(await axe(page), "axe on the watch page").toEqual([]);

@@ -10,6 +10,8 @@ const e2e = useE2eStack();
 let runs: Run[] = [];
 let schedule: ScheduleView;
 let realRun = "";
+/** A backfill (issue 16) of a "params" job: its run's concurrency key is one long token. */
+let backfill = { id: "", run: "" };
 
 beforeAll(async () => {
   // A real run too: its page carries progress messages, stage names and counts the seeds lack.
@@ -19,6 +21,14 @@ beforeAll(async () => {
   });
   realRun = started.body.execution_uuid;
   await e2e.h.waitForRun(realRun, isFinished);
+  const bf = await e2e.h.admin("POST", "/v1/jobs/test.logical_time/backfill", {
+    schedule_expression: "cron(0 3 * * ? *)",
+    timezone: "UTC",
+    from: "2026-01-05T00:00:00Z",
+    to: "2026-01-05T23:00:00Z",
+  });
+  backfill = { id: bf.body.id, run: bf.body.runs[0].execution_uuid };
+  await e2e.h.waitForRun(backfill.run, isFinished);
   runs = await seedRuns(e2e.h, 100, new Date(Date.now() - 60_000));
   schedule = (
     await e2e.h.admin("POST", "/v1/schedules", {
@@ -43,6 +53,9 @@ const pages = () => [
   "/schedules/new",
   "/audit",
   "/calendar",
+  `/runs/${backfill.run}`,
+  `/backfills/${backfill.id}`,
+  "/jobs/test.logical_time/backfill",
 ];
 
 /** Waits until the page has shown its data (no loading state left) and settled. */

@@ -132,6 +132,27 @@ try {
     await page.locator("[data-testid=run-task]").waitFor();
     await shot("run-fargate");
   } else console.log("no fargate job registered: run-fargate.png not taken");
+  // Issue 16: the upcoming-runs calendar (a week, in the display zone) and a backfill being watched.
+  await page.goto("/calendar?view=week");
+  await page.locator("[data-testid=cal-fire]").first().waitFor();
+  await shot("calendar", page, false);
+  const backfill = (await (
+    await fetch(`${stack.url}/v1/jobs/listed_companies.sync/backfill`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        schedule_expression: "cron(30 11 * * ? *)",
+        timezone: "Asia/Tokyo",
+        from: new Date(Date.now() - 6 * 86_400_000).toISOString(),
+        to: new Date().toISOString(),
+        params: { source: "fixture" },
+      }),
+    })
+  ).json()) as { id: string };
+  await page.goto(`/backfills/${backfill.id}?lang=en`);
+  await page.locator("[data-testid=bf-counts]").waitFor();
+  await page.waitForTimeout(2500);
+  await shot("backfill-en", page, false);
   await context.close();
 
   const phone = await newPage(browser, stack.url, { phone: true });

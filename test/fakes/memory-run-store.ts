@@ -154,6 +154,7 @@ export class MemoryRunStore implements RunStore {
       ...(update.progress !== undefined ? { progress: copy(update.progress) } : {}),
       ...(update.expires_at !== null ? { expires_at: update.expires_at } : {}),
       ...(update.anomalies !== undefined ? { anomalies: copy(update.anomalies) } : {}),
+      ...(update.cost !== undefined ? { cost: copy(update.cost) } : {}),
     };
     this.items.set(executionUuid, next);
     return this.toRun(next);

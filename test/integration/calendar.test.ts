@@ -1,11 +1,10 @@
 // Issue 16 part 1: GET /v1/calendar through the local stack (every answer checked against
 // openapi.json by the harness): the New York DST acceptance case, a paused scheduler, a disabled
 // job, a job whose p95 outlasts its interval, the cooldown after a manual run, and the 400s.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
-import { newRun } from "#domain/runs/run-lifecycle.ts";
-import type { Run, TriggerSource } from "#schemas/run.ts";
+import type { TriggerSource } from "#schemas/run.ts";
+import { aFinishedRun } from "#test/helpers/builders.ts";
 import { type Harness, startHarness } from "#test/helpers/harness.ts";
 import { ALL_TEST_REGISTRY } from "#test/helpers/test-jobs.ts";
 
@@ -18,22 +17,11 @@ type Fire = { fire_at: string; fire_local: string; state: string; flags: string[
 const instants = (fires: Fire[]) => fires.map((f) => new Date(f.fire_at).toISOString());
 
 async function seed(job: string, startedAt: Date, duration: number, trigger: TriggerSource = "schedule") {
-  const run: Run = {
-    ...newRun({
-      execution_uuid: randomUUID(),
-      job_name: job,
-      params: {},
-      data_source: [],
-      concurrency_key: job,
-      trigger_source: trigger,
-      triggered_by: null,
-      status: "RUNNING",
-      now: startedAt,
-    }),
-    status: "SUCCESS",
-    finished_at: new Date(startedAt.getTime() + duration * 1000).toISOString(),
-    duration_seconds: duration,
-  };
+  const run = aFinishedRun(
+    "SUCCESS",
+    { job_name: job, trigger_source: trigger, started_at: startedAt.toISOString() },
+    duration,
+  );
   expect(await h.stack.deps.runs.create(run)).toBe(true);
 }
 

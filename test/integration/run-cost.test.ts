@@ -47,6 +47,7 @@ describe("a run's cost on the local stack", () => {
     // the worker's 100 ms or more at 1 GB
     expect(run.cost!.lambda_gb_seconds).toBeGreaterThanOrEqual(0.1);
     expect(run.cost!.usd).toBeGreaterThan(0);
+    expect(run.cost!.basis).toBe("counted");
   });
 
   it("a run retried once counts the failed attempt, the wait and the retry, as the interpreter took them", async () => {
@@ -60,5 +61,21 @@ describe("a run's cost on the local stack", () => {
     const { run, usage } = await runTo("test.always_fails", {});
     expect(run.status).toBe("FAILURE");
     expect(run.cost?.state_transitions).toBe(usage.transitions);
+  });
+
+  it("a run cancelled mid-attempt carries an estimated cost: BeginRun, SlotOutcome and the RunWorker it was in, the worker up to the cancel", async () => {
+    const r = await h.admin("POST", "/v1/trigger", { job_name: "test.slow", options: { ms: 30_000 } });
+    const id = r.body.execution_uuid as string;
+    await h.waitForRun(id, (x) => x.status === "RUNNING");
+    await new Promise((res) => setTimeout(res, 600));
+    expect((await h.admin("POST", `/v1/runs/${id}/cancel`, {})).status).toBeLessThan(300);
+    const run = await h.waitForRun(id, isFinished);
+    expect(run.status).toBe("CANCELLED");
+    expect(run.cost).toMatchObject({ basis: "estimated", state_transitions: 3, fargate_vcpu_seconds: 0 });
+    // at least the 0.6 s the worker had run, at 1 GB
+    expect(run.cost!.lambda_gb_seconds).toBeGreaterThanOrEqual(0.5);
+    expect(run.cost!.usd).toBeGreaterThan(0);
+    // the answer is the record's (and openapi.json describes it: the harness validates every answer)
+    expect((await h.admin("GET", `/v1/runs/${id}`)).body.cost.basis).toBe("estimated");
   });
 });

@@ -10,29 +10,17 @@ import {
   dstChanges,
 } from "#domain/schedules/calendar.ts";
 import type { Schedule } from "#schemas/schedule.ts";
+import { aSchedule } from "#test/helpers/builders.ts";
 
-const schedule = (over: Partial<Schedule> = {}): Schedule => ({
-  id: "s1",
-  name: "nightly",
-  auto_generated_name: false,
-  job_name: "demo.job",
-  schedule_expression: "cron(30 2 * * ? *)",
-  timezone: "America/New_York",
-  start_date: null,
-  end_date: null,
-  description: null,
-  category: null,
-  tags: [],
-  params: {},
-  enabled: true,
-  execution_policy: "skip",
-  queue_timeout_seconds: 3600,
-  created_at: "2026-01-01T00:00:00.000Z",
-  updated_at: "2026-01-01T00:00:00.000Z",
-  created_by: null,
-  updated_by: null,
-  ...over,
-});
+/** The builders' schedule, as this file's cases read it: s1 "nightly" of demo.job at 02:30 New York. */
+const schedule = (over: Partial<Schedule> = {}): Schedule =>
+  aSchedule({
+    id: "s1",
+    name: "nightly",
+    job_name: "demo.job",
+    timezone: "America/New_York",
+    ...over,
+  });
 
 const facts = (over: Partial<CalendarJobFacts> = {}): CalendarJobFacts => ({
   job_name: "demo.job",

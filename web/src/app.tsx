@@ -168,13 +168,14 @@ export function App({ config, initialSession }: { config: WebConfig; initialSess
             </button>
           </div>
         </header>
-        {!ctx.canWrite && (
-          <p class="viewer-note" role="note">
-            {t("viewer_note")}
-          </p>
-        )}
         <PausedBanner onResume={() => setConfirmPause(false)} />
         <main id="main" tabIndex={-1}>
+          {/* Inside main: content outside a landmark is missed by screen-reader region navigation (axe "region"). */}
+          {!ctx.canWrite && (
+            <p class="viewer-note" role="note">
+              {t("viewer_note")}
+            </p>
+          )}
           {page}
         </main>
         <PauseDialog paused={confirmPause} onClose={() => setConfirmPause(null)} />

@@ -126,3 +126,10 @@ export function dateInputToInstant(value: string, tz: string, endOfDay = false):
   const local = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (endOfDay ? 1 : 0));
   return new Date(local - offsetMinutes(new Date(local), tz) * 60000).toISOString();
 }
+
+/** Issue 16: a cost in USD, small figures with enough digits to tell runs apart ($0.00014). */
+export function fmtUsd(usd: number | null | undefined): string {
+  if (usd == null) return "—";
+  if (usd === 0) return "$0";
+  return usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
+}

@@ -9,8 +9,8 @@
 // Lambda/ECS service error (each one more transition on the bill; rare, and invisible to the steps).
 import type { CoreDeps } from "#domain/core-deps.ts";
 import type { JobDefinition } from "#domain/jobs/job-definition.ts";
-import type { Attempt, RunCost } from "#schemas/run.ts";
-import { DEPLOYED_ARCHITECTURE, PRICES_AS_OF, pricesFor } from "./prices.ts";
+import type { Attempt, Run, RunCost } from "#schemas/run.ts";
+import { DEPLOYED_ARCHITECTURE, PRICES_AS_OF, pricesFor, regionOfArn } from "./prices.ts";
 import type { WorkflowState, WorkflowUsage } from "./workflow-state.ts";
 
 /** Memory of the deployed functions (lib/lambda-catalog.ts reads these: one number, one place). */
@@ -122,6 +122,42 @@ export function computeRunCost(input: {
     usd: round(usd, 8),
     prices_as_of: PRICES_AS_OF,
     region,
+    basis: "counted",
+  };
+}
+
+/**
+ * The cost of a run ended outside its workflow (a cancel, the reconciler, the sweeper), whose usage
+ * counter the workflow never got to write. Inferred from the record: BeginRun and SlotOutcome once
+ * the execution began, each failed attempt's RunWorker, AttemptFailed, ShouldRetry and retry wait,
+ * the RunWorker state of the attempt still going; the worker billed from the attempt's start (the
+ * run's start, or the end of the failed attempt before) to `endedAt`. A lower bound: Step Functions'
+ * own retries and the steps Lambda's milliseconds are not known here.
+ */
+export function estimateRunCost(
+  run: Pick<Run, "status" | "started_at" | "attempts" | "retry_at" | "workflow_execution_arn">,
+  job: Pick<JobDefinition, "runtime" | "fargate">,
+  endedAt: string,
+): RunCost {
+  const began = run.workflow_execution_arn !== null;
+  const failed = run.attempts.length;
+  const running = run.status === "RUNNING" && run.retry_at === null;
+  const last = run.attempts.at(-1)?.finished_at ?? null;
+  const spans: WorkerSpan[] = [...run.attempts];
+  if (running) spans.push({ started_at: last ?? run.started_at, finished_at: endedAt });
+  const transitions = began
+    ? STEP_TRANSITIONS.begin +
+      failed * (STEP_TRANSITIONS.attempt_failed + RETRY_WAIT_TRANSITIONS) +
+      (running ? 1 : 0)
+    : 0;
+  return {
+    ...computeRunCost({
+      job,
+      usage: { transitions, steps_ms: 0, steps_invocations: began ? 1 + failed : 0 },
+      attempts: attemptSeconds(spans),
+      region: regionOfArn(run.workflow_execution_arn ?? undefined),
+    }),
+    basis: "estimated",
   };
 }
 

@@ -6,6 +6,7 @@ import { type CoreDeps, expiresAt } from "#domain/core-deps.ts";
 import { isStoreUnavailable } from "#domain/store-failures.ts";
 import type { Progress, RunCounts, RunStatus } from "#schemas/run.ts";
 import { anomaliesForRun } from "./run-anomalies.ts";
+import { estimateRunCost } from "./run-cost.ts";
 import { durationSeconds, summarizeError } from "./run-lifecycle.ts";
 import { SlotQueue } from "./slot-queue.ts";
 import type { RunContext } from "./workflow-state.ts";
@@ -69,6 +70,10 @@ export class RunFinisher {
       // Issue 16 part 3: a successful run's anomaly flags go into its final record (never throws).
       const anomalies =
         existing && status === "SUCCESS" ? await anomaliesForRun(this.deps, existing, counts) : undefined;
+      // Issue 16 part 4: every finished run carries a cost. The workflow writes the one it counted
+      // before it ends a run; an end from outside it (cancel, reconciler, sweeper) is estimated.
+      const job = existing && !existing.cost ? this.deps.registry.find(existing.job_name) : undefined;
+      const cost = existing && job ? estimateRunCost(existing, job, finishedAt) : undefined;
       const done = existing
         ? await runs.finish(run.execution_uuid, from, {
             status,
@@ -80,6 +85,7 @@ export class RunFinisher {
             progress,
             expires_at: expiresAt(end, settings.retentionDays),
             ...(anomalies !== undefined ? { anomalies } : {}),
+            ...(cost ? { cost } : {}),
           })
         : null;
       await new SlotQueue(this.deps).release(run);

@@ -5,10 +5,12 @@ import { PRICES, PRICES_AS_OF, pricesFor, regionOfArn } from "#domain/runs/price
 import {
   attemptSeconds,
   computeRunCost,
+  estimateRunCost,
   fargateBilledSeconds,
   lambdaGbSeconds,
 } from "#domain/runs/run-cost.ts";
 import type { WorkflowState } from "#domain/runs/workflow-state.ts";
+import type { Attempt } from "#schemas/run.ts";
 import { demoJob } from "#test/fakes/fake-jobs.ts";
 import { memoryCore } from "#test/fakes/memory-core.ts";
 import { createStepsHandler } from "#workflow/steps-handler.ts";
@@ -99,6 +101,50 @@ describe("one run's cost", () => {
       ((5461 * 2) / 3600) * p.fargatePerGbHour.arm64;
     expect(cost.usd).toBeCloseTo(expected, 7);
     expect(cost).toMatchObject({ prices_as_of: PRICES_AS_OF, region: "ap-northeast-1" });
+  });
+
+  it("a run ended outside its workflow is estimated from its record: BeginRun + SlotOutcome, 4 per failed attempt, the RunWorker it was in", () => {
+    const lambda = { runtime: "lambda" as const };
+    const arn = "arn:aws:states:us-east-1:123456789012:execution:Jobdeck-x:abc";
+    const base = {
+      started_at: "2026-01-01T00:00:00.000Z",
+      retry_at: null,
+      workflow_execution_arn: arn,
+      attempts: [] as Attempt[],
+    };
+    const failed = {
+      attempt: 1,
+      started_at: "2026-01-01T00:00:00.000Z",
+      finished_at: "2026-01-01T00:00:02.000Z",
+      error_type: "Error",
+      message: "x",
+      stack: [],
+    };
+    // cancelled in its second attempt, 3 s after the first one failed
+    const cost = estimateRunCost(
+      { ...base, status: "RUNNING", attempts: [failed] },
+      lambda,
+      "2026-01-01T00:00:05.000Z",
+    );
+    expect(cost).toMatchObject({ basis: "estimated", state_transitions: 2 + 4 + 1, region: "us-east-1" });
+    expect(cost.lambda_gb_seconds).toBeCloseTo(2 + 3, 6);
+    // a queued run that never got its slot: the execution began, no worker ran
+    const queued = estimateRunCost({ ...base, status: "QUEUED" }, lambda, "2026-01-01T00:00:05.000Z");
+    expect(queued).toMatchObject({ state_transitions: 2, lambda_gb_seconds: 0 });
+    // waiting before a retry: the failed attempt only
+    const waiting = estimateRunCost(
+      { ...base, status: "RUNNING", attempts: [failed], retry_at: "2026-01-01T00:00:09.000Z" },
+      lambda,
+      "2026-01-01T00:00:05.000Z",
+    );
+    expect(waiting).toMatchObject({ state_transitions: 6, lambda_gb_seconds: 2 });
+    // never began (no execution): nothing used
+    const never = estimateRunCost(
+      { ...base, status: "QUEUED", workflow_execution_arn: null },
+      lambda,
+      base.started_at,
+    );
+    expect(never).toMatchObject({ state_transitions: 0, lambda_gb_seconds: 0, usd: 0 });
   });
 
   it("skips attempts without both ends", () => {

@@ -384,6 +384,10 @@ export const en: Record<keyof typeof ja, string> = {
   kpi_cost: "Cost (window)",
   kpi_cost_sub: "{n} runs priced",
   cost_column: "Cost",
+  run_for_label: "Runs for",
+  run_backfill_link: "See the backfill",
+  cost_detail: "{n} transitions · Lambda {gbs} GB-s · Fargate {vcpus} vCPU-s",
+  cost_estimated: "estimated (ended outside its workflow)",
   // ---- issue 16 part 3: anomaly flags
   anomaly_badge: "Anomaly",
   anomaly_title: "Counts far from this job's recent normal",

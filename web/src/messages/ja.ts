@@ -394,6 +394,10 @@ export const ja = {
   kpi_cost: "費用（期間内）",
   kpi_cost_sub: "{n} 件の実行を集計",
   cost_column: "費用",
+  run_for_label: "対象時刻",
+  run_backfill_link: "バックフィルを見る",
+  cost_detail: "遷移 {n} 回 · Lambda {gbs} GB 秒 · Fargate {vcpus} vCPU 秒",
+  cost_estimated: "推定 (ワークフロー外で終了)",
   // ---- issue 16 part 3: anomaly flags
   anomaly_badge: "異常値",
   anomaly_title: "件数が直近の平常値から大きく外れています",

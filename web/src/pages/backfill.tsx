@@ -5,9 +5,11 @@ import { ApiError, api } from "../api.ts";
 import { useApp } from "../app-context.ts";
 import { ErrorNote } from "../components/error-note.tsx";
 import { PageTitle } from "../components/page-title.tsx";
+import { ParamsForm } from "../components/params-form.tsx";
 import { StatusBadge } from "../components/run-status.tsx";
 import { When } from "../components/when.tsx";
 import { useJobs, usePoll } from "../hooks.ts";
+import { type RawParams, sayIssue, validateParams } from "../params-validation.ts";
 import { navigate } from "../router.ts";
 
 /** A datetime-local value (the browser's wall clock) as an instant the API accepts. */
@@ -29,7 +31,11 @@ export function BackfillStartPage({ job }: { job: string }) {
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
   // The job's own first schedule is what a backfill usually replays: start from its expression.
-  const first = useJobs().find((j) => j.name === job)?.schedules[0];
+  const view = useJobs().find((j) => j.name === job);
+  const first = view?.schedules[0];
+  // Params as the trigger dialog takes them: the job's form, checked before anything is sent.
+  const [raw, setRaw] = useState<RawParams>({});
+  const [paramErrors, setParamErrors] = useState<Record<string, string>>({});
   const [touched, setTouched] = useState(false);
   useEffect(() => {
     if (first && !touched) {
@@ -42,22 +48,26 @@ export function BackfillStartPage({ job }: { job: string }) {
     15_000,
     job,
   );
-  const body = (dryRun: boolean) => ({
+  const body = (dryRun: boolean, params: Record<string, unknown>) => ({
     schedule_expression: expr,
     timezone: zone,
     from: instantOf(from),
     to: instantOf(to),
     concurrency,
     max_runs: maxRuns,
+    params,
     dry_run: dryRun,
   });
   const send = async (dryRun: boolean) => {
+    const checked = view ? validateParams(view.parameter_schema, raw, t) : { params: {}, errors: {} };
+    setParamErrors(checked.errors);
+    if (Object.keys(checked.errors).length > 0) return;
     setBusy(true);
     setError(null);
     try {
       const r = await api("POST /v1/jobs/{job_name}/backfill", {
         path: { job_name: job },
-        body: body(dryRun),
+        body: body(dryRun, checked.params),
       });
       if ("dry_run" in r) setPreview(r);
       else {
@@ -65,7 +75,11 @@ export function BackfillStartPage({ job }: { job: string }) {
         navigate(`/backfills/${r.id}`);
       }
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      if (e instanceof ApiError && e.fieldErrors.some((f) => f.field.startsWith("params."))) {
+        setParamErrors(
+          Object.fromEntries(e.fieldErrors.map((f) => [f.field.replace(/^params\./, ""), sayIssue(f, t)])),
+        );
+      } else setError(e instanceof Error ? e : new Error(String(e)));
     } finally {
       setBusy(false);
     }
@@ -140,6 +154,20 @@ export function BackfillStartPage({ job }: { job: string }) {
             onInput={(e) => setMaxRuns(Number(e.currentTarget.value))}
           />
         </label>
+        {view && (
+          <div class="bf-params">
+            <ParamsForm
+              schema={view.parameter_schema}
+              value={raw}
+              onChange={(v) => {
+                setRaw(v);
+                setPreview(null);
+              }}
+              errors={paramErrors}
+              idPrefix="backfill"
+            />
+          </div>
+        )}
         <div class="bf-actions">
           <button type="submit" class="btn" disabled={busy}>
             {t("bf_preview")}

@@ -12,7 +12,7 @@ import { PageTitle } from "../components/page-title.tsx";
 import { isRetryWait, RunProgress, StatusBadge } from "../components/run-status.tsx";
 import { Sparkline } from "../components/sparkline.tsx";
 import { When } from "../components/when.tsx";
-import { fmtDuration, fmtNumber, fmtPercent, fmtRelative } from "../format.ts";
+import { fmtDuration, fmtNumber, fmtPercent, fmtRelative, fmtUsd } from "../format.ts";
 import { livePollMs, useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { setQuery, useLocation } from "../router.ts";
@@ -229,13 +229,6 @@ export function DashboardPage() {
       </div>
     </section>
   );
-}
-
-/** Issue 16: a cost in USD, small figures with enough digits to tell runs apart ($0.00014). */
-function fmtUsd(usd: number | null | undefined): string {
-  if (usd == null) return "—";
-  if (usd === 0) return "$0";
-  return usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
 }
 
 /** The window's flagged runs (issue 16 part 3): the newest ten, and the way to all of them. */

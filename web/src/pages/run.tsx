@@ -15,7 +15,7 @@ import { RunLog } from "../components/run-log.tsx";
 import { isRetryWait, RunProgress, StatusBadge, stageLook } from "../components/run-status.tsx";
 import { RuntimeLine, TaskLine } from "../components/runtime.tsx";
 import { When } from "../components/when.tsx";
-import { fmtDateTime, fmtDuration, fmtNumber } from "../format.ts";
+import { fmtDateTime, fmtDuration, fmtNumber, fmtUsd } from "../format.ts";
 import { useJobs, usePoll } from "../hooks.ts";
 import type { MessageKey } from "../i18n.ts";
 import { jobBlock } from "../job-state.ts";
@@ -195,6 +195,36 @@ export function RunDetailPage({ id }: { id: string }) {
                 ) : (
                   <span class="muted">—</span>
                 )}
+              </dd>
+            </>
+          )}
+          {r.scheduled_for && (
+            <>
+              <dt>{t("run_for_label")}</dt>
+              <dd data-testid="run-for">
+                <When iso={r.scheduled_for} withSeconds={false} />
+                {r.backfill_id && (
+                  <>
+                    {" "}
+                    <a href={`/backfills/${r.backfill_id}`}>{t("run_backfill_link")}</a>
+                  </>
+                )}
+              </dd>
+            </>
+          )}
+          {r.cost && (
+            <>
+              <dt>{t("cost_column")}</dt>
+              <dd data-testid="run-cost" data-basis={r.cost.basis ?? "counted"}>
+                {fmtUsd(r.cost.usd)}{" "}
+                <span class="muted small">
+                  {t("cost_detail", {
+                    n: fmtNumber(r.cost.state_transitions),
+                    gbs: r.cost.lambda_gb_seconds,
+                    vcpus: r.cost.fargate_vcpu_seconds,
+                  })}
+                  {r.cost.basis === "estimated" && ` · ${t("cost_estimated")}`}
+                </span>
               </dd>
             </>
           )}
