@@ -6,9 +6,15 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneCandidatesStore } from "#jobs/clone/candidate-store.ts";
+import { CorporateNumberParams, runCorporateNumber } from "#jobs/clone/corporate-number-job.ts";
+import { FacebookSyncParams, runFacebookSync } from "#jobs/clone/facebook-sync-job.ts";
+import { OpendataParams, runOpendata } from "#jobs/clone/opendata-job.ts";
 import { type CloneStandIns, startCloneStandIns } from "#local/clone-stand-ins.ts";
+import { STAND_INS } from "#local/stand-ins.ts";
 import type { Run } from "#schemas/run.ts";
+import { FakeJobContext, InMemoryCandidateStore } from "#test/helpers/fake-job-context.ts";
 import { type Harness, isFinished, startHarness } from "#test/helpers/harness.ts";
+import type { StandIn } from "#test/helpers/source-stand-in.ts";
 
 let s: CloneStandIns;
 let h: Harness;
@@ -207,5 +213,55 @@ describe("clone.corporate_number without an application id", () => {
     const { Items = [] } = await bare.stack.doc.send(new ScanCommand({ TableName: table }));
     expect(Items.length).toBe(133);
     expect(Items.every((i) => i.sample === true)).toBe(true);
+  });
+});
+
+describe("npm run stand-ins: the Clone entries", () => {
+  it("each starts, and the variables it prints take its Clone batch to it with credentials it accepts", async () => {
+    const entry = (job: string) => {
+      const e = STAND_INS.find((x) => x.name.includes(`(${job})`));
+      expect(e, job).toBeDefined();
+      return e as NonNullable<typeof e>;
+    };
+    const store = new InMemoryCandidateStore();
+    const started: StandIn[] = [];
+    try {
+      const houjin = entry("clone.corporate_number");
+      const hs = await houjin.start(0);
+      started.push(hs);
+      const henv = houjin.env(hs);
+      const c1 = new FakeJobContext(CorporateNumberParams.parse({ company_ids: ["5131689900299"] }), {
+        stores: { candidates: store },
+      });
+      await runCorporateNumber(c1, {
+        appId: henv.HOUJIN_BANGOU_APP_ID ?? null,
+        env: henv,
+        requestsPerMinute: 0,
+      });
+      expect(c1.counts.inserted).toBe(1);
+
+      const open = entry("clone.opendata");
+      const os = await open.start(0);
+      started.push(os);
+      const c2 = new FakeJobContext(OpendataParams.parse({ source_keys: ["osaka"] }), {
+        stores: { candidates: store },
+      });
+      await runOpendata(c2, { env: open.env(os), requestsPerMinute: 0 });
+      expect(c2.counts.input).toBe(28);
+
+      const fb = entry("clone.facebook_sync");
+      const fs = await fb.start(0);
+      started.push(fs);
+      const fenv = fb.env(fs);
+      const c3 = new FakeJobContext(FacebookSyncParams.parse({}), { stores: { candidates: store } });
+      await runFacebookSync(c3, {
+        token: fenv.FACEBOOK_GRAPH_ACCESS_TOKEN ?? null,
+        env: fenv,
+        requestsPerMinute: 0,
+      });
+      expect(c3.counts.input).toBe(22);
+    } finally {
+      await Promise.all(started.map((x) => x.close()));
+    }
   });
 });
