@@ -91,6 +91,21 @@ describe("clone.corporate_number", () => {
     expect(ctx.counts).toMatchObject({ input: 12, inserted: 12, skipped: 0 });
   });
 
+  it("survives the API's 429 (Retry-After) and a 503, logging each retry, and ends with the same counts", async () => {
+    s.houjin.setMode({ mode: "rate_limit", count: 1, retry_after: 0 });
+    s.houjin.setMode({ mode: "flaky", count: 1 });
+    const before = s.houjin.requests.length;
+    const ctx = ctxFor(CorporateNumberParams.parse({}), new InMemoryCandidateStore());
+    await runCorporateNumber(ctx, { appId: appId(), ...fast });
+    const asked = s.houjin.requests.slice(before);
+    expect(asked.map((r) => r.status)).toEqual([429, 503, 200, 200, 200]);
+    expect(ctx.logs.filter((l) => l.message === "houjin api retry").map((l) => l.extra?.status)).toEqual([
+      429, 503,
+    ]);
+    expect(ctx.counts).toMatchObject({ input: 146, inserted: 133, skipped: 13 });
+    expect(JSON.stringify(ctx.logs)).not.toContain(appId());
+  });
+
   it("without an application id fails saying how to set it, and asks nothing", async () => {
     const before = s.houjin.requests.length;
     const ctx = ctxFor(CorporateNumberParams.parse({}), new InMemoryCandidateStore());
