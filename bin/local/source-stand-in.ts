@@ -21,6 +21,8 @@ export type StandInAnswer = {
   json?: unknown;
   /** Sent as is (text/plain unless headers say otherwise). */
   text?: string;
+  /** Sent as these bytes (a Shift_JIS CSV): wins over `text`. */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
 };
 
@@ -134,7 +136,7 @@ export async function startStandIn(routes: StandInRoutes, opts: StandInOptions =
     const send = (a: StandInAnswer) => {
       const status = a.status ?? 200;
       record.status = status;
-      const body = a.json !== undefined ? JSON.stringify(a.json) : (a.text ?? "");
+      const body = a.bytes ?? (a.json !== undefined ? JSON.stringify(a.json) : (a.text ?? ""));
       res.writeHead(status, {
         "content-type": a.json !== undefined ? "application/json" : "text/plain; charset=utf-8",
         ...a.headers,

@@ -2,6 +2,14 @@
 // it in one terminal, paste the printed exports into the one that runs `npm start`, and the jobs
 // that read a web API (listed_companies.sync with source "jquants", jquants.daily_bars, the Clone
 // batches) run against committed data with no network. Each stand-in adds one entry to STAND_INS.
+import {
+  facebookStandInEnv,
+  houjinStandInEnv,
+  opendataStandInEnv,
+  startFacebookStandIn,
+  startHoujinStandIn,
+  startOpendataStandIn,
+} from "./clone-stand-ins.ts";
 import { startJQuantsStandIn } from "./jquants-stand-in.ts";
 import type { StandIn } from "./source-stand-in.ts";
 
@@ -27,6 +35,25 @@ export const STAND_INS: StandInEntry[] = [
       // the stand-in has no limit of its own: Premium's 500/min keeps a demo sync quick
       JOBDECK_JQUANTS_PLAN: "premium",
     }),
+  },
+  // issue 17 CLONE: seed 000's sources, serving functions/jobs/data/clone/
+  {
+    name: "法人番号 Web-API (clone.corporate_number)",
+    port: 4620,
+    start: (port) => startHoujinStandIn({ port }),
+    env: houjinStandInEnv,
+  },
+  {
+    name: "Municipal open data (clone.opendata)",
+    port: 4621,
+    start: (port) => startOpendataStandIn({ port }),
+    env: opendataStandInEnv,
+  },
+  {
+    name: "Facebook Graph API (clone.facebook_sync)",
+    port: 4622,
+    start: (port) => startFacebookStandIn({ port }),
+    env: facebookStandInEnv,
   },
 ];
 

@@ -245,3 +245,33 @@ export function readEnv<K extends FunctionKind>(kind: K, env: RawEnv = hostEnv()
 export function hostEnv(): RawEnv {
   return process.env;
 }
+
+// issue 17 CLONE
+/**
+ * Where the Clone batches' sources are. Unset (as in AWS, where the CDK app sets none of them): each
+ * job's real public URL. Set (the stand-ins of `npm run stand-ins`, the tests): that server instead.
+ */
+export const CLONE_SOURCE_VARS = {
+  /** 国税庁 法人番号システム Web-API v4 (default https://api.houjin-bangou.nta.go.jp/4). */
+  JOBDECK_HOUJIN_BANGOU_BASE_URL: "https://api.houjin-bangou.nta.go.jp/4",
+  /**
+   * Municipal open-data CSVs: `{base}/{source_key}/{file}` instead of each municipality's own URL
+   * (functions/jobs/clone/opendata-sources.ts), so one stand-in serves them all.
+   */
+  JOBDECK_OPENDATA_BASE_URL: "",
+  /** Facebook Graph API (default https://graph.facebook.com/v21.0). */
+  JOBDECK_FACEBOOK_GRAPH_BASE_URL: "https://graph.facebook.com/v21.0",
+} as const;
+export type CloneSourceVar = keyof typeof CLONE_SOURCE_VARS;
+
+/** The base URL `name` sets, or undefined when unset; anything but an http(s) URL is refused by name. */
+export function cloneSourceBaseUrl(name: CloneSourceVar, env: HostEnv = hostEnv()): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  if (!/^https?:\/\/[^/\s]+/.test(value)) {
+    throw new EnvError(
+      `${name} must be an http(s) URL (the source's base), got ${JSON.stringify(value.slice(0, 80))}`,
+    );
+  }
+  return value;
+}

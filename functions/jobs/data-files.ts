@@ -26,8 +26,24 @@ export const RECAP_ARTICLES_FILE: JobDataFile = {
   target: "recap-articles.json",
 };
 
+// issue 17 CLONE: what clone.corporate_number loads without an application id (allow_missing_token),
+// and the pages clone.facebook_sync follows.
+export const HOUJIN_SAMPLE_FILE: JobDataFile = {
+  source: "functions/jobs/data/clone/houjin-diff.csv",
+  target: "clone-houjin-diff.csv",
+};
+export const FACEBOOK_PAGES_FILE: JobDataFile = {
+  source: "functions/jobs/data/clone/facebook-pages.json",
+  target: "clone-facebook-pages.json",
+};
+
 /** Every file a worker bundle must carry. */
-export const JOB_DATA_FILES: readonly JobDataFile[] = [LISTED_INFO_FILE, RECAP_ARTICLES_FILE];
+export const JOB_DATA_FILES: readonly JobDataFile[] = [
+  LISTED_INFO_FILE,
+  RECAP_ARTICLES_FILE,
+  HOUJIN_SAMPLE_FILE,
+  FACEBOOK_PAGES_FILE,
+];
 
 /**
  * Where `file` may be, in this order: next to the Lambda bundle (LAMBDA_TASK_ROOT; the bundle's own

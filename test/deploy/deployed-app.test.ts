@@ -13,6 +13,7 @@ import { ROUTES } from "#api/routes.ts";
 import { PROJECT_ROOT } from "#cdk/functions.ts";
 import { jstDate } from "#jobs/daily-bars/logical-date.ts";
 import { isTradingDay } from "#jobs/jquants/jquants-schemas.ts";
+import { type CloneStandIns, startCloneStandIns } from "#local/clone-stand-ins.ts";
 import { fixtureCalendar, startJQuantsStandIn } from "#local/jquants-stand-in.ts";
 import { observedSummary, unusedGrants } from "#test/helpers/deploy-iam.ts";
 import { DeployedStack, statusChangeEvent } from "#test/helpers/deploy-stack.ts";
@@ -31,14 +32,24 @@ let dynamo: DynamoDBClient;
 /** Issue 17: J-Quants for listed_companies.sync, its key in the secret made by hand before the deploy. */
 let jquants: StandIn;
 const JQUANTS_KEY = "deploy-suite-jquants-key-3e8f";
+/** Issue 17 CLONE: the Clone batches' sources, their credentials in secrets made by hand. */
+let clone: CloneStandIns;
+const CLONE_JOBS = ["clone.corporate_number", "clone.opendata", "clone.facebook_sync", "clone.ai_stub"];
 
 beforeAll(async () => {
   jquants = await startJQuantsStandIn({ apiKey: JQUANTS_KEY });
+  clone = await startCloneStandIns();
+  const cloneUrls = Object.fromEntries(Object.entries(clone.env).filter(([k]) => k.startsWith("JOBDECK_")));
   stack = new DeployedStack(join(PROJECT_ROOT, inject("deployAssembly")), inject("dynamoEndpoint"), {
-    secrets: { "jobdeck/jquants-api-key": JQUANTS_KEY },
+    secrets: {
+      "jobdeck/jquants-api-key": JQUANTS_KEY,
+      "jobdeck/houjin-bangou-app-id": clone.env.HOUJIN_BANGOU_APP_ID as string,
+      "jobdeck/facebook-graph-access-token": clone.env.FACEBOOK_GRAPH_ACCESS_TOKEN as string,
+    },
     extraEnv: {
       "listed_companies.sync": { JOBDECK_JQUANTS_BASE_URL: jquants.url, JOBDECK_JQUANTS_RPM: "6000" },
       "jquants.daily_bars": { JOBDECK_JQUANTS_BASE_URL: jquants.url, JOBDECK_JQUANTS_RPM: "6000" },
+      ...Object.fromEntries(CLONE_JOBS.map((j) => [j, cloneUrls])),
     },
   });
   await stack.start();
@@ -52,6 +63,7 @@ afterAll(async () => {
   dynamo?.destroy();
   await stack?.stop();
   await jquants?.close();
+  await clone?.close();
 });
 
 const run = async (uuid: string) => (await stack.api("GET", `/v1/runs/${uuid}`, { groups: VIEWER })).body;
@@ -243,6 +255,39 @@ describe("scenarios", () => {
     const h = await runEnds(holiday);
     expect(h.status).toBe("SKIPPED");
     expect(h.error_summary).toMatch(/^market_holiday: 2026-11-23/);
+  });
+
+  it("issue 17: each Clone batch runs in its own worker, reads its secret as its own role and writes the shared candidates table", async () => {
+    const ends: Record<string, any> = {};
+    for (const job of CLONE_JOBS) {
+      const uuid = await trigger(job);
+      ends[job] = await runEnds(uuid, 60_000);
+      expect(ends[job].status, `${job}: ${JSON.stringify(ends[job])}`).toBe("SUCCESS");
+      // every record is inserted, updated or skipped with a reason, against what the table holds
+      const skipped = Object.values(ends[job].skip_breakdown ?? {}).reduce(
+        (a: number, n) => a + Number(n),
+        0,
+      );
+      expect(ends[job].inserted_count + ends[job].updated_count + skipped, job).toBe(ends[job].input_count);
+    }
+    // the schedule's fire of facebook_sync ran first: the manual run finds its pages not_modified
+    expect(ends["clone.facebook_sync"].skip_breakdown).toEqual({ duplicate: 1, not_modified: 21 });
+    expect(ends["clone.corporate_number"]).toMatchObject({ input_count: 146 });
+    expect(ends["clone.corporate_number"].skip_breakdown).toMatchObject({ expired: 7 });
+    expect(ends["clone.opendata"].skip_breakdown).toMatchObject({ expired: 8 });
+    expect(ends["clone.ai_stub"]).toMatchObject({ input_count: 12, inserted_count: 12 });
+    // the application id was read by name, as the corporate-number worker's own role, resolved to its ARN
+    const worker = stack.template
+      .functions()
+      .find((f) => f.env.JOBDECK_JOB_NAME === "clone.corporate_number");
+    const reads = stack.aws.calls.filter(
+      (c) =>
+        c.action === "secretsmanager:GetSecretValue" &&
+        c.resource.includes(":secret:jobdeck/houjin-bangou-app-id"),
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    for (const c of reads) expect(stack.roleOf(c.caller)).toBe(worker?.roleId);
+    expect(clone.houjin.requests.every((q) => q.query.id === clone.env.HOUJIN_BANGOU_APP_ID)).toBe(true);
   });
 
   it("invalid params: recap.pipeline refuses them with 400 and starts nothing", async () => {

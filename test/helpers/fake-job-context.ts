@@ -2,6 +2,8 @@
 // It keeps every call (stages, items, progress, counters, log lines) so tests can assert on them.
 import type { JobContext, JobDefinition, JobLogger, ProgressMessage } from "#domain/jobs/job-definition.ts";
 import { type Lang, renderTemplate } from "#domain/jobs/job-words.ts";
+import type { CandidateStore } from "#jobs/clone/candidate-store.ts";
+import type { CandidateRecord } from "#jobs/clone/candidates.ts";
 import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
 import type { RecapDigest, RecapStore } from "#jobs/recap/recap-store.ts";
 import type { RunSkip, StageStatus } from "#schemas/run.ts";
@@ -69,7 +71,30 @@ export class InMemoryRecapStore implements RecapStore {
 }
 
 /** The example jobs' stores, in memory (a test passes its own to watch them). */
-export type FakeStores = { companies: CompanyStore; recaps: RecapStore };
+/** Issue 17 CLONE: the Clone batches' review candidates, in memory. */
+export class InMemoryCandidateStore implements CandidateStore {
+  readonly records = new Map<string, CandidateRecord>();
+  /** Sizes of each putMany call, in order. */
+  readonly putCalls: number[] = [];
+
+  constructor(initial: CandidateRecord[] = []) {
+    for (const r of initial) this.records.set(r.pk, structuredClone(r));
+  }
+
+  async scanAll(): Promise<CandidateRecord[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+
+  async putMany(records: CandidateRecord[], onProgress?: (written: number) => void): Promise<void> {
+    this.putCalls.push(records.length);
+    for (const [i, r] of records.entries()) {
+      this.records.set(r.pk, structuredClone(r));
+      if ((i + 1) % 25 === 0 || i === records.length - 1) onProgress?.(i + 1);
+    }
+  }
+}
+
+export type FakeStores = { companies: CompanyStore; recaps: RecapStore; candidates: CandidateStore };
 
 export class FakeJobContext<P> implements JobContext<P, FakeStores> {
   readonly executionUuid: string;
@@ -123,6 +148,7 @@ export class FakeJobContext<P> implements JobContext<P, FakeStores> {
     this.stores = {
       companies: opts.stores?.companies ?? new InMemoryCompanyStore(),
       recaps: opts.stores?.recaps ?? new InMemoryRecapStore(),
+      candidates: opts.stores?.candidates ?? new InMemoryCandidateStore(),
     };
     const log =
       (level: LogLine["level"]) =>

@@ -5,6 +5,8 @@ export const SM_ARNS = {
   "listed_companies.sync": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-listed",
   "recap.pipeline": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-recap",
   "jquants.daily_bars": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-daily-bars",
+  // issue 17 CLONE: a job with a default schedule (daily 02:00 JST) has its state machine named here
+  "clone.facebook_sync": "arn:aws:states:ap-northeast-1:123456789012:stateMachine:jobdeck-clone-facebook",
 };
 
 /** Every kind's variables (plus fake credentials for the mocked clients). */

@@ -200,12 +200,21 @@ describe("awsApp", () => {
     const app = await first;
     expect(app.deps.settings).toEqual({ displayTimeZone: "Asia/Tokyo", retentionDays: 30 });
     expect(app.deps.registry.list().map((j) => j.name)).toEqual([
+      "clone.ai_stub",
+      "clone.corporate_number",
+      "clone.facebook_sync",
+      "clone.opendata",
       "jquants.daily_bars",
       "listed_companies.sync",
       "opendata.bulk_ingest",
       "recap.pipeline",
     ]);
+    // the four Clone batches share one store, each reading it as ctx.stores.candidates
     expect(app.deps.registry.list().flatMap((j) => Object.keys(j.stores ?? {}))).toEqual([
+      "candidates",
+      "candidates",
+      "candidates",
+      "candidates",
       "bars",
       "companies",
       "recaps",
@@ -334,7 +343,8 @@ describe("default schedules custom resource", () => {
     const { handler } = await import("#lambda/events/default-schedules-function.ts");
     await expect(handler(cfn("Create"))).resolves.toEqual({
       PhysicalResourceId: "jobdeck-default-schedules",
-      Data: { created: 3 },
+      // listed_companies.sync, recap.pipeline, jquants.daily_bars and clone.facebook_sync (issue 17)
+      Data: { created: 4 },
     });
     const targets = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input.Target?.Arn);
     expect(targets.sort()).toEqual(Object.values(SM_ARNS).sort());

@@ -71,7 +71,13 @@ export function TriggerDialog({
         setFailure(t("job_is_disabled", { job }));
       } else if (err instanceof ApiError && err.fieldErrors.length) {
         setErrors(
-          Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^options\./, ""), sayIssue(f, t)])),
+          // "options.company_ids.0" belongs to the company_ids input (the form has one per option).
+          Object.fromEntries(
+            err.fieldErrors.map((f) => [
+              f.field.replace(/^options\./, "").split(".")[0] ?? "",
+              sayIssue(f, t),
+            ]),
+          ),
         );
       } else {
         setFailure(reasonOf(t, err));
