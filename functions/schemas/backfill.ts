@@ -92,7 +92,14 @@ export const BackfillViewSchema = z.object({
   counts: z.object({
     total: z.number(),
     done: z.number().check(z.describe("ended SUCCESS")),
-    failed: z.number().check(z.describe("ended otherwise (FAILURE, CANCELLED, SKIPPED…)")),
+    skipped: z
+      .number()
+      .check(
+        z.describe(
+          "ended SKIPPED: nothing to do for that time (a market holiday, a policy or cooldown skip)",
+        ),
+      ),
+    failed: z.number().check(z.describe("ended otherwise (FAILURE, TIMED_OUT, CANCELLED)")),
     running: z.number().check(z.describe("started and not ended (RUNNING or QUEUED)")),
     pending: z.number().check(z.describe("not started yet; never started once the backfill is cancelled")),
   }),

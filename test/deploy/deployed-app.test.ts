@@ -437,7 +437,7 @@ describe("scenarios", () => {
       60_000,
       250,
     );
-    expect(done.counts).toEqual({ total: 3, done: 3, running: 0, failed: 0, pending: 0 });
+    expect(done.counts).toEqual({ total: 3, done: 3, skipped: 0, running: 0, failed: 0, pending: 0 });
     const runs = await stack.api("GET", "/v1/runs", {
       groups: VIEWER,
       query: { job_name: "recap.pipeline", trigger_source: "backfill" },

@@ -76,7 +76,7 @@ describe("backfill", () => {
     expect(most).toBe(3);
 
     const done = await h.admin("GET", `/v1/backfills/${id}`);
-    expect(done.body.counts).toEqual({ total: 10, done: 10, failed: 0, running: 0, pending: 0 });
+    expect(done.body.counts).toEqual({ total: 10, done: 10, skipped: 0, failed: 0, running: 0, pending: 0 });
     expect(done.body.runs.map((r: { scheduled_for: string }) => r.scheduled_for)).toEqual(EXPECTED);
     const all = await h.admin("GET", `/v1/runs?job_name=${JOB}&limit=100`);
     expect(all.body.results).toHaveLength(10);
@@ -114,7 +114,7 @@ describe("backfill", () => {
     // Neither the run's end nor the sweeper starts the pending ones.
     await h.stack.sweeper.sweep();
     const after = await h.admin("GET", `/v1/backfills/${id}`);
-    expect(after.body.counts).toEqual({ total: 5, done: 1, failed: 0, running: 0, pending: 4 });
+    expect(after.body.counts).toEqual({ total: 5, done: 1, skipped: 0, failed: 0, running: 0, pending: 4 });
     const mine = (await h.admin("GET", `/v1/runs?job_name=${JOB}&limit=100`)).body.results.filter(
       (r: { backfill_id: string }) => r.backfill_id === id,
     );

@@ -208,4 +208,23 @@ describe("jquants.daily_bars against the J-Quants stand-in", () => {
       expect(await storedOn(date), date).toBe(want.length);
     }
   });
+
+  it("a backfill over a market holiday counts that day skipped, not failed", async () => {
+    const created = await h.admin("POST", `/v1/jobs/${DAILY_BARS_JOB}/backfill`, {
+      schedule_expression: "cron(30 18 ? * MON-FRI *)",
+      timezone: "Asia/Tokyo",
+      from: "2026-11-20T00:00:00+09:00", // Fri 20, Mon 23 (勤労感謝の日), Tue 24
+      to: "2026-11-24T23:59:59+09:00",
+      params: { codes: ["72030"] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.id as string;
+    const deadline = Date.now() + 60_000;
+    let view = created;
+    while (view.body.status !== "done" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = await h.admin("GET", `/v1/backfills/${id}`);
+    }
+    expect(view.body.counts).toEqual({ total: 3, done: 2, skipped: 1, failed: 0, running: 0, pending: 0 });
+  });
 });

@@ -183,12 +183,14 @@ export class BackfillService {
 
   private async view(b: Backfill): Promise<BackfillView> {
     const runs = await this.advancer.startedRuns(b);
-    const counts = { total: b.times.length, done: 0, failed: 0, running: 0, pending: 0 };
+    const counts = { total: b.times.length, done: 0, skipped: 0, failed: 0, running: 0, pending: 0 };
     const list = b.times.map((t, i) => {
       const run = i < b.started ? runs[i] : undefined;
       if (run === undefined) counts.pending++;
       else if (run === null || !isFinished(run.status)) counts.running++;
       else if (run.status === "SUCCESS") counts.done++;
+      // A period the job had nothing to do for (a market holiday) is not a failure.
+      else if (run.status === "SKIPPED") counts.skipped++;
       else counts.failed++;
       return {
         scheduled_for: t,

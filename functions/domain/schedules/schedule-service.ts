@@ -333,33 +333,46 @@ export class ScheduleService {
     });
   }
 
-  /** Creates each job's default schedules once; safe to call at every start. */
+  /**
+   * Creates each job's default schedules once, per job: a job added by a later deploy gets its
+   * defaults then, and a default an operator deleted stays deleted. Safe to call at every start.
+   * Upgrading from the one marker all jobs shared (LEGACY_DEFAULTS_MARKER): a job that already has
+   * schedules was there when it was written, so only a job with none gets its defaults now (one
+   * whose every schedule was deleted would get its defaults back once; there is no record of it).
+   */
   async ensureDefaults(jobs: readonly JobDefinition[]): Promise<number> {
-    const marker = "default_schedules_v1";
-    if (await this.deps.schedulerState.getMarker(marker)) return 0;
-    const existing = await this.deps.schedules.list();
+    const { schedulerState, clock } = this.deps;
+    const withDefaults = jobs.filter((j) => (j.default_schedules ?? []).length > 0);
+    const done = await Promise.all(withDefaults.map((j) => schedulerState.getMarker(defaultsMarker(j.name))));
+    const pending = withDefaults.filter((_j, i) => !done[i]);
+    if (pending.length === 0) return 0;
+    const [legacy, existing] = await Promise.all([
+      schedulerState.getMarker(LEGACY_DEFAULTS_MARKER),
+      this.deps.schedules.list(),
+    ]);
     let created = 0;
-    for (const job of jobs) {
-      for (const d of job.default_schedules ?? []) {
-        const already = existing.some(
-          (s) => s.job_name === job.name && s.schedule_expression === parseOrSame(d.schedule_expression),
-        );
-        if (already) continue;
-        await this.create(
-          {
-            name: d.name,
-            job_name: job.name,
-            schedule_expression: d.schedule_expression,
-            timezone: d.timezone,
-            params: d.params,
-            description: d.description ?? null,
-          },
-          "system",
-        );
-        created++;
+    for (const job of pending) {
+      const own = existing.filter((s) => s.job_name === job.name);
+      if (!(legacy && own.length > 0)) {
+        for (const d of job.default_schedules ?? []) {
+          if (own.some((s) => s.schedule_expression === parseOrSame(d.schedule_expression))) continue;
+          await this.create(
+            {
+              name: d.name,
+              job_name: job.name,
+              schedule_expression: d.schedule_expression,
+              timezone: d.timezone,
+              params: d.params,
+              description: d.description ?? null,
+            },
+            "system",
+          );
+          created++;
+        }
       }
+      // After its schedules: a failed create leaves the job to the next start.
+      await schedulerState.putMarker(defaultsMarker(job.name), clock.now().toISOString());
     }
-    await this.deps.schedulerState.putMarker(marker, this.deps.clock.now().toISOString());
     return created;
   }
 
@@ -420,3 +433,8 @@ function parseOrSame(expr: string): string {
   const p = parseScheduleExpression(expr);
   return p.ok ? p.value.expression : expr;
 }
+
+/** The marker all jobs shared before default schedules were tracked per job. */
+export const LEGACY_DEFAULTS_MARKER = "default_schedules_v1";
+/** A job's default schedules were created (or found) once: never again, even if deleted. */
+export const defaultsMarker = (jobName: string) => `default_schedules_v1#${jobName}`;

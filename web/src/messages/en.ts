@@ -446,6 +446,7 @@ export const en: Record<keyof typeof ja, string> = {
   bf_done: "Done",
   bf_running: "Running",
   bf_failed: "Failed",
+  bf_skipped: "Skipped",
   bf_pending: "Pending",
   bf_never: "Will not start",
   bf_cancel: "Cancel backfill",

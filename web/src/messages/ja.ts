@@ -456,6 +456,7 @@ export const ja = {
   bf_done: "完了",
   bf_running: "実行中",
   bf_failed: "失敗",
+  bf_skipped: "スキップ",
   bf_pending: "未開始",
   bf_never: "開始されません",
   bf_cancel: "バックフィルを取り消す",

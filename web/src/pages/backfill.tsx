@@ -265,7 +265,7 @@ export function BackfillWatchPage({ id }: { id: string }) {
           {t(`bf_status_${b.status}`)}
         </span>
       </p>
-      <progress max={c.total} value={c.done + c.failed} aria-label={t("bf_progress")} />
+      <progress max={c.total} value={c.done + c.skipped + c.failed} aria-label={t("bf_progress")} />
       <dl class="bf-counts" data-testid="bf-counts">
         <div>
           <dt>{t("bf_done")}</dt>
@@ -274,6 +274,10 @@ export function BackfillWatchPage({ id }: { id: string }) {
         <div>
           <dt>{t("bf_running")}</dt>
           <dd>{c.running}</dd>
+        </div>
+        <div>
+          <dt>{t("bf_skipped")}</dt>
+          <dd>{c.skipped}</dd>
         </div>
         <div>
           <dt>{t("bf_failed")}</dt>
