@@ -5,14 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { RunsTable } from "#adapters/table-definitions.ts";
-import { executeJob } from "#domain/runs/job-attempt.ts";
-import { newRun } from "#domain/runs/run-lifecycle.ts";
 import { barsStore } from "#jobs/daily-bars/bars-table.ts";
 import { DynamoBarStore } from "#jobs/daily-bars/dynamo-bar-store.ts";
 import { jquantsDailyBars } from "#jobs/daily-bars/jquants-daily-bars.ts";
 import { startJQuantsStandIn } from "#local/jquants-stand-in.ts";
-import { createLocalLogger } from "#local/local-logger.ts";
 import type { BenchEnv } from "./bench-env.ts";
+import { benchJobRun } from "./bench-job-run.ts";
 import { fmtS, median } from "./stats.ts";
 
 export type DailyBarsBenchResult = { bars: number; first: number[]; again: number[] };
@@ -32,39 +30,16 @@ export async function runDailyBarsBench(
   const runsTable = "benchbars-runs";
   await env.createTable(RunsTable, runsTable);
   const runs = new DynamoRunStore(env.doc, runsTable);
-  const logger = createLocalLogger();
   let seq = 0;
   let bars = 0;
   const attempt = async (table: string) => {
-    const run = newRun({
-      execution_uuid: randomUUID(),
-      job_name: jquantsDailyBars.name,
-      params: { date: DAY, dry_run: false },
-      data_source: jquantsDailyBars.data_sources,
-      concurrency_key: jquantsDailyBars.name,
-      trigger_source: "manual",
-      triggered_by: "bench@example.test",
-      status: "RUNNING",
-      now: new Date(),
-    });
-    if (!(await runs.create(run))) throw new Error("could not create the RUNNING run");
-    const t0 = performance.now();
-    const result = await executeJob(
-      {
-        job: jquantsDailyBars,
-        executionUuid: run.execution_uuid,
-        attempt: 1,
-        params: run.params,
-        timeoutSeconds: jquantsDailyBars.timeout_seconds,
-      },
-      {
-        sink: { write: (snap) => runs.writeProgress(run.execution_uuid, snap) },
-        stores: { bars: new DynamoBarStore(env.doc, table) },
-        secrets: { read: async () => key },
-        logger,
-      },
+    const { ms, result } = await benchJobRun(
+      runs,
+      jquantsDailyBars,
+      { date: DAY, dry_run: false },
+      { stores: { bars: new DynamoBarStore(env.doc, table) }, secret: key },
     );
-    return { ms: performance.now() - t0, counts: result.counts };
+    return { ms, counts: result.counts };
   };
   const once = async (): Promise<{ first: number; again: number }> => {
     const table = `benchbars-${++seq}-bars`;

@@ -4,14 +4,12 @@
 import { randomUUID } from "node:crypto";
 import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { RunsTable } from "#adapters/table-definitions.ts";
-import { executeJob } from "#domain/runs/job-attempt.ts";
-import { newRun } from "#domain/runs/run-lifecycle.ts";
 import { companiesStore } from "#jobs/listed-companies/companies-table.ts";
 import { DynamoCompanyStore } from "#jobs/listed-companies/dynamo-company-store.ts";
 import { listedCompaniesSync } from "#jobs/listed-companies/listed-companies-sync.ts";
 import { startJQuantsStandIn } from "#local/jquants-stand-in.ts";
-import { createLocalLogger } from "#local/local-logger.ts";
 import type { BenchEnv } from "./bench-env.ts";
+import { benchJobRun } from "./bench-job-run.ts";
 import { fmtS, median } from "./stats.ts";
 
 export type JQuantsBenchResult = { companies: number; pages: number; ms: number[]; median: number };
@@ -30,43 +28,19 @@ export async function runJQuantsSyncBench(
   const runsTable = "benchjq-runs";
   await env.createTable(RunsTable, runsTable);
   const runs = new DynamoRunStore(env.doc, runsTable);
-  const logger = createLocalLogger();
   let seq = 0;
   let pages = 0;
   let companies = 0;
   const once = async (): Promise<number> => {
     const table = `benchjq-${++seq}-companies`;
     await env.createTable(companiesStore.table, table);
-    const run = newRun({
-      execution_uuid: randomUUID(),
-      job_name: listedCompaniesSync.name,
-      params: { source: "jquants", dry_run: false },
-      data_source: listedCompaniesSync.data_sources,
-      concurrency_key: listedCompaniesSync.name,
-      trigger_source: "manual",
-      triggered_by: "bench@example.test",
-      status: "RUNNING",
-      now: new Date(),
-    });
-    if (!(await runs.create(run))) throw new Error("could not create the RUNNING run");
     standIn.requests.length = 0;
-    const t0 = performance.now();
-    const result = await executeJob(
-      {
-        job: listedCompaniesSync,
-        executionUuid: run.execution_uuid,
-        attempt: 1,
-        params: run.params,
-        timeoutSeconds: listedCompaniesSync.timeout_seconds,
-      },
-      {
-        sink: { write: (snap) => runs.writeProgress(run.execution_uuid, snap) },
-        stores: { companies: new DynamoCompanyStore(env.doc, table) },
-        secrets: { read: async () => key },
-        logger,
-      },
+    const { ms, result } = await benchJobRun(
+      runs,
+      listedCompaniesSync,
+      { source: "jquants", dry_run: false },
+      { stores: { companies: new DynamoCompanyStore(env.doc, table) }, secret: key },
     );
-    const ms = performance.now() - t0;
     pages = standIn.requests.filter((r) => r.status === 200).length;
     companies = result.counts.input_count;
     if (result.counts.inserted_count !== 4411 || (await env.countItems(table)) !== 4411) {

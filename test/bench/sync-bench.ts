@@ -5,8 +5,6 @@ import { randomUUID } from "node:crypto";
 import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
 import { RunsTable } from "#adapters/table-definitions.ts";
-import { executeJob } from "#domain/runs/job-attempt.ts";
-import { newRun } from "#domain/runs/run-lifecycle.ts";
 import { BATCH_SIZE } from "#jobs/dynamo-batch.ts";
 import { companiesStore } from "#jobs/listed-companies/companies-table.ts";
 import type { CompanyRecord, CompanyStore } from "#jobs/listed-companies/company-store.ts";
@@ -17,9 +15,9 @@ import {
   planSync,
   toSourceCompany,
 } from "#jobs/listed-companies/listed-companies-sync.ts";
-import { createLocalLogger } from "#local/local-logger.ts";
 import type { Run } from "#schemas/run.ts";
 import { type BenchEnv, httpClient } from "./bench-env.ts";
+import { benchJobRun } from "./bench-job-run.ts";
 import { fmtInt, fmtMs, fmtRatio, fmtS, median } from "./stats.ts";
 
 /** The store's default batches in flight; the raw loop uses the same. */
@@ -90,7 +88,6 @@ export async function runSyncBench(
 ): Promise<SyncResult> {
   const reps = opts.repetitions ?? 3;
   const log = opts.log;
-  const logger = createLocalLogger();
   const runsTable = "benchsync-runs";
   await env.createTable(RunsTable, runsTable);
   const runs = new DynamoRunStore(env.doc, runsTable);
@@ -105,41 +102,14 @@ export async function runSyncBench(
   const syncOnce = async (): Promise<number> => {
     const table = `benchsync-${++seq}-companies`;
     await env.createTable(companiesStore.table, table);
-    const run = newRun({
-      execution_uuid: randomUUID(),
-      job_name: listedCompaniesSync.name,
-      params: { source: "fixture", dry_run: false },
-      data_source: listedCompaniesSync.data_sources,
-      concurrency_key: listedCompaniesSync.name,
-      trigger_source: "manual",
-      triggered_by: "bench@example.test",
-      status: "RUNNING",
-      now: new Date(),
-    });
-    if (!(await runs.create(run))) throw new Error("could not create the RUNNING run");
     const split: SyncSplit = { totalMs: 0, scanMs: 0, putMs: 0, progressWrites: 0 };
     const companies = timedStore(new DynamoCompanyStore(env.doc, table), split);
-    const t0 = performance.now();
-    const result = await executeJob(
-      {
-        job: listedCompaniesSync,
-        executionUuid: run.execution_uuid,
-        attempt: 1,
-        params: run.params,
-        timeoutSeconds: listedCompaniesSync.timeout_seconds,
-      },
-      {
-        sink: {
-          write: (snap) => {
-            split.progressWrites++;
-            return runs.writeProgress(run.execution_uuid, snap);
-          },
-        },
-        stores: { companies },
-        logger,
-      },
+    const { ms, result } = await benchJobRun(
+      runs,
+      listedCompaniesSync,
+      { source: "fixture", dry_run: false },
+      { stores: { companies }, onProgress: () => split.progressWrites++ },
     );
-    const ms = performance.now() - t0;
     split.totalMs = ms;
     splits.push(split);
     if (result.counts.inserted_count !== items.length) {
