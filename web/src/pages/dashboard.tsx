@@ -203,7 +203,7 @@ export function DashboardPage() {
                       <td class="num">{fmtPercent(j.success_rate)}</td>
                       <td class="num">{fmtDuration(j.p95_duration_seconds, lang)}</td>
                       <td class="num" data-testid="job-cost">
-                        {fmtUsd(j.cost_usd)}
+                        {fmtUsd(j.costed_runs > 0 ? j.cost_usd : null)}
                       </td>
                       <td>
                         <Sparkline
