@@ -49,6 +49,16 @@ export const RetryPolicySchema = z.object({
   backoff_seconds: z.number().check(z.minimum(0), z.maximum(3600)),
   /** Multiplier applied to the wait for each further attempt. */
   backoff_rate: z.number().check(z.minimum(1), z.maximum(10)),
+  /**
+   * Error names (the thrown error's `name`) that end the run at once, whatever attempts remain: a
+   * rejected credential or a bad request fails the same way a minute later (Temporal's
+   * non_retryable_error_types, Celery's dont_autoretry_for).
+   */
+  non_retryable_errors: z.optional(
+    z
+      .array(z.string().check(z.minLength(1), z.maxLength(100)))
+      .check(z.describe("error names that are never retried: the run fails at the first")),
+  ),
 });
 export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 

@@ -101,6 +101,8 @@ describe("listed_companies.sync from J-Quants (stand-in)", () => {
     expect(run.status).toBe("FAILURE");
     expect(run.error_summary).toMatch(/J-Quants rejected the API key \(403\)/);
     expect(run.error_summary).toMatch(/JQUANTS_API_KEY|jobdeck\/jquants-api-key/);
+    // a rejected key is declared non-retryable: one attempt, not the policy's two
+    expect(run.attempt).toBe(1);
     // it was sent (so a leak would have had something to leak) and refused at once, never retried in-attempt
     expect(jq.requests.every((r) => r.headers["x-api-key"] === KEY && r.status === 403)).toBe(true);
 

@@ -246,6 +246,15 @@ export class WorkflowSteps {
     const job = this.deps.registry.get(run.job_name);
     const timedOut = isTimeout(state.error);
     const cancelled = state.error?.Error === "JobCancelled";
+    // The job says this error fails the same way on every attempt (a rejected key): no retry.
+    const permanent = (job.retry.non_retryable_errors ?? []).includes(state.error?.Error ?? "");
+    if (permanent && run.attempt < run.max_attempts) {
+      logger.warn("attempt failed with an error the job never retries", {
+        execution_uuid: run.execution_uuid,
+        attempt: run.attempt,
+        error_type: state.error?.Error,
+      });
+    }
     const noRetry = { ...state, retry: { again: false, wait_seconds: 0 } };
     const record = failedAttempt(state.error, run.attempt, run.attempt_started_at ?? null, endedAt);
     let current: Run | null;
@@ -261,7 +270,13 @@ export class WorkflowSteps {
       return noRetry;
     }
     const attempts = withAttempt(current?.attempts, record);
-    if (timedOut || cancelled || run.attempt >= run.max_attempts || current?.status !== "RUNNING") {
+    if (
+      timedOut ||
+      cancelled ||
+      permanent ||
+      run.attempt >= run.max_attempts ||
+      current?.status !== "RUNNING"
+    ) {
       if (current && !cancelled && (current.status === "RUNNING" || current.status === "QUEUED")) {
         // The last attempt is recorded before FailRun ends the run; a failed write only loses the detail.
         await runs.patchActive(run.execution_uuid, { attempts }).catch((e: unknown) => {

@@ -284,7 +284,8 @@ export const listedCompaniesSync = defineJob({
   }),
   concurrency: "job",
   timeout_seconds: 300,
-  retry: { attempts: 2, backoff_seconds: 5, backoff_rate: 2 },
+  // A rejected J-Quants key is rejected again 5 s later: fail at once, saying where the key goes.
+  retry: { attempts: 2, backoff_seconds: 5, backoff_rate: 2, non_retryable_errors: ["JQuantsAuthError"] },
   stages: LISTED_STAGES,
   messages: LISTED_MESSAGES,
   skip_reasons: LISTED_SKIP_REASONS,

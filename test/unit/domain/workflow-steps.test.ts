@@ -6,7 +6,7 @@ import type { WorkflowState } from "#domain/runs/workflow-state.ts";
 import { WorkflowSteps } from "#domain/runs/workflow-steps.ts";
 import type { WorkflowInput } from "#ports/workflow-starter.ts";
 import type { ExecutionPolicy } from "#schemas/schedule.ts";
-import { demoJob } from "#test/fakes/fake-jobs.ts";
+import { demoJob, perParamsJob } from "#test/fakes/fake-jobs.ts";
 import { memoryCore } from "#test/fakes/memory-core.ts";
 import { executionArn } from "#test/fakes/memory-workflow-starter.ts";
 import { aRun, aSchedule } from "#test/helpers/builders.ts";
@@ -265,6 +265,25 @@ describe("WorkflowSteps.attemptFailed (the job's retry policy)", () => {
     expect(third.retry).toEqual({ again: false, wait_seconds: 0 });
   });
 
+  it("an error the job declares non-retryable ends the run at the first attempt; any other error is retried", async () => {
+    const strict = { ...demoJob, retry: { ...demoJob.retry, non_retryable_errors: ["AuthError"] } };
+    const core = memoryCore({ now: NOW, jobs: [strict, perParamsJob] });
+    const steps = new WorkflowSteps(core);
+    const state = await runningState(core, 1);
+    const refused = await steps.attemptFailed({
+      ...state,
+      error: { Error: "AuthError", Cause: "key rejected" },
+    });
+    expect(refused.retry).toEqual({ again: false, wait_seconds: 0 });
+    // the attempt is still recorded, as the last one
+    expect((await core.runs.get(state.run!.execution_uuid))?.attempts.map((a) => a.error_type)).toEqual([
+      "AuthError",
+    ]);
+    const core2 = memoryCoreWith(strict);
+    const other = await new WorkflowSteps(core2).attemptFailed(await runningState(core2, 1));
+    expect(other.retry?.again).toBe(true);
+  });
+
   it("records each failed attempt (type, message, stack) and when the retry starts (problem 3)", async () => {
     const core = memoryCore({ now: NOW });
     const steps = new WorkflowSteps(core);
@@ -487,3 +506,8 @@ describe("WorkflowSteps: a run's end", () => {
     expect(await core.control.getSlot(demoJob.name)).toBeNull();
   });
 });
+
+/** A core whose registry has `job` in place of the demo job. */
+function memoryCoreWith(job: typeof demoJob) {
+  return memoryCore({ now: NOW, jobs: [job, perParamsJob] });
+}
