@@ -2,15 +2,12 @@
 // stand-in (a real HTTP server on 127.0.0.1), at the Premium plan's request spacing — into an
 // empty bars table of DynamoDB Local, as the job runs it (executeJob, real progress writes); then
 // the same day again (every bar read back through the by-date index, found unchanged, none written).
-import { randomUUID } from "node:crypto";
-import { DynamoRunStore } from "#adapters/dynamo-run-store.ts";
-import { RunsTable } from "#adapters/table-definitions.ts";
 import { barsStore } from "#jobs/daily-bars/bars-table.ts";
 import { DynamoBarStore } from "#jobs/daily-bars/dynamo-bar-store.ts";
 import { jquantsDailyBars } from "#jobs/daily-bars/jquants-daily-bars.ts";
-import { startJQuantsStandIn } from "#local/jquants-stand-in.ts";
 import type { BenchEnv } from "./bench-env.ts";
 import { benchJobRun } from "./bench-job-run.ts";
+import { jquantsBenchSetup } from "./jquants-bench.ts";
 import { fmtS, median } from "./stats.ts";
 
 export type DailyBarsBenchResult = { bars: number; first: number[]; again: number[] };
@@ -22,14 +19,8 @@ export async function runDailyBarsBench(
   opts: { repetitions?: number; log: (line: string) => void },
 ): Promise<DailyBarsBenchResult & { firstMedian: number; againMedian: number }> {
   const reps = opts.repetitions ?? 3;
-  const key = `bench-${randomUUID()}`;
-  const standIn = await startJQuantsStandIn({ apiKey: key });
-  process.env.JOBDECK_JQUANTS_BASE_URL = standIn.url;
-  process.env.JOBDECK_JQUANTS_PLAN = "premium";
-  delete process.env.JOBDECK_JQUANTS_RPM;
   const runsTable = "benchbars-runs";
-  await env.createTable(RunsTable, runsTable);
-  const runs = new DynamoRunStore(env.doc, runsTable);
+  const { key, standIn, runs } = await jquantsBenchSetup(env, runsTable);
   let seq = 0;
   let bars = 0;
   const attempt = async (table: string) => {

@@ -12,6 +12,21 @@ import type { BenchEnv } from "./bench-env.ts";
 import { benchJobRun } from "./bench-job-run.ts";
 import { fmtS, median } from "./stats.ts";
 
+/**
+ * What both J-Quants benches start from: a stand-in that wants a fresh key, the job's host pointed
+ * at it at Premium spacing (the job reads these from its environment, env-contract.ts JOB_ENV), and
+ * a runs table for the runs' progress writes.
+ */
+export async function jquantsBenchSetup(env: BenchEnv, runsTable: string) {
+  const key = `bench-${randomUUID()}`;
+  const standIn = await startJQuantsStandIn({ apiKey: key });
+  process.env.JOBDECK_JQUANTS_BASE_URL = standIn.url;
+  process.env.JOBDECK_JQUANTS_PLAN = "premium";
+  delete process.env.JOBDECK_JQUANTS_RPM;
+  await env.createTable(RunsTable, runsTable);
+  return { key, standIn, runs: new DynamoRunStore(env.doc, runsTable) };
+}
+
 export type JQuantsBenchResult = { companies: number; pages: number; ms: number[]; median: number };
 
 export async function runJQuantsSyncBench(
@@ -19,15 +34,8 @@ export async function runJQuantsSyncBench(
   opts: { repetitions?: number; log: (line: string) => void },
 ): Promise<JQuantsBenchResult> {
   const reps = opts.repetitions ?? 3;
-  const key = `bench-${randomUUID()}`;
-  const standIn = await startJQuantsStandIn({ apiKey: key });
-  // the job reads these from its host's environment (env-contract.ts JOB_ENV)
-  process.env.JOBDECK_JQUANTS_BASE_URL = standIn.url;
-  process.env.JOBDECK_JQUANTS_PLAN = "premium";
-  delete process.env.JOBDECK_JQUANTS_RPM;
   const runsTable = "benchjq-runs";
-  await env.createTable(RunsTable, runsTable);
-  const runs = new DynamoRunStore(env.doc, runsTable);
+  const { key, standIn, runs } = await jquantsBenchSetup(env, runsTable);
   let seq = 0;
   let pages = 0;
   let companies = 0;

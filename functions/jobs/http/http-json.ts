@@ -6,7 +6,9 @@
 // neither spaces requests per minute nor takes a cancellable sleep a test can record.
 // Errors carry the status, the URL with secret-looking query values stripped and a bounded body
 // snippet: never a header (an API key lives there).
+
 import { maskSecrets } from "#domain/runs/run-attempts.ts";
+import { sleep as abortableSleep } from "#jobs/abortable-sleep.ts";
 
 export type HttpQuery = Record<string, string | number | undefined>;
 
@@ -103,24 +105,12 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | n
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-
 const retriable = (status: number) => status === 429 || status >= 500;
 
 export function createHttpJson(opts: HttpJsonOptions): HttpJson {
   const retries = opts.retries ?? 4;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const sleep = opts.sleep ?? defaultSleep;
+  const sleep = opts.sleep ?? abortableSleep;
   const backoff = opts.backoffMs ?? 500;
   const maxRetryAfter = opts.maxRetryAfterMs ?? 60_000;
   const doFetch = opts.fetch ?? fetch;
